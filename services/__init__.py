@@ -1,0 +1,1 @@
+"""The three Wirkung services; each imports only `shared`, never another service."""

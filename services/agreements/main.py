@@ -1,0 +1,30 @@
+"""Composition root of the agreements service."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.agreements.api import router
+from services.agreements.application import Agreements
+from services.agreements.contracts import to_contract
+from services.agreements.settings import AgreementsSettings
+from shared.observability import configure_logging
+from shared.topics import Topics
+from shared.write_service import create_write_service
+
+
+def create_app(settings: AgreementsSettings | None = None) -> FastAPI:
+    """Build the agreements service from its settings (the environment by default)."""
+    settings = settings or AgreementsSettings()
+    configure_logging("agreements", settings.log_level)
+    return create_write_service(
+        service="agreements",
+        title="Wirkung — agreements",
+        description="Providers (Freie Träger), service agreements and provider reports.",
+        settings=settings,
+        database_url=settings.database_url,
+        application=lambda env: Agreements(env=env),
+        translate=to_contract,
+        topic=Topics(settings.topic_prefix).agreements,
+        routers=[router],
+    )

@@ -1,0 +1,15 @@
+"""Settings of the cases service; environment names match docker-compose.yml."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class CasesSettings(ServiceSettings):
+    """Everything the cases service reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="WIRKUNG_CASES_", extra="ignore")
+
+    database_url: str

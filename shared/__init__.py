@@ -1,0 +1,1 @@
+"""Wirkung's shared package: contracts, envelope, relay, auth, settings, observability."""

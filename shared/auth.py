@@ -1,0 +1,125 @@
+"""Bearer tokens (JWT) with a role and a scope.
+
+Development signs with HS256 and a generated local secret; production verifies
+RS256 tokens against an OIDC issuer's JWKS. Claims: `sub`, `role`, and the
+scope (`provider_id` for providers, `team` for caseworkers). Scope checks on
+objects belong to the application; this module only says who is asking.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.problems import Forbidden, Unauthorized
+
+
+class Role(StrEnum):
+    PROVIDER = "provider"
+    CASEWORKER = "caseworker"
+    CONTRACT_MANAGER = "contract_manager"
+    AUDITOR = "auditor"
+    DATA_PROTECTION_OFFICER = "data_protection_officer"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking, as the token says."""
+
+    subject: str
+    role: Role
+    provider_id: str | None = None
+    team: str | None = None
+
+
+class TokenVerifier:
+    """Checks a bearer token and turns it into a Principal."""
+
+    def __init__(self, *, secret: str | None = None, jwks_url: str | None = None,
+                 issuer: str = "wirkung", audience: str = "wirkung") -> None:
+        if not secret and not jwks_url:
+            raise ValueError("set WIRKUNG_AUTH_SECRET (development) or WIRKUNG_AUTH_JWKS_URL")
+        self._secret = secret
+        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+        self._issuer = issuer
+        self._audience = audience
+
+    def verify(self, token: str) -> Principal:
+        try:
+            if self._jwks is not None:
+                key: Any = self._jwks.get_signing_key_from_jwt(token).key
+                algorithms = ["RS256"]
+            else:
+                key, algorithms = self._secret, ["HS256"]
+            claims = jwt.decode(token, key, algorithms=algorithms, audience=self._audience,
+                                issuer=self._issuer, options={"require": ["sub", "exp"]})
+            role = Role(claims.get("role", ""))
+        except (jwt.PyJWTError, ValueError) as error:
+            raise Unauthorized("The bearer token is invalid or expired.",
+                               headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) \
+                from error
+        return Principal(subject=str(claims["sub"]), role=role,
+                         provider_id=claims.get("provider_id"), team=claims.get("team"))
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def mint_token(secret: str, *, role: Role, subject: str | None = None,
+               provider_id: str | None = None, team: str | None = None,
+               ttl_seconds: int = 12 * 3600, issuer: str = "wirkung",
+               audience: str = "wirkung") -> str:
+    """Sign a development token (HS256)."""
+    if role is Role.PROVIDER and not provider_id:
+        raise ValueError("a provider token needs a provider id")
+    if role is Role.CASEWORKER and not team:
+        raise ValueError("a caseworker token needs a team")
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": subject or f"{role.value}-demo",
+        "role": role.value,
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    if provider_id:
+        claims["provider_id"] = provider_id
+    if team:
+        claims["team"] = team
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+_bearer = HTTPBearer(auto_error=False, description="JWT with role and scope claims")
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("A bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = verifier.verify(credentials.credentials)
+    request.state.principal = principal
+    return principal
+
+
+def require(*roles: Role) -> Callable[..., Principal]:
+    """A FastAPI dependency: the caller's principal, if it has one of `roles`."""
+
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"The role {principal.role.value} may not do this.")
+        return principal
+
+    return dependency

@@ -1,0 +1,7 @@
+"""Public message contracts: what other services may rely on, versioned."""
+
+from shared.contracts.agreements import ProviderRegistered
+from shared.contracts.base import IntegrationEvent, contract_for, json_schemas
+from shared.contracts.cases import CaseOpened
+
+__all__ = ["CaseOpened", "IntegrationEvent", "ProviderRegistered", "contract_for", "json_schemas"]

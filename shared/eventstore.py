@@ -1,0 +1,91 @@
+"""The event store of a write service: eventsourcing on PostgreSQL (or in memory).
+
+`ServiceApplication` is the base of each service's `Application`: it reads its
+persistence settings from a database URL, knows how to store dates, and keeps
+the request's correlation id beside each stored event (not inside the domain
+event), so the relay can hand it on in the Kafka headers.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from shared.observability import correlation_id
+
+_CORRELATION_KEY = "_correlation_id"
+_CORRELATION_PREFIX = b'{"' + _CORRELATION_KEY.encode() + b'":'
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class CorrelatingTranscoder(JSONTranscoder):
+    """JSON transcoder that stores the current correlation id with each event state."""
+
+    def encode(self, obj: Any) -> bytes:
+        correlation = correlation_id.get()
+        if correlation and isinstance(obj, dict):
+            obj = {_CORRELATION_KEY: correlation, **obj}
+        return super().encode(obj)
+
+    def decode(self, data: bytes) -> Any:
+        decoded = super().decode(data)
+        if isinstance(decoded, dict):
+            decoded.pop(_CORRELATION_KEY, None)
+        return decoded
+
+
+def stored_correlation_id(state: bytes) -> str:
+    """The correlation id stored with an event state, or ''."""
+    if not state.startswith(_CORRELATION_PREFIX):
+        return ""
+    value, _ = json.JSONDecoder().raw_decode(state.decode(), len(_CORRELATION_PREFIX))
+    return str(value)
+
+
+def event_store_environment(database_url: str) -> dict[str, str]:
+    """eventsourcing's settings for a `postgresql://` URL, or `memory://` for tests."""
+    if database_url.startswith("memory:"):
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    parts = urlsplit(database_url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ValueError(f"unsupported database URL scheme {parts.scheme!r}")
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": parts.path.lstrip("/"),
+        "POSTGRES_HOST": parts.hostname or "localhost",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_POOL_SIZE": "8",
+        "POSTGRES_MAX_OVERFLOW": "8",
+        "POSTGRES_PRE_PING": "y",
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+    }
+
+
+class ServiceApplication(Application[Any]):
+    """Base of the write services' applications."""
+
+    def construct_transcoder(self) -> JSONTranscoder:
+        transcoder = CorrelatingTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())

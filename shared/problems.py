@@ -1,0 +1,108 @@
+"""RFC 9457 problem documents for every error a service answers.
+
+No stack trace and no personal data ever reaches a client: unexpected
+exceptions are logged with the correlation id and answered with a bare 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+_log = logging.getLogger("wirkung.problems")
+
+
+class Problem(Exception):
+    """An error answered as a problem document; raise it from application code."""
+
+    status = 400
+    title = "Bad request"
+    rule = ""
+
+    def __init__(self, detail: str = "", *, status: int | None = None,
+                 title: str | None = None, rule: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.status = status or self.status
+        self.title = title or self.title
+        self.rule = rule if rule is not None else self.rule
+        self.headers = headers or {}
+
+
+class Unauthorized(Problem):
+    status = 401
+    title = "Authentication required"
+
+
+class Forbidden(Problem):
+    status = 403
+    title = "Forbidden"
+
+
+class NotFound(Problem):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(Problem):
+    status = 409
+    title = "Conflict"
+
+
+def problem_response(status: int, title: str, detail: str = "", *, instance: str = "",
+                     headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    body.update({key: value for key, value in extra.items() if value not in (None, "")})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Answer every error of `app` as `application/problem+json`."""
+
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(exc.status, exc.title, exc.detail, instance=request.url.path,
+                                headers=exc.headers, rule=exc.rule)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        return problem_response(exc.status_code, _reason(exc.status_code), str(exc.detail),
+                                instance=request.url.path, headers=dict(exc.headers or {}))
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"loc": list(error.get("loc", ())), "msg": error.get("msg"), "type": error.get("type")}
+            for error in exc.errors()
+        ]
+        return problem_response(422, "Invalid request", "The request does not match the schema.",
+                                instance=request.url.path, errors=errors)
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        _log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(500, "Internal error", instance=request.url.path)
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

@@ -1,0 +1,50 @@
+"""Settings base shared by all services (twelve-factor: everything from the environment).
+
+Names of environment variables match `docker-compose.yml`; a test checks that.
+Fields common to every service carry an explicit alias, so the per-service
+prefix (`WIRKUNG_AGREEMENTS_`, ...) applies only to what is the service's own.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class ServiceSettings(BaseSettings):
+    """What every Wirkung service needs: broker, topics, auth, logging."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    kafka_bootstrap_servers: str = Field(
+        "localhost:9092", validation_alias=_env("KAFKA_BOOTSTRAP_SERVERS")
+    )
+    # The development broker has no idempotent producer; Apache Kafka does.
+    kafka_enable_idempotence: bool = Field(
+        False, validation_alias=_env("KAFKA_ENABLE_IDEMPOTENCE")
+    )
+    topic_prefix: str = Field("wirkung", validation_alias=_env("WIRKUNG_TOPIC_PREFIX"))
+    auth_secret: SecretStr | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_SECRET"))
+    auth_jwks_url: str | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_JWKS_URL"))
+    auth_issuer: str = Field("wirkung", validation_alias=_env("WIRKUNG_AUTH_ISSUER"))
+    auth_audience: str = Field("wirkung", validation_alias=_env("WIRKUNG_AUTH_AUDIENCE"))
+    log_level: str = Field("INFO", validation_alias=_env("WIRKUNG_LOG_LEVEL"))
+
+
+def environment_names(settings_class: type[BaseSettings]) -> set[str]:
+    """The environment variable names a settings model reads."""
+    prefix = str(settings_class.model_config.get("env_prefix", ""))
+    names: set[str] = set()
+    for field_name, field in settings_class.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(str(choice) for choice in alias.choices)
+        elif isinstance(alias, str):
+            names.add(alias)
+        else:
+            names.add(f"{prefix}{field_name}".upper())
+    return names

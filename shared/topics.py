@@ -1,0 +1,31 @@
+"""Topic names. A prefix keeps tenants (or test runs) apart on one cluster."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Topics:
+    """The topics of one Wirkung installation."""
+
+    prefix: str = "wirkung"
+
+    @property
+    def agreements(self) -> str:
+        return f"{self.prefix}.agreements.events"
+
+    @property
+    def cases(self) -> str:
+        return f"{self.prefix}.cases.events"
+
+    @property
+    def metrics_dlq(self) -> str:
+        return f"{self.prefix}.metrics.dlq"
+
+    @property
+    def audit_checkpoints(self) -> str:
+        return f"{self.prefix}.audit.checkpoints"
+
+    def all(self) -> list[str]:
+        return [self.agreements, self.cases, self.metrics_dlq, self.audit_checkpoints]

@@ -1,0 +1,78 @@
+"""The FastAPI app every service shares: problems, metrics, health and readiness."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
+import asyncpg
+from fastapi import APIRouter, FastAPI
+from faststream.kafka.fastapi import KafkaRouter
+
+from shared.auth import TokenVerifier
+from shared.observability import ObservabilityMiddleware, metrics_endpoint
+from shared.problems import install_problem_handlers, problem_response
+from shared.settings import ServiceSettings
+
+ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+def token_verifier(settings: ServiceSettings) -> TokenVerifier:
+    secret = settings.auth_secret.get_secret_value() if settings.auth_secret else None
+    return TokenVerifier(secret=secret, jwks_url=settings.auth_jwks_url,
+                         issuer=settings.auth_issuer, audience=settings.auth_audience)
+
+
+def create_service_app(*, service: str, title: str, description: str, settings: ServiceSettings,
+                       kafka: KafkaRouter, routers: Sequence[APIRouter],
+                       database_ready: ReadinessCheck) -> FastAPI:
+    """A service's app: its routers, the Kafka router, /health, /ready, /metrics."""
+    app = FastAPI(title=title, description=description, version="0.1.0")
+    app.state.token_verifier = token_verifier(settings)
+    install_problem_handlers(app)
+    app.add_middleware(ObservabilityMiddleware, service=service)
+
+    async def health() -> dict[str, str]:
+        """Alive: the process answers."""
+        return {"status": "ok"}
+
+    async def ready() -> object:
+        """Ready: the database and the broker answer."""
+        checks = {
+            "database": await _safely(database_ready),
+            "broker": await _safely(lambda: kafka.broker.ping(timeout=2.0)),
+        }
+        if all(checks.values()):
+            return {"status": "ready", "checks": checks}
+        return problem_response(503, "Not ready", "A dependency does not answer.",
+                                checks=checks, headers={"Retry-After": "5"})
+
+    app.add_api_route("/health", health, methods=["GET"], tags=["operations"])
+    app.add_api_route("/ready", ready, methods=["GET"], tags=["operations"])
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    for router in routers:
+        app.include_router(router)
+    app.include_router(kafka)
+    return app
+
+
+async def _safely(check: ReadinessCheck) -> bool:
+    try:
+        return bool(await asyncio.wait_for(check(), timeout=3.0))
+    except Exception:
+        return False
+
+
+def postgres_ready(database_url: str) -> ReadinessCheck:
+    """A readiness check that opens a connection and runs `SELECT 1`."""
+
+    async def check() -> bool:
+        if database_url.startswith("memory:"):
+            return True
+        connection = await asyncpg.connect(database_url, timeout=2.0)
+        try:
+            return bool(await connection.fetchval("SELECT 1") == 1)
+        finally:
+            await connection.close()
+
+    return check

@@ -1,0 +1,67 @@
+"""Composition shared by the write services: event store, relay, Kafka, HTTP.
+
+Everything is built inside the lifespan, nothing at import time: the event
+store connects when the app starts, the relay starts once the broker is
+connected and stops before the broker does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from shared.eventstore import ServiceApplication, event_store_environment
+from shared.kafka import kafka_router, relay_publisher
+from shared.relay import OutboxRelay, Translate, listen_for_new_events
+from shared.settings import ServiceSettings
+from shared.tasks import cancel_all, supervised
+from shared.web import create_service_app, postgres_ready
+
+
+def create_write_service(*, service: str, title: str, description: str,
+                         settings: ServiceSettings, database_url: str,
+                         application: Callable[[dict[str, str]], ServiceApplication],
+                         translate: Translate, topic: str,
+                         routers: Sequence[APIRouter]) -> FastAPI:
+    """A write service: its application behind `routers`, relayed to `topic`."""
+    tasks: list[asyncio.Task[Any]] = []
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        environment = event_store_environment(database_url)
+        app.state.application = await asyncio.to_thread(application, environment)
+        try:
+            yield
+        finally:
+            await cancel_all(tasks)
+            app.state.application.close()
+
+    kafka = kafka_router(settings, lifespan=lifespan)
+    publish = relay_publisher(kafka, topic, f"Events of the {service} service (CloudEvents).")
+
+    @kafka.after_startup
+    async def start_relay(app: FastAPI) -> None:
+        store: ServiceApplication = app.state.application
+        relay = OutboxRelay(recorder=store.recorder, mapper=store.mapper,
+                            tracking=store.factory.tracking_recorder(),
+                            translate=translate, topic=topic, publish=publish)
+        app.state.relay = relay
+        tasks.append(asyncio.create_task(supervised(relay.run, f"{service}-relay")))
+        channel = getattr(store.recorder, "channel_name", None)
+        if channel and not database_url.startswith("memory:"):
+            tasks.append(asyncio.create_task(supervised(
+                lambda: listen_for_new_events(database_url, channel, relay.wakeup),
+                f"{service}-listen")))
+
+    @kafka.on_broker_shutdown
+    async def stop_relay(app: FastAPI) -> None:
+        await cancel_all(tasks)
+
+    return create_service_app(service=service, title=title, description=description,
+                              settings=settings, kafka=kafka, routers=routers,
+                              database_ready=postgres_ready(database_url))
+

@@ -1,0 +1,84 @@
+"""Session fixtures: the real PostgreSQL and broker, started once for all tests.
+
+`WIRKUNG_TEST_DATABASE_URL` (a server's admin database) and
+`KAFKA_BOOTSTRAP_SERVERS` make the tests use servers that already run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from shared.auth import Role, mint_token, new_secret
+from shared.embedded import EmbeddedBroker, EmbeddedPostgres
+from shared.embedded.process import free_port
+from shared.embedded.stack import create_topics
+from shared.topics import Topics
+from tests.support import Infrastructure, Tokens
+
+
+@pytest.fixture(scope="session")
+def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
+    home: Path = tmp_path_factory.mktemp("stack")
+    postgres = broker = None
+    admin_url = os.environ.get("WIRKUNG_TEST_DATABASE_URL")
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    try:
+        if not admin_url:
+            postgres = EmbeddedPostgres(home / "postgres" / "data", free_port(), fsync=False)
+            postgres.start()
+            admin_url = postgres.url()
+        if not bootstrap:
+            broker = EmbeddedBroker(free_port(), home / "broker.log")
+            broker.start()
+            bootstrap = broker.bootstrap_servers
+        yield Infrastructure(admin_database_url=admin_url, bootstrap_servers=bootstrap,
+                             postgres=postgres, broker=broker, home=home)
+    finally:
+        if broker is not None:
+            broker.stop()
+        if postgres is not None:
+            postgres.stop()
+
+
+@pytest.fixture
+async def database_url(infrastructure: Infrastructure) -> AsyncIterator[str]:
+    """A fresh, empty database for one test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(infrastructure.admin_database_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield infrastructure.database_url(name)
+
+
+@pytest.fixture
+async def topics(infrastructure: Infrastructure) -> Topics:
+    """Topics of their own for one test, created on the broker."""
+    fresh = Topics(prefix=f"test-{uuid.uuid4().hex[:10]}")
+    await create_topics(infrastructure.bootstrap_servers, fresh.all(), partitions=3)
+    return fresh
+
+
+@pytest.fixture(scope="session")
+def secret() -> str:
+    return new_secret()
+
+
+@pytest.fixture(scope="session")
+def tokens(secret: str) -> Tokens:
+    return Tokens(
+        contract_manager=mint_token(secret, role=Role.CONTRACT_MANAGER, subject="cm-1"),
+        caseworker=mint_token(secret, role=Role.CASEWORKER, team="asd-nord", subject="cw-1"),
+        other_caseworker=mint_token(secret, role=Role.CASEWORKER, team="asd-sued",
+                                    subject="cw-2"),
+        auditor=mint_token(secret, role=Role.AUDITOR, subject="au-1"),
+        data_protection_officer=mint_token(secret, role=Role.DATA_PROTECTION_OFFICER,
+                                           subject="dpo-1"),
+    )

@@ -1,0 +1,44 @@
+"""The domain modules import only the standard library, eventsourcing.domain and values."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ALLOWED = ("eventsourcing.domain", "shared.vocabulary", "__future__")
+DOMAIN_MODULES = sorted(ROOT.glob("services/*/domain.py")) + sorted(
+    ROOT.glob("services/*/domain/*.py"))
+
+
+def imported_modules(path: Path) -> set[str]:
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+    return modules
+
+
+@pytest.mark.parametrize("path", DOMAIN_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_domain_module_does_no_io_and_knows_no_framework(path: Path) -> None:
+    import sys
+
+    for module in imported_modules(path):
+        top = module.split(".")[0]
+        if module.startswith("services.") and ".domain" in module:
+            continue
+        assert top in sys.stdlib_module_names or module.startswith(ALLOWED), module
+
+
+def test_services_never_import_each_other() -> None:
+    for service_dir in sorted((ROOT / "services").iterdir()):
+        if not service_dir.is_dir() or service_dir.name.startswith("__"):
+            continue
+        for path in service_dir.rglob("*.py"):
+            for module in imported_modules(path):
+                if module.startswith("services."):
+                    assert module.startswith(f"services.{service_dir.name}"), (path, module)

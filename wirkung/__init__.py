@@ -1,0 +1,1 @@
+"""The `wirkung` command: starts and administers the services. Nothing imports it."""

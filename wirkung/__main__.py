@@ -1,0 +1,3 @@
+from wirkung.cli import main
+
+raise SystemExit(main())

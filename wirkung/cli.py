@@ -1,0 +1,69 @@
+"""`wirkung` — run the system, mint development tokens, serve one service."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from shared.auth import Role
+
+SERVICES = ("agreements", "cases", "metrics")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wirkung", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    dev = commands.add_parser("dev", help="run the whole system on the embedded stack")
+    dev.add_argument("--home", type=Path, default=Path(".wirkung"),
+                     help="data, logs and dev.env (default .wirkung)")
+    dev.add_argument("--agreements-port", type=int, default=8001)
+    dev.add_argument("--cases-port", type=int, default=8002)
+    dev.add_argument("--metrics-port", type=int, default=8003)
+    dev.add_argument("--postgres-port", type=int, default=5433)
+    dev.add_argument("--broker-port", type=int, default=9092)
+    dev.add_argument("--no-demo", action="store_true", help="start without demo data")
+
+    serve = commands.add_parser("serve", help="serve one service (settings from the environment)")
+    serve.add_argument("service", choices=SERVICES)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    token = commands.add_parser("token", help="mint a development token (HS256)")
+    token.add_argument("--role", required=True, choices=[role.value for role in Role])
+    token.add_argument("--provider", help="provider id (role provider)")
+    token.add_argument("--team", help="team (role caseworker)")
+    token.add_argument("--subject", help="who the token speaks for")
+    token.add_argument("--home", type=Path, default=Path(".wirkung"))
+
+    args = parser.parse_args(argv)
+    if args.command == "dev":
+        from wirkung.dev import run_dev
+
+        return run_dev(args)
+    if args.command == "serve":
+        return _serve(args.service, args.host, args.port)
+    return _token(args)
+
+
+def _serve(service: str, host: str, port: int) -> int:
+    import uvicorn
+
+    uvicorn.run(f"services.{service}.main:create_app", factory=True, host=host, port=port,
+                log_config=None, access_log=False, timeout_graceful_shutdown=10)
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from shared.auth import mint_token
+    from wirkung.dev import development_secret
+
+    try:
+        print(mint_token(development_secret(args.home), role=Role(args.role),
+                         provider_id=args.provider, team=args.team, subject=args.subject))
+    except ValueError as error:
+        print(f"wirkung token: {error}", file=sys.stderr)
+        return 2
+    return 0

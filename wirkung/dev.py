@@ -1,0 +1,109 @@
+"""`wirkung dev`: the embedded stack, the three services and demo data, until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from functools import partial
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+
+from shared.auth import Role, mint_token, new_secret
+from shared.embedded import EmbeddedStack
+from shared.embedded.process import start_child, stop_child, wait_until
+
+SECRET_FILE = "secret"  # noqa: S105 - a file name, not a secret
+
+
+def development_secret(home: Path) -> str:
+    """The local signing secret: from the environment, else from `home`, made once."""
+    if secret := os.environ.get("WIRKUNG_AUTH_SECRET"):
+        return secret
+    path = home / SECRET_FILE
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_secret())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_dev(args: argparse.Namespace) -> int:
+    home: Path = args.home.resolve()
+    ports = {"agreements": args.agreements_port, "cases": args.cases_port,
+             "metrics": args.metrics_port}
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    stack = EmbeddedStack(home, postgres_port=args.postgres_port, broker_port=args.broker_port)
+    children: dict[str, Any] = {}
+    started = time.monotonic()
+    try:
+        print("Starting PostgreSQL and the Kafka-protocol broker ...", flush=True)
+        addresses = stack.start()
+        secret = development_secret(home)
+        environment = {**os.environ, **addresses.as_environment(), "WIRKUNG_AUTH_SECRET": secret}
+        urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        _write_dev_env(home, {**addresses.as_environment(),
+                              **{f"WIRKUNG_{n.upper()}_URL": u for n, u in urls.items()}})
+        for name, port in ports.items():
+            children[name] = start_child(
+                [sys.executable, "-m", "wirkung", "serve", name, "--port", str(port)],
+                log=home / "logs" / f"{name}.log", env=environment,
+            )
+        for name, url in urls.items():
+            wait_until(partial(_ready, url), timeout=60, what=f"the {name} service",
+                       process=children[name], log=home / "logs" / f"{name}.log")
+        if not args.no_demo:
+            from wirkung.demo import seed_demo
+
+            seed_demo(home, urls, secret)
+        _print_welcome(urls, secret, home, time.monotonic() - started)
+        while True:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    print(f"\nThe {name} service stopped (exit {child.returncode}); see "
+                          f"{home / 'logs' / (name + '.log')}. Stopping everything.",
+                          file=sys.stderr, flush=True)
+                    return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nStopping ...", flush=True)
+        return 0
+    finally:
+        for child in children.values():
+            stop_child(child, sig=signal.SIGTERM, timeout=20)
+        stack.stop()
+        print("Stopped: no service, database or broker left running.", flush=True)
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/ready", timeout=2.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _write_dev_env(home: Path, values: dict[str, str]) -> None:
+    lines = [f"{key}={value}" for key, value in sorted(values.items())]
+    (home / "dev.env").write_text("\n".join(lines) + "\n")
+
+
+def _print_welcome(urls: dict[str, str], secret: str, home: Path, seconds: float) -> None:
+    print(f"\nWirkung is up ({seconds:.0f}s). Services:", flush=True)
+    for name, url in urls.items():
+        print(f"  {name:<11} {url}   (API docs {url}/docs, AsyncAPI {url}/asyncapi)")
+    print("\nTokens (valid 12 hours; `wirkung token --role ROLE` makes more):")
+    for role, team in ((Role.CONTRACT_MANAGER, None), (Role.CASEWORKER, "asd-nord"),
+                       (Role.AUDITOR, None), (Role.DATA_PROTECTION_OFFICER, None)):
+        print(f"  {role.value:<24} {mint_token(secret, role=role, team=team)}")
+    print(f"  {Role.PROVIDER.value:<24} wirkung token --role provider --provider <provider id>")
+    print(f"\nSettings in {home / 'dev.env'}, logs in {home / 'logs'}.")
+    print("Stop with Ctrl-C.", flush=True)
