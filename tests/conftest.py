@@ -7,19 +7,16 @@
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from shared.auth import Role, mint_token, new_secret
 from shared.embedded import EmbeddedBroker, EmbeddedPostgres
 from shared.embedded.process import free_port
-from shared.embedded.stack import create_topics
 from shared.topics import Topics
-from tests.support import Infrastructure, Tokens
+from tests.support import Infrastructure, Tokens, new_database, new_topics
 
 
 @pytest.fixture(scope="session")
@@ -47,23 +44,15 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
 
 
 @pytest.fixture
-async def database_url(infrastructure: Infrastructure) -> AsyncIterator[str]:
+async def database_url(infrastructure: Infrastructure) -> str:
     """A fresh, empty database for one test."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(infrastructure.admin_database_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield infrastructure.database_url(name)
+    return await new_database(infrastructure)
 
 
 @pytest.fixture
 async def topics(infrastructure: Infrastructure) -> Topics:
     """Topics of their own for one test, created on the broker."""
-    fresh = Topics(prefix=f"test-{uuid.uuid4().hex[:10]}")
-    await create_topics(infrastructure.bootstrap_servers, fresh.all(), partitions=3)
-    return fresh
+    return await new_topics(infrastructure)
 
 
 @pytest.fixture(scope="session")

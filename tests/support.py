@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from fastapi import FastAPI
 
 from shared.embedded import EmbeddedBroker, EmbeddedPostgres
+from shared.embedded.stack import create_topics
 from shared.settings import ServiceSettings
+from shared.topics import Topics
 
 T = TypeVar("T")
 S = TypeVar("S", bound=ServiceSettings)
@@ -59,21 +63,21 @@ async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-async def eventually(probe: Callable[[], Awaitable[T | None]], *, timeout: float = 30.0,
+async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float = 30.0,
                      interval: float = 0.2) -> T:
-    """Poll `probe` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
+    """Poll `probe` until it returns something truthy; fail after `within` seconds."""
+    deadline = time.monotonic() + within
     last: T | None = None
     while time.monotonic() < deadline:
         last = await probe()
         if last:
             return last
         await asyncio.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+    raise AssertionError(f"condition not met within {within}s; last value: {last!r}")
 
 
 async def read_topic(bootstrap_servers: str, topic: str, *, expected: int,
-                     timeout: float = 20.0) -> list[ConsumerRecord[bytes, bytes]]:
+                     within: float = 20.0) -> list[ConsumerRecord[bytes, bytes]]:
     """All messages of a topic (partitions assigned by hand), once `expected` have arrived."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
                                 auto_offset_reset="earliest")
@@ -86,7 +90,7 @@ async def read_topic(bootstrap_servers: str, topic: str, *, expected: int,
         consumer.assign([TopicPartition(topic, p) for p in sorted(partitions)])
         await consumer.seek_to_beginning()
         records: list[ConsumerRecord[bytes, bytes]] = []
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while len(records) < expected and time.monotonic() < deadline:
             batch = await consumer.getmany(timeout_ms=300)
             for part in batch.values():
@@ -101,9 +105,51 @@ async def read_topic(bootstrap_servers: str, topic: str, *, expected: int,
 
 
 def settings_for(settings_class: type[S], *, database_url: str, infrastructure: Infrastructure,
-                 topic_prefix: str, secret: str, **extra: object) -> S:
+                 topic_prefix: str, secret: str, **extra: Any) -> S:
     """Settings pointing a service at the test's database, broker and topics."""
     return settings_class(
         database_url=database_url, kafka_bootstrap_servers=infrastructure.bootstrap_servers,
         topic_prefix=topic_prefix, auth_secret=secret, kafka_enable_idempotence=False, **extra,
     )
+
+
+class KafkaTestPublisher:
+    """Our relay's Publisher interface on a plain aiokafka producer (a real broker)."""
+
+    def __init__(self, bootstrap_servers: str, topic: str) -> None:
+        from aiokafka import AIOKafkaProducer
+
+        self.topic = topic
+        self.producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers,
+                                         enable_idempotence=False, acks="all")
+
+    async def __aenter__(self) -> KafkaTestPublisher:
+        await self.producer.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.producer.stop()
+
+    async def __call__(self, key: bytes, value: bytes,
+                       headers: list[tuple[str, bytes]]) -> Awaitable[object]:
+        future: Awaitable[object] = await self.producer.send(self.topic, value, key=key,
+                                                              headers=headers)
+        return future
+
+
+async def new_database(infrastructure: Infrastructure) -> str:
+    """Create a fresh, empty database; its URL."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(infrastructure.admin_database_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return infrastructure.database_url(name)
+
+
+async def new_topics(infrastructure: Infrastructure) -> Topics:
+    """Topics of their own (a fresh prefix), created on the broker."""
+    fresh = Topics(prefix=f"test-{uuid.uuid4().hex[:10]}")
+    await create_topics(infrastructure.bootstrap_servers, fresh.all(), partitions=3)
+    return fresh

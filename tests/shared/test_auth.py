@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import json
 import time
 
 import jwt
@@ -42,8 +44,12 @@ def test_a_token_with_an_unknown_role_is_refused() -> None:
 
 
 def test_an_unsigned_token_is_refused() -> None:
-    token = jwt.encode({"sub": "x", "role": "auditor", "iss": "wirkung", "aud": "wirkung",
-                        "exp": int(time.time()) + 60}, key=None, algorithm="none")
+    header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
+    claims = base64.urlsafe_b64encode(json.dumps(
+        {"sub": "x", "role": "auditor", "iss": "wirkung", "aud": "wirkung",
+         "exp": int(time.time()) + 60}).encode()).rstrip(b"=").decode()
+    token = f"{header}.{claims}."
+
 
     with pytest.raises(Unauthorized):
         TokenVerifier(secret=SECRET).verify(token)

@@ -1,0 +1,101 @@
+"""The outbox relay on the real PostgreSQL and the real broker."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import Tracking, TrackingRecorder
+
+from services.agreements.application import Agreements
+from services.agreements.contracts import to_contract
+from shared.envelope import Envelope
+from shared.eventstore import event_store_environment
+from shared.observability import correlation_id
+from shared.relay import OutboxRelay
+from shared.topics import Topics
+from tests.support import Infrastructure, KafkaTestPublisher, read_topic
+
+pytestmark = pytest.mark.integration
+
+
+class SimulatedCrash(Exception):
+    """The relay process dies here."""
+
+
+class CrashBeforeRecording(TrackingRecorder):
+    """Reads the real position, but 'dies' before it can record a new one."""
+
+    def __init__(self, real: TrackingRecorder) -> None:
+        self.real = real
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        return self.real.max_tracking_id(application_name)
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        raise SimulatedCrash
+
+
+def register(store: Agreements, count: int, offset: int = 0) -> list[str]:
+    return [
+        str(store.register_provider(name=f"Träger {offset + n}", legal_form="e.V.",
+                                    fields_of_action=["jugend"], contact="", actor="cm-1",
+                                    occurred_on=date(2026, 1, 1)).id)
+        for n in range(count)
+    ]
+
+
+def relay_for(store: Agreements, topic: str, publish: Any,
+              tracking: TrackingRecorder | None = None) -> OutboxRelay:
+    return OutboxRelay(recorder=store.recorder, mapper=store.mapper,
+                       tracking=tracking or store.factory.tracking_recorder(),
+                       translate=to_contract, topic=topic, publish=publish, batch_size=100)
+
+
+async def test_the_relay_publishes_each_event_keyed_by_its_aggregate(
+        database_url: str, topics: Topics, infrastructure: Infrastructure) -> None:
+    store = Agreements(env=event_store_environment(database_url))
+    token = correlation_id.set("req-relay-1")
+    try:
+        ids = register(store, 7)
+    finally:
+        correlation_id.reset(token)
+
+    async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
+        assert await relay_for(store, topics.agreements, pub).relay_batch() == 7
+
+    records = await read_topic(infrastructure.bootstrap_servers, topics.agreements, expected=7)
+    envelopes = [Envelope.from_kafka(r.headers, r.value) for r in records]
+    assert sorted(e.subject for e in envelopes) == sorted(ids)
+    assert all(r.key == r_env.subject.encode() for r, r_env in zip(records, envelopes,
+                                                                     strict=True))
+    assert {e.type for e in envelopes} == {"de.wirkung.agreements.ProviderRegistered.v1"}
+    assert {e.correlation_id for e in envelopes} == {"req-relay-1"}
+    store.close()
+
+
+async def test_a_relay_killed_after_the_ack_republishes_but_never_skips(
+        database_url: str, topics: Topics, infrastructure: Infrastructure) -> None:
+    store = Agreements(env=event_store_environment(database_url))
+    first = register(store, 5)
+    async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
+        crashing = relay_for(store, topics.agreements, pub,
+                             CrashBeforeRecording(store.factory.tracking_recorder()))
+        with pytest.raises(SimulatedCrash):
+            await crashing.relay_batch()
+
+        restarted = relay_for(store, topics.agreements, pub)
+        assert await restarted.relay_batch() == 5
+        later = register(store, 3, offset=5)
+        assert await restarted.relay_batch() == 3
+        assert await restarted.relay_batch() == 0
+
+    records = await read_topic(infrastructure.bootstrap_servers, topics.agreements, expected=13)
+    published = Counter(Envelope.from_kafka(r.headers, r.value).subject for r in records)
+    assert set(published) == set(first + later)  # nothing skipped
+    assert all(published[aggregate] == 2 for aggregate in first)  # duplicates, not gaps
+    assert all(published[aggregate] == 1 for aggregate in later)
+    assert await restarted.position() == store.recorder.max_notification_id()
+    store.close()
