@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     token.add_argument("--subject", help="who the token speaks for")
     token.add_argument("--home", type=Path, default=Path(".wirkung"))
 
+    contracts = commands.add_parser("contracts", help="export the contracts' JSON Schemas")
+    contracts.add_argument("--out", type=Path, required=True, help="folder for the .json files")
+
     args = parser.parse_args(argv)
     if args.command == "dev":
         from wirkung.dev import run_dev
@@ -45,7 +48,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_dev(args)
     if args.command == "serve":
         return _serve(args.service, args.host, args.port)
+    if args.command == "contracts":
+        return _export_contracts(args.out)
     return _token(args)
+
+
+def _export_contracts(out: Path) -> int:
+    import json
+
+    from shared.contracts import json_schemas
+
+    out.mkdir(parents=True, exist_ok=True)
+    for ce_type, schema in json_schemas().items():
+        (out / f"{ce_type}.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False))
+        print(out / f"{ce_type}.json")
+    return 0
 
 
 def _serve(service: str, host: str, port: int) -> int:

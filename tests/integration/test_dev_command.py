@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +41,9 @@ def readme_examples() -> str:
     return match.group(1)
 
 
-@pytest.fixture(scope="module")
-def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
-    home = tmp_path_factory.mktemp("dev")
+@contextmanager
+def running_dev(home: Path, *extra: str) -> Iterator[Dev]:
+    """`wirkung dev` on free ports, in a process group of its own, until it is ready."""
     ports = {name: free_port() for name in ("agreements", "cases", "metrics", "postgres",
                                             "broker")}
     output = home / "stdout.txt"
@@ -50,7 +51,7 @@ def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
                    if not key.startswith(("WIRKUNG_", "KAFKA_"))}
     with output.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "wirkung", "dev", "--home", str(home),
+            [sys.executable, "-m", "wirkung", "dev", "--home", str(home), *extra,
              *(arg for name in ports for arg in (f"--{name}-port", str(ports[name])))],
             stdout=sink, stderr=subprocess.STDOUT, env=environment, cwd=ROOT,
             start_new_session=True,  # its own process group, as in a terminal
@@ -65,6 +66,26 @@ def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
+    with running_dev(tmp_path_factory.mktemp("dev")) as running:
+        yield running
+
+
+def family_of(pid: int) -> list[int]:
+    return [pid] + [child.pid for child in psutil.Process(pid).children(recursive=True)]
+
+
+def still_running(pids: list[int], *, within: float = 10.0) -> list[int]:
+    deadline = time.monotonic() + within
+    while True:
+        alive = [pid for pid in pids
+                 if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
 
 
 def test_the_system_comes_up_with_demo_data_and_prints_urls_and_tokens(dev: Dev) -> None:
@@ -105,8 +126,7 @@ def test_the_readme_examples_work_as_written(dev: Dev) -> None:
 
 
 def test_ctrl_c_leaves_no_process_and_no_port_behind(dev: Dev) -> None:
-    family = [dev.process.pid] + [child.pid for child in
-                                  psutil.Process(dev.process.pid).children(recursive=True)]
+    family = family_of(dev.process.pid)
     assert len(family) >= 6  # wirkung dev, PostgreSQL (and its workers), broker, 3 services
 
     os.killpg(dev.process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
@@ -114,11 +134,20 @@ def test_ctrl_c_leaves_no_process_and_no_port_behind(dev: Dev) -> None:
 
     assert exit_code == 0, dev.output.read_text()
     assert "Stopped: no service, database or broker left running." in dev.output.read_text()
-    deadline = time.monotonic() + 10
-    while any(psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"
-              for pid in family) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = [pid for pid in family
-            if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
-    assert left == []
+    assert still_running(family) == []
     assert [name for name, port in dev.ports.items() if port_is_open("127.0.0.1", port)] == []
+
+
+def test_a_crashed_service_stops_the_whole_system(tmp_path: Path) -> None:
+    with running_dev(tmp_path, "--no-demo") as crashing:
+        family = family_of(crashing.process.pid)
+        service = next(child for child in psutil.Process(crashing.process.pid).children()
+                       if "serve" in child.cmdline() and "cases" in child.cmdline())
+
+        service.kill()
+        exit_code = crashing.process.wait(timeout=60)
+
+        assert exit_code == 1
+        assert "The cases service stopped" in crashing.output.read_text()
+        assert still_running(family) == []
+        assert [n for n, port in crashing.ports.items() if port_is_open("127.0.0.1", port)] == []

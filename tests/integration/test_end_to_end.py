@@ -186,3 +186,16 @@ def read_with_confluent_kafka(bootstrap_servers: str, topic: str) -> list[Any]:
         return messages
     finally:
         consumer.close()
+
+
+async def test_every_service_is_ready_and_documents_http_and_kafka(system: System) -> None:
+    for client, path, channel in ((system.agreements, "/providers", "agreements.events"),
+                                  (system.cases, "/cases", "cases.events"),
+                                  (system.metrics, "/indicators/{indicator_id}", "metrics.dlq")):
+        assert (await client.get("/health")).status_code == 200
+        ready = await client.get("/ready")
+        assert ready.json() == {"status": "ready",
+                                "checks": {"database": True, "broker": True}}
+        assert path in (await client.get("/openapi.json")).json()["paths"]
+        channels = (await client.get("/asyncapi.json")).json()["channels"]
+        assert any(channel in name for name in channels), channels
