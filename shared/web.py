@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from faststream.kafka.fastapi import KafkaRouter
 
 from shared.auth import TokenVerifier
+from shared.idempotency import IdempotencyMiddleware, IdempotencyStore
 from shared.observability import ObservabilityMiddleware, metrics_endpoint
 from shared.problems import install_problem_handlers, problem_response
 from shared.settings import ServiceSettings
@@ -25,11 +26,14 @@ def token_verifier(settings: ServiceSettings) -> TokenVerifier:
 
 def create_service_app(*, service: str, title: str, description: str, settings: ServiceSettings,
                        kafka: KafkaRouter, routers: Sequence[APIRouter],
-                       database_ready: ReadinessCheck) -> FastAPI:
+                       database_ready: ReadinessCheck,
+                       idempotency: IdempotencyStore | None = None) -> FastAPI:
     """A service's app: its routers, the Kafka router, /health, /ready, /metrics."""
     app = FastAPI(title=title, description=description, version="0.1.0")
     app.state.token_verifier = token_verifier(settings)
     install_problem_handlers(app)
+    if idempotency is not None:  # inside the observability middleware
+        app.add_middleware(IdempotencyMiddleware, store=idempotency)
     app.add_middleware(ObservabilityMiddleware, service=service)
 
     async def health() -> dict[str, str]:

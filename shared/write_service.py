@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from shared.eventstore import ServiceApplication, event_store_environment
+from shared.idempotency import MemoryIdempotencyStore, PostgresIdempotencyStore
 from shared.kafka import kafka_router, relay_publisher
 from shared.relay import OutboxRelay, Translate, listen_for_new_events
 from shared.settings import ServiceSettings
@@ -29,15 +30,22 @@ def create_write_service(*, service: str, title: str, description: str,
                          routers: Sequence[APIRouter]) -> FastAPI:
     """A write service: its application behind `routers`, relayed to `topic`."""
     tasks: list[asyncio.Task[Any]] = []
+    idempotency: MemoryIdempotencyStore | PostgresIdempotencyStore = (
+        MemoryIdempotencyStore() if database_url.startswith("memory:")
+        else PostgresIdempotencyStore(database_url))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         environment = event_store_environment(database_url)
         app.state.application = await asyncio.to_thread(application, environment)
+        if isinstance(idempotency, PostgresIdempotencyStore):
+            await idempotency.start()
         try:
             yield
         finally:
             await cancel_all(tasks)
+            if isinstance(idempotency, PostgresIdempotencyStore):
+                await idempotency.stop()
             app.state.application.close()
 
     kafka = kafka_router(settings, lifespan=lifespan)
@@ -63,5 +71,6 @@ def create_write_service(*, service: str, title: str, description: str,
 
     return create_service_app(service=service, title=title, description=description,
                               settings=settings, kafka=kafka, routers=routers,
-                              database_ready=postgres_ready(database_url))
+                              database_ready=postgres_ready(database_url),
+                              idempotency=idempotency)
 

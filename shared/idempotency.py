@@ -1,0 +1,230 @@
+"""Idempotent commands: a retry with the same `Idempotency-Key` gets the first answer.
+
+The key is scoped to the caller (token subject). The first request claims the
+key, runs, and stores its answer; a retry replays that answer and runs
+nothing; the same key with another request is refused (422); a retry while
+the first is still running is told so (409). An answer of 5xx is not stored,
+so the client may retry. Keys live in the service's own PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Protocol
+
+import asyncpg
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.problems import problem_response
+
+HEADER = b"idempotency-key"
+_COMMAND_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_REPLAYED_HEADERS = {"content-type", "location", "etag"}
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """The key is new: run the command."""
+
+
+@dataclass(frozen=True)
+class InProgress:
+    """The first request with this key has not finished yet."""
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """The key was used for another request."""
+
+
+Claim = StoredAnswer | Claimed | InProgress | Mismatch
+
+
+class IdempotencyStore(Protocol):
+    async def claim(self, scope: str, key: str, fingerprint: str) -> Claim: ...
+    async def complete(self, scope: str, key: str, answer: StoredAnswer) -> None: ...
+    async def release(self, scope: str, key: str) -> None: ...
+
+
+class MemoryIdempotencyStore:
+    """For the in-memory event store of unit tests."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], tuple[str, StoredAnswer | None]] = {}
+        self._lock = asyncio.Lock()
+
+    async def claim(self, scope: str, key: str, fingerprint: str) -> Claim:
+        async with self._lock:
+            row = self._rows.get((scope, key))
+            if row is None:
+                self._rows[(scope, key)] = (fingerprint, None)
+                return Claimed()
+        return _decide(row[0], fingerprint, row[1])
+
+    async def complete(self, scope: str, key: str, answer: StoredAnswer) -> None:
+        fingerprint, _ = self._rows[(scope, key)]
+        self._rows[(scope, key)] = (fingerprint, answer)
+
+    async def release(self, scope: str, key: str) -> None:
+        self._rows.pop((scope, key), None)
+
+
+class PostgresIdempotencyStore:
+    """Keys and answers in the service's own database."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self._pool: asyncpg.Pool | None = None
+
+    async def start(self) -> None:
+        self._pool = await asyncpg.create_pool(self.database_url, min_size=1, max_size=4)
+        await self._pool.execute(
+            """CREATE TABLE IF NOT EXISTS idempotency_keys (
+                   scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL,
+                   status integer, headers jsonb, body bytea,
+                   created_at timestamptz NOT NULL DEFAULT now(),
+                   PRIMARY KEY (scope, key))"""
+        )
+
+    async def stop(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        assert self._pool is not None, "start() the store first"
+        return self._pool
+
+    async def claim(self, scope: str, key: str, fingerprint: str) -> Claim:
+        inserted = await self.pool.fetchval(
+            """INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING RETURNING true""", scope, key, fingerprint)
+        if inserted:
+            return Claimed()
+        row = await self.pool.fetchrow(
+            "SELECT fingerprint, status, headers, body FROM idempotency_keys "
+            "WHERE scope = $1 AND key = $2", scope, key)
+        if row is None:  # released in between: try once more
+            return await self.claim(scope, key, fingerprint)
+        answer = None
+        if row["status"] is not None:
+            answer = StoredAnswer(row["status"], [tuple(h) for h in json.loads(row["headers"])],
+                                  row["body"])
+        return _decide(row["fingerprint"], fingerprint, answer)
+
+    async def complete(self, scope: str, key: str, answer: StoredAnswer) -> None:
+        await self.pool.execute(
+            "UPDATE idempotency_keys SET status = $3, headers = $4, body = $5 "
+            "WHERE scope = $1 AND key = $2",
+            scope, key, answer.status, json.dumps(answer.headers), answer.body)
+
+    async def release(self, scope: str, key: str) -> None:
+        await self.pool.execute(
+            "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL",
+            scope, key)
+
+
+def _decide(stored: str, fingerprint: str, answer: StoredAnswer | None) -> Claim:
+    if stored != fingerprint:
+        return Mismatch()
+    return answer if answer is not None else InProgress()
+
+
+class IdempotencyMiddleware:
+    """ASGI middleware applying `Idempotency-Key` to every command of a service."""
+
+    def __init__(self, app: ASGIApp, store: IdempotencyStore) -> None:
+        self.app = app
+        self.store = store
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        key = headers.get(HEADER, b"").decode("latin-1").strip()
+        if not key or scope.get("method") not in _COMMAND_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if len(key) > 200:
+            await problem_response(400, "Invalid Idempotency-Key",
+                                   "At most 200 characters.")(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        caller = hashlib.sha256(headers.get(b"authorization", b"")).hexdigest()
+        fingerprint = hashlib.sha256(
+            b"\0".join([scope["method"].encode(), scope["path"].encode(),
+                        scope.get("query_string", b""), headers.get(b"if-match", b""), body])
+        ).hexdigest()
+        claim = await self.store.claim(caller, key, fingerprint)
+        if isinstance(claim, StoredAnswer):
+            await _replay(claim, send)
+            return
+        if isinstance(claim, Mismatch):
+            await problem_response(422, "Idempotency-Key reused",
+                                   "This key was used for a different request.")(
+                scope, receive, send)
+            return
+        if isinstance(claim, InProgress):
+            await problem_response(409, "Request in progress",
+                                   "The first request with this key is still running.",
+                                   headers={"Retry-After": "1"})(scope, receive, send)
+            return
+        await self._run_once(scope, body, send, caller, key)
+
+    async def _run_once(self, scope: Scope, body: bytes, send: Send, caller: str,
+                        key: str) -> None:
+        status, answer_headers, chunks = 500, [], []
+        delivered = False
+
+        async def replay_body() -> Message:
+            nonlocal delivered
+            if delivered:
+                return {"type": "http.disconnect"}
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def capture(message: Message) -> None:
+            nonlocal status, answer_headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                answer_headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                                  for k, v in message.get("headers", [])
+                                  if k.decode("latin-1").lower() in _REPLAYED_HEADERS]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, replay_body, capture)
+        except BaseException:
+            await self.store.release(caller, key)
+            raise
+        if status >= 500:
+            await self.store.release(caller, key)
+        else:
+            await self.store.complete(caller, key,
+                                      StoredAnswer(status, answer_headers, b"".join(chunks)))
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _replay(answer: StoredAnswer, send: Send) -> None:
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers]
+    headers.append((b"idempotent-replayed", b"true"))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body})

@@ -1,0 +1,108 @@
+"""`Idempotency-Key` on the real PostgreSQL: a retry records nothing new."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from services.cases.main import create_app
+from services.cases.settings import CasesSettings
+from shared.topics import Topics
+from tests.support import Infrastructure, Tokens, bearer, serving, settings_for
+
+pytestmark = pytest.mark.integration
+
+A_CASE = {"client_pseudonym": "p-idem", "field_of_action": "jugend", "target_groups": [],
+          "district": "Nordstadt", "team": "asd-nord", "legal_basis": "SGB VIII §27",
+          "age_band": "14-17"}
+
+
+@pytest.fixture
+async def cases(infrastructure: Infrastructure, topics: Topics, secret: str,
+                database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    settings = settings_for(CasesSettings, database_url=database_url,
+                            infrastructure=infrastructure, topic_prefix=topics.prefix,
+                            secret=secret)
+    app = create_app(settings)
+    async with serving(app) as client:
+        yield client, app
+
+
+def stored_events(app: Any) -> int:
+    return int(app.state.application.recorder.max_notification_id() or 0)
+
+
+async def test_a_retried_command_returns_the_first_answer_and_records_nothing_new(
+        cases: tuple[httpx.AsyncClient, Any], tokens: Tokens) -> None:
+    client, app = cases
+    headers = {**bearer(tokens.caseworker), "Idempotency-Key": str(uuid.uuid4())}
+
+    first = await client.post("/cases", json=A_CASE, headers=headers)
+    retry = await client.post("/cases", json=A_CASE, headers=headers)
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["location"] == first.headers["location"]
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert stored_events(app) == 1
+
+
+async def test_the_same_key_for_another_request_is_refused(
+        cases: tuple[httpx.AsyncClient, Any], tokens: Tokens) -> None:
+    client, app = cases
+    headers = {**bearer(tokens.caseworker), "Idempotency-Key": "key-1"}
+
+    await client.post("/cases", json=A_CASE, headers=headers)
+    other = await client.post("/cases", json={**A_CASE, "district": "Altstadt"},
+                              headers=headers)
+
+    assert other.status_code == 422
+    assert other.headers["content-type"] == "application/problem+json"
+    assert stored_events(app) == 1
+
+
+async def test_concurrent_retries_record_the_command_once(
+        cases: tuple[httpx.AsyncClient, Any], tokens: Tokens) -> None:
+    client, app = cases
+    headers = {**bearer(tokens.caseworker), "Idempotency-Key": "key-concurrent"}
+
+    answers = await asyncio.gather(*(client.post("/cases", json=A_CASE, headers=headers)
+                                     for _ in range(5)))
+
+    assert {answer.status_code for answer in answers} <= {201, 409}
+    assert len({answer.json()["id"] for answer in answers if answer.status_code == 201}) == 1
+    assert stored_events(app) == 1
+
+
+async def test_a_refused_command_is_not_recorded_and_keeps_its_answer(
+        cases: tuple[httpx.AsyncClient, Any], tokens: Tokens) -> None:
+    client, app = cases
+    headers = {**bearer(tokens.caseworker), "Idempotency-Key": "key-refused"}
+    other_team = {**A_CASE, "team": "asd-sued"}
+
+    first = await client.post("/cases", json=other_team, headers=headers)
+    retry = await client.post("/cases", json=other_team, headers=headers)
+
+    assert first.status_code == retry.status_code == 403
+    assert stored_events(app) == 0
+
+
+async def test_keys_of_different_callers_do_not_collide(
+        cases: tuple[httpx.AsyncClient, Any], tokens: Tokens, secret: str) -> None:
+    from shared.auth import Role, mint_token
+
+    client, app = cases
+    colleague = mint_token(secret, role=Role.CASEWORKER, team="asd-nord", subject="cw-9")
+
+    mine = await client.post("/cases", json=A_CASE,
+                             headers={**bearer(tokens.caseworker), "Idempotency-Key": "k"})
+    theirs = await client.post("/cases", json=A_CASE,
+                               headers={**bearer(colleague), "Idempotency-Key": "k"})
+
+    assert mine.json()["id"] != theirs.json()["id"]
+    assert stored_events(app) == 2
