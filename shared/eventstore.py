@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
 
 from shared.observability import correlation_id
+from shared.problems import Conflict
 
 _CORRELATION_KEY = "_correlation_id"
 _CORRELATION_PREFIX = b'{"' + _CORRELATION_KEY.encode() + b'":'
@@ -78,8 +79,22 @@ def event_store_environment(database_url: str) -> dict[str, str]:
     }
 
 
+class ConcurrentChange(Conflict):
+    title = "Concurrent change"
+    rule = "expected_version"
+
+
 class ServiceApplication(Application[Any]):
     """Base of the write services' applications."""
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
+        """Save; a concurrent writer that saved first turns this save into a 409."""
+        try:
+            return super().save(*objs, **kwargs)
+        except IntegrityError as error:
+            raise ConcurrentChange(
+                "Someone else changed this object at the same time; read it again and retry."
+            ) from error
 
     def construct_transcoder(self) -> JSONTranscoder:
         transcoder = CorrelatingTranscoder()
