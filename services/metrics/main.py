@@ -13,13 +13,14 @@ from prometheus_client import Gauge
 
 from services.metrics.api import router
 from services.metrics.catalog import ACTIVE_CASES
-from services.metrics.consumer import ProjectionConsumer
 from services.metrics.indicators import active_cases
+from services.metrics.projection import parse, project
 from services.metrics.schema import migrate
 from services.metrics.settings import MetricsSettings
 from shared.envelope import Headers
 from shared.kafka import kafka_router
 from shared.observability import configure_logging
+from shared.projection import ProjectionConsumer
 from shared.tasks import cancel_all, supervised
 from shared.topics import Topics
 from shared.web import create_service_app, postgres_ready
@@ -72,7 +73,8 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
                     ACTIVE_CASES_GAUGE.labels(cell.dimensions["field_of_action"]).set(cell.value)
 
         consumer = ProjectionConsumer(
-            pool=pool, bootstrap_servers=settings.kafka_bootstrap_servers,
+            name="metrics", parse=parse, project=project, pool=pool,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
             topics=[topics.agreements, topics.cases], group_id=settings.consumer_group,
             dead_letter=send_dead_letter, after_commit=refresh_gauges,
         )

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import asyncpg
-from asyncpg.pool import PoolConnectionProxy
-
 from shared.contracts import CaseOpened, IntegrationEvent, ProviderRegistered
 from shared.contracts.base import contract_for
 from shared.envelope import Envelope
-
-Connection = asyncpg.Connection | PoolConnectionProxy
+from shared.projection import Connection
 
 
 class UnknownEventType(LookupError):

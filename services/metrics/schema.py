@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import asyncpg
 
+from shared.projection import TRACKING_TABLES
+
 MIGRATIONS = (
-    """
-    CREATE TABLE IF NOT EXISTS applied_versions (
-        aggregate_id text PRIMARY KEY,
-        version integer NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS input_positions (
-        topic text NOT NULL,
-        partition integer NOT NULL,
-        last_offset bigint NOT NULL,
-        PRIMARY KEY (topic, partition)
-    )
-    """,
+    *TRACKING_TABLES,
     """
     CREATE TABLE IF NOT EXISTS provider_facts (
         provider_id uuid PRIMARY KEY,

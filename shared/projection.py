@@ -1,6 +1,7 @@
-"""The batch consumer: both topics into facts, each event's effect exactly once.
+"""The exactly-once batch consumer: event topics into PostgreSQL tables.
 
-Per batch, one PostgreSQL transaction writes the facts, the last version
+Used by the metrics service (facts) and by the cases service (its replica of
+the agreements). Per batch, one PostgreSQL transaction writes the rows, the last version
 applied per aggregate and the input position per partition; offsets are
 committed to Kafka only after that commit. A redelivered event (version not
 above the applied one) is skipped; an event whose predecessor is missing is
@@ -20,27 +21,49 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
+from asyncpg.pool import PoolConnectionProxy
 from prometheus_client import Counter, Gauge
 
-from services.metrics.projection import Connection, parse, project
 from shared.contracts import IntegrationEvent
 from shared.envelope import Envelope, Headers
 
-_log = logging.getLogger("wirkung.metrics.consumer")
+_log = logging.getLogger("wirkung.projection")
 
-EVENTS_APPLIED = Counter("wirkung_metrics_events_applied_total", "Events applied to the facts.",
-                         ["topic"])
-DUPLICATES_SKIPPED = Counter("wirkung_metrics_duplicates_skipped_total",
-                             "Redelivered events skipped.", ["topic"])
-GAPS_HELD = Gauge("wirkung_metrics_gaps_held", "Events held back waiting for a predecessor.")
-DEAD_LETTERS = Counter("wirkung_metrics_dead_letters_total", "Messages sent to the DLQ.",
-                       ["topic", "error_class"])
-LAST_APPLIED = Gauge("wirkung_metrics_last_applied_event_timestamp_seconds",
-                     "Record time of the last applied event.")
-CONSUMER_LAG = Gauge("wirkung_metrics_consumer_lag", "Messages not yet consumed.",
-                     ["topic", "partition"])
+EVENTS_APPLIED = Counter("wirkung_projection_events_applied_total", "Events applied.",
+                         ["consumer", "topic"])
+DUPLICATES_SKIPPED = Counter("wirkung_projection_duplicates_skipped_total",
+                             "Redelivered events skipped.", ["consumer", "topic"])
+GAPS_HELD = Gauge("wirkung_projection_gaps_held", "Events held back waiting for a predecessor.",
+                  ["consumer"])
+DEAD_LETTERS = Counter("wirkung_projection_dead_letters_total", "Messages sent to the DLQ.",
+                       ["consumer", "topic", "error_class"])
+LAST_APPLIED = Gauge("wirkung_projection_last_applied_event_timestamp_seconds",
+                     "Record time of the last applied event.", ["consumer"])
+CONSUMER_LAG = Gauge("wirkung_projection_consumer_lag", "Messages not yet consumed.",
+                     ["consumer", "topic", "partition"])
 
+Connection = asyncpg.Connection | PoolConnectionProxy
 DeadLetterSender = Callable[[bytes | None, bytes | None, Headers], Awaitable[Any]]
+Parse = Callable[[Envelope], IntegrationEvent]
+Project = Callable[[Connection, Envelope, IntegrationEvent], Awaitable[None]]
+
+TRACKING_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS applied_versions (
+        aggregate_id text PRIMARY KEY,
+        version integer NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS input_positions (
+        topic text NOT NULL,
+        partition integer NOT NULL,
+        last_offset bigint NOT NULL,
+        PRIMARY KEY (topic, partition)
+    )
+    """,
+)
 
 
 @dataclass
@@ -61,11 +84,15 @@ class BatchOutcome:
 
 
 class ProjectionConsumer:
-    """Consumes the event topics in batches into the facts tables."""
+    """Consumes event topics in batches into tables; `parse` and `project` say how."""
 
-    def __init__(self, *, pool: asyncpg.Pool, bootstrap_servers: str, topics: Sequence[str],
-                 group_id: str, dead_letter: DeadLetterSender, batch_size: int = 2000,
+    def __init__(self, *, name: str, pool: asyncpg.Pool, bootstrap_servers: str,
+                 topics: Sequence[str], group_id: str, parse: Parse, project: Project,
+                 dead_letter: DeadLetterSender, batch_size: int = 2000,
                  after_commit: Callable[[], Awaitable[None]] | None = None) -> None:
+        self.name = name
+        self.parse = parse
+        self.project = project
         self.pool = pool
         self.bootstrap_servers = bootstrap_servers
         self.topics = list(topics)
@@ -81,7 +108,7 @@ class ProjectionConsumer:
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap_servers, group_id=self.group_id,
             enable_auto_commit=False, auto_offset_reset="earliest",
-            max_poll_records=self.batch_size, client_id="wirkung-metrics",
+            max_poll_records=self.batch_size, client_id=f"wirkung-{self.name}",
         )
         self.consumer.subscribe(self.topics, listener=_DropHeldOnRevoke(self))
         await self.consumer.start()
@@ -114,7 +141,7 @@ class ProjectionConsumer:
         for record in records:
             try:
                 envelope = Envelope.from_kafka(record.headers, record.value)
-                pending.append(Pending(record, envelope, parse(envelope)))
+                pending.append(Pending(record, envelope, self.parse(envelope)))
             except Exception as error:
                 outcome.dead.append((record, error))
         try:
@@ -149,7 +176,7 @@ class ProjectionConsumer:
                     current = versions.get(item.envelope.subject, 0)
                     if item.envelope.aggregate_version <= current:
                         outcome.duplicates += 1
-                        DUPLICATES_SKIPPED.labels(item.record.topic).inc()
+                        DUPLICATES_SKIPPED.labels(self.name, item.record.topic).inc()
                     elif item.envelope.aggregate_version > current + 1:
                         still_waiting.append(item)
                     elif await self._project(connection, item, outcome, isolate=isolate):
@@ -176,20 +203,21 @@ class ProjectionConsumer:
                 )
         self.held = waiting
         outcome.held = len(waiting)
-        GAPS_HELD.set(len(waiting))
+        GAPS_HELD.labels(self.name).set(len(waiting))
         if outcome.applied:
-            LAST_APPLIED.set(max(item.envelope.time.timestamp() for item in pending))
+            latest = max(item.envelope.time.timestamp() for item in pending)
+            LAST_APPLIED.labels(self.name).set(latest)
         return outcome
 
     async def _project(self, connection: Connection, item: Pending,
                        outcome: BatchOutcome, *, isolate: bool) -> bool:
         if not isolate:
-            await project(connection, item.envelope, item.event)
-            EVENTS_APPLIED.labels(item.record.topic).inc()
+            await self.project(connection, item.envelope, item.event)
+            EVENTS_APPLIED.labels(self.name, item.record.topic).inc()
             return True
         try:
             async with connection.transaction():
-                await project(connection, item.envelope, item.event)
+                await self.project(connection, item.envelope, item.event)
         except asyncpg.PostgresError as error:
             if isinstance(error, asyncpg.PostgresConnectionError):
                 raise
@@ -210,7 +238,7 @@ class ProjectionConsumer:
         ]
         ack = await self.dead_letter(record.key, record.value, headers)
         await ack
-        DEAD_LETTERS.labels(record.topic, type(error).__name__).inc()
+        DEAD_LETTERS.labels(self.name, record.topic, type(error).__name__).inc()
         _log.error("sent message to the dead-letter topic",
                    extra={"topic": record.topic, "position": record.offset,
                           "event": type(error).__name__})
@@ -236,7 +264,8 @@ class ProjectionConsumer:
             highwater = self.consumer.highwater(tp)
             if highwater is not None:
                 position = await self.consumer.position(tp)
-                CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(highwater - position, 0))
+                lag = max(highwater - position, 0)
+                CONSUMER_LAG.labels(self.name, tp.topic, str(tp.partition)).set(lag)
 
 
 def _last_offsets(records: Any) -> dict[TopicPartition, int]:

@@ -1,0 +1,129 @@
+"""Personal data of clients, encrypted apart from the events (crypto-shredding).
+
+Each client has a key of its own (AES-256-GCM). The ciphertext and the key
+live in two tables of the cases database, never in an event, never on Kafka.
+Erasing a client deletes its key and ciphertext: whatever copy of the
+ciphertext remains anywhere is unreadable. Keep the `client_keys` table out
+of long-term backups (or back it up separately, with a retention shorter than
+the erasure deadline), so that a restored backup cannot revive an erased key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Protocol
+from uuid import UUID
+
+import psycopg
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from psycopg_pool import ConnectionPool
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What identifies a person; only ever stored encrypted."""
+
+    name: str
+    birth_date: date
+    address: str
+    gender: str | None = None
+
+    def to_json(self) -> bytes:
+        return json.dumps({**asdict(self), "birth_date": self.birth_date.isoformat()}).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> PersonalData:
+        data = json.loads(raw)
+        return cls(name=data["name"], birth_date=date.fromisoformat(data["birth_date"]),
+                   address=data["address"], gender=data.get("gender"))
+
+
+class PersonalDataErased(LookupError):
+    """The client's key was destroyed; the data can never be read again."""
+
+
+class Vault(Protocol):
+    def store(self, client_id: UUID, data: PersonalData) -> None: ...
+    def read(self, client_id: UUID) -> PersonalData: ...
+    def erase(self, client_id: UUID) -> None: ...
+
+
+def _encrypt(client_id: UUID, data: PersonalData) -> tuple[bytes, bytes]:
+    key = AESGCM.generate_key(bit_length=256)
+    nonce = os.urandom(12)
+    return key, nonce + AESGCM(key).encrypt(nonce, data.to_json(), client_id.bytes)
+
+
+def _decrypt(client_id: UUID, key: bytes, sealed: bytes) -> PersonalData:
+    nonce, ciphertext = sealed[:12], sealed[12:]
+    return PersonalData.from_json(AESGCM(key).decrypt(nonce, ciphertext, client_id.bytes))
+
+
+class MemoryVault:
+    """For tests on the in-memory event store."""
+
+    def __init__(self) -> None:
+        self._keys: dict[UUID, bytes] = {}
+        self._sealed: dict[UUID, bytes] = {}
+
+    def store(self, client_id: UUID, data: PersonalData) -> None:
+        self._keys[client_id], self._sealed[client_id] = _encrypt(client_id, data)
+
+    def read(self, client_id: UUID) -> PersonalData:
+        if client_id not in self._keys:
+            raise PersonalDataErased(client_id)
+        return _decrypt(client_id, self._keys[client_id], self._sealed[client_id])
+
+    def erase(self, client_id: UUID) -> None:
+        self._keys.pop(client_id, None)
+        self._sealed.pop(client_id, None)
+
+
+class PostgresVault:
+    """Keys and ciphertexts in two tables of the cases database."""
+
+    def __init__(self, conninfo: str) -> None:
+        self.pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True)
+        with self.pool.connection() as connection:
+            connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_vault'))")
+            connection.execute("""CREATE TABLE IF NOT EXISTS client_keys (
+                                      client_id uuid PRIMARY KEY, key bytea NOT NULL)""")
+            connection.execute("""CREATE TABLE IF NOT EXISTS client_personal_data (
+                                      client_id uuid PRIMARY KEY, sealed bytea NOT NULL)""")
+
+    def store(self, client_id: UUID, data: PersonalData) -> None:
+        key, sealed = _encrypt(client_id, data)
+        with self.pool.connection() as connection, connection.transaction():
+            connection.execute("INSERT INTO client_keys VALUES (%s, %s)", (client_id, key))
+            connection.execute("INSERT INTO client_personal_data VALUES (%s, %s)",
+                               (client_id, sealed))
+
+    def read(self, client_id: UUID) -> PersonalData:
+        with self.pool.connection() as connection:
+            row = connection.execute(
+                """SELECT k.key, d.sealed FROM client_keys k
+                   JOIN client_personal_data d USING (client_id) WHERE client_id = %s""",
+                (client_id,)).fetchone()
+        if row is None:
+            raise PersonalDataErased(client_id)
+        return _decrypt(client_id, bytes(row[0]), bytes(row[1]))
+
+    def erase(self, client_id: UUID) -> None:
+        with self.pool.connection() as connection, connection.transaction():
+            connection.execute("DELETE FROM client_keys WHERE client_id = %s", (client_id,))
+            connection.execute("DELETE FROM client_personal_data WHERE client_id = %s",
+                               (client_id,))
+        try:
+            with self.pool.connection() as connection:
+                connection.autocommit = True
+                # Dead rows would still hold the key bytes on disk until vacuumed.
+                connection.execute("VACUUM client_keys")
+                connection.execute("VACUUM client_personal_data")
+        except psycopg.Error:
+            pass
+
+    def close(self) -> None:
+        self.pool.close()

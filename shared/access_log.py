@@ -1,0 +1,94 @@
+"""The access log: every read of personal or case data, and every refusal.
+
+Who (subject and role), what (object type and pseudonymous reference), why
+(the `X-Purpose` header, else a default), when, and whether it was granted.
+It lives in the service's own database and is read by auditors.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from psycopg_pool import ConnectionPool
+
+
+@dataclass(frozen=True)
+class Access:
+    """One logged access."""
+
+    subject: str
+    role: str
+    object_type: str
+    object_ref: str
+    purpose: str
+    granted: bool
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class AccessLog(Protocol):
+    def record(self, access: Access) -> None: ...
+    def entries(self, *, object_ref: str | None = None, subject: str | None = None,
+                granted: bool | None = None, limit: int = 100,
+                offset: int = 0) -> list[Access]: ...
+
+
+class MemoryAccessLog:
+    def __init__(self) -> None:
+        self._entries: list[Access] = []
+        self._lock = threading.Lock()
+
+    def record(self, access: Access) -> None:
+        with self._lock:
+            self._entries.append(access)
+
+    def entries(self, *, object_ref: str | None = None, subject: str | None = None,
+                granted: bool | None = None, limit: int = 100,
+                offset: int = 0) -> list[Access]:
+        selected = [e for e in reversed(self._entries)
+                    if (object_ref is None or e.object_ref == object_ref)
+                    and (subject is None or e.subject == subject)
+                    and (granted is None or e.granted == granted)]
+        return selected[offset:offset + limit]
+
+
+class PostgresAccessLog:
+    def __init__(self, conninfo: str) -> None:
+        self.pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True)
+        with self.pool.connection() as connection:
+            connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_access_log'))")
+            connection.execute("""CREATE TABLE IF NOT EXISTS access_log (
+                id bigserial PRIMARY KEY, at timestamptz NOT NULL, subject text NOT NULL,
+                role text NOT NULL, object_type text NOT NULL, object_ref text NOT NULL,
+                purpose text NOT NULL, granted boolean NOT NULL)""")
+            connection.execute("CREATE INDEX IF NOT EXISTS access_log_object "
+                               "ON access_log (object_ref, at)")
+
+    def record(self, access: Access) -> None:
+        with self.pool.connection() as connection:
+            connection.execute(
+                "INSERT INTO access_log (at, subject, role, object_type, object_ref, purpose,"
+                " granted) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (access.at, access.subject, access.role, access.object_type,
+                 access.object_ref, access.purpose, access.granted))
+
+    def entries(self, *, object_ref: str | None = None, subject: str | None = None,
+                granted: bool | None = None, limit: int = 100,
+                offset: int = 0) -> list[Access]:
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                """SELECT subject, role, object_type, object_ref, purpose, granted, at
+                   FROM access_log
+                   WHERE (%(ref)s::text IS NULL OR object_ref = %(ref)s)
+                     AND (%(subject)s::text IS NULL OR subject = %(subject)s)
+                     AND (%(granted)s::boolean IS NULL OR granted = %(granted)s)
+                   ORDER BY id DESC LIMIT %(limit)s OFFSET %(offset)s""",
+                {"ref": object_ref, "subject": subject, "granted": granted,
+                 "limit": limit, "offset": offset}).fetchall()
+        return [Access(subject=r[0], role=r[1], object_type=r[2], object_ref=r[3],
+                       purpose=r[4], granted=r[5], at=r[6]) for r in rows]
+
+    def close(self) -> None:
+        self.pool.close()
