@@ -24,7 +24,6 @@ from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 from asyncpg.pool import PoolConnectionProxy
 from prometheus_client import Counter, Gauge
 
-from shared.contracts import IntegrationEvent
 from shared.envelope import Envelope, Headers
 
 _log = logging.getLogger("wirkung.projection")
@@ -44,8 +43,8 @@ CONSUMER_LAG = Gauge("wirkung_projection_consumer_lag", "Messages not yet consum
 
 Connection = asyncpg.Connection | PoolConnectionProxy
 DeadLetterSender = Callable[[bytes | None, bytes | None, Headers], Awaitable[Any]]
-Parse = Callable[[Envelope], IntegrationEvent]
-Project = Callable[[Connection, Envelope, IntegrationEvent], Awaitable[None]]
+Parse = Callable[[Envelope], Any]  # the event's contract instance; raises if unusable
+Project = Callable[[Connection, Envelope, Any], Awaitable[None]]
 
 TRACKING_TABLES = (
     """
@@ -72,7 +71,7 @@ class Pending:
 
     record: ConsumerRecord[bytes, bytes]
     envelope: Envelope
-    event: IntegrationEvent
+    event: Any
 
 
 @dataclass
