@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from faststream.kafka.fastapi import KafkaRouter
@@ -41,3 +41,25 @@ def relay_publisher(router: KafkaRouter, topic: str, description: str) -> Publis
         return future
 
     return publish
+
+
+def topic_emptiness(bootstrap_servers: str, topic: str) -> Callable[[], Awaitable[bool]]:
+    """A check whether nothing was ever written to `topic` (all end offsets are 0)."""
+
+    async def is_empty() -> bool:
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers,
+                                    enable_auto_commit=False)
+        await consumer.start()
+        try:
+            partitions = consumer.partitions_for_topic(topic)
+            if partitions is None:
+                await consumer._client.force_metadata_update()
+                partitions = consumer.partitions_for_topic(topic) or set()
+            ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
+            return bool(sum(ends.values()) == 0)
+        finally:
+            await consumer.stop()
+
+    return is_empty

@@ -17,14 +17,9 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
-from eventsourcing.persistence import (
-    ApplicationRecorder,
-    Mapper,
-    Notification,
-    Tracking,
-    TrackingRecorder,
-)
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 from prometheus_client import Counter, Gauge
+from psycopg_pool import ConnectionPool
 
 from shared.contracts.base import IntegrationEvent
 from shared.envelope import Envelope, Headers
@@ -41,6 +36,60 @@ RELAY_ERRORS = Counter("wirkung_relay_errors_total", "Failed relay rounds.", ["t
 Translate = Callable[[Any], IntegrationEvent | None]
 
 
+class RelayPositions(Protocol):
+    """Where the relay stands per topic: the last notification id acknowledged."""
+
+    def get(self, topic: str) -> int: ...
+    def record(self, topic: str, notification_id: int) -> None: ...
+    def reset(self, topic: str) -> None: ...
+
+
+class MemoryRelayPositions:
+    def __init__(self) -> None:
+        self._positions: dict[str, int] = {}
+
+    def get(self, topic: str) -> int:
+        return self._positions.get(topic, 0)
+
+    def record(self, topic: str, notification_id: int) -> None:
+        self._positions[topic] = notification_id
+
+    def reset(self, topic: str) -> None:
+        self._positions.pop(topic, None)
+
+
+class PostgresRelayPositions:
+    """Positions in the service's own database (table `relay_positions`)."""
+
+    def __init__(self, conninfo: str) -> None:
+        self.pool = ConnectionPool(conninfo, min_size=1, max_size=2, open=True)
+        with self.pool.connection() as connection:
+            connection.execute("""CREATE TABLE IF NOT EXISTS relay_positions (
+                topic text PRIMARY KEY, notification_id bigint NOT NULL,
+                recorded_at timestamptz NOT NULL DEFAULT now())""")
+
+    def get(self, topic: str) -> int:
+        with self.pool.connection() as connection:
+            row = connection.execute("SELECT notification_id FROM relay_positions "
+                                     "WHERE topic = %s", (topic,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def record(self, topic: str, notification_id: int) -> None:
+        with self.pool.connection() as connection:
+            connection.execute(
+                """INSERT INTO relay_positions (topic, notification_id) VALUES (%s, %s)
+                   ON CONFLICT (topic) DO UPDATE
+                   SET notification_id = EXCLUDED.notification_id, recorded_at = now()""",
+                (topic, notification_id))
+
+    def reset(self, topic: str) -> None:
+        with self.pool.connection() as connection:
+            connection.execute("DELETE FROM relay_positions WHERE topic = %s", (topic,))
+
+    def close(self) -> None:
+        self.pool.close()
+
+
 class Publisher(Protocol):
     """Sends one message; the returned awaitable completes on the broker's ack."""
 
@@ -51,11 +100,13 @@ class OutboxRelay:
     """Publishes a notification log to one topic, at least once and in order."""
 
     def __init__(self, *, recorder: ApplicationRecorder, mapper: Mapper[Any],
-                 tracking: TrackingRecorder, translate: Translate, topic: str,
-                 publish: Publisher, batch_size: int = 500, poll_interval: float = 1.0) -> None:
+                 positions: RelayPositions, translate: Translate, topic: str,
+                 publish: Publisher, batch_size: int = 500, poll_interval: float = 1.0,
+                 topic_is_empty: Callable[[], Awaitable[bool]] | None = None) -> None:
         self.recorder = recorder
         self.mapper = mapper
-        self.tracking = tracking
+        self.positions = positions
+        self.topic_is_empty = topic_is_empty
         self.translate = translate
         self.topic = topic
         self.publish = publish
@@ -64,7 +115,24 @@ class OutboxRelay:
         self.wakeup = asyncio.Event()
 
     async def position(self) -> int:
-        return await asyncio.to_thread(self.tracking.max_tracking_id, self.topic) or 0
+        return await asyncio.to_thread(self.positions.get, self.topic)
+
+    async def republish_if_topic_was_recreated(self) -> bool:
+        """Start over when the topic is empty although we published to it.
+
+        The event store is the source of truth and Kafka only distributes it:
+        a topic that was deleted and created again (or a development broker
+        that keeps nothing) is rebuilt from the store. Retention never
+        empties a topic this way, since its end offsets stay where they were.
+        """
+        if self.topic_is_empty is None or await self.position() == 0:
+            return False
+        if not await self.topic_is_empty():
+            return False
+        _log.warning("topic %s is empty although events were published to it; "
+                     "republishing from the event store", self.topic, extra={"topic": self.topic})
+        await asyncio.to_thread(self.positions.reset, self.topic)
+        return True
 
     def envelope(self, notification: Notification) -> Envelope | None:
         """The CloudEvent of one stored event, or None for an internal event."""
@@ -98,13 +166,14 @@ class OutboxRelay:
                 acks.append(await self.publish(*envelope.to_kafka()))
         await asyncio.gather(*acks)
         last = notifications[-1].id
-        await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.topic, last))
+        await asyncio.to_thread(self.positions.record, self.topic, last)
         EVENTS_RELAYED.labels(self.topic).inc(len(acks))
         RELAY_POSITION.labels(self.topic).set(last)
         return len(notifications)
 
     async def run(self) -> None:
         """Relay until cancelled; wakes on `wakeup` or every `poll_interval`."""
+        await self.republish_if_topic_was_recreated()
         backoff = self.poll_interval
         while True:
             try:

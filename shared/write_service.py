@@ -16,8 +16,15 @@ from fastapi import APIRouter, FastAPI
 
 from shared.eventstore import ServiceApplication, event_store_environment
 from shared.idempotency import MemoryIdempotencyStore, PostgresIdempotencyStore
-from shared.kafka import kafka_router, relay_publisher
-from shared.relay import OutboxRelay, Translate, listen_for_new_events
+from shared.kafka import kafka_router, relay_publisher, topic_emptiness
+from shared.relay import (
+    MemoryRelayPositions,
+    OutboxRelay,
+    PostgresRelayPositions,
+    RelayPositions,
+    Translate,
+    listen_for_new_events,
+)
 from shared.settings import ServiceSettings
 from shared.tasks import cancel_all, supervised
 from shared.web import create_service_app, postgres_ready
@@ -30,6 +37,7 @@ def create_write_service(*, service: str, title: str, description: str,
                          routers: Sequence[APIRouter]) -> FastAPI:
     """A write service: its application behind `routers`, relayed to `topic`."""
     tasks: list[asyncio.Task[Any]] = []
+    positions: RelayPositions = MemoryRelayPositions()
     idempotency: MemoryIdempotencyStore | PostgresIdempotencyStore = (
         MemoryIdempotencyStore() if database_url.startswith("memory:")
         else PostgresIdempotencyStore(database_url))
@@ -40,12 +48,16 @@ def create_write_service(*, service: str, title: str, description: str,
         app.state.application = await asyncio.to_thread(application, environment)
         if isinstance(idempotency, PostgresIdempotencyStore):
             await idempotency.start()
+        nonlocal positions
+        positions = await asyncio.to_thread(relay_positions, database_url)
         try:
             yield
         finally:
             await cancel_all(tasks)
             if isinstance(idempotency, PostgresIdempotencyStore):
                 await idempotency.stop()
+            if isinstance(positions, PostgresRelayPositions):
+                positions.close()
             app.state.application.close()
 
     kafka = kafka_router(settings, lifespan=lifespan)
@@ -55,8 +67,10 @@ def create_write_service(*, service: str, title: str, description: str,
     async def start_relay(app: FastAPI) -> None:
         store: ServiceApplication = app.state.application
         relay = OutboxRelay(recorder=store.recorder, mapper=store.mapper,
-                            tracking=store.factory.tracking_recorder(),
-                            translate=translate, topic=topic, publish=publish)
+                            positions=positions, translate=translate, topic=topic,
+                            publish=publish,
+                            topic_is_empty=topic_emptiness(settings.kafka_bootstrap_servers,
+                                                           topic))
         app.state.relay = relay
         tasks.append(asyncio.create_task(supervised(relay.run, f"{service}-relay")))
         channel = getattr(store.recorder, "channel_name", None)
@@ -74,3 +88,9 @@ def create_write_service(*, service: str, title: str, description: str,
                               database_ready=postgres_ready(database_url),
                               idempotency=idempotency)
 
+
+
+def relay_positions(database_url: str) -> RelayPositions:
+    if database_url.startswith("memory:"):
+        return MemoryRelayPositions()
+    return PostgresRelayPositions(database_url)

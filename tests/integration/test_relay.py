@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from services.agreements.application import Agreements
 from services.agreements.contracts import to_contract
 from shared.envelope import Envelope
 from shared.eventstore import event_store_environment
+from shared.kafka import topic_emptiness
 from shared.observability import correlation_id
-from shared.relay import OutboxRelay
+from shared.relay import OutboxRelay, PostgresRelayPositions, RelayPositions
 from shared.topics import Topics
 from tests.support import Infrastructure, KafkaTestPublisher, read_topic
 
@@ -25,17 +25,20 @@ class SimulatedCrash(Exception):
     """The relay process dies here."""
 
 
-class CrashBeforeRecording(TrackingRecorder):
+class CrashBeforeRecording:
     """Reads the real position, but 'dies' before it can record a new one."""
 
-    def __init__(self, real: TrackingRecorder) -> None:
+    def __init__(self, real: RelayPositions) -> None:
         self.real = real
 
-    def max_tracking_id(self, application_name: str) -> int | None:
-        return self.real.max_tracking_id(application_name)
+    def get(self, topic: str) -> int:
+        return self.real.get(topic)
 
-    def insert_tracking(self, tracking: Tracking) -> None:
+    def record(self, topic: str, notification_id: int) -> None:
         raise SimulatedCrash
+
+    def reset(self, topic: str) -> None:
+        self.real.reset(topic)
 
 
 def register(store: Agreements, count: int, offset: int = 0) -> list[str]:
@@ -47,11 +50,11 @@ def register(store: Agreements, count: int, offset: int = 0) -> list[str]:
     ]
 
 
-def relay_for(store: Agreements, topic: str, publish: Any,
-              tracking: TrackingRecorder | None = None) -> OutboxRelay:
-    return OutboxRelay(recorder=store.recorder, mapper=store.mapper,
-                       tracking=tracking or store.factory.tracking_recorder(),
-                       translate=to_contract, topic=topic, publish=publish, batch_size=100)
+def relay_for(store: Agreements, topic: str, publish: Any, positions: RelayPositions,
+              **options: Any) -> OutboxRelay:
+    return OutboxRelay(recorder=store.recorder, mapper=store.mapper, positions=positions,
+                       translate=to_contract, topic=topic, publish=publish, batch_size=100,
+                       **options)
 
 
 async def test_the_relay_publishes_each_event_keyed_by_its_aggregate(
@@ -64,7 +67,8 @@ async def test_the_relay_publishes_each_event_keyed_by_its_aggregate(
         correlation_id.reset(token)
 
     async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
-        assert await relay_for(store, topics.agreements, pub).relay_batch() == 7
+        positions = PostgresRelayPositions(database_url)
+        assert await relay_for(store, topics.agreements, pub, positions).relay_batch() == 7
 
     records = await read_topic(infrastructure.bootstrap_servers, topics.agreements, expected=7)
     envelopes = [Envelope.from_kafka(r.headers, r.value) for r in records]
@@ -80,13 +84,13 @@ async def test_a_relay_killed_after_the_ack_republishes_but_never_skips(
         database_url: str, topics: Topics, infrastructure: Infrastructure) -> None:
     store = Agreements(env=event_store_environment(database_url))
     first = register(store, 5)
+    positions = PostgresRelayPositions(database_url)
     async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
-        crashing = relay_for(store, topics.agreements, pub,
-                             CrashBeforeRecording(store.factory.tracking_recorder()))
+        crashing = relay_for(store, topics.agreements, pub, CrashBeforeRecording(positions))
         with pytest.raises(SimulatedCrash):
             await crashing.relay_batch()
 
-        restarted = relay_for(store, topics.agreements, pub)
+        restarted = relay_for(store, topics.agreements, pub, positions)
         assert await restarted.relay_batch() == 5
         later = register(store, 3, offset=5)
         assert await restarted.relay_batch() == 3
@@ -98,4 +102,24 @@ async def test_a_relay_killed_after_the_ack_republishes_but_never_skips(
     assert all(published[aggregate] == 2 for aggregate in first)  # duplicates, not gaps
     assert all(published[aggregate] == 1 for aggregate in later)
     assert await restarted.position() == store.recorder.max_notification_id()
+    store.close()
+
+
+async def test_a_recreated_topic_is_rebuilt_from_the_event_store(
+        database_url: str, topics: Topics, infrastructure: Infrastructure) -> None:
+    store = Agreements(env=event_store_environment(database_url))
+    ids = register(store, 4)
+    positions = PostgresRelayPositions(database_url)
+    # The store says all four were published, but the topic is new and empty.
+    positions.record(topics.agreements, store.recorder.max_notification_id() or 0)
+    is_empty = topic_emptiness(infrastructure.bootstrap_servers, topics.agreements)
+
+    async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
+        relay = relay_for(store, topics.agreements, pub, positions, topic_is_empty=is_empty)
+        assert await relay.republish_if_topic_was_recreated()
+        assert await relay.relay_batch() == 4
+        assert not await relay.republish_if_topic_was_recreated()  # not empty any more
+
+    records = await read_topic(infrastructure.bootstrap_servers, topics.agreements, expected=4)
+    assert sorted(r.key.decode() for r in records if r.key) == sorted(ids)
     store.close()
