@@ -26,3 +26,29 @@ class AgeBand(StrEnum):
     FROM_27 = "27-44"
     FROM_45 = "45-64"
     FROM_65 = "65+"
+
+
+class PricingUnit(StrEnum):
+    """What one unit price of a service agreement pays for."""
+
+    HOUR = "hour"
+    DAY = "day"
+    CASE = "case"
+    PLACE = "place"
+
+
+class Comparison(StrEnum):
+    """How an impact goal's indicator value is compared with its target."""
+
+    AT_LEAST = ">="
+    AT_MOST = "<="
+    EQUAL = "="
+
+
+class ReportingFrequency(StrEnum):
+    """How often a provider reports on an agreement."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
