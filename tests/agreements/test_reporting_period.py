@@ -43,3 +43,22 @@ def test_a_period_label_not_in_the_agreed_frequency_is_rejected(
     rule = broken_rule(lambda: reporting_period(label, obligation))
 
     assert rule == "period_must_match_reporting_frequency"
+
+
+def test_the_periods_of_a_term_are_listed_in_order() -> None:
+    from services.agreements.domain.values import periods_between
+
+    quarterly = ReportingObligation(due_days=30)
+
+    periods = periods_between(date(2026, 2, 15), date(2026, 7, 1), quarterly)
+
+    assert [p.label for p in periods] == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    assert periods[0].due_on == date(2026, 4, 30)
+
+
+def test_monthly_and_yearly_periods_are_labelled_as_their_frequency_says() -> None:
+    from services.agreements.domain.values import period_label
+
+    assert period_label(date(2026, 3, 9), ReportingFrequency.MONTHLY) == "2026-03"
+    assert period_label(date(2026, 8, 9), ReportingFrequency.HALF_YEARLY) == "2026-H2"
+    assert period_label(date(2026, 8, 9), ReportingFrequency.YEARLY) == "2026"

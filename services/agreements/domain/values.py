@@ -232,3 +232,25 @@ def reporting_period(label: str, obligation: ReportingObligation) -> Period:
     end = next_start - timedelta(days=1)
     return Period(label=label, start=start, end=end,
                   due_on=end + timedelta(days=obligation.due_days))
+
+
+def period_label(day: date, frequency: ReportingFrequency) -> str:
+    """The label of the reporting period that contains `day`."""
+    if frequency is ReportingFrequency.MONTHLY:
+        return f"{day.year}-{day.month:02d}"
+    if frequency is ReportingFrequency.QUARTERLY:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if frequency is ReportingFrequency.HALF_YEARLY:
+        return f"{day.year}-H{(day.month - 1) // 6 + 1}"
+    return str(day.year)
+
+
+def periods_between(first: date, last: date, obligation: ReportingObligation) -> list[Period]:
+    """Every reporting period that overlaps the days from `first` to `last`."""
+    periods: list[Period] = []
+    day = first
+    while day <= last:
+        period = reporting_period(period_label(day, obligation.frequency), obligation)
+        periods.append(period)
+        day = period.end + timedelta(days=1)
+    return periods
