@@ -16,6 +16,24 @@ class FieldOfAction(StrEnum):
     GESUNDHEIT = "gesundheit"
 
 
+class ClosureReason(StrEnum):
+    """Why a case was closed (Abschlussgrund)."""
+
+    PLANNED_GOALS_ACHIEVED = "planned_goals_achieved"
+    PLANNED_PARTIALLY = "planned_partially"
+    DROPPED_OUT = "dropped_out"
+    TRANSFERRED = "transferred"
+    MOVED = "moved"
+
+
+class GenderCategory(StrEnum):
+    """Gender as a coarse category for statistics; no entry is recorded as None."""
+
+    FEMALE = "female"
+    MALE = "male"
+    DIVERSE = "diverse"
+
+
 class AgeBand(StrEnum):
     """Coarse age band; the exact birth date never leaves the cases service."""
 

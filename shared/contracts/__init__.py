@@ -19,11 +19,30 @@ from shared.contracts.agreements import (
     ServiceAgreementTerminated,
 )
 from shared.contracts.base import IntegrationEvent, contract_for, json_schemas
-from shared.contracts.cases import CaseOpened
+from shared.contracts.cases import (
+    CaseAssessed,
+    CaseClosed,
+    CaseOpened,
+    CaseReopened,
+    ClientPersonalDataErased,
+    ClientRegistered,
+    GoalReviewed,
+    HelpPlanGoalSet,
+    ServiceAssigned,
+    ServiceDeliveryRecorded,
+    ServiceEnded,
+)
 
 __all__ = [
+    "CaseAssessed",
+    "CaseClosed",
     "CaseOpened",
+    "CaseReopened",
+    "ClientPersonalDataErased",
+    "ClientRegistered",
     "GoalOutcomeCounts",
+    "GoalReviewed",
+    "HelpPlanGoalSet",
     "ImpactGoalTerm",
     "IntegrationEvent",
     "ProviderDeactivated",
@@ -40,6 +59,9 @@ __all__ = [
     "ServiceAgreementSigned",
     "ServiceAgreementSuspended",
     "ServiceAgreementTerminated",
+    "ServiceAssigned",
+    "ServiceDeliveryRecorded",
+    "ServiceEnded",
     "contract_for",
     "json_schemas",
 ]

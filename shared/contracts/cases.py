@@ -1,13 +1,25 @@
-"""Contracts published on the cases topic: pseudonyms and coarse attributes only."""
+"""Contracts published on the cases topic: pseudonyms and coarse attributes only.
+
+Free text a caseworker writes about a person (assessment summary, review
+note, reasons for ending a service or reopening a case, goal level
+descriptions) stays in the cases service and is never published.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from pydantic import Field
 
 from shared.contracts.base import IntegrationEvent
-from shared.vocabulary import AgeBand, FieldOfAction
+from shared.vocabulary import AgeBand, ClosureReason, FieldOfAction, GenderCategory
+
+_CASE_ID = "Aggregate id of the case."
+_CASE_EXAMPLE = "6d1f0b8e-0000-4000-8000-000000000001"
+_GOAL_EXAMPLE = "0c5e2f1a-0000-4000-8000-00000000000a"
+_SERVICE_EXAMPLE = "9a7b3c4d-0000-4000-8000-00000000000b"
 
 
 class CaseOpened(IntegrationEvent):
@@ -25,3 +37,125 @@ class CaseOpened(IntegrationEvent):
     team: str = Field(examples=["asd-nord"])
     legal_basis: str = Field(examples=["SGB VIII §27"])
     age_band: AgeBand = Field(examples=["18-26"])
+
+
+class CaseAssessed(IntegrationEvent):
+    """A caseworker assessed the client's situation (the summary stays in the case)."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+
+
+class HelpPlanGoalSet(IntegrationEvent):
+    """A help-plan goal (Hilfeplanziel) was set, scaled from -2 to +2."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    goal_id: UUID = Field(description="Id of the goal within the case.",
+                          examples=[_GOAL_EXAMPLE])
+    title: str = Field(description="Short title of the goal.",
+                       examples=["Regelmäßiger Schulbesuch"])
+    weight: Decimal = Field(gt=0, description="Weight of the goal in the GAS T-score.",
+                            examples=["1", "1.5"])
+    baseline: int = Field(ge=-2, le=2, description="Level when the goal was set.",
+                          examples=[-1])
+
+
+class ServiceAssigned(IntegrationEvent):
+    """A service under a provider's agreement was assigned to a case."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    service_id: UUID = Field(description="Id of the service within the case.",
+                             examples=[_SERVICE_EXAMPLE])
+    agreement_id: UUID = Field(description="Aggregate id of the service agreement.",
+                               examples=["3e8d1c2b-0000-4000-8000-00000000000c"])
+    units_planned: Decimal = Field(gt=0, description="Units planned for the case.",
+                                   examples=["40"])
+    unit: str = Field(description="What one unit is, as priced in the agreement.",
+                      examples=["hour"])
+    start_date: date = Field(description="First day of the service.", examples=["2026-03-02"])
+
+
+class ServiceDeliveryRecorded(IntegrationEvent):
+    """A caseworker logged units of a service delivered in a period."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    service_id: UUID = Field(description="Id of the service within the case.",
+                             examples=[_SERVICE_EXAMPLE])
+    period: str = Field(pattern=r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$",
+                        description="Quarter or month of the delivery.",
+                        examples=["2026-Q1", "2026-03"])
+    units: Decimal = Field(gt=0, description="Units delivered.", examples=["12.5"])
+
+
+class ServiceEnded(IntegrationEvent):
+    """A service of a case ended before the case closed."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    service_id: UUID = Field(description="Id of the service within the case.",
+                             examples=[_SERVICE_EXAMPLE])
+
+
+class GoalReviewed(IntegrationEvent):
+    """A help-plan goal was reviewed and its attainment level logged."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    goal_id: UUID = Field(description="Id of the goal within the case.",
+                          examples=[_GOAL_EXAMPLE])
+    level: int = Field(ge=-2, le=2, description="Attainment level, -2 to +2 (0: as expected).",
+                       examples=[1])
+
+
+class CaseClosed(IntegrationEvent):
+    """A case was closed; services still running ended with it."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    reason: ClosureReason = Field(description="Why the case was closed.",
+                                  examples=["planned_goals_achieved"])
+    ended_service_ids: list[UUID] = Field(description="Services that ended with the closure.",
+                                          examples=[[_SERVICE_EXAMPLE]])
+
+
+class CaseReopened(IntegrationEvent):
+    """A closed case was reopened."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+
+
+class ClientRegistered(IntegrationEvent):
+    """A caseworker registered a client; the person's data stays encrypted in the case service."""
+
+    service = "cases"
+
+    client_id: UUID = Field(description="Aggregate id of the client.",
+                            examples=["1da633fa-1f3d-58d9-9d3d-52228b2d87c4"])
+    client_pseudonym: str = Field(
+        description="Pseudonym of the client; never the person's data.", examples=["p-3f2a9c"]
+    )
+    gender_category: GenderCategory | None = Field(
+        description="Coarse gender category, if recorded.", examples=["female", None]
+    )
+    team: str = Field(description="Team that registered the client.", examples=["asd-nord"])
+
+
+class ClientPersonalDataErased(IntegrationEvent):
+    """A client's personal data was erased; the pseudonymous history stays countable."""
+
+    service = "cases"
+
+    client_id: UUID = Field(description="Aggregate id of the client.",
+                            examples=["1da633fa-1f3d-58d9-9d3d-52228b2d87c4"])

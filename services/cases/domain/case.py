@@ -1,0 +1,272 @@
+"""The case (Einzelfall): one client's help, from opening to closure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.cases.domain import errors
+from services.cases.domain.gas import share_at_or_above_expected, t_score
+from services.cases.domain.plan import (
+    AssignedService,
+    Goal,
+    checked_level,
+    checked_levels,
+    checked_period,
+    checked_units,
+    checked_weight,
+)
+from shared.vocabulary import ClosureReason
+
+_CLOSURE_REASONS = frozenset(ClosureReason)
+
+
+class CaseStatus(StrEnum):
+    """Whether caseworkers still log help in the case."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Case(Aggregate):
+    """One client's case, from opening to closure, as caseworkers log it."""
+
+    class Opened(Aggregate.Created):
+        client_pseudonym: str
+        field_of_action: str
+        target_groups: list[str]
+        district: str
+        team: str
+        legal_basis: str
+        age_band: str
+        actor: str
+        occurred_on: date
+        reentry: bool = False  # stored events from before re-entry was recorded read as False
+
+    class Assessed(Aggregate.Event):
+        summary: str
+        actor: str
+        occurred_on: date
+
+    class GoalSet(Aggregate.Event):
+        goal_id: UUID
+        title: str
+        levels: dict[str, str]
+        weight: Decimal
+        baseline: int
+        actor: str
+        occurred_on: date
+
+    class ServiceAssigned(Aggregate.Event):
+        service_id: UUID
+        agreement_id: UUID
+        units_planned: Decimal
+        unit: str
+        start_date: date
+        actor: str
+        occurred_on: date
+
+    class DeliveryRecorded(Aggregate.Event):
+        service_id: UUID
+        period: str
+        units: Decimal
+        actor: str
+        occurred_on: date
+
+    class ServiceEnded(Aggregate.Event):
+        service_id: UUID
+        reason: str
+        actor: str
+        occurred_on: date
+
+    class GoalReviewed(Aggregate.Event):
+        goal_id: UUID
+        level: int
+        note: str
+        actor: str
+        occurred_on: date
+
+    class Closed(Aggregate.Event):
+        reason: str
+        ended_service_ids: list[UUID]
+        actor: str
+        occurred_on: date
+
+    class Reopened(Aggregate.Event):
+        reason: str
+        actor: str
+        occurred_on: date
+
+    # No bare `*` here: eventsourcing 9.5 treats a keyword-only parameter with a
+    # default as required, and `reentry` must stay optional for existing callers.
+    @event(Opened)
+    def __init__(self, client_pseudonym: str, field_of_action: str, target_groups: list[str],
+                 district: str, team: str, legal_basis: str, age_band: str, actor: str,
+                 occurred_on: date, reentry: bool = False) -> None:
+        self.client_pseudonym = client_pseudonym
+        self.field_of_action = field_of_action
+        self.target_groups = list(target_groups)
+        self.district = district
+        self.team = team
+        self.legal_basis = legal_basis
+        self.age_band = age_band
+        self.reentry = reentry
+        self.opened_on = occurred_on
+        self.status = CaseStatus.OPEN
+        self.assessed_on: date | None = None
+        self.closed_on: date | None = None
+        self.closure_reason: str | None = None
+        self.goals: dict[UUID, Goal] = {}
+        self.services: dict[UUID, AssignedService] = {}
+
+    # Commands: check every rule, then record one event.
+
+    def assess(self, *, summary: str, actor: str, occurred_on: date) -> None:
+        self._require_open()
+        self._assessed(summary=summary, actor=actor, occurred_on=occurred_on)
+
+    def set_goal(self, *, goal_id: UUID, title: str, levels: Mapping[str, str],
+                 baseline: int, actor: str, occurred_on: date,
+                 weight: Decimal | int | str = 1) -> None:
+        self._require_open()
+        if goal_id in self.goals:
+            raise errors.GoalAlreadySetError(f"Goal {goal_id} is already set on this case.")
+        self._goal_set(goal_id=goal_id, title=title, levels=checked_levels(levels),
+                       weight=checked_weight(weight), baseline=checked_level(baseline),
+                       actor=actor, occurred_on=occurred_on)
+
+    def assign_service(self, *, service_id: UUID, agreement_id: UUID,
+                       units_planned: Decimal | int, unit: str, start_date: date,
+                       actor: str, occurred_on: date) -> None:
+        self._require_open()
+        if service_id in self.services:
+            raise errors.ServiceAlreadyAssignedError(f"Service {service_id} is already assigned.")
+        self._service_assigned(service_id=service_id, agreement_id=agreement_id,
+                               units_planned=checked_units(units_planned), unit=unit,
+                               start_date=start_date, actor=actor, occurred_on=occurred_on)
+
+    def record_delivery(self, *, service_id: UUID, period: str, units: Decimal | int,
+                        actor: str, occurred_on: date) -> None:
+        self._require_open()
+        self._require_running(service_id)
+        self._delivery_recorded(service_id=service_id, units=checked_units(units),
+                                period=checked_period(period), actor=actor,
+                                occurred_on=occurred_on)
+
+    def end_service(self, *, service_id: UUID, reason: str, actor: str,
+                    occurred_on: date) -> None:
+        self._require_open()
+        self._require_running(service_id)
+        self._service_ended(service_id=service_id, reason=reason, actor=actor,
+                            occurred_on=occurred_on)
+
+    def review_goal(self, *, goal_id: UUID, level: int, note: str, actor: str,
+                    occurred_on: date) -> None:
+        self._require_open()
+        if goal_id not in self.goals:
+            raise errors.UnknownGoalError(f"Goal {goal_id} is not set on this case.")
+        self._goal_reviewed(goal_id=goal_id, level=checked_level(level), note=note,
+                            actor=actor, occurred_on=occurred_on)
+
+    def close(self, *, reason: str, actor: str, occurred_on: date) -> None:
+        if self.status == CaseStatus.CLOSED:
+            raise errors.CaseAlreadyClosedError("The case is already closed.")
+        if reason not in _CLOSURE_REASONS:
+            raise errors.UnknownClosureReasonError(f"{reason!r} is no closure reason.")
+        running = [sid for sid, service in self.services.items() if service.running]
+        self._closed(reason=str(reason), ended_service_ids=running, actor=actor,
+                     occurred_on=occurred_on)
+
+    def reopen(self, *, reason: str, actor: str, occurred_on: date) -> None:
+        if self.status != CaseStatus.CLOSED:
+            raise errors.CaseNotClosedError("Only a closed case can be reopened.")
+        self._reopened(reason=reason, actor=actor, occurred_on=occurred_on)
+
+    def _require_open(self) -> None:
+        if self.status != CaseStatus.OPEN:
+            raise errors.CaseNotOpenError("The case is closed.")
+
+    def _require_running(self, service_id: UUID) -> None:
+        if service_id not in self.services:
+            raise errors.ServiceNotAssignedError(f"Service {service_id} is not assigned.")
+        if not self.services[service_id].running:
+            raise errors.ServiceAlreadyEndedError(f"Service {service_id} has ended.")
+
+    # Events: these bodies run again at every replay, so they only change state.
+
+    @event(Assessed)
+    def _assessed(self, summary: str, actor: str, occurred_on: date) -> None:
+        self.assessed_on = occurred_on
+
+    @event(GoalSet)
+    def _goal_set(self, goal_id: UUID, title: str, levels: dict[str, str], weight: Decimal,
+                  baseline: int, actor: str, occurred_on: date) -> None:
+        self.goals[goal_id] = Goal(title=title, levels=dict(levels), weight=weight,
+                                   baseline=baseline)
+
+    @event(ServiceAssigned)
+    def _service_assigned(self, service_id: UUID, agreement_id: UUID, units_planned: Decimal,
+                          unit: str, start_date: date, actor: str, occurred_on: date) -> None:
+        self.services[service_id] = AssignedService(agreement_id=agreement_id,
+                                                    units_planned=units_planned, unit=unit,
+                                                    start_date=start_date)
+
+    @event(DeliveryRecorded)
+    def _delivery_recorded(self, service_id: UUID, period: str, units: Decimal, actor: str,
+                           occurred_on: date) -> None:
+        self.services[service_id].units_delivered += units
+
+    @event(ServiceEnded)
+    def _service_ended(self, service_id: UUID, reason: str, actor: str,
+                       occurred_on: date) -> None:
+        self.services[service_id].ended_on = occurred_on
+
+    @event(GoalReviewed)
+    def _goal_reviewed(self, goal_id: UUID, level: int, note: str, actor: str,
+                       occurred_on: date) -> None:
+        self.goals[goal_id].reviewed_levels.append(level)
+
+    @event(Closed)
+    def _closed(self, reason: str, ended_service_ids: list[UUID], actor: str,
+                occurred_on: date) -> None:
+        for service_id in ended_service_ids:
+            self.services[service_id].ended_on = occurred_on
+        self.status = CaseStatus.CLOSED
+        self.closed_on = occurred_on
+        self.closure_reason = reason
+
+    @event(Reopened)
+    def _reopened(self, reason: str, actor: str, occurred_on: date) -> None:
+        self.status = CaseStatus.OPEN
+        self.closed_on = None
+        self.closure_reason = None
+
+    # Queries.
+
+    def latest_levels(self) -> dict[UUID, int]:
+        """The latest review level of each goal reviewed so far."""
+        return {goal_id: goal.latest_level for goal_id, goal in self.goals.items()
+                if goal.latest_level is not None}
+
+    def gas_t_score(self) -> float | None:
+        """The GAS T-score over the reviewed goals; None before the first review."""
+        levels = self.latest_levels()
+        if not levels:
+            return None
+        return t_score((self.goals[goal_id].weight, level) for goal_id, level in levels.items())
+
+    def share_of_goals_at_or_above_expected(self) -> float | None:
+        """The share of reviewed goals at level 0 or above; None before the first review."""
+        levels = self.latest_levels()
+        return share_at_or_above_expected(levels.values()) if levels else None
+
+    def duration_days(self, until: date) -> int:
+        """Days from opening to closure, or to `until` if that comes first or the case is open."""
+        end = until if self.closed_on is None else min(self.closed_on, until)
+        return (end - self.opened_on).days
+

@@ -1,0 +1,123 @@
+"""The rules of clients and cases, one named error each.
+
+Each error carries a short `rule` name that stays stable when the message
+wording changes, so callers and tests can tell the broken rule apart.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    """A rule of the cases domain was broken."""
+
+    rule: ClassVar[str] = "domain_rule"
+
+
+class CaseError(DomainError):
+    """A rule about cases was broken."""
+
+    rule = "case_rule"
+
+
+class CaseNotOpenError(CaseError):
+    """The command needs an open case; this one is closed."""
+
+    rule = "case_not_open"
+
+
+class CaseAlreadyClosedError(CaseError):
+    """A closed case cannot be closed again."""
+
+    rule = "case_already_closed"
+
+
+class CaseNotClosedError(CaseError):
+    """Only a closed case can be reopened."""
+
+    rule = "case_not_closed"
+
+
+class UnknownClosureReasonError(CaseError):
+    """A case closes for one of the known reasons only."""
+
+    rule = "closure_reason_unknown"
+
+
+class GoalAlreadySetError(CaseError):
+    """Each help-plan goal of a case has its own id."""
+
+    rule = "goal_already_set"
+
+
+class GoalLevelsIncompleteError(CaseError):
+    """A goal describes each of its five levels, -2 to +2."""
+
+    rule = "goal_needs_five_levels"
+
+
+class GoalWeightNotPositiveError(CaseError):
+    """A goal's weight is a number greater than zero."""
+
+    rule = "goal_weight_not_positive"
+
+
+class LevelOutOfRangeError(CaseError):
+    """A goal attainment level lies between -2 and +2."""
+
+    rule = "level_out_of_range"
+
+
+class UnknownGoalError(CaseError):
+    """Only a goal set on this case can be reviewed."""
+
+    rule = "goal_unknown"
+
+
+class ServiceAlreadyAssignedError(CaseError):
+    """Each service assigned to a case has its own id."""
+
+    rule = "service_already_assigned"
+
+
+class ServiceNotAssignedError(CaseError):
+    """The service was never assigned to this case."""
+
+    rule = "service_not_assigned"
+
+
+class ServiceAlreadyEndedError(CaseError):
+    """An ended service takes no deliveries and cannot end again."""
+
+    rule = "service_already_ended"
+
+
+class UnitsNotPositiveError(CaseError):
+    """Planned and delivered units are greater than zero."""
+
+    rule = "units_not_positive"
+
+
+class MalformedPeriodError(CaseError):
+    """A delivery period is a quarter ("2026-Q1") or a month ("2026-03")."""
+
+    rule = "period_malformed"
+
+
+class ClientError(DomainError):
+    """A rule about clients was broken."""
+
+    rule = "client_rule"
+
+
+class UnknownGenderCategoryError(ClientError):
+    """A gender category is one of the known ones, or left out."""
+
+    rule = "gender_category_unknown"
+
+
+class PersonalDataAlreadyErasedError(ClientError):
+    """A client's personal data can be erased only once."""
+
+    rule = "personal_data_already_erased"
