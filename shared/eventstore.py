@@ -9,6 +9,7 @@ event), so the relay can hand it on in the Kafka headers.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -87,14 +88,24 @@ class ConcurrentChange(Conflict):
 class ServiceApplication(Application[Any]):
     """Base of the write services' applications."""
 
+    # Set by the service: waits until its read models have applied a notification id.
+    after_save: Callable[[int | None], None] | None = None
+
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
-        """Save; a concurrent writer that saved first turns this save into a 409."""
+        """Save; a concurrent writer that saved first turns this save into a 409.
+
+        Once saved, wait for the read models, so that what a client just wrote
+        is in the lists it reads next.
+        """
         try:
-            return super().save(*objs, **kwargs)
+            recordings = super().save(*objs, **kwargs)
         except IntegrityError as error:
             raise ConcurrentChange(
                 "Someone else changed this object at the same time; read it again and retry."
             ) from error
+        if self.after_save is not None and recordings:
+            self.after_save(max(r.notification.id for r in recordings))
+        return recordings
 
     def construct_transcoder(self) -> JSONTranscoder:
         transcoder = CorrelatingTranscoder()

@@ -8,10 +8,13 @@ connected and stops before the broker does.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from eventsourcing.projection import Projection
 from fastapi import APIRouter, FastAPI
 
 from shared.eventstore import ServiceApplication, event_store_environment
@@ -27,15 +30,31 @@ from shared.relay import (
 )
 from shared.settings import ServiceSettings
 from shared.tasks import cancel_all, supervised
+from shared.views import View, ViewRunner
 from shared.web import create_service_app, postgres_ready
+
+Background = Callable[[FastAPI], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """A read model of the service: its projection and its view (tables)."""
+
+    projection: type[Projection[Any]]
+    view: type[View]
 
 
 def create_write_service(*, service: str, title: str, description: str,
                          settings: ServiceSettings, database_url: str,
                          application: Callable[[dict[str, str]], ServiceApplication],
-                         translate: Translate, topic: str,
-                         routers: Sequence[APIRouter]) -> FastAPI:
-    """A write service: its application behind `routers`, relayed to `topic`."""
+                         translate: Translate, topic: str, routers: Sequence[APIRouter],
+                         view: ViewSpec | None = None,
+                         background: Sequence[Background] = ()) -> FastAPI:
+    """A write service: its application behind `routers`, relayed to `topic`.
+
+    `view` keeps a read model in step (PostgreSQL only); each `background`
+    coroutine runs, restarted on failure, while the broker is connected.
+    """
     tasks: list[asyncio.Task[Any]] = []
     positions: RelayPositions = MemoryRelayPositions()
     idempotency: MemoryIdempotencyStore | PostgresIdempotencyStore = (
@@ -50,10 +69,22 @@ def create_write_service(*, service: str, title: str, description: str,
             await idempotency.start()
         nonlocal positions
         positions = await asyncio.to_thread(relay_positions, database_url)
+        runner = None
+        if view is not None:
+            if database_url.startswith("memory:"):
+                raise RuntimeError(f"the {service} service needs PostgreSQL for its views")
+            runner = await asyncio.to_thread(
+                ViewRunner, application_class=type(app.state.application),
+                projection_class=view.projection, view_class=view.view,
+                environment=environment)
+            app.state.view = runner.view
+            app.state.application.after_save = runner.catch_up
         try:
             yield
         finally:
             await cancel_all(tasks)
+            if runner is not None:
+                await asyncio.to_thread(runner.stop)
             if isinstance(idempotency, PostgresIdempotencyStore):
                 await idempotency.stop()
             if isinstance(positions, PostgresRelayPositions):
@@ -78,6 +109,9 @@ def create_write_service(*, service: str, title: str, description: str,
             tasks.append(asyncio.create_task(supervised(
                 lambda: listen_for_new_events(database_url, channel, relay.wakeup),
                 f"{service}-listen")))
+        for number, work in enumerate(background):
+            tasks.append(asyncio.create_task(supervised(
+                partial(work, app), f"{service}-background-{number}")))
 
     @kafka.on_broker_shutdown
     async def stop_relay(app: FastAPI) -> None:
@@ -87,7 +121,6 @@ def create_write_service(*, service: str, title: str, description: str,
                               settings=settings, kafka=kafka, routers=routers,
                               database_ready=postgres_ready(database_url),
                               idempotency=idempotency)
-
 
 
 def relay_positions(database_url: str) -> RelayPositions:
