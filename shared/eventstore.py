@@ -88,7 +88,8 @@ class ConcurrentChange(Conflict):
 class ServiceApplication(Application[Any]):
     """Base of the write services' applications."""
 
-    # Set by the service: waits until its read models have applied a notification id.
+    # Set by the service: its read model, and a wait until it has applied an event.
+    view: Any = None
     after_save: Callable[[int | None], None] | None = None
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Header
 from fastapi.encoders import jsonable_encoder
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.history import HistoryEntry
 from shared.problems import Problem
@@ -37,6 +37,12 @@ def etag(version: int) -> str:
 
 class HistoryEntryOut(BaseModel):
     """One recorded event."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "type": "ServiceAgreement.Amended", "version": 3, "occurred_on": "2026-04-01",
+        "recorded_at": "2026-04-02T09:15:00Z", "actor": "cm-1",
+        "data": {"reason": "Mehrbedarf", "effective_date": "2026-05-01",
+                 "changes": {"capacity": 30}}}]})
 
     type: str = Field(examples=["ServiceAgreement.Amended"])
     version: int = Field(examples=[3])

@@ -6,7 +6,9 @@ exceptions are logged with the correlation id and answered with a bare 500.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -106,3 +108,20 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+
+
+@contextlib.contextmanager
+def rules_answered_as_problems(
+        rule_error: type[Exception],
+        invalid_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+    """Turn a broken domain rule into a problem: 422 for invalid input, else 409.
+
+    The rule's name (`error.rule`) goes into the problem document.
+    """
+    try:
+        yield
+    except rule_error as error:
+        status = 422 if isinstance(error, invalid_input) else 409
+        title = "Invalid input" if status == 422 else "Rule broken"
+        raise Problem(str(error), status=status, title=title,
+                      rule=str(getattr(error, "rule", ""))) from error

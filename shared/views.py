@@ -59,6 +59,7 @@ class ViewRunner:
             application_class=application_class, projection_class=projection_class,
             view_class=view_class, env=environment,
         )
+        self.runner.__enter__()
         self.view: View = self.runner.view
 
     def catch_up(self, notification_id: int | None, timeout: float = 5.0) -> None:

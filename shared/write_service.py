@@ -77,7 +77,7 @@ def create_write_service(*, service: str, title: str, description: str,
                 ViewRunner, application_class=type(app.state.application),
                 projection_class=view.projection, view_class=view.view,
                 environment=environment)
-            app.state.view = runner.view
+            app.state.application.view = runner.view
             app.state.application.after_save = runner.catch_up
         try:
             yield

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.agreements.api import router
+from services.agreements.api import routers
 from services.agreements.application import Agreements
 from services.agreements.contracts import to_contract
 from services.agreements.settings import AgreementsSettings
+from services.agreements.views import AgreementsProjection, AgreementsView
+from shared.access_log import PostgresAccessLog
 from shared.observability import configure_logging
 from shared.topics import Topics
-from shared.write_service import create_write_service
+from shared.write_service import ViewSpec, create_write_service
 
 
 def create_app(settings: AgreementsSettings | None = None) -> FastAPI:
@@ -23,8 +25,13 @@ def create_app(settings: AgreementsSettings | None = None) -> FastAPI:
         description="Providers (Freie Träger), service agreements and provider reports.",
         settings=settings,
         database_url=settings.database_url,
-        application=lambda env: Agreements(env=env),
+        application=lambda env: Agreements(env=env, access_log=access_log(settings)),
         translate=to_contract,
         topic=Topics(settings.topic_prefix).agreements,
-        routers=[router],
+        routers=routers,
+        view=ViewSpec(AgreementsProjection, AgreementsView),
     )
+
+
+def access_log(settings: AgreementsSettings) -> PostgresAccessLog:
+    return PostgresAccessLog(settings.database_url)

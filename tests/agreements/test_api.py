@@ -18,9 +18,9 @@ A_PROVIDER = {"name": "Jugendhilfe Nord e.V.", "legal_form": "e.V.",
 
 
 @pytest.fixture
-async def api(infrastructure: Infrastructure, topics: Topics,
-              secret: str) -> AsyncIterator[httpx.AsyncClient]:
-    settings = settings_for(AgreementsSettings, database_url="memory://",
+async def api(infrastructure: Infrastructure, topics: Topics, secret: str,
+              database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    settings = settings_for(AgreementsSettings, database_url=database_url,
                             infrastructure=infrastructure, topic_prefix=topics.prefix,
                             secret=secret)
     async with serving(create_app(settings)) as client:

@@ -10,6 +10,7 @@ import pytest
 
 from services.agreements.application import Agreements
 from services.agreements.contracts import to_contract
+from shared.auth import Principal, Role
 from shared.envelope import Envelope
 from shared.eventstore import event_store_environment
 from shared.kafka import topic_emptiness
@@ -19,6 +20,8 @@ from shared.topics import Topics
 from tests.support import Infrastructure, KafkaTestPublisher, read_topic
 
 pytestmark = pytest.mark.integration
+
+MANAGER = Principal(subject="cm-1", role=Role.CONTRACT_MANAGER)
 
 
 class SimulatedCrash(Exception):
@@ -44,7 +47,7 @@ class CrashBeforeRecording:
 def register(store: Agreements, count: int, offset: int = 0) -> list[str]:
     return [
         str(store.register_provider(name=f"Träger {offset + n}", legal_form="e.V.",
-                                    fields_of_action=["jugend"], contact="", actor="cm-1",
+                                    fields_of_action=["jugend"], contact="", actor=MANAGER,
                                     occurred_on=date(2026, 1, 1)).id)
         for n in range(count)
     ]

@@ -1,0 +1,145 @@
+"""Routes for service agreements (Leistungsvereinbarungen)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from services.agreements.api.answers import AgreementOut, AgreementPage
+from services.agreements.api.common import App, Manager, Reader, on, versioned
+from services.agreements.api.models import (
+    AgreementDraft,
+    AgreementEdit,
+    AgreementTermsIn,
+    Amendment,
+    ImpactGoalIn,
+    Suspension,
+    Termination,
+    When,
+)
+from services.agreements.application import AgreementView
+from services.agreements.domain import AgreementStatus, AgreementTerms, ImpactGoal
+from services.agreements.domain.values import ReportingObligation
+from shared.http import HistoryEntryOut, expected_version
+from shared.vocabulary import FieldOfAction
+
+router = APIRouter(prefix="/agreements", tags=["agreements"])
+IfMatch = Annotated[int | None, Depends(expected_version)]
+
+
+def goals(items: list[ImpactGoalIn]) -> tuple[ImpactGoal, ...]:
+    return tuple(ImpactGoal(text=g.text, indicator_id=g.indicator_id.value,
+                            comparison=g.comparison, target_value=g.target_value)
+                 for g in items)
+
+
+def terms(body: AgreementTermsIn) -> AgreementTerms:
+    return AgreementTerms(
+        title=body.title, budget_product_code=body.budget_product_code,
+        field_of_action=body.field_of_action, target_groups=tuple(body.target_groups),
+        districts=tuple(body.districts), term_start=body.term_start, term_end=body.term_end,
+        annual_budget_cents=body.annual_budget_cents, pricing_unit=body.pricing_unit,
+        unit_price_cents=body.unit_price_cents, capacity=body.capacity,
+        impact_goals=goals(body.impact_goals),
+        reporting_obligation=ReportingObligation(
+            due_days=body.reporting_obligation.due_days,
+            frequency=body.reporting_obligation.frequency))
+
+
+def answer(response: Response, view: AgreementView, created: bool = False) -> AgreementOut:
+    versioned(response, view.version, f"/agreements/{view.id}" if created else None)
+    return AgreementOut.of(view)
+
+
+@router.post("", status_code=201, summary="Draft a service agreement")
+def draft_agreement(body: AgreementDraft, response: Response, principal: Manager,
+                    agreements: App) -> AgreementOut:
+    return answer(response, agreements.draft_agreement(
+        provider_id=body.provider_id, terms=terms(body), actor=principal,
+        occurred_on=on(body.occurred_on)), created=True)
+
+
+@router.get("", summary="List and search service agreements")
+def list_agreements(principal: Reader, agreements: App, provider_id: UUID | None = None,
+                    field_of_action: FieldOfAction | None = None,
+                    status: AgreementStatus | None = None, district: str | None = None,
+                    product_code: str | None = None,
+                    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> AgreementPage:
+    return AgreementPage.of(agreements.list_agreements(
+        reader=principal, today=date.today(), provider_id=provider_id,
+        field_of_action=field_of_action, status=status, district=district,
+        product_code=product_code, limit=limit, offset=offset))
+
+
+@router.get("/{agreement_id}", summary="Read an agreement, now or as of a moment or version")
+def read_agreement(agreement_id: UUID, response: Response, principal: Reader, agreements: App,
+                   as_of: datetime | None = None,
+                   version: Annotated[int | None, Query(ge=1)] = None) -> AgreementOut:
+    return answer(response, agreements.agreement(agreement_id, reader=principal,
+                                                  today=date.today(), version=version,
+                                                  as_of=as_of))
+
+
+@router.put("/{agreement_id}/terms", summary="Edit the terms of a draft")
+def edit_agreement(agreement_id: UUID, body: AgreementEdit, response: Response,
+                   principal: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
+    return answer(response, agreements.edit_agreement(
+        agreement_id, terms=terms(body), actor=principal, occurred_on=on(body.occurred_on),
+        expected_version=if_match))
+
+
+@router.post("/{agreement_id}/signature", summary="Sign a draft")
+def sign_agreement(agreement_id: UUID, response: Response, principal: Manager,
+                   agreements: App, if_match: IfMatch, body: When | None = None) -> AgreementOut:
+    return answer(response, agreements.sign_agreement(
+        agreement_id, actor=principal, occurred_on=on(body.occurred_on if body else None),
+        expected_version=if_match))
+
+
+@router.post("/{agreement_id}/amendments", summary="Amend a signed agreement")
+def amend_agreement(agreement_id: UUID, body: Amendment, response: Response,
+                    principal: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
+    return answer(response, agreements.amend_agreement(
+        agreement_id, effective_date=body.effective_date, reason=body.reason,
+        annual_budget_cents=body.annual_budget_cents, unit_price_cents=body.unit_price_cents,
+        capacity=body.capacity,
+        impact_goals=goals(body.impact_goals) if body.impact_goals is not None else None,
+        term_end=body.term_end, actor=principal, occurred_on=on(body.occurred_on),
+        expected_version=if_match))
+
+
+@router.post("/{agreement_id}/suspension", summary="Suspend an active agreement")
+def suspend_agreement(agreement_id: UUID, body: Suspension, response: Response,
+                      principal: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
+    return answer(response, agreements.suspend_agreement(
+        agreement_id, reason=body.reason, actor=principal, occurred_on=on(body.occurred_on),
+        expected_version=if_match))
+
+
+@router.post("/{agreement_id}/resumption", summary="Resume a suspended agreement")
+def resume_agreement(agreement_id: UUID, response: Response, principal: Manager,
+                     agreements: App, if_match: IfMatch,
+                     body: When | None = None) -> AgreementOut:
+    return answer(response, agreements.resume_agreement(
+        agreement_id, actor=principal, occurred_on=on(body.occurred_on if body else None),
+        expected_version=if_match))
+
+
+@router.post("/{agreement_id}/termination", summary="Terminate an agreement")
+def terminate_agreement(agreement_id: UUID, body: Termination, response: Response,
+                        principal: Manager, agreements: App,
+                        if_match: IfMatch) -> AgreementOut:
+    return answer(response, agreements.terminate_agreement(
+        agreement_id, termination_date=body.termination_date, reason=body.reason,
+        actor=principal, occurred_on=on(body.occurred_on), expected_version=if_match))
+
+
+@router.get("/{agreement_id}/history", summary="Every recorded event of an agreement")
+def agreement_history(agreement_id: UUID, principal: Reader,
+                      agreements: App) -> list[HistoryEntryOut]:
+    return [HistoryEntryOut.of(entry)
+            for entry in agreements.agreement_history(agreement_id, reader=principal)]

@@ -1,0 +1,153 @@
+"""Response bodies of the agreements API, with examples for OpenAPI."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from services.agreements.api.models import (
+    AGREEMENT_ID,
+    FIGURES,
+    PROVIDER_ID,
+    TERMS,
+    out_examples,
+)
+from services.agreements.application import (
+    AgreementView,
+    Page,
+    ProviderView,
+    ReportListEntry,
+    ReportView,
+)
+
+PROVIDER = {"id": PROVIDER_ID, "version": 1, "name": "Jugendhilfe Nord e.V.",
+            "legal_form": "e.V.", "fields_of_action": ["jugend"],
+            "contact": "info@jugendhilfe-nord.example", "active": True,
+            "registered_on": "2026-01-05", "deactivated_on": None}
+AGREEMENT = {"id": AGREEMENT_ID, "version": 2, "provider_id": PROVIDER_ID, "status": "active",
+             "terms": TERMS, "signed_by": "cm-1", "signed_on": "2025-12-15",
+             "suspensions": [], "termination_date": None, "runs_until": "2026-12-31"}
+SUMMARY = {"agreement_id": AGREEMENT_ID, "provider_id": PROVIDER_ID, "status": "active",
+           "title": TERMS["title"], "field_of_action": "jugend", "districts": ["Nordstadt"],
+           "budget_product_code": "3.6.3.01", "term_start": "2026-01-01",
+           "term_end": "2026-12-31", "capacity": 12}
+REVISION = {"number": 1, "figures": FIGURES, "submitted_by": "provider-1",
+            "submitted_on": "2026-04-20"}
+REPORT = {"id": "0b1c2d3e-4f50-5a6b-8c7d-9e0f1a2b3c4d", "version": 1,
+          "agreement_id": AGREEMENT_ID, "provider_id": PROVIDER_ID, "period": "2026-Q1",
+          "period_start": "2026-01-01", "period_end": "2026-03-31", "due_on": "2026-04-30",
+          "status": "submitted", "late": False, "rejection_reason": "", "current": REVISION,
+          "superseded": []}
+
+
+class ProviderOut(BaseModel):
+    """A provider (Freier Träger)."""
+
+    model_config = out_examples(PROVIDER)
+    id: UUID
+    version: int
+    name: str
+    legal_form: str
+    fields_of_action: list[str]
+    contact: str
+    active: bool
+    registered_on: date
+    deactivated_on: date | None
+
+    @classmethod
+    def of(cls, view: ProviderView) -> ProviderOut:
+        return cls.model_validate(view, from_attributes=True)
+
+
+class ProviderPage(BaseModel):
+    """One page of providers."""
+
+    model_config = out_examples({"items": [PROVIDER], "total": 1, "limit": 50, "offset": 0})
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+    @classmethod
+    def of(cls, page: Page[dict[str, Any]]) -> ProviderPage:
+        return cls(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+class AgreementOut(BaseModel):
+    """A service agreement (Leistungsvereinbarung) as it stands."""
+
+    model_config = out_examples(AGREEMENT)
+    id: UUID
+    version: int
+    provider_id: UUID
+    status: str
+    terms: dict[str, Any]
+    signed_by: str | None
+    signed_on: date | None
+    suspensions: list[dict[str, date | None]]
+    termination_date: date | None
+    runs_until: date
+
+    @classmethod
+    def of(cls, view: AgreementView) -> AgreementOut:
+        return cls.model_validate(view, from_attributes=True)
+
+
+class AgreementPage(BaseModel):
+    """One page of agreements."""
+
+    model_config = out_examples({"items": [SUMMARY], "total": 1, "limit": 50, "offset": 0})
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+    @classmethod
+    def of(cls, page: Page[dict[str, Any]]) -> AgreementPage:
+        return cls(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+class ReportOut(BaseModel):
+    """A provider report with its current and superseded figures."""
+
+    model_config = out_examples(REPORT)
+    id: UUID
+    version: int
+    agreement_id: UUID
+    provider_id: UUID
+    period: str
+    period_start: date
+    period_end: date
+    due_on: date
+    status: str
+    late: bool
+    rejection_reason: str
+    current: dict[str, Any]
+    superseded: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, view: ReportView) -> ReportOut:
+        from dataclasses import asdict
+
+        return cls.model_validate({**asdict(view)})
+
+
+class ReportEntryOut(BaseModel):
+    """A period of an agreement and where its report stands."""
+
+    model_config = out_examples({"period": "2026-Q1", "due_on": "2026-04-30",
+                                 "status": "overdue", "late": None, "revision": None,
+                                 "report_id": None})
+    period: str
+    due_on: date
+    status: str
+    late: bool | None
+    revision: int | None
+    report_id: UUID | None
+
+    @classmethod
+    def of(cls, entry: ReportListEntry) -> ReportEntryOut:
+        return cls.model_validate(entry, from_attributes=True)

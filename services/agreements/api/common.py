@@ -1,0 +1,36 @@
+"""What the agreements routes share: roles, the application, the date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+
+from services.agreements.application import Agreements
+from shared.auth import Principal, Role, require
+from shared.http import etag
+
+Manager = Annotated[Principal, Depends(require(Role.CONTRACT_MANAGER))]
+Reader = Annotated[Principal, Depends(require(Role.CONTRACT_MANAGER, Role.AUDITOR,
+                                              Role.PROVIDER))]
+ProviderRole = Annotated[Principal, Depends(require(Role.PROVIDER))]
+
+
+def application(request: Request) -> Agreements:
+    agreements: Agreements = request.app.state.application
+    return agreements
+
+
+App = Annotated[Agreements, Depends(application)]
+
+
+def on(day: date | None) -> date:
+    """The date a step happened: as given, else today."""
+    return day or date.today()
+
+
+def versioned(response: Response, version: int, location: str | None = None) -> None:
+    response.headers["ETag"] = etag(version)
+    if location:
+        response.headers["Location"] = location

@@ -1,0 +1,88 @@
+"""Routes for provider reports (Leistungs- und Sachberichte) on an agreement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Response
+
+from services.agreements.api.answers import ReportEntryOut, ReportOut
+from services.agreements.api.common import App, Manager, ProviderRole, Reader, on, versioned
+from services.agreements.api.models import Rejection, ReportFiguresIn, ReportSubmission, When
+from services.agreements.application import ReportView
+from services.agreements.domain import GoalOutcome, ReportFigures
+from shared.http import HistoryEntryOut, expected_version
+
+router = APIRouter(prefix="/agreements/{agreement_id}/reports", tags=["reports"])
+IfMatch = Annotated[int | None, Depends(expected_version)]
+ReportState = Literal["due", "overdue", "submitted", "accepted", "rejected"]
+
+
+def figures(body: ReportFiguresIn) -> ReportFigures:
+    return ReportFigures(
+        participants=body.participants, units_delivered=body.units_delivered,
+        expenditure_cents=body.expenditure_cents,
+        outcomes=tuple(GoalOutcome(indicator_id=o.indicator_id.value, achieved=o.achieved,
+                                   measured=o.measured) for o in body.outcomes),
+        narrative=body.narrative)
+
+
+def answer(response: Response, view: ReportView, created: bool = False) -> ReportOut:
+    location = f"/agreements/{view.agreement_id}/reports/{view.period}" if created else None
+    versioned(response, view.version, location)
+    return ReportOut.of(view)
+
+
+@router.get("", summary="Periods of the agreement and where their reports stand")
+def list_reports(agreement_id: UUID, principal: Reader, agreements: App,
+                 status: ReportState | None = None) -> list[ReportEntryOut]:
+    return [ReportEntryOut.of(entry) for entry in agreements.list_reports(
+        agreement_id, reader=principal, today=date.today(), status=status)]
+
+
+@router.post("", status_code=201, summary="Submit the report of a period")
+def submit_report(agreement_id: UUID, body: ReportSubmission, response: Response,
+                  principal: ProviderRole, agreements: App) -> ReportOut:
+    return answer(response, agreements.submit_report(
+        agreement_id, period=body.period, figures=figures(body), actor=principal,
+        occurred_on=on(body.occurred_on)), created=True)
+
+
+@router.get("/{period}", summary="Read the report of a period")
+def read_report(agreement_id: UUID, period: str, response: Response, principal: Reader,
+                agreements: App) -> ReportOut:
+    return answer(response, agreements.report(agreement_id, period, reader=principal))
+
+
+@router.put("/{period}", summary="Correct a reviewed report by resubmitting it")
+def resubmit_report(agreement_id: UUID, period: str, body: ReportFiguresIn,
+                    response: Response, principal: ProviderRole, agreements: App,
+                    if_match: IfMatch) -> ReportOut:
+    return answer(response, agreements.resubmit_report(
+        agreement_id, period=period, figures=figures(body), actor=principal,
+        occurred_on=on(body.occurred_on), expected_version=if_match))
+
+
+@router.post("/{period}/acceptance", summary="Accept a report")
+def accept_report(agreement_id: UUID, period: str, response: Response, principal: Manager,
+                  agreements: App, if_match: IfMatch, body: When | None = None) -> ReportOut:
+    return answer(response, agreements.accept_report(
+        agreement_id, period=period, actor=principal,
+        occurred_on=on(body.occurred_on if body else None), expected_version=if_match))
+
+
+@router.post("/{period}/rejection", summary="Reject a report, saying why")
+def reject_report(agreement_id: UUID, period: str, body: Rejection, response: Response,
+                  principal: Manager, agreements: App, if_match: IfMatch) -> ReportOut:
+    return answer(response, agreements.reject_report(
+        agreement_id, period=period, reason=body.reason, actor=principal,
+        occurred_on=on(body.occurred_on), expected_version=if_match))
+
+
+@router.get("/{period}/history", summary="Every recorded event of a report")
+def report_history(agreement_id: UUID, period: str, principal: Reader,
+                   agreements: App) -> list[HistoryEntryOut]:
+    return [HistoryEntryOut.of(entry) for entry in agreements.report_history(
+        agreement_id, period, reader=principal)]

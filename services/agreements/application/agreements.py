@@ -1,0 +1,99 @@
+"""Service agreements (Leistungsvereinbarungen): draft to termination, read, history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+from services.agreements.application.base import AgreementsBase, rules
+from services.agreements.application.dtos import AgreementView
+from services.agreements.domain import (
+    AgreementTerms,
+    ImpactGoal,
+    Provider,
+    ServiceAgreement,
+)
+from shared.auth import Principal
+from shared.history import HistoryEntry, history, load
+
+
+class AgreementCommands(AgreementsBase):
+    def draft_agreement(self, *, provider_id: UUID, terms: AgreementTerms, actor: Principal,
+                        occurred_on: date) -> AgreementView:
+        provider: Provider = load(self, provider_id, what="provider")
+        with rules():
+            agreement = ServiceAgreement.draft(provider_id=provider_id,
+                                               provider_active=provider.active, terms=terms,
+                                               actor=actor.subject, occurred_on=occurred_on)
+        self.save(agreement)
+        return AgreementView.of(agreement, date.today())
+
+    def edit_agreement(self, agreement_id: UUID, *, terms: AgreementTerms, actor: Principal,
+                       occurred_on: date, expected_version: int | None) -> AgreementView:
+        agreement = self._for_change(agreement_id, actor, expected_version)
+        with rules():
+            agreement.edit(terms=terms, actor=actor.subject, occurred_on=occurred_on)
+        return self._saved(agreement)
+
+    def sign_agreement(self, agreement_id: UUID, *, actor: Principal, occurred_on: date,
+                       expected_version: int | None) -> AgreementView:
+        agreement = self._for_change(agreement_id, actor, expected_version)
+        with rules():
+            agreement.sign(actor=actor.subject, occurred_on=occurred_on)
+        return self._saved(agreement)
+
+    def amend_agreement(self, agreement_id: UUID, *, effective_date: date, reason: str,
+                        annual_budget_cents: int | None, unit_price_cents: int | None,
+                        capacity: int | None, impact_goals: Sequence[ImpactGoal] | None,
+                        term_end: date | None, actor: Principal, occurred_on: date,
+                        expected_version: int | None) -> AgreementView:
+        agreement = self._for_change(agreement_id, actor, expected_version)
+        with rules():
+            agreement.amend(effective_date=effective_date, reason=reason,
+                            annual_budget_cents=annual_budget_cents,
+                            unit_price_cents=unit_price_cents, capacity=capacity,
+                            impact_goals=impact_goals, term_end=term_end,
+                            actor=actor.subject, occurred_on=occurred_on)
+        return self._saved(agreement)
+
+    def suspend_agreement(self, agreement_id: UUID, *, reason: str, actor: Principal,
+                          occurred_on: date, expected_version: int | None) -> AgreementView:
+        agreement = self._for_change(agreement_id, actor, expected_version)
+        with rules():
+            agreement.suspend(reason=reason, actor=actor.subject, occurred_on=occurred_on)
+        return self._saved(agreement)
+
+    def resume_agreement(self, agreement_id: UUID, *, actor: Principal, occurred_on: date,
+                         expected_version: int | None) -> AgreementView:
+        agreement = self._for_change(agreement_id, actor, expected_version)
+        with rules():
+            agreement.resume(actor=actor.subject, occurred_on=occurred_on)
+        return self._saved(agreement)
+
+    def terminate_agreement(self, agreement_id: UUID, *, termination_date: date, reason: str,
+                            actor: Principal, occurred_on: date,
+                            expected_version: int | None) -> AgreementView:
+        agreement = self._for_change(agreement_id, actor, expected_version)
+        with rules():
+            agreement.terminate(termination_date=termination_date, reason=reason,
+                                actor=actor.subject, occurred_on=occurred_on)
+        return self._saved(agreement)
+
+    def agreement(self, agreement_id: UUID, *, reader: Principal, today: date,
+                  version: int | None = None, as_of: datetime | None = None) -> AgreementView:
+        agreement = self.agreement_in_scope(agreement_id, reader, version=version, as_of=as_of)
+        return AgreementView.of(agreement, today)
+
+    def agreement_history(self, agreement_id: UUID, *, reader: Principal) -> list[HistoryEntry]:
+        self.agreement_in_scope(agreement_id, reader)
+        return history(self, agreement_id)
+
+    def _for_change(self, agreement_id: UUID, actor: Principal,
+                    expected_version: int | None) -> ServiceAgreement:
+        return self.agreement_in_scope(agreement_id, actor, expected_version=expected_version)
+
+    def _saved(self, agreement: ServiceAgreement) -> AgreementView:
+        """Save, and show the agreement as it stands today."""
+        self.save(agreement)
+        return AgreementView.of(agreement, date.today())

@@ -1,0 +1,76 @@
+"""What every part of the agreements application shares: scope, refusals, rules."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from services.agreements.domain import (
+    AchievedExceedsMeasuredError,
+    AgreementError,
+    DuplicateImpactGoalError,
+    DuplicateOutcomeError,
+    InvalidPeriodError,
+    InvalidTermError,
+    MeasuredExceedsParticipantsError,
+    NegativeAmountError,
+    ServiceAgreement,
+    UnknownImpactGoalError,
+)
+from shared.access_log import Access, AccessLog, MemoryAccessLog
+from shared.auth import Principal, Role
+from shared.eventstore import ServiceApplication
+from shared.history import load
+from shared.problems import NotFound, rules_answered_as_problems
+
+_log = logging.getLogger("wirkung.agreements")
+
+# Rules about what a request says (422); every other broken rule is a conflict (409).
+INVALID_INPUT = (NegativeAmountError, AchievedExceedsMeasuredError,
+                 MeasuredExceedsParticipantsError, UnknownImpactGoalError,
+                 DuplicateOutcomeError, DuplicateImpactGoalError, InvalidPeriodError,
+                 InvalidTermError)
+
+
+@contextmanager
+def rules() -> Iterator[None]:
+    with rules_answered_as_problems(AgreementError, INVALID_INPUT):
+        yield
+
+
+class AgreementsBase(ServiceApplication):
+    """The shared part: the access log, the read model, loading within scope."""
+
+    def __init__(self, env: Any = None, *, access_log: AccessLog | None = None) -> None:
+        super().__init__(env)
+        self.access_log: AccessLog = access_log or MemoryAccessLog()
+
+    def close(self) -> None:
+        close = getattr(self.access_log, "close", None)
+        if close is not None:
+            close()
+        super().close()
+
+    def refuse(self, reader: Principal, object_type: str, object_id: UUID) -> NotFound:
+        """Log a refused access; answer as if the object did not exist."""
+        self.access_log.record(Access(subject=reader.subject, role=reader.role.value,
+                                      object_type=object_type, object_ref=str(object_id),
+                                      purpose="agreements", granted=False))
+        _log.warning("refused %s %s to %s", object_type, object_id, reader.subject)
+        return NotFound(f"No {object_type.replace('_', ' ')} {object_id}.")
+
+    def agreement_in_scope(self, agreement_id: UUID, reader: Principal, *,
+                           version: int | None = None, as_of: datetime | None = None,
+                           expected_version: int | None = None) -> ServiceAgreement:
+        """The agreement if the reader may see it; a provider sees only its own."""
+        agreement: ServiceAgreement = load(self, agreement_id, version=version, as_of=as_of,
+                                           expected_version=None, what="agreement")
+        if reader.role is Role.PROVIDER and str(agreement.provider_id) != reader.provider_id:
+            raise self.refuse(reader, "agreement", agreement_id)
+        if expected_version is not None:
+            load(self, agreement_id, expected_version=expected_version, what="agreement")
+        return agreement

@@ -1,0 +1,89 @@
+"""Lists and search, from the read model; a provider only ever sees its own."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from services.agreements.application.base import AgreementsBase
+from services.agreements.application.dtos import Page, ReportListEntry
+from services.agreements.domain.values import periods_between
+from shared.auth import Principal, Role
+
+AGREEMENT_STATUS_SQL = """CASE
+    WHEN signed_on IS NULL OR %(today)s < signed_on THEN 'draft'
+    WHEN termination_date IS NOT NULL AND %(today)s >= termination_date THEN 'terminated'
+    WHEN %(today)s > term_end THEN 'expired'
+    WHEN %(today)s < term_start THEN 'signed'
+    WHEN suspended THEN 'suspended'
+    ELSE 'active' END"""
+
+
+class Lists(AgreementsBase):
+    def list_providers(self, *, reader: Principal, field_of_action: str | None = None,
+                       active: bool | None = None, limit: int = 50,
+                       offset: int = 0) -> Page[dict[str, Any]]:
+        params: dict[str, Any] = {"field": field_of_action, "active": active,
+                                  "own": reader.provider_id if reader.role is Role.PROVIDER
+                                  else None, "limit": limit, "offset": offset}
+        where = """WHERE (%(field)s::text IS NULL OR %(field)s = ANY(fields_of_action))
+                     AND (%(active)s::boolean IS NULL OR active = %(active)s)
+                     AND (%(own)s::uuid IS NULL OR provider_id = %(own)s::uuid)"""
+        return self._page("provider_summaries", where, "name, provider_id", params)
+
+    def list_agreements(self, *, reader: Principal, today: date,
+                        provider_id: UUID | None = None, field_of_action: str | None = None,
+                        status: str | None = None, district: str | None = None,
+                        product_code: str | None = None, limit: int = 50,
+                        offset: int = 0) -> Page[dict[str, Any]]:
+        if reader.role is Role.PROVIDER:
+            provider_id = UUID(reader.provider_id) if reader.provider_id else None
+        params: dict[str, Any] = {
+            "today": today, "provider": provider_id, "field": field_of_action,
+            "status": status, "district": district, "product": product_code,
+            "limit": limit, "offset": offset}
+        where = f"""WHERE (%(provider)s::uuid IS NULL OR provider_id = %(provider)s::uuid)
+                      AND (%(field)s::text IS NULL OR field_of_action = %(field)s)
+                      AND (%(district)s::text IS NULL OR %(district)s = ANY(districts))
+                      AND (%(product)s::text IS NULL OR budget_product_code = %(product)s)
+                      AND (%(status)s::text IS NULL OR ({AGREEMENT_STATUS_SQL}) = %(status)s)"""
+        return self._page("agreement_summaries", where, "title, agreement_id", params,
+                          extra=f", {AGREEMENT_STATUS_SQL} AS status")
+
+    def list_reports(self, agreement_id: UUID, *, reader: Principal, today: date,
+                     status: str | None = None) -> list[ReportListEntry]:
+        """Every period of the agreement up to today, and where its report stands."""
+        agreement = self.agreement_in_scope(agreement_id, reader)
+        rows = {row["period"]: row for row in self.view.query(
+            "SELECT * FROM report_summaries WHERE agreement_id = %s", (agreement_id,))}
+        last_day = min(agreement.runs_until, today)
+        periods = [p for p in periods_between(agreement.terms.term_start, last_day,
+                                              agreement.terms.reporting_obligation)
+                   if p.end < today] if agreement.signed_on else []
+        entries = []
+        for period in periods:
+            row = rows.get(period.label)
+            if row is None:
+                state = "due" if period.due_on >= today else "overdue"
+                entries.append(ReportListEntry(period.label, period.due_on, state, None, None,
+                                               None))
+            else:
+                state = "submitted" if row["status"] == "resubmitted" else row["status"]
+                entries.append(ReportListEntry(period.label, row["due_on"], state, row["late"],
+                                               row["revision"], row["report_id"]))
+        return [entry for entry in entries if status is None or entry.status == status]
+
+    def _page(self, table: str, where: str, order: str, params: dict[str, Any],
+              extra: str = "") -> Page[dict[str, Any]]:
+        # `table`, `where`, `order` and `extra` are fixed text of this module.
+        rows = self.view.query(
+            f"SELECT *{extra}, count(*) OVER () AS total FROM {table} {where} "  # noqa: S608
+            f"ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s", params)
+        total = rows[0]["total"] if rows else self._count(table, where, params)
+        items = [{key: value for key, value in row.items() if key != "total"} for row in rows]
+        return Page(items=items, total=total, limit=params["limit"], offset=params["offset"])
+
+    def _count(self, table: str, where: str, params: dict[str, Any]) -> int:
+        rows = self.view.query(f"SELECT count(*) AS n FROM {table} {where}", params)  # noqa: S608
+        return int(rows[0]["n"])

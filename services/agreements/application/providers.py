@@ -1,0 +1,59 @@
+"""Providers (Freie Träger): register, update, deactivate, read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from services.agreements.application.base import AgreementsBase, rules
+from services.agreements.application.dtos import ProviderView
+from services.agreements.domain import Provider
+from shared.auth import Principal, Role
+from shared.history import HistoryEntry, history, load
+
+
+class ProviderCommands(AgreementsBase):
+    def register_provider(self, *, name: str, legal_form: str, fields_of_action: list[str],
+                          contact: str, actor: Principal, occurred_on: date) -> ProviderView:
+        with rules():
+            provider = Provider(name=name, legal_form=legal_form,
+                                fields_of_action=fields_of_action, contact=contact,
+                                actor=actor.subject, occurred_on=occurred_on)
+        self.save(provider)
+        return ProviderView.of(provider)
+
+    def update_provider(self, provider_id: UUID, *, name: str | None, legal_form: str | None,
+                        fields_of_action: list[str] | None, contact: str | None,
+                        actor: Principal, occurred_on: date,
+                        expected_version: int | None) -> ProviderView:
+        provider: Provider = load(self, provider_id, expected_version=expected_version,
+                                  what="provider")
+        with rules():
+            provider.update(name=name, legal_form=legal_form, fields_of_action=fields_of_action,
+                            contact=contact, actor=actor.subject, occurred_on=occurred_on)
+        self.save(provider)
+        return ProviderView.of(provider)
+
+    def deactivate_provider(self, provider_id: UUID, *, actor: Principal, occurred_on: date,
+                            expected_version: int | None) -> ProviderView:
+        provider: Provider = load(self, provider_id, expected_version=expected_version,
+                                  what="provider")
+        with rules():
+            provider.deactivate(actor=actor.subject, occurred_on=occurred_on)
+        self.save(provider)
+        return ProviderView.of(provider)
+
+    def provider(self, provider_id: UUID, *, reader: Principal, version: int | None = None,
+                 as_of: datetime | None = None) -> ProviderView:
+        self._check_provider_scope(provider_id, reader)
+        return ProviderView.of(load(self, provider_id, version=version, as_of=as_of,
+                                    what="provider"))
+
+    def provider_history(self, provider_id: UUID, *, reader: Principal) -> list[HistoryEntry]:
+        self._check_provider_scope(provider_id, reader)
+        load(self, provider_id, what="provider")
+        return history(self, provider_id)
+
+    def _check_provider_scope(self, provider_id: UUID, reader: Principal) -> None:
+        if reader.role is Role.PROVIDER and reader.provider_id != str(provider_id):
+            raise self.refuse(reader, "provider", provider_id)

@@ -1,0 +1,82 @@
+"""Provider reports (Leistungs- und Sachberichte): submit, review, correct, read."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from services.agreements.application.base import AgreementsBase, rules
+from services.agreements.application.dtos import ReportView
+from services.agreements.domain import ProviderReport, ReportFigures
+from shared.auth import Principal
+from shared.history import HistoryEntry, history, load
+from shared.problems import Conflict
+
+
+class ReportAlreadySubmitted(Conflict):
+    title = "Report already submitted"
+    rule = "one_current_report_per_period"
+
+
+class ReportCommands(AgreementsBase):
+    def submit_report(self, agreement_id: UUID, *, period: str, figures: ReportFigures,
+                      actor: Principal, occurred_on: date) -> ReportView:
+        agreement = self.agreement_in_scope(agreement_id, actor)
+        if self._exists(ProviderReport.create_id(agreement_id, period)):
+            raise ReportAlreadySubmitted(
+                f"There is a report for {period} already; correct it by resubmitting.")
+        with rules():
+            report = ProviderReport.submit(agreement=agreement, period=period, figures=figures,
+                                           actor=actor.subject, occurred_on=occurred_on)
+        self.save(report)
+        return ReportView.of(report)
+
+    def resubmit_report(self, agreement_id: UUID, *, period: str, figures: ReportFigures,
+                        actor: Principal, occurred_on: date,
+                        expected_version: int | None) -> ReportView:
+        report = self._report_for_change(agreement_id, period, actor, expected_version)
+        with rules():
+            report.resubmit(figures=figures, actor=actor.subject, occurred_on=occurred_on)
+        self.save(report)
+        return ReportView.of(report)
+
+    def accept_report(self, agreement_id: UUID, *, period: str, actor: Principal,
+                      occurred_on: date, expected_version: int | None) -> ReportView:
+        report = self._report_for_change(agreement_id, period, actor, expected_version)
+        with rules():
+            report.accept(actor=actor.subject, occurred_on=occurred_on)
+        self.save(report)
+        return ReportView.of(report)
+
+    def reject_report(self, agreement_id: UUID, *, period: str, reason: str, actor: Principal,
+                      occurred_on: date, expected_version: int | None) -> ReportView:
+        report = self._report_for_change(agreement_id, period, actor, expected_version)
+        with rules():
+            report.reject(reason=reason, actor=actor.subject, occurred_on=occurred_on)
+        self.save(report)
+        return ReportView.of(report)
+
+    def report(self, agreement_id: UUID, period: str, *, reader: Principal) -> ReportView:
+        self.agreement_in_scope(agreement_id, reader)
+        return ReportView.of(self._load_report(agreement_id, period))
+
+    def report_history(self, agreement_id: UUID, period: str, *,
+                       reader: Principal) -> list[HistoryEntry]:
+        self.agreement_in_scope(agreement_id, reader)
+        return history(self, self._load_report(agreement_id, period).id)
+
+    def _report_for_change(self, agreement_id: UUID, period: str, actor: Principal,
+                           expected_version: int | None) -> ProviderReport:
+        self.agreement_in_scope(agreement_id, actor)
+        report_id = ProviderReport.create_id(agreement_id, period)
+        report: ProviderReport = load(self, report_id, expected_version=expected_version,
+                                      what="report")
+        return report
+
+    def _load_report(self, agreement_id: UUID, period: str) -> ProviderReport:
+        report: ProviderReport = load(self, ProviderReport.create_id(agreement_id, period),
+                                      what="report")
+        return report
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        return bool(list(self.repository.event_store.get(aggregate_id, limit=1)))
