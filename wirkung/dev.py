@@ -64,7 +64,7 @@ def run_dev(args: argparse.Namespace) -> int:
         if not args.no_demo:
             from wirkung.demo import seed_demo
 
-            seed_demo(home, urls, secret)
+            seed_demo(home, urls, secret, addresses.database_urls)
         _print_welcome(urls, secret, home, time.monotonic() - started)
         while True:
             for name, child in children.items():
@@ -78,6 +78,9 @@ def run_dev(args: argparse.Namespace) -> int:
         print("\nStopping ...", flush=True)
         return 0
     finally:
+        # A second Ctrl-C must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for child in children.values():
             stop_child(child, sig=signal.SIGTERM, timeout=20)
         stack.stop()

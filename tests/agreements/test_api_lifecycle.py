@@ -338,3 +338,19 @@ async def test_a_provider_has_history_and_time_travel_too(service: Service) -> N
 
     assert [entry["type"] for entry in history] == ["Provider.Registered", "Provider.Updated"]
     assert first.json()["name"] == "Erst"
+
+
+async def test_a_retried_signature_gets_the_first_answer_and_records_nothing(
+        service: Service) -> None:
+    draft = await service.draft((await service.provider())["id"])
+    headers = {**service.manager, "Idempotency-Key": f"sign-{draft['id']}"}
+
+    first = await service.step(draft["id"], "signature", headers=headers)
+    retry = await service.step(draft["id"], "signature", headers=headers)
+    history = await service.client.get(f"/agreements/{draft['id']}/history",
+                                       headers=service.manager)
+
+    assert first.status_code == retry.status_code == 200
+    assert retry.json() == first.json()
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert len(history.json()) == 2

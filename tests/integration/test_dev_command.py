@@ -91,7 +91,7 @@ def still_running(pids: list[int], *, within: float = 10.0) -> list[int]:
 def test_the_system_comes_up_with_demo_data_and_prints_urls_and_tokens(dev: Dev) -> None:
     text = dev.output.read_text()
 
-    assert "Demo data: 8 providers, 120 cases." in text
+    assert "Demo data: 40 providers, 1" in text
     for name in ("agreements", "cases", "metrics"):
         assert f"http://127.0.0.1:{dev.ports[name]}" in text
     for role in ("contract_manager", "caseworker", "auditor", "data_protection_officer",
@@ -114,22 +114,31 @@ def test_the_readme_examples_work_as_written(dev: Dev) -> None:
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    provider, case, indicator = (json.loads(line) for line in lines[:3])
+    answers = [json.loads(line) for line in lines if line.startswith(("{", "["))]
+    provider, signed, own_list, overdue, history, case, indicator, *_ = answers
     assert provider["name"] == "Stadtteilhilfe Ost e.V."
+    assert signed["status"] == "active"
+    assert signed["signed_by"] == "contract_manager-demo"
+    assert [item["agreement_id"] for item in own_list["items"]] == [signed["id"]]
+    assert [entry["status"] for entry in overdue] == ["overdue"] * len(overdue)
+    assert [entry["type"] for entry in history] == ["ServiceAgreement.Drafted",
+                                                     "ServiceAgreement.Signed"]
     assert case["client_pseudonym"] == "p-readme-1"
     assert indicator["indicator"] == "active_cases"
     assert {cell["field_of_action"] for cell in indicator["cells"]} >= {"jugend", "soziales"}
     assert any(line.startswith("wirkung_indicator_active_cases{") for line in lines)
-    unauthenticated, forbidden = (json.loads(line) for line in lines[-2:])
+    unauthenticated, forbidden = answers[-2:]
     assert unauthenticated["status"] == 401
     assert forbidden["status"] == 403
 
 
-def test_ctrl_c_leaves_no_process_and_no_port_behind(dev: Dev) -> None:
+def test_ctrl_c_even_twice_leaves_no_process_and_no_port_behind(dev: Dev) -> None:
     family = family_of(dev.process.pid)
     assert len(family) >= 6  # wirkung dev, PostgreSQL (and its workers), broker, 3 services
 
     os.killpg(dev.process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    time.sleep(0.3)
+    os.killpg(dev.process.pid, signal.SIGINT)  # and an impatient second one
     exit_code = dev.process.wait(timeout=60)
 
     assert exit_code == 0, dev.output.read_text()
