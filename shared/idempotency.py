@@ -18,9 +18,10 @@ from typing import Protocol
 import asyncpg
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.problems import problem_response
+from shared.problems import is_unavailable, problem_response, unavailable
 
 HEADER = b"idempotency-key"
+STALE_CLAIM_SECONDS = 30.0
 _COMMAND_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _REPLAYED_HEADERS = {"content-type", "location", "etag"}
 
@@ -111,6 +112,15 @@ class PostgresIdempotencyStore:
                ON CONFLICT DO NOTHING RETURNING true""", scope, key, fingerprint)
         if inserted:
             return Claimed()
+        # A claim left pending by a request that died (its database went away) is
+        # taken over after a while, so that the client's retry can run.
+        taken_over = await self.pool.fetchval(
+            """UPDATE idempotency_keys SET created_at = now()
+               WHERE scope = $1 AND key = $2 AND fingerprint = $3 AND status IS NULL
+                 AND created_at < now() - make_interval(secs => $4) RETURNING true""",
+            scope, key, fingerprint, STALE_CLAIM_SECONDS)
+        if taken_over:
+            return Claimed()
         row = await self.pool.fetchrow(
             "SELECT fingerprint, status, headers, body FROM idempotency_keys "
             "WHERE scope = $1 AND key = $2", scope, key)
@@ -163,7 +173,13 @@ class IdempotencyMiddleware:
             b"\0".join([scope["method"].encode(), scope["path"].encode(),
                         scope.get("query_string", b""), headers.get(b"if-match", b""), body])
         ).hexdigest()
-        claim = await self.store.claim(caller, key, fingerprint)
+        try:
+            claim = await self.store.claim(caller, key, fingerprint)
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            await unavailable(scope["path"])(scope, receive, send)
+            return
         if isinstance(claim, StoredAnswer):
             await _replay(claim, send)
             return
@@ -205,13 +221,21 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, replay_body, capture)
         except BaseException:
-            await self.store.release(caller, key)
+            await self._forget(caller, key)
             raise
         if status >= 500:
-            await self.store.release(caller, key)
+            await self._forget(caller, key)
         else:
             await self.store.complete(caller, key,
                                       StoredAnswer(status, answer_headers, b"".join(chunks)))
+
+    async def _forget(self, caller: str, key: str) -> None:
+        """Let a retry run again; if the database is gone, the claim stays pending."""
+        try:
+            await self.store.release(caller, key)
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -92,6 +92,10 @@ def install_problem_handlers(app: FastAPI) -> None:
                                 instance=request.url.path, errors=errors)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if is_unavailable(exc):
+            _log.warning("database unavailable on %s %s: %s", request.method,
+                         request.url.path, type(exc).__name__)
+            return unavailable(request.url.path)
         _log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(500, "Internal error", instance=request.url.path)
 
@@ -125,3 +129,30 @@ def rules_answered_as_problems(
         title = "Invalid input" if status == 422 else "Rule broken"
         raise Problem(str(error), status=status, title=title,
                       rule=str(getattr(error, "rule", ""))) from error
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether an error means a server we depend on cannot be reached right now."""
+    import asyncpg
+    import psycopg
+    import psycopg_pool
+    from eventsourcing import persistence
+
+    kinds: tuple[type[BaseException], ...] = (
+        ConnectionError, TimeoutError, psycopg.OperationalError, psycopg_pool.PoolTimeout,
+        persistence.OperationalError, persistence.InterfaceError,
+        asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError,
+        asyncpg.InterfaceError)
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kinds):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def unavailable(instance: str = "") -> JSONResponse:
+    """503 with Retry-After: the client may retry (with the same Idempotency-Key)."""
+    return problem_response(503, "Service unavailable",
+                            "A database or broker cannot be reached; retry shortly.",
+                            instance=instance, headers={"Retry-After": "5"})
