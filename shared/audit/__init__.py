@@ -1,0 +1,1 @@
+"""Tamper evidence: a hash chain over each service's stored events, signed checkpoints."""
