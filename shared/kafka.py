@@ -7,6 +7,7 @@ from typing import Any
 
 from faststream.kafka.fastapi import KafkaRouter
 
+from shared.audit.checkpoint import Checkpoint
 from shared.envelope import Headers
 from shared.relay import Publisher
 from shared.settings import ServiceSettings
@@ -63,3 +64,28 @@ def topic_emptiness(bootstrap_servers: str, topic: str) -> Callable[[], Awaitabl
             await consumer.stop()
 
     return is_empty
+
+
+def checkpoint_publisher(router: KafkaRouter, service: str,
+                         topic: str) -> Callable[[Checkpoint], Awaitable[Any]]:
+    """Publishes a service's signed audit checkpoints, out of its database's reach."""
+    from shared.contracts.audit import AuditCheckpointSigned
+    from shared.envelope import Envelope
+
+    publisher = router.publisher(topic, title=topic,
+                                 description="Signed checkpoints of the services' event chains.")
+
+    async def publish(checkpoint: Checkpoint) -> Any:
+        contract = AuditCheckpointSigned(
+            chain_of=service, position=checkpoint.position,
+            chain_hash=checkpoint.chain_hash.hex(), signed_at=checkpoint.signed_at,
+            signature=checkpoint.signature.hex(), occurred_on=checkpoint.signed_at.date(),
+            actor=f"{service}-audit")
+        key, value, headers = Envelope(
+            type=contract.ce_type(), source=f"/wirkung/{service}", subject=service,
+            time=checkpoint.signed_at, data=contract.model_dump(mode="json"),
+            aggregate_version=checkpoint.position).to_kafka()
+        return await publisher.publish(value, key=key, headers={
+            name: raw.decode() for name, raw in headers})
+
+    return publish

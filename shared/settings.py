@@ -48,3 +48,13 @@ def environment_names(settings_class: type[BaseSettings]) -> set[str]:
         else:
             names.add(f"{prefix}{field_name}".upper())
     return names
+
+
+class WriteServiceSettings(ServiceSettings):
+    """A service with an event store: its database and its audit signing key."""
+
+    database_url: str
+    # Base64 of a raw Ed25519 private key; without it the chain is kept but not signed.
+    audit_key: SecretStr | None = None
+    audit_checkpoint_events: int = 1000
+    audit_checkpoint_seconds: float = 60.0

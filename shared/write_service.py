@@ -17,9 +17,17 @@ from typing import Any
 from eventsourcing.projection import Projection
 from fastapi import APIRouter, FastAPI
 
+from shared.audit.chainer import AuditChainer
+from shared.audit.checkpoint import private_key
+from shared.audit.store import AuditStore
 from shared.eventstore import ServiceApplication, event_store_environment
 from shared.idempotency import MemoryIdempotencyStore, PostgresIdempotencyStore
-from shared.kafka import kafka_router, relay_publisher, topic_emptiness
+from shared.kafka import (
+    checkpoint_publisher,
+    kafka_router,
+    relay_publisher,
+    topic_emptiness,
+)
 from shared.relay import (
     MemoryRelayPositions,
     OutboxRelay,
@@ -28,8 +36,9 @@ from shared.relay import (
     Translate,
     listen_for_new_events,
 )
-from shared.settings import ServiceSettings
+from shared.settings import WriteServiceSettings
 from shared.tasks import cancel_all, supervised
+from shared.topics import Topics
 from shared.views import View, ViewRunner
 from shared.web import create_service_app, postgres_ready
 
@@ -45,7 +54,7 @@ class ViewSpec:
 
 
 def create_write_service(*, service: str, title: str, description: str,
-                         settings: ServiceSettings, database_url: str,
+                         settings: WriteServiceSettings, database_url: str,
                          application: Callable[[dict[str, str]], ServiceApplication],
                          translate: Translate, topic: str, routers: Sequence[APIRouter],
                          view: ViewSpec | None = None,
@@ -85,6 +94,9 @@ def create_write_service(*, service: str, title: str, description: str,
             await cancel_all(tasks)
             if runner is not None:
                 await asyncio.to_thread(runner.stop)
+            audit = getattr(app.state, "audit_store", None)
+            if audit is not None:
+                audit.close()
             if isinstance(idempotency, PostgresIdempotencyStore):
                 await idempotency.stop()
             if isinstance(positions, PostgresRelayPositions):
@@ -93,6 +105,8 @@ def create_write_service(*, service: str, title: str, description: str,
 
     kafka = kafka_router(settings, lifespan=lifespan)
     publish = relay_publisher(kafka, topic, f"Events of the {service} service (CloudEvents).")
+    publish_checkpoint = checkpoint_publisher(kafka, service,
+                                              Topics(settings.topic_prefix).audit_checkpoints)
 
     @kafka.after_startup
     async def start_relay(app: FastAPI) -> None:
@@ -109,6 +123,16 @@ def create_write_service(*, service: str, title: str, description: str,
             tasks.append(asyncio.create_task(supervised(
                 lambda: listen_for_new_events(database_url, channel, relay.wakeup),
                 f"{service}-listen")))
+        if not database_url.startswith("memory:"):
+            key = settings.audit_key.get_secret_value() if settings.audit_key else None
+            audit = await asyncio.to_thread(AuditStore, database_url)
+            app.state.audit_store = audit
+            chainer = AuditChainer(service=service, recorder=store.recorder, store=audit,
+                                   key=private_key(key) if key else None,
+                                   publish=publish_checkpoint,
+                                   checkpoint_every=settings.audit_checkpoint_events,
+                                   checkpoint_seconds=settings.audit_checkpoint_seconds)
+            tasks.append(asyncio.create_task(supervised(chainer.run, f"{service}-audit")))
         for number, work in enumerate(background):
             tasks.append(asyncio.create_task(supervised(
                 partial(work, app), f"{service}-background-{number}")))

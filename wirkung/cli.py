@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from uuid import UUID
 
 from shared.auth import Role
 
@@ -41,6 +43,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     contracts = commands.add_parser("contracts", help="export the contracts' JSON Schemas")
     contracts.add_argument("--out", type=Path, required=True, help="folder for the .json files")
 
+    audit = commands.add_parser("audit", help="verify the event chains; history; past state")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="recompute and check the hash chains")
+    verify.add_argument("--service", choices=("agreements", "cases"))
+    history = audit_commands.add_parser("history", help="every event of an aggregate")
+    history.add_argument("aggregate_id", type=UUID)
+    as_of = audit_commands.add_parser("as-of", help="an aggregate's state at a moment")
+    as_of.add_argument("aggregate_id", type=UUID)
+    as_of.add_argument("moment", type=datetime.fromisoformat,
+                       help="ISO timestamp, e.g. 2026-04-01T12:00:00+00:00")
+    for command in (verify, history, as_of):
+        command.add_argument("--home", type=Path, default=Path(".wirkung"),
+                             help="where `wirkung dev` wrote dev.env (default .wirkung)")
+    for command in (history, as_of):
+        command.add_argument("--json", action="store_true", help="JSON for machines")
+
     args = parser.parse_args(argv)
     if args.command == "dev":
         from wirkung.dev import run_dev
@@ -50,7 +68,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args.service, args.host, args.port)
     if args.command == "contracts":
         return _export_contracts(args.out)
+    if args.command == "audit":
+        return _audit(args)
     return _token(args)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from wirkung import audit
+
+    if args.audit_command == "verify":
+        services = [args.service] if args.service else list(audit.WRITE_SERVICES)
+        return audit.verify(services, args.home)
+    if args.audit_command == "history":
+        return audit.show_history(args.aggregate_id, args.home, args.json)
+    moment = args.moment if args.moment.tzinfo else args.moment.replace(tzinfo=UTC)
+    return audit.show_as_of(args.aggregate_id, moment, args.home, args.json)
 
 
 def _export_contracts(out: Path) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from shared.audit.checkpoint import new_private_key_text, private_key, public_key_text
 from shared.auth import Role, mint_token, new_secret
 from shared.embedded import EmbeddedStack
 from shared.embedded.process import start_child, stop_child, wait_until
@@ -33,6 +34,24 @@ def development_secret(home: Path) -> str:
     return path.read_text().strip()
 
 
+def development_audit_keys(home: Path) -> dict[str, str]:
+    """Each write service's audit signing key, made once and kept in `home`."""
+    keys = {}
+    for service in ("agreements", "cases"):
+        path = home / f"audit-{service}.key"
+        if not path.exists():
+            path.write_text(new_private_key_text())
+            path.chmod(0o600)
+        keys[f"WIRKUNG_{service.upper()}_AUDIT_KEY"] = path.read_text().strip()
+    return keys
+
+
+def public_keys(audit_keys: dict[str, str]) -> dict[str, str]:
+    """What an auditor needs to verify the checkpoints: the public halves."""
+    return {name.replace("_AUDIT_KEY", "_AUDIT_PUBLIC_KEY"): public_key_text(private_key(text))
+            for name, text in audit_keys.items()}
+
+
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -49,9 +68,11 @@ def run_dev(args: argparse.Namespace) -> int:
         print("Starting PostgreSQL and the Kafka-protocol broker ...", flush=True)
         addresses = stack.start()
         secret = development_secret(home)
-        environment = {**os.environ, **addresses.as_environment(), "WIRKUNG_AUTH_SECRET": secret}
+        audit_keys = development_audit_keys(home)
+        environment = {**os.environ, **addresses.as_environment(), **audit_keys,
+                       "WIRKUNG_AUTH_SECRET": secret}
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-        _write_dev_env(home, {**addresses.as_environment(),
+        _write_dev_env(home, {**addresses.as_environment(), **public_keys(audit_keys),
                               **{f"WIRKUNG_{n.upper()}_URL": u for n, u in urls.items()}})
         for name, port in ports.items():
             children[name] = start_child(

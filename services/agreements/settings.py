@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.settings import WriteServiceSettings
 
 
-class AgreementsSettings(ServiceSettings):
+class AgreementsSettings(WriteServiceSettings):
     """Everything the agreements service reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="WIRKUNG_AGREEMENTS_", extra="ignore")
 
-    database_url: str

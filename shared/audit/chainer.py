@@ -30,7 +30,7 @@ PublishCheckpoint = Callable[[Checkpoint], Awaitable[Any]]
 
 class AuditChainer:
     def __init__(self, *, service: str, recorder: ApplicationRecorder, store: AuditStore,
-                 key: Ed25519PrivateKey, publish: PublishCheckpoint | None = None,
+                 key: Ed25519PrivateKey | None, publish: PublishCheckpoint | None = None,
                  batch_size: int = 1000, checkpoint_every: int = 1000,
                  checkpoint_seconds: float = 60.0, poll_interval: float = 2.0) -> None:
         self.service = service
@@ -63,7 +63,8 @@ class AuditChainer:
         """Sign the chain's hash at its last position, unless that is signed already."""
         last = self.store.last_link()
         signed = self.store.last_checkpoint()
-        if last is None or (signed is not None and signed.position >= last[0]):
+        if self.key is None or last is None or (signed is not None
+                                                and signed.position >= last[0]):
             return None
         checkpoint = Checkpoint(self.service, last[0], last[1],
                                 datetime.now(UTC)).signed(self.key)
@@ -72,6 +73,8 @@ class AuditChainer:
         return checkpoint
 
     def checkpoint_due(self) -> bool:
+        if self.key is None:
+            return False
         last = self.store.last_link()
         signed = self.store.last_checkpoint()
         if last is None:

@@ -18,6 +18,7 @@ from shared.contracts.agreements import (
     ServiceAgreementSuspended,
     ServiceAgreementTerminated,
 )
+from shared.contracts.audit import AuditCheckpointSigned
 from shared.contracts.base import IntegrationEvent, contract_for, json_schemas
 from shared.contracts.cases import (
     CaseAssessed,
@@ -34,6 +35,7 @@ from shared.contracts.cases import (
 )
 
 __all__ = [
+    "AuditCheckpointSigned",
     "CaseAssessed",
     "CaseClosed",
     "CaseOpened",

@@ -42,7 +42,11 @@ DATABASE_URL_NAMES = {
     "metrics": "WIRKUNG_METRICS_DATABASE_URL",
 }
 # What an operator must export before `docker compose up`; everything else has a default.
-OPERATOR_ENVIRONMENT = {"WIRKUNG_AUTH_JWKS_URL": "https://idp.example.org/realms/wirkung/certs"}
+OPERATOR_ENVIRONMENT = {
+    "WIRKUNG_AUTH_JWKS_URL": "https://idp.example.org/realms/wirkung/certs",
+    "WIRKUNG_AGREEMENTS_AUDIT_KEY": "operator-provided-agreements-key",
+    "WIRKUNG_CASES_AUDIT_KEY": "operator-provided-cases-key",
+}
 ALWAYS_SET = {"KAFKA_BOOTSTRAP_SERVERS", "KAFKA_ENABLE_IDEMPOTENCE"}
 
 _VARIABLE = re.compile(
@@ -413,3 +417,11 @@ def test_the_image_runs_the_wirkung_command_unprivileged_on_port_8000() -> None:
     assert keyword["EXPOSE"] == CONTAINER_PORT
     assert f"127.0.0.1:{CONTAINER_PORT}/health" in keyword["HEALTHCHECK"]
     assert [line for line in instructions if "[embedded" in line] == []
+
+
+@pytest.mark.parametrize("name", ["agreements", "cases"])
+def test_compose_refuses_to_start_a_write_service_without_its_audit_key(name: str) -> None:
+    without = {k: v for k, v in OPERATOR_ENVIRONMENT.items() if "AUDIT_KEY" not in k}
+
+    with pytest.raises(ValueError, match=f"WIRKUNG_{name.upper()}_AUDIT_KEY"):
+        environment(name, without)

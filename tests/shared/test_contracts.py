@@ -7,7 +7,7 @@ from shared.contracts.base import registered_contracts
 
 
 def test_every_contract_has_a_versioned_cloudevents_type() -> None:
-    pattern = re.compile(r"^de\.wirkung\.(agreements|cases)\.[A-Z][A-Za-z]+\.v\d+$")
+    pattern = re.compile(r"^de\.wirkung\.(agreements|cases|audit)\.[A-Z][A-Za-z]+\.v\d+$")
 
     assert registered_contracts()
     for ce_type in registered_contracts():

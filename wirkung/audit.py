@@ -1,0 +1,166 @@
+"""`wirkung audit`: verify the event chains, and read history and past state."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from shared.audit.checkpoint import Checkpoint, public_key
+from shared.audit.store import AuditStore
+from shared.audit.verify import Verification, stored_events, verify_chain
+from shared.eventstore import ServiceApplication, event_store_environment
+from shared.history import history, load
+from wirkung.environment import required, setting
+
+WRITE_SERVICES = ("agreements", "cases")
+
+
+def verify(services: list[str], home: Path) -> int:
+    """Verify each service's chain; exit status 1 names the first broken position."""
+    broken = False
+    for service in services:
+        url = required(f"WIRKUNG_{service.upper()}_DATABASE_URL", home)
+        key = required(f"WIRKUNG_{service.upper()}_AUDIT_PUBLIC_KEY", home)
+        store = event_store(service, url)
+        audit = AuditStore(url)
+        try:
+            kept, published = audit.checkpoints(), published_checkpoints(service, home)
+            result = verify_chain(service, stored_events(store.recorder), audit.links(),
+                                  [*kept, *published], public_key(key))
+        finally:
+            audit.close()
+            store.close()
+        print(summary(result))
+        print(f"  checkpoints: {len(kept)} in the database, {len(published)} on the topic")
+        broken = broken or not result.intact
+    return 1 if broken else 0
+
+
+def summary(result: Verification) -> str:
+    head = (f"{result.service}: {result.events} events, {result.chained} chained, "
+            f"{result.checkpoints} checkpoint signatures valid")
+    if result.intact:
+        return f"{head}: intact"
+    first = result.findings[0]
+    lines = [f"{head}: BROKEN at {first}"]
+    lines += [f"  {finding}" for finding in result.findings[1:]]
+    return "\n".join(lines)
+
+
+def published_checkpoints(service: str, home: Path) -> list[Checkpoint]:
+    """The checkpoints on the topic, if the broker can be reached."""
+    bootstrap = setting("KAFKA_BOOTSTRAP_SERVERS", home)
+    if not bootstrap:
+        return []
+    prefix = setting("WIRKUNG_TOPIC_PREFIX", home) or "wirkung"
+    try:
+        return asyncio.run(_read_checkpoints(bootstrap, f"{prefix}.audit.checkpoints", service))
+    except Exception as error:  # the database copies are still checked
+        print(f"(checkpoints topic not read: {type(error).__name__})", file=sys.stderr)
+        return []
+
+
+async def _read_checkpoints(bootstrap: str, topic: str, service: str) -> list[Checkpoint]:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from shared.envelope import Envelope
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                request_timeout_ms=5000)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p)
+                      for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        found: list[Checkpoint] = []
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
+                for record in records:
+                    data = Envelope.from_kafka(record.headers, record.value).data
+                    if data.get("chain_of") == service:
+                        found.append(Checkpoint(
+                            service, int(data["position"]), bytes.fromhex(data["chain_hash"]),
+                            datetime.fromisoformat(data["signed_at"]),
+                            bytes.fromhex(data["signature"])))
+        return found
+    finally:
+        await consumer.stop()
+
+
+def event_store(service: str, url: str) -> ServiceApplication:
+    """A read-only view of a service's event store (its tables are named after it)."""
+    application_class: type[ServiceApplication] = type(
+        service.capitalize(), (ServiceApplication,), {})
+    return application_class(env=event_store_environment(url))
+
+
+def _store_of(aggregate_id: UUID, home: Path) -> tuple[ServiceApplication, str]:
+    for service in WRITE_SERVICES:
+        url = setting(f"WIRKUNG_{service.upper()}_DATABASE_URL", home)
+        if not url:
+            continue
+        store = event_store(service, url)
+        if list(store.repository.event_store.get(aggregate_id, limit=1)):
+            return store, service
+        store.close()
+    raise SystemExit(f"wirkung: no service has an aggregate {aggregate_id}")
+
+
+def show_history(aggregate_id: UUID, home: Path, as_json: bool) -> int:
+    store, service = _store_of(aggregate_id, home)
+    try:
+        entries = history(store, aggregate_id)
+    finally:
+        store.close()
+    rows = [{"version": e.version, "type": e.type, "occurred_on": e.occurred_on,
+             "recorded_at": e.recorded_at, "actor": e.actor, "data": e.data} for e in entries]
+    if as_json:
+        print(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{service} aggregate {aggregate_id}")
+    print(table(["version", "type", "occurred_on", "recorded_at", "actor", "data"],
+                [[r["version"], r["type"], r["occurred_on"], r["recorded_at"], r["actor"],
+                  json.dumps(r["data"], default=str, ensure_ascii=False)] for r in rows]))
+    return 0
+
+
+def show_as_of(aggregate_id: UUID, moment: datetime, home: Path, as_json: bool) -> int:
+    store, service = _store_of(aggregate_id, home)
+    try:
+        aggregate = load(store, aggregate_id, as_of=moment)
+    finally:
+        store.close()
+    state = {key.lstrip("_"): value for key, value in vars(aggregate).items()
+             if key not in ("_pending_events",)}
+    if as_json:
+        print(json.dumps(state, default=_plain, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{service} aggregate {aggregate_id} as of {moment.isoformat()}")
+    print(table(["field", "value"], [[k, json.dumps(v, default=_plain, ensure_ascii=False)]
+                                     for k, v in sorted(state.items())]))
+    return 0
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: getattr(value, k) for k in value.__dataclass_fields__}
+    return str(value)
+
+
+def table(header: list[str], rows: list[list[Any]], width: int = 60) -> str:
+    cells = [[str(c) if len(str(c)) <= width else str(c)[:width - 1] + "…" for c in row]
+             for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
