@@ -153,3 +153,12 @@ async def new_topics(infrastructure: Infrastructure) -> Topics:
     fresh = Topics(prefix=f"test-{uuid.uuid4().hex[:10]}")
     await create_topics(infrastructure.bootstrap_servers, fresh.all(), partitions=3)
     return fresh
+
+
+def new_database_sync(infrastructure: Infrastructure) -> str:
+    """`new_database` for synchronous fixtures."""
+    return asyncio.run(new_database(infrastructure))
+
+
+def new_topics_sync(infrastructure: Infrastructure) -> Topics:
+    return asyncio.run(new_topics(infrastructure))
