@@ -44,10 +44,10 @@ def relay_publisher(router: KafkaRouter, topic: str, description: str) -> Publis
     return publish
 
 
-def topic_emptiness(bootstrap_servers: str, topic: str) -> Callable[[], Awaitable[bool]]:
-    """A check whether nothing was ever written to `topic` (all end offsets are 0)."""
+def topic_size(bootstrap_servers: str, topic: str) -> Callable[[], Awaitable[int]]:
+    """How many messages were ever written to `topic` (the sum of its end offsets)."""
 
-    async def is_empty() -> bool:
+    async def size() -> int:
         from aiokafka import AIOKafkaConsumer, TopicPartition
 
         consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers,
@@ -59,11 +59,11 @@ def topic_emptiness(bootstrap_servers: str, topic: str) -> Callable[[], Awaitabl
                 await consumer._client.force_metadata_update()
                 partitions = consumer.partitions_for_topic(topic) or set()
             ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
-            return bool(sum(ends.values()) == 0)
+            return int(sum(ends.values()))
         finally:
             await consumer.stop()
 
-    return is_empty
+    return size
 
 
 def checkpoint_publisher(router: KafkaRouter, service: str,

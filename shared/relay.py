@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
@@ -37,22 +38,26 @@ Translate = Callable[[Any], IntegrationEvent | None]
 
 
 class RelayPositions(Protocol):
-    """Where the relay stands per topic: the last notification id acknowledged."""
+    """Per topic: the last notification id acknowledged, and how many messages that made."""
 
     def get(self, topic: str) -> int: ...
-    def record(self, topic: str, notification_id: int) -> None: ...
+    def published(self, topic: str) -> int: ...
+    def record(self, topic: str, notification_id: int, published: int) -> None: ...
     def reset(self, topic: str) -> None: ...
 
 
 class MemoryRelayPositions:
     def __init__(self) -> None:
-        self._positions: dict[str, int] = {}
+        self._positions: dict[str, tuple[int, int]] = {}
 
     def get(self, topic: str) -> int:
-        return self._positions.get(topic, 0)
+        return self._positions.get(topic, (0, 0))[0]
 
-    def record(self, topic: str, notification_id: int) -> None:
-        self._positions[topic] = notification_id
+    def published(self, topic: str) -> int:
+        return self._positions.get(topic, (0, 0))[1]
+
+    def record(self, topic: str, notification_id: int, published: int) -> None:
+        self._positions[topic] = (notification_id, self.published(topic) + published)
 
     def reset(self, topic: str) -> None:
         self._positions.pop(topic, None)
@@ -66,6 +71,7 @@ class PostgresRelayPositions:
         with self.pool.connection() as connection:
             connection.execute("""CREATE TABLE IF NOT EXISTS relay_positions (
                 topic text PRIMARY KEY, notification_id bigint NOT NULL,
+                published bigint NOT NULL DEFAULT 0,
                 recorded_at timestamptz NOT NULL DEFAULT now())""")
 
     def get(self, topic: str) -> int:
@@ -74,13 +80,21 @@ class PostgresRelayPositions:
                                      "WHERE topic = %s", (topic,)).fetchone()
         return int(row[0]) if row else 0
 
-    def record(self, topic: str, notification_id: int) -> None:
+    def published(self, topic: str) -> int:
+        with self.pool.connection() as connection:
+            row = connection.execute("SELECT published FROM relay_positions "
+                                     "WHERE topic = %s", (topic,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def record(self, topic: str, notification_id: int, published: int) -> None:
         with self.pool.connection() as connection:
             connection.execute(
-                """INSERT INTO relay_positions (topic, notification_id) VALUES (%s, %s)
-                   ON CONFLICT (topic) DO UPDATE
-                   SET notification_id = EXCLUDED.notification_id, recorded_at = now()""",
-                (topic, notification_id))
+                """INSERT INTO relay_positions (topic, notification_id, published)
+                   VALUES (%s, %s, %s) ON CONFLICT (topic) DO UPDATE
+                   SET notification_id = EXCLUDED.notification_id,
+                       published = relay_positions.published + EXCLUDED.published,
+                       recorded_at = now()""",
+                (topic, notification_id, published))
 
     def reset(self, topic: str) -> None:
         with self.pool.connection() as connection:
@@ -102,11 +116,13 @@ class OutboxRelay:
     def __init__(self, *, recorder: ApplicationRecorder, mapper: Mapper[Any],
                  positions: RelayPositions, translate: Translate, topic: str,
                  publish: Publisher, batch_size: int = 500, poll_interval: float = 1.0,
-                 topic_is_empty: Callable[[], Awaitable[bool]] | None = None) -> None:
+                 topic_size: Callable[[], Awaitable[int]] | None = None,
+                 check_interval: float = 10.0) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.positions = positions
-        self.topic_is_empty = topic_is_empty
+        self.topic_size = topic_size
+        self.check_interval = check_interval
         self.translate = translate
         self.topic = topic
         self.publish = publish
@@ -117,20 +133,24 @@ class OutboxRelay:
     async def position(self) -> int:
         return await asyncio.to_thread(self.positions.get, self.topic)
 
-    async def republish_if_topic_was_recreated(self) -> bool:
-        """Start over when the topic is empty although we published to it.
+    async def republish_if_topic_lost_events(self) -> bool:
+        """Start over when the topic is empty although messages were published to it.
 
-        The event store is the source of truth and Kafka only distributes it:
-        a topic that was deleted and created again (or a development broker
-        that keeps nothing) is rebuilt from the store. Retention never
-        empties a topic this way, since its end offsets stay where they were.
+        The event store is the source of truth and Kafka only distributes it: a
+        topic that was deleted and created again, or a broker that lost its
+        data (the development broker keeps nothing across restarts), is rebuilt
+        from the store. Retention never empties a topic this way: its end
+        offsets stay. (Only emptiness is trusted, not a count: the development
+        broker reports end offsets per batch, not per message.)
         """
-        if self.topic_is_empty is None or await self.position() == 0:
+        if self.topic_size is None:
             return False
-        if not await self.topic_is_empty():
+        published = await asyncio.to_thread(self.positions.published, self.topic)
+        if published == 0 or await self.topic_size() > 0:
             return False
-        _log.warning("topic %s is empty although events were published to it; "
-                     "republishing from the event store", self.topic, extra={"topic": self.topic})
+        _log.warning("topic %s is empty although %d messages were published to it; "
+                     "republishing from the event store", self.topic, published,
+                     extra={"topic": self.topic})
         await asyncio.to_thread(self.positions.reset, self.topic)
         return True
 
@@ -166,22 +186,30 @@ class OutboxRelay:
                 acks.append(await self.publish(*envelope.to_kafka()))
         await asyncio.gather(*acks)
         last = notifications[-1].id
-        await asyncio.to_thread(self.positions.record, self.topic, last)
+        await asyncio.to_thread(self.positions.record, self.topic, last, len(acks))
         EVENTS_RELAYED.labels(self.topic).inc(len(acks))
         RELAY_POSITION.labels(self.topic).set(last)
         return len(notifications)
 
     async def run(self) -> None:
-        """Relay until cancelled; wakes on `wakeup` or every `poll_interval`."""
-        await self.republish_if_topic_was_recreated()
+        """Relay until cancelled; wakes on `wakeup` or every `poll_interval`.
+
+        Now and then, and after every failure, it checks that the topic still
+        holds what was published (see `republish_if_topic_lost_events`).
+        """
         backoff = self.poll_interval
+        checked_at = -float("inf")
         while True:
             try:
+                if time.monotonic() - checked_at >= self.check_interval:
+                    await self.republish_if_topic_lost_events()
+                    checked_at = time.monotonic()
                 relayed = await self.relay_batch()
                 backoff = self.poll_interval
             except asyncio.CancelledError:
                 raise
             except Exception:
+                checked_at = -float("inf")
                 RELAY_ERRORS.labels(self.topic).inc()
                 _log.exception("relay round failed; retrying", extra={"topic": self.topic})
                 await asyncio.sleep(backoff)

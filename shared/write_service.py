@@ -26,7 +26,7 @@ from shared.kafka import (
     checkpoint_publisher,
     kafka_router,
     relay_publisher,
-    topic_emptiness,
+    topic_size,
 )
 from shared.relay import (
     MemoryRelayPositions,
@@ -114,8 +114,7 @@ def create_write_service(*, service: str, title: str, description: str,
         relay = OutboxRelay(recorder=store.recorder, mapper=store.mapper,
                             positions=positions, translate=translate, topic=topic,
                             publish=publish,
-                            topic_is_empty=topic_emptiness(settings.kafka_bootstrap_servers,
-                                                           topic))
+                            topic_size=topic_size(settings.kafka_bootstrap_servers, topic))
         app.state.relay = relay
         tasks.append(asyncio.create_task(supervised(relay.run, f"{service}-relay")))
         channel = getattr(store.recorder, "channel_name", None)

@@ -13,7 +13,7 @@ from services.agreements.contracts import to_contract
 from shared.auth import Principal, Role
 from shared.envelope import Envelope
 from shared.eventstore import event_store_environment
-from shared.kafka import topic_emptiness
+from shared.kafka import topic_size
 from shared.observability import correlation_id
 from shared.relay import OutboxRelay, PostgresRelayPositions, RelayPositions
 from shared.topics import Topics
@@ -37,7 +37,10 @@ class CrashBeforeRecording:
     def get(self, topic: str) -> int:
         return self.real.get(topic)
 
-    def record(self, topic: str, notification_id: int) -> None:
+    def published(self, topic: str) -> int:
+        return self.real.published(topic)
+
+    def record(self, topic: str, notification_id: int, published: int) -> None:
         raise SimulatedCrash
 
     def reset(self, topic: str) -> None:
@@ -114,14 +117,14 @@ async def test_a_recreated_topic_is_rebuilt_from_the_event_store(
     ids = register(store, 4)
     positions = PostgresRelayPositions(database_url)
     # The store says all four were published, but the topic is new and empty.
-    positions.record(topics.agreements, store.recorder.max_notification_id() or 0)
-    is_empty = topic_emptiness(infrastructure.bootstrap_servers, topics.agreements)
+    positions.record(topics.agreements, store.recorder.max_notification_id() or 0, 4)
+    size = topic_size(infrastructure.bootstrap_servers, topics.agreements)
 
     async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
-        relay = relay_for(store, topics.agreements, pub, positions, topic_is_empty=is_empty)
-        assert await relay.republish_if_topic_was_recreated()
+        relay = relay_for(store, topics.agreements, pub, positions, topic_size=size)
+        assert await relay.republish_if_topic_lost_events()
         assert await relay.relay_batch() == 4
-        assert not await relay.republish_if_topic_was_recreated()  # not empty any more
+        assert not await relay.republish_if_topic_lost_events()  # all there again
 
     records = await read_topic(infrastructure.bootstrap_servers, topics.agreements, expected=4)
     assert sorted(r.key.decode() for r in records if r.key) == sorted(ids)
