@@ -43,6 +43,7 @@ class Envelope:
     aggregate_version: int
     correlation_id: str = ""
     id: str = ""
+    body: bytes | None = None  # the data already encoded as JSON, if the sender has it
 
     @property
     def event_id(self) -> str:
@@ -62,7 +63,8 @@ class Envelope:
         ]
         if self.correlation_id:
             headers.append(("ce_correlationid", self.correlation_id.encode()))
-        body = json.dumps(self.data, separators=(",", ":"), sort_keys=True).encode()
+        body = self.body if self.body is not None else json.dumps(
+            self.data, separators=(",", ":"), sort_keys=True).encode()
         return self.subject.encode(), body, headers
 
     @classmethod

@@ -29,19 +29,35 @@ def kafka_router(settings: ServiceSettings, *, lifespan: Any = None) -> KafkaRou
 
 
 def relay_publisher(router: KafkaRouter, topic: str, description: str) -> Publisher:
-    """Publishes pre-encoded CloudEvents on `topic`; the result is the broker's ack."""
+    """Publishes pre-encoded CloudEvents on `topic`; the result is the broker's ack.
+
+    The publisher is declared on the FastStream router (so the AsyncAPI document
+    shows the channel), but messages go straight to the router's aiokafka
+    producer: FastStream's per-message publish path costs more than the rest
+    of the relay together, and the envelope is complete already.
+    """
     publisher = router.publisher(topic, title=topic, description=description)
 
     async def publish(key: bytes, value: bytes, headers: Headers) -> Awaitable[Any]:
+        producer = _aiokafka_producer(router)
+        if producer is not None:
+            future: Awaitable[Any] = await producer.send(topic, value, key=key,
+                                                         headers=headers)
+            return future
         header_map = {name: raw.decode() for name, raw in headers}
-        future: Awaitable[Any] = await publisher.publish(
+        fallback: Awaitable[Any] = await publisher.publish(
             value, key=key, headers=header_map,
             correlation_id=header_map.get("ce_correlationid") or header_map["ce_id"],
-            no_confirm=True,
-        )
-        return future
+            no_confirm=True)
+        return fallback
 
     return publish
+
+
+def _aiokafka_producer(router: KafkaRouter) -> Any:
+    """The aiokafka producer under the router's FastStream broker, once it is connected."""
+    state = getattr(getattr(router.broker.config, "producer", None), "_producer", None)
+    return getattr(state, "producer", None) if state else None
 
 
 def topic_size(bootstrap_servers: str, topic: str) -> Callable[[], Awaitable[int]]:

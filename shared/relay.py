@@ -165,31 +165,55 @@ class OutboxRelay:
             source=contract.ce_source(),
             subject=str(notification.originator_id),
             time=domain_event.timestamp,
-            data=contract.model_dump(mode="json"),
+            data={},
+            body=contract.model_dump_json().encode(),
             aggregate_version=notification.originator_version,
             correlation_id=stored_correlation_id(notification.state),
         )
 
     async def relay_batch(self) -> int:
         """Publish the next batch after the recorded position; the number relayed."""
-        start = await self.position()
-        notifications: Sequence[Notification] = await asyncio.to_thread(
-            self.recorder.select_notifications, start, self.batch_size,
-            inclusive_of_start=False,
-        )
-        if not notifications:
-            return 0
-        acks = []
-        for notification in notifications:
-            envelope = self.envelope(notification)
-            if envelope is not None:
-                acks.append(await self.publish(*envelope.to_kafka()))
-        await asyncio.gather(*acks)
-        last = notifications[-1].id
-        await asyncio.to_thread(self.positions.record, self.topic, last, len(acks))
-        EVENTS_RELAYED.labels(self.topic).inc(len(acks))
+        return await self.catch_up(max_batches=1)
+
+    async def catch_up(self, max_batches: int | None = None) -> int:
+        """Publish batch after batch until the log is exhausted; the number relayed.
+
+        While the broker acknowledges one batch, the next is read and sent; a
+        batch's position is recorded only once it and all before it are acked.
+        """
+        after = await self.position()
+        in_flight: tuple[int, int, asyncio.Future[Any]] | None = None
+        relayed = batches = 0
+        try:
+            while max_batches is None or batches < max_batches:
+                notifications: Sequence[Notification] = await asyncio.to_thread(
+                    self.recorder.select_notifications, after, self.batch_size,
+                    inclusive_of_start=False)
+                if not notifications:
+                    break
+                batches += 1
+                acks = [await self.publish(*envelope.to_kafka()) for envelope in
+                        map(self.envelope, notifications) if envelope is not None]
+                after = notifications[-1].id
+                sent = (after, len(acks), asyncio.ensure_future(asyncio.gather(*acks)))
+                if in_flight is not None:
+                    await self._acknowledged(*in_flight)
+                in_flight, relayed = sent, relayed + len(notifications)
+                if len(notifications) < self.batch_size:
+                    break
+            if in_flight is not None:
+                await self._acknowledged(*in_flight)
+                in_flight = None
+        finally:
+            if in_flight is not None:
+                in_flight[2].cancel()
+        return relayed
+
+    async def _acknowledged(self, last: int, count: int, acks: asyncio.Future[Any]) -> None:
+        await acks
+        await asyncio.to_thread(self.positions.record, self.topic, last, count)
+        EVENTS_RELAYED.labels(self.topic).inc(count)
         RELAY_POSITION.labels(self.topic).set(last)
-        return len(notifications)
 
     async def run(self) -> None:
         """Relay until cancelled; wakes on `wakeup` or every `poll_interval`.
@@ -204,7 +228,8 @@ class OutboxRelay:
                 if time.monotonic() - checked_at >= self.check_interval:
                     await self.republish_if_topic_lost_events()
                     checked_at = time.monotonic()
-                relayed = await self.relay_batch()
+                self.wakeup.clear()  # what is written from now on wakes the next round
+                await self.catch_up()
                 backoff = self.poll_interval
             except asyncio.CancelledError:
                 raise
@@ -215,10 +240,8 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
-            if relayed < self.batch_size:
-                self.wakeup.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wakeup.wait(), self.poll_interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wakeup.wait(), self.poll_interval)
 
 
 async def listen_for_new_events(database_url: str, channel: str,
