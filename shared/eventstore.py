@@ -90,14 +90,21 @@ class ServiceApplication(Application[Any]):
 
     # Set by the service: its read model, and a wait until it has applied an event.
     view: Any = None
+    view_catch_up: Callable[[int | None], None] | None = None
     after_save: Callable[[int | None], None] | None = None
 
-    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
-        """Save; a concurrent writer that saved first turns this save into a 409.
+    def fresh_view(self) -> Any:
+        """The read model, once it has applied every event stored so far.
 
-        Once saved, wait for the read models, so that what a client just wrote
-        is in the lists it reads next.
+        Lists read through this, so a client that writes and then lists sees
+        what it wrote, while commands never wait for the read model.
         """
+        if self.view_catch_up is not None:
+            self.view_catch_up(self.recorder.max_notification_id())
+        return self.view
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
+        """Save; a concurrent writer that saved first turns this save into a 409."""
         try:
             recordings = super().save(*objs, **kwargs)
         except IntegrityError as error:

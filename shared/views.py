@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,11 +64,20 @@ class ViewRunner:
         self.view: View = self.runner.view
 
     def catch_up(self, notification_id: int | None, timeout: float = 5.0) -> None:
-        """Wait until the view has applied `notification_id` (or time is up)."""
-        try:
-            self.runner.wait(notification_id, timeout=timeout)
-        except TimeoutError:
-            _log.warning("view still behind notification %s", notification_id)
+        """Wait until the view has applied `notification_id` (or time is up).
+
+        The view usually follows within milliseconds, so this polls briefly and
+        often (eventsourcing's own `wait` starts at 100 ms).
+        """
+        deadline = time.monotonic() + timeout
+        pause = 0.001
+        name = self.runner.app_name
+        while not self.view.has_tracking_id(name, notification_id):
+            if time.monotonic() > deadline:
+                _log.warning("view still behind notification %s", notification_id)
+                return
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
     def stop(self) -> None:
         self.runner.__exit__(None, None, None)

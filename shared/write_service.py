@@ -87,7 +87,7 @@ def create_write_service(*, service: str, title: str, description: str,
                 projection_class=view.projection, view_class=view.view,
                 environment=environment)
             app.state.application.view = runner.view
-            app.state.application.after_save = runner.catch_up
+            app.state.application.view_catch_up = runner.catch_up
         try:
             yield
         finally:

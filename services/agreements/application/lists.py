@@ -55,7 +55,7 @@ class Lists(AgreementsBase):
                      status: str | None = None) -> list[ReportListEntry]:
         """Every period of the agreement up to today, and where its report stands."""
         agreement = self.agreement_in_scope(agreement_id, reader)
-        rows = {row["period"]: row for row in self.view.query(
+        rows = {row["period"]: row for row in self.fresh_view().query(
             "SELECT * FROM report_summaries WHERE agreement_id = %s", (agreement_id,))}
         last_day = min(agreement.runs_until, today)
         periods = [p for p in periods_between(agreement.terms.term_start, last_day,
@@ -77,7 +77,7 @@ class Lists(AgreementsBase):
     def _page(self, table: str, where: str, order: str, params: dict[str, Any],
               extra: str = "") -> Page[dict[str, Any]]:
         # `table`, `where`, `order` and `extra` are fixed text of this module.
-        rows = self.view.query(
+        rows = self.fresh_view().query(
             f"SELECT *{extra}, count(*) OVER () AS total FROM {table} {where} "  # noqa: S608
             f"ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s", params)
         total = rows[0]["total"] if rows else self._count(table, where, params)
