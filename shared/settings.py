@@ -35,11 +35,14 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias=_env("WIRKUNG_LOG_LEVEL"))
 
 
-def environment_names(settings_class: type[BaseSettings]) -> set[str]:
-    """The environment variable names a settings model reads."""
+def environment_names(settings_class: type[BaseSettings], *,
+                      required_only: bool = False) -> set[str]:
+    """The environment variable names a settings model reads (or must be given)."""
     prefix = str(settings_class.model_config.get("env_prefix", ""))
     names: set[str] = set()
     for field_name, field in settings_class.model_fields.items():
+        if required_only and not field.is_required():
+            continue
         alias = field.validation_alias
         if isinstance(alias, AliasChoices):
             names.update(str(choice) for choice in alias.choices)

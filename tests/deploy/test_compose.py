@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 
 from services.agreements.settings import AgreementsSettings
@@ -132,20 +131,8 @@ def bind_mounts(name: str) -> dict[str, str]:
 
 
 def required_environment_names(settings_class: type[BaseSettings]) -> set[str]:
-    """The environment names of the fields that have no default (same rule as the model's)."""
-    prefix = str(settings_class.model_config.get("env_prefix", ""))
-    names: set[str] = set()
-    for field_name, field in settings_class.model_fields.items():
-        if not field.is_required():
-            continue
-        alias = field.validation_alias
-        if isinstance(alias, AliasChoices):
-            names.update(str(choice) for choice in alias.choices)
-        elif isinstance(alias, str):
-            names.add(alias)
-        else:
-            names.add(f"{prefix}{field_name}".upper())
-    return names
+    """The environment names of the fields that have no default."""
+    return environment_names(settings_class, required_only=True)
 
 
 def settings_from_compose(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel
@@ -62,18 +62,23 @@ class ProviderOut(BaseModel):
         return cls.model_validate(view, from_attributes=True)
 
 
-class ProviderPage(BaseModel):
-    """One page of providers."""
+class PageOut(BaseModel):
+    """One page of a list: its items, how many there are in all, and where it starts."""
 
-    model_config = out_examples({"items": [PROVIDER], "total": 1, "limit": 50, "offset": 0})
     items: list[dict[str, Any]]
     total: int
     limit: int
     offset: int
 
     @classmethod
-    def of(cls, page: Page[dict[str, Any]]) -> ProviderPage:
+    def of(cls, page: Page[dict[str, Any]]) -> Self:
         return cls(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+class ProviderPage(PageOut):
+    """One page of providers."""
+
+    model_config = out_examples({"items": [PROVIDER], "total": 1, "limit": 50, "offset": 0})
 
 
 class AgreementOut(BaseModel):
@@ -96,18 +101,10 @@ class AgreementOut(BaseModel):
         return cls.model_validate(view, from_attributes=True)
 
 
-class AgreementPage(BaseModel):
+class AgreementPage(PageOut):
     """One page of agreements."""
 
     model_config = out_examples({"items": [SUMMARY], "total": 1, "limit": 50, "offset": 0})
-    items: list[dict[str, Any]]
-    total: int
-    limit: int
-    offset: int
-
-    @classmethod
-    def of(cls, page: Page[dict[str, Any]]) -> AgreementPage:
-        return cls(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
 
 
 class ReportOut(BaseModel):
