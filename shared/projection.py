@@ -222,7 +222,7 @@ class ProjectionConsumer:
                 raise
             outcome.dead.append((item.record, error))
             return False
-        EVENTS_APPLIED.labels(item.record.topic).inc()
+        EVENTS_APPLIED.labels(self.name, item.record.topic).inc()
         return True
 
     async def _send_dead_letter(self, record: ConsumerRecord[bytes, bytes],

@@ -13,9 +13,10 @@ from uuid import UUID
 from shared.audit.checkpoint import Checkpoint, public_key
 from shared.audit.store import AuditStore
 from shared.audit.verify import Verification, stored_events, verify_chain
-from shared.eventstore import ServiceApplication, event_store_environment
+from shared.eventstore import ServiceApplication
 from shared.history import history, load
 from wirkung.environment import required, setting
+from wirkung.stores import event_store
 
 WRITE_SERVICES = ("agreements", "cases")
 
@@ -94,13 +95,6 @@ async def _read_checkpoints(bootstrap: str, topic: str, service: str) -> list[Ch
         return found
     finally:
         await consumer.stop()
-
-
-def event_store(service: str, url: str) -> ServiceApplication:
-    """A read-only view of a service's event store (its tables are named after it)."""
-    application_class: type[ServiceApplication] = type(
-        service.capitalize(), (ServiceApplication,), {})
-    return application_class(env=event_store_environment(url))
 
 
 def _store_of(aggregate_id: UUID, home: Path) -> tuple[ServiceApplication, str]:

@@ -59,6 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for command in (history, as_of):
         command.add_argument("--json", action="store_true", help="JSON for machines")
 
+    simulate = commands.add_parser(
+        "simulate", help="a year of a city, straight into the event stores (for benchmarks)")
+    simulate.add_argument("--city", choices=("small", "medium", "large"), default="small")
+    simulate.add_argument("--year", type=int, default=2026)
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument("--home", type=Path, default=Path(".wirkung"))
+
     args = parser.parse_args(argv)
     if args.command == "dev":
         from wirkung.dev import run_dev
@@ -70,7 +77,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export_contracts(args.out)
     if args.command == "audit":
         return _audit(args)
+    if args.command == "simulate":
+        return _simulate(args)
     return _token(args)
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    import time
+
+    from wirkung.environment import required
+    from wirkung.simulate import simulate
+    from wirkung.stores import event_store
+
+    print("Writing straight into the event stores (no HTTP, no personal data) ...",
+          file=sys.stderr)
+    agreements = event_store("agreements", required("WIRKUNG_AGREEMENTS_DATABASE_URL",
+                                                    args.home))
+    cases = event_store("cases", required("WIRKUNG_CASES_DATABASE_URL", args.home))
+    started = time.monotonic()
+    try:
+        counts = simulate(agreements, cases, city=args.city, year=args.year, seed=args.seed)
+    finally:
+        agreements.close()
+        cases.close()
+    seconds = time.monotonic() - started
+    print(f"{counts.providers} providers, {counts.agreements} agreements, {counts.reports} "
+          f"reports, {counts.clients} clients, {counts.cases} cases: {counts.events} events "
+          f"in {seconds:.0f}s ({counts.events / seconds:,.0f} events/s)")
+    return 0
 
 
 def _audit(args: argparse.Namespace) -> int:

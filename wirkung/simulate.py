@@ -1,0 +1,234 @@
+"""`wirkung simulate`: a plausible year of a city, deterministic for a seed.
+
+It writes straight into the event stores of the agreements and cases services
+(through the domain aggregates, in large batches, bypassing the HTTP API, its
+authorisation and the clients' personal data), for speed: a large city's year
+is about 5 million events. The services relay and project them as usual.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from services.agreements.domain import (
+    AgreementTerms,
+    GoalOutcome,
+    ImpactGoal,
+    Provider,
+    ProviderReport,
+    ReportFigures,
+    ReportingObligation,
+    ServiceAgreement,
+)
+from services.cases.domain import Case, Client
+from shared.eventstore import ServiceApplication
+from shared.vocabulary import (
+    AgeBand,
+    ClosureReason,
+    Comparison,
+    FieldOfAction,
+    PricingUnit,
+)
+
+SCALES = {"small": (10, 40, 1_000), "medium": (100, 400, 10_000),
+          "large": (500, 2_000, 100_000)}
+DISTRICTS = tuple(f"Sozialraum {n:02d}" for n in range(1, 25))
+LEVELS = {"-2": "viel weniger als erwartet", "-1": "weniger als erwartet",
+          "0": "erwartet", "1": "mehr als erwartet", "2": "viel mehr als erwartet"}
+CLOSURES = (ClosureReason.PLANNED_GOALS_ACHIEVED,) * 5 + (
+    ClosureReason.PLANNED_PARTIALLY,) * 3 + (
+    ClosureReason.DROPPED_OUT, ClosureReason.TRANSFERRED, ClosureReason.MOVED)
+ACTOR = "simulation"
+
+
+@dataclass
+class Counts:
+    providers: int = 0
+    agreements: int = 0
+    reports: int = 0
+    clients: int = 0
+    cases: int = 0
+    events: int = 0
+
+
+@contextmanager
+def deterministic_ids(rng: random.Random, *classes: type[Aggregate]) -> Iterator[None]:
+    """Aggregate ids drawn from `rng` instead of uuid4, so a seed gives the same ids."""
+    saved = {cls: cls.__dict__.get("create_id") for cls in classes}
+    for cls in classes:
+        cls.create_id = staticmethod(  # type: ignore[method-assign]
+            lambda *_, **__: uuid.UUID(int=rng.getrandbits(128), version=4))
+    try:
+        yield
+    finally:
+        for cls, original in saved.items():
+            if original is None:
+                del cls.create_id
+            else:
+                cls.create_id = original  # type: ignore[method-assign]
+
+
+class Progress:
+    def __init__(self, total: int, what: str) -> None:
+        self.total, self.what, self.done = total, what, 0
+        self.started = self.shown = time.monotonic()
+
+    def add(self, count: int) -> None:
+        self.done += count
+        now = time.monotonic()
+        if now - self.shown >= 1.0 or self.done >= self.total:
+            self.shown = now
+            rate = self.done / max(now - self.started, 1e-9)
+            left = (self.total - self.done) / rate if rate else 0
+            print(f"\r{self.what}: {self.done:,}/{self.total:,} ({rate:,.0f}/s, "
+                  f"{left:,.0f}s left)", end="", file=sys.stderr, flush=True)
+            if self.done >= self.total:
+                print(file=sys.stderr)
+
+
+def simulate(agreements: ServiceApplication, cases: ServiceApplication, *, city: str,
+             year: int, seed: int) -> Counts:
+    rng = random.Random(seed)  # noqa: S311 - reproducible simulation, not secrets
+    providers, agreement_count, case_count = SCALES[city]
+    counts = Counts()
+    with deterministic_ids(rng, Provider, ServiceAgreement, Case):
+        signed = _agreements(agreements, rng, year, providers, agreement_count, counts)
+        _cases(cases, rng, year, case_count, signed, counts)
+    return counts
+
+
+def _agreements(store: ServiceApplication, rng: random.Random, year: int, providers: int,
+                count: int, counts: Counts) -> list[ServiceAgreement]:
+    progress = Progress(count, "agreements")
+    registered = []
+    for number in range(providers):
+        fields = rng.sample(list(FieldOfAction), k=rng.choice((1, 2, 3)))
+        registered.append(Provider(name=f"Träger {number + 1}", legal_form="e.V.",
+                                   fields_of_action=[f.value for f in fields], contact="",
+                                   actor=ACTOR, occurred_on=date(year - 1, 10, 1)))
+    store.save(*registered)
+    counts.providers, counts.events = providers, counts.events + providers
+    signed: list[ServiceAgreement] = []
+    for start in range(0, count, 200):
+        batch: list[Any] = []
+        for number in range(start, min(start + 200, count)):
+            provider = registered[number % providers]
+            agreement = ServiceAgreement.draft(
+                provider_id=provider.id, provider_active=True,
+                terms=_terms(rng, year, FieldOfAction(rng.choice(provider.fields_of_action))),
+                actor=ACTOR, occurred_on=date(year - 1, 11, 1))
+            agreement.sign(actor=ACTOR, occurred_on=date(year - 1, 12, 1))
+            batch.append(agreement)
+            batch.extend(_reports(rng, agreement, year))
+            signed.append(agreement)
+        counts.events += sum(len(a.pending_events) for a in batch)
+        counts.reports += sum(isinstance(a, ProviderReport) for a in batch)
+        store.save(*batch)
+        progress.add(len([a for a in batch if isinstance(a, ServiceAgreement)]))
+    counts.agreements = len(signed)
+    return signed
+
+
+def _terms(rng: random.Random, year: int, field: FieldOfAction) -> AgreementTerms:
+    capacity = rng.randrange(40, 160)
+    return AgreementTerms(
+        title=f"{field.value} {rng.randrange(1000)}", budget_product_code="3.6.3.01",
+        field_of_action=field, target_groups=("Familien",),
+        districts=tuple(rng.sample(DISTRICTS, k=2)), term_start=date(year, 1, 1),
+        term_end=date(year, 12, 31), annual_budget_cents=capacity * 700_000,
+        pricing_unit=PricingUnit.HOUR, unit_price_cents=rng.randrange(4_000, 9_000),
+        capacity=capacity,
+        impact_goals=(ImpactGoal(text="Zielerreichung", indicator_id="goal_attainment_rate",
+                                 comparison=Comparison.AT_LEAST, target_value=Decimal("0.6")),),
+        reporting_obligation=ReportingObligation(due_days=30))
+
+
+def _reports(rng: random.Random, agreement: ServiceAgreement,
+             year: int) -> list[ProviderReport]:
+    reports = []
+    for quarter in (1, 2, 3):
+        participants = rng.randrange(20, agreement.terms.capacity)
+        measured = rng.randrange(1, participants)
+        figures = ReportFigures(participants=participants, units_delivered=Decimal(
+            participants * 10), expenditure_cents=participants * 90_000, outcomes=(
+            GoalOutcome("goal_attainment_rate", rng.randrange(measured + 1), measured),),
+            narrative="")
+        submitted = date(year, quarter * 3, 28) + timedelta(days=rng.randrange(5, 45))
+        report = ProviderReport.submit(agreement=agreement, period=f"{year}-Q{quarter}",
+                                       figures=figures, actor=ACTOR, occurred_on=submitted)
+        report.accept(actor=ACTOR, occurred_on=submitted + timedelta(days=10))
+        reports.append(report)
+    return reports
+
+
+def _cases(store: ServiceApplication, rng: random.Random, year: int, count: int,
+           agreements: list[ServiceAgreement], counts: Counts) -> None:
+    progress = Progress(count, "cases")
+    by_field: dict[str, list[ServiceAgreement]] = {}
+    for agreement in agreements:
+        by_field.setdefault(agreement.terms.field_of_action.value, []).append(agreement)
+    pseudonyms: list[str] = []
+    for start in range(0, count, 500):
+        batch: list[Any] = []
+        for _ in range(start, min(start + 500, count)):
+            if pseudonyms and rng.random() < 0.08:
+                pseudonym = rng.choice(pseudonyms)  # a client known already
+            else:
+                pseudonym = f"p-{rng.getrandbits(48):012x}"
+                pseudonyms.append(pseudonym)
+                batch.append(Client.register(pseudonym=pseudonym, team="asd", actor=ACTOR,
+                                             occurred_on=date(year, 1, 1)))
+            field = rng.choice(sorted(by_field))
+            batch.append(_case(rng, year, pseudonym, field, rng.choice(by_field[field])))
+        counts.events += sum(len(a.pending_events) for a in batch)
+        counts.clients += sum(isinstance(a, Client) for a in batch)
+        store.save(*batch)
+        progress.add(min(500, count - start))
+    counts.cases = count
+
+
+def _case(rng: random.Random, year: int, pseudonym: str, field: str,
+          agreement: ServiceAgreement) -> Case:
+    opened = date(year, 1, 1) + timedelta(days=rng.randrange(0, 330))
+    last = date(year, 12, 31)
+    district = rng.choice(agreement.terms.districts)
+    case = Case(client_pseudonym=pseudonym, field_of_action=field, target_groups=["Familien"],
+                district=district, team=f"asd-{DISTRICTS.index(district) % 6}",
+                legal_basis="SGB VIII §27", age_band=rng.choice(list(AgeBand)).value,
+                actor=ACTOR, occurred_on=opened)
+    day = opened + timedelta(days=rng.randrange(3, 15))
+    case.assess(summary="", actor=ACTOR, occurred_on=min(day, last))
+    goals = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(3)]
+    for goal in goals:
+        case.set_goal(goal_id=goal, title="Ziel", levels=LEVELS, baseline=-1, actor=ACTOR,
+                      occurred_on=min(day, last), weight=rng.choice((1, 1, 2)))
+    service = uuid.UUID(int=rng.getrandbits(128), version=4)
+    start = min(day + timedelta(days=rng.randrange(1, 20)), last)
+    case.assign_service(service_id=service, agreement_id=agreement.id, units_planned=80,
+                        unit="hour", start_date=start, actor=ACTOR, occurred_on=start)
+    duration = rng.randrange(60, 300)
+    end = start + timedelta(days=duration)
+    day, level = start, -1
+    while day + timedelta(days=14) <= min(end, last):
+        day += timedelta(days=14)
+        case.record_delivery(service_id=service, period=f"{day.year}-{day.month:02d}",
+                             units=rng.randrange(2, 12), actor=ACTOR, occurred_on=day)
+        if (day - start).days % 28 == 0:
+            level = max(-2, min(2, level + rng.choice((-1, 0, 1, 1))))
+            for goal in goals:
+                case.review_goal(goal_id=goal, level=level, note="", actor=ACTOR,
+                                 occurred_on=day)
+    if end <= last:
+        case.close(reason=rng.choice(CLOSURES).value, actor=ACTOR, occurred_on=end)
+    return case
