@@ -13,3 +13,5 @@ class CasesSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="WIRKUNG_CASES_", extra="ignore")
 
     database_url: str
+    # The consumer group of the agreements replica; a new group name rebuilds it from the topic.
+    replica_group: str = "wirkung-cases-replica"

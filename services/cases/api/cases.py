@@ -1,93 +1,77 @@
-"""HTTP routes of the cases service: parse, authorise, call the application."""
+"""HTTP routes for reading and opening cases: parse, authorise, call the application."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime
 
-from services.cases.application import Cases, CaseView
-from shared.auth import Principal, Role, require
-from shared.vocabulary import AgeBand, FieldOfAction
+from services.cases.api.deps import App, CaseReader, CaseWorker
+from services.cases.api.models import CaseOpening
+from services.cases.api.outputs import CaseOut, CasePageOut, GoalOut, ServiceOut
+from shared.http import HistoryEntryOut, etag
+from shared.vocabulary import FieldOfAction
 
 router = APIRouter(tags=["cases"])
 
 
-def application(request: Request) -> Cases:
-    app: Cases = request.app.state.application
-    return app
-
-
-class CaseOpening(BaseModel):
-    """Open a case (Einzelfall) for a client known by pseudonym."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{
-            "client_pseudonym": "p-3f2a9c", "field_of_action": "jugend",
-            "target_groups": ["junge Erwachsene"], "district": "Nordstadt",
-            "team": "asd-nord", "legal_basis": "SGB VIII §27", "age_band": "18-26",
-        }]},
-    )
-
-    client_pseudonym: str = Field(min_length=1, max_length=64)
-    field_of_action: FieldOfAction
-    target_groups: list[str] = Field(default_factory=list, max_length=20)
-    district: str = Field(min_length=1, max_length=100, description="Sozialraum")
-    team: str = Field(min_length=1, max_length=100)
-    legal_basis: str = Field(min_length=1, max_length=100, examples=["SGB VIII §27"])
-    age_band: AgeBand
-    occurred_on: date | None = Field(default=None, description="Opening date; today if left out.")
-
-
-class CaseOut(BaseModel):
-    """A case."""
-
-    id: UUID
-    version: int
-    client_pseudonym: str
-    field_of_action: FieldOfAction
-    target_groups: list[str]
-    district: str
-    team: str
-    legal_basis: str
-    age_band: AgeBand
-    opened_on: date
-    status: str
-
-    @classmethod
-    def of(cls, view: CaseView) -> CaseOut:
-        return cls.model_validate(view, from_attributes=True)
-
-
 @router.post("/cases", status_code=201, response_model=CaseOut, summary="Open a case")
-def open_case(
-    body: CaseOpening,
-    response: Response,
-    principal: Annotated[Principal, Depends(require(Role.CASEWORKER))],
-    cases: Annotated[Cases, Depends(application)],
-) -> CaseOut:
-    view = cases.open_case(
-        client_pseudonym=body.client_pseudonym, field_of_action=body.field_of_action.value,
+def open_case(body: CaseOpening, response: Response, caller: CaseWorker,
+              cases: App) -> CaseOut:
+    case = cases.open_case(
+        client=body.client(), field_of_action=body.field_of_action.value,
         target_groups=body.target_groups, district=body.district, team=body.team,
-        legal_basis=body.legal_basis, age_band=body.age_band.value, actor=principal,
-        occurred_on=body.occurred_on or date.today(),
-    )
-    response.headers["Location"] = f"/cases/{view.id}"
-    response.headers["ETag"] = f'"{view.version}"'
-    return CaseOut.of(view)
+        legal_basis=body.legal_basis, caller=caller, occurred_on=body.occurred_on)
+    response.headers["Location"] = f"/cases/{case.id}"
+    response.headers["ETag"] = etag(case.version)
+    return CaseOut.of(case)
 
 
-@router.get("/cases/{case_id}", response_model=CaseOut, summary="Read a case")
+@router.get("/cases", response_model=CasePageOut,
+            summary="List your team's cases (auditors: every team's)")
+def list_cases(
+    caller: CaseReader, cases: App,
+    status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+    field_of_action: FieldOfAction | None = None,
+    district: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CasePageOut:
+    page = cases.cases(caller=caller, status=status, district=district, limit=limit,
+                       offset=offset,
+                       field_of_action=field_of_action.value if field_of_action else None)
+    return CasePageOut.of(page)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut,
+            summary="Read a case, now or as it was (version or moment)")
 def read_case(
-    case_id: UUID,
-    response: Response,
-    principal: Annotated[Principal, Depends(require(Role.CASEWORKER, Role.AUDITOR))],
-    cases: Annotated[Cases, Depends(application)],
+    case_id: UUID, response: Response, caller: CaseReader, cases: App,
+    version: Annotated[int | None, Query(ge=1, description="A past version.")] = None,
+    as_of: Annotated[AwareDatetime | None, Query(
+        description="The state as recorded at this moment.")] = None,
 ) -> CaseOut:
-    view = cases.case(case_id, reader=principal)
-    response.headers["ETag"] = f'"{view.version}"'
-    return CaseOut.of(view)
+    case = cases.case(case_id, caller=caller, version=version, as_of=as_of)
+    response.headers["ETag"] = etag(case.version)
+    return CaseOut.of(case)
+
+
+@router.get("/cases/{case_id}/history", response_model=list[HistoryEntryOut],
+            summary="Every recorded event of a case")
+def case_history(case_id: UUID, caller: CaseReader, cases: App) -> list[HistoryEntryOut]:
+    return [HistoryEntryOut.of(entry) for entry in cases.case_history(case_id, caller=caller)]
+
+
+@router.get("/cases/{case_id}/goals/{goal_id}", response_model=GoalOut,
+            summary="Read a help-plan goal")
+def read_goal(case_id: UUID, goal_id: UUID, caller: CaseReader, cases: App) -> GoalOut:
+    return GoalOut.of(cases.goal(case_id, goal_id, caller=caller))
+
+
+@router.get("/cases/{case_id}/services/{service_id}", response_model=ServiceOut,
+            summary="Read a service of a case")
+def read_service(case_id: UUID, service_id: UUID, caller: CaseReader,
+                 cases: App) -> ServiceOut:
+    return ServiceOut.of(cases.service(case_id, service_id, caller=caller))

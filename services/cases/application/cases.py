@@ -1,67 +1,157 @@
-"""The cases application: load an aggregate, run one command, save."""
+"""The cases application: load a case, check who may, run one command, save."""
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
-from datetime import date
-from uuid import UUID
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
-
-from services.cases.domain import Case
-from shared.auth import Principal, Role
-from shared.eventstore import ServiceApplication
+from services.cases.application.clients import ClientCommands, ClientRef
+from services.cases.application.dto import (
+    CaseDetails,
+    CasePage,
+    CaseQuery,
+    GoalDetails,
+    ServiceDetails,
+    case_details,
+)
+from services.cases.application.ports import Caller
+from services.cases.domain import Case, is_reentry
+from shared.auth import Role
+from shared.history import HistoryEntry, history
 from shared.problems import Forbidden, NotFound
 
-_log = logging.getLogger("wirkung.cases")
+Part = TypeVar("Part", GoalDetails, ServiceDetails)
 
 
-@dataclass(frozen=True)
-class CaseView:
-    """A case as the API shows it."""
-
-    id: UUID
-    version: int
-    client_pseudonym: str
-    field_of_action: str
-    target_groups: list[str]
-    district: str
-    team: str
-    legal_basis: str
-    age_band: str
-    opened_on: date
-    status: str
-
-
-class Cases(ServiceApplication):
+class Cases(ClientCommands):
     """Clients, cases, help-plan goals, services and outcomes."""
 
-    def open_case(self, *, client_pseudonym: str, field_of_action: str,
-                  target_groups: list[str], district: str, team: str, legal_basis: str,
-                  age_band: str, actor: Principal, occurred_on: date) -> CaseView:
-        if actor.role is Role.CASEWORKER and actor.team != team:
-            raise Forbidden(f"Caseworkers open cases for their own team ({actor.team}) only.")
-        case = Case(client_pseudonym=client_pseudonym, field_of_action=field_of_action,
-                    target_groups=target_groups, district=district, team=team,
-                    legal_basis=legal_basis, age_band=age_band, actor=actor.subject,
-                    occurred_on=occurred_on)
+    def open_case(self, *, client: ClientRef, field_of_action: str, target_groups: list[str],
+                  district: str, legal_basis: str, caller: Caller, occurred_on: date,
+                  team: str | None = None) -> CaseDetails:
+        own_team = self.own_team(caller)
+        if team is not None and team != own_team:
+            raise Forbidden(f"Caseworkers open cases for their own team ({own_team}) only.")
+        pseudonym, age_band = self.client_at_opening(client, caller, occurred_on)
+        last_closure = self.parts.index.last_closure(pseudonym, on_or_before=occurred_on)
+        case = Case(client_pseudonym=pseudonym, field_of_action=field_of_action,
+                    target_groups=target_groups, district=district, team=own_team,
+                    legal_basis=legal_basis, age_band=age_band, actor=caller.subject,
+                    occurred_on=occurred_on, reentry=is_reentry(last_closure, occurred_on))
         self.save(case)
-        return _view(case)
+        return case_details(case)
 
-    def case(self, case_id: UUID, *, reader: Principal) -> CaseView:
-        try:
-            case: Case = self.repository.get(case_id)
-        except AggregateNotFoundError as error:
-            raise NotFound(f"No case {case_id}.") from error
-        if reader.role is Role.CASEWORKER and reader.team != case.team:
-            _log.warning("refused read of case %s by %s", case_id, reader.subject)
-            raise NotFound(f"No case {case_id}.")
-        return _view(case)
+    # Reads: each one is in the access log.
+
+    def case(self, case_id: UUID, *, caller: Caller, version: int | None = None,
+             as_of: datetime | None = None) -> CaseDetails:
+        case = self.visible_case(case_id, caller, version=version, as_of=as_of)
+        self.granted(caller, "case", str(case_id))
+        return case_details(case)
+
+    def goal(self, case_id: UUID, goal_id: UUID, *, caller: Caller) -> GoalDetails:
+        details = self.case(case_id, caller=caller)
+        return _one(details.goals, goal_id, f"No goal {goal_id} in case {case_id}.")
+
+    def service(self, case_id: UUID, service_id: UUID, *, caller: Caller) -> ServiceDetails:
+        details = self.case(case_id, caller=caller)
+        return _one(details.services, service_id, f"No service {service_id} in case {case_id}.")
+
+    def case_history(self, case_id: UUID, *, caller: Caller) -> list[HistoryEntry]:
+        self.visible_case(case_id, caller)
+        self.granted(caller, "case", str(case_id))
+        return history(self, case_id)
+
+    def cases(self, *, caller: Caller, status: str | None = None,
+              field_of_action: str | None = None, district: str | None = None,
+              limit: int = 50, offset: int = 0) -> CasePage:
+        """A page of the caller's team's cases (auditors: of every team)."""
+        team = None if caller.role is Role.AUDITOR else self.own_team(caller)
+        self.granted(caller, "case_list", f"team:{team or '*'}")
+        return self.parts.index.cases(CaseQuery(
+            team=team, status=status, field_of_action=field_of_action, district=district,
+            limit=limit, offset=offset))
+
+    # Commands on a case: the caller's team only, at the version the caller read.
+
+    def assess(self, case_id: UUID, *, summary: str, caller: Caller, occurred_on: date,
+               expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.assess(
+            summary=summary, actor=caller.subject, occurred_on=occurred_on))
+
+    def set_goal(self, case_id: UUID, *, title: str, levels: dict[str, str], baseline: int,
+                 weight: Decimal, caller: Caller, occurred_on: date,
+                 expected_version: int | None = None) -> tuple[CaseDetails, UUID]:
+        goal_id = uuid4()
+        return self._change(case_id, caller, expected_version, lambda case: case.set_goal(
+            goal_id=goal_id, title=title, levels=levels, baseline=baseline, weight=weight,
+            actor=caller.subject, occurred_on=occurred_on)), goal_id
+
+    def review_goal(self, case_id: UUID, goal_id: UUID, *, level: int, note: str,
+                    caller: Caller, occurred_on: date,
+                    expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.review_goal(
+            goal_id=goal_id, level=level, note=note, actor=caller.subject,
+            occurred_on=occurred_on))
+
+    def assign_service(self, case_id: UUID, *, agreement_id: UUID, units_planned: Decimal,
+                       start_date: date, caller: Caller, occurred_on: date,
+                       expected_version: int | None = None) -> tuple[CaseDetails, UUID]:
+        """Assign a service under an agreement the replica says admits it."""
+        service_id = uuid4()
+        case = self.case_to_change(case_id, caller, expected_version)
+        agreements = self.parts.agreements
+        # Counting the places taken and saving the new service must not interleave.
+        with agreements.assignment_lock(agreement_id):
+            case.assign_service_under(
+                agreements.agreement(agreement_id),
+                running_services=self.parts.index.running_services(agreement_id),
+                service_id=service_id, agreement_id=agreement_id,
+                units_planned=units_planned, start_date=start_date, actor=caller.subject,
+                occurred_on=occurred_on)
+            self.save(case)
+        return case_details(case), service_id
+
+    def record_delivery(self, case_id: UUID, service_id: UUID, *, period: str,
+                        units: Decimal, caller: Caller, occurred_on: date,
+                        expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: (
+            case.record_delivery(service_id=service_id, period=period, units=units,
+                                 actor=caller.subject, occurred_on=occurred_on)))
+
+    def end_service(self, case_id: UUID, service_id: UUID, *, reason: str, caller: Caller,
+                    occurred_on: date, expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.end_service(
+            service_id=service_id, reason=reason, actor=caller.subject,
+            occurred_on=occurred_on))
+
+    def close_case(self, case_id: UUID, *, reason: str, caller: Caller, occurred_on: date,
+                   expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.close(
+            reason=reason, actor=caller.subject, occurred_on=occurred_on))
+
+    def reopen_case(self, case_id: UUID, *, reason: str, caller: Caller, occurred_on: date,
+                    expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.reopen(
+            reason=reason, actor=caller.subject, occurred_on=occurred_on))
+
+    def import_cases(self, cases: Sequence[Case]) -> None:
+        """Save cases built elsewhere (an import or demo data) in one go."""
+        self.save(*cases)
+
+    def _change(self, case_id: UUID, caller: Caller, expected_version: int | None,
+                command: Callable[[Case], Any]) -> CaseDetails:
+        case = self.case_to_change(case_id, caller, expected_version)
+        command(case)
+        self.save(case)
+        return case_details(case)
 
 
-def _view(case: Case) -> CaseView:
-    return CaseView(id=case.id, version=case.version, client_pseudonym=case.client_pseudonym,
-                    field_of_action=case.field_of_action, target_groups=case.target_groups,
-                    district=case.district, team=case.team, legal_basis=case.legal_basis,
-                    age_band=case.age_band, opened_on=case.opened_on, status=case.status)
+def _one(parts: list[Part], part_id: UUID, missing: str) -> Part:
+    found = [part for part in parts if part.id == part_id]
+    if not found:
+        raise NotFound(missing)
+    return found[0]

@@ -1,0 +1,82 @@
+"""The replica's consumer: the agreements topic into the cases database, exactly once in effect.
+
+It is one of the service's background tasks. A rebuild empties the replica
+and sends the consumer group back to the start of the topic; run it while the
+cases service is stopped (`rebuild_replica`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
+from fastapi import FastAPI
+
+from services.cases.replica.projection import parse, project
+from services.cases.replica.schema import REBUILT_TABLES, migrate
+from shared.envelope import Headers
+from shared.projection import DeadLetterSender, ProjectionConsumer
+from shared.write_service import Background
+
+
+def replica_consumer(*, database_url: str, bootstrap_servers: str, topic: str,
+                     group_id: str) -> Background:
+    """The background task that keeps the replica in step with `topic`."""
+
+    async def run(app: FastAPI) -> None:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+        try:
+            await migrate(pool)
+            consumer = ProjectionConsumer(
+                name="cases-replica", pool=pool, bootstrap_servers=bootstrap_servers,
+                topics=[topic], group_id=group_id, parse=parse, project=project,
+                dead_letter=dead_letters_into(pool), batch_size=500)
+            app.state.replica_consumer = consumer
+            await consumer.run()
+        finally:
+            await pool.close()
+
+    return run
+
+
+def dead_letters_into(pool: asyncpg.Pool) -> DeadLetterSender:
+    """Keep what cannot be applied in a table of the cases database."""
+
+    async def send(key: bytes | None, value: bytes | None, headers: Headers) -> Awaitable[Any]:
+        await pool.execute(
+            "INSERT INTO replica_dead_letters (key, value, headers) VALUES ($1, $2, $3)",
+            key, value, json.dumps([[name, raw.decode("utf-8", "replace")]
+                                    for name, raw in headers]))
+        return asyncio.sleep(0)
+
+    return send
+
+
+async def rebuild_replica(*, database_url: str, bootstrap_servers: str, topic: str,
+                          group_id: str) -> None:
+    """Empty the replica and rewind the consumer group; the next start replays the topic."""
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+    try:
+        await migrate(pool)
+        await pool.execute(f"TRUNCATE {', '.join(REBUILT_TABLES)}")
+    finally:
+        await pool.close()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group_id,
+                                enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        if partitions is None:
+            await consumer._client.force_metadata_update()
+            partitions = consumer.partitions_for_topic(topic) or set()
+        assigned = [TopicPartition(topic, partition) for partition in sorted(partitions)]
+        consumer.assign(assigned)
+        starts = await consumer.beginning_offsets(assigned)
+        await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in starts.items()})
+    finally:
+        await consumer.stop()
