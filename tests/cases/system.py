@@ -43,7 +43,7 @@ from tests.support import (
 )
 
 TERM_START, TERM_END = date(2026, 1, 1), date(2026, 12, 31)
-A_GOAL = {"title": "Regelmäßiger Schulbesuch", "baseline": -1, "levels": {
+A_GOAL: dict[str, Any] = {"title": "Regelmäßiger Schulbesuch", "baseline": -1, "levels": {
     "-2": "fehlt mehr als drei Tage pro Woche", "-1": "fehlt zwei bis drei Tage pro Woche",
     "0": "fehlt höchstens einen Tag pro Woche", "1": "fehlt höchstens einen Tag im Monat",
     "2": "fehlt nie unentschuldigt"}}
