@@ -13,7 +13,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import OffsetAndMetadata
 from fastapi import FastAPI
 
@@ -59,24 +59,28 @@ def dead_letters_into(pool: asyncpg.Pool) -> DeadLetterSender:
 
 async def rebuild_replica(*, database_url: str, bootstrap_servers: str, topic: str,
                           group_id: str) -> None:
-    """Empty the replica and rewind the consumer group; the next start replays the topic."""
+    """Rewind the consumer group and empty the replica; the next start replays the topic.
+
+    Run it while the cases service is stopped: a running member of the group
+    would keep its own position.
+    """
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group_id,
+                                enable_auto_commit=False, auto_offset_reset="earliest")
+    consumer.subscribe([topic])
+    await consumer.start()
+    try:
+        # Join the group as its only member (the service is stopped), then commit the starts.
+        while not consumer.assignment():
+            await consumer.getmany(timeout_ms=200, max_records=1)
+        assigned = list(consumer.assignment())
+        starts = await consumer.beginning_offsets(assigned)
+        await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in starts.items()})
+    finally:
+        await consumer.stop()
+    # Rewound first: should emptying fail, the replay only skips what is still applied.
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
     try:
         await migrate(pool)
         await pool.execute(f"TRUNCATE {', '.join(REBUILT_TABLES)}")
     finally:
         await pool.close()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group_id,
-                                enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = consumer.partitions_for_topic(topic)
-        if partitions is None:
-            await consumer._client.force_metadata_update()
-            partitions = consumer.partitions_for_topic(topic) or set()
-        assigned = [TopicPartition(topic, partition) for partition in sorted(partitions)]
-        consumer.assign(assigned)
-        starts = await consumer.beginning_offsets(assigned)
-        await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in starts.items()})
-    finally:
-        await consumer.stop()
