@@ -83,7 +83,7 @@ class Cases(ClientCommands):
             summary=summary, actor=caller.subject, occurred_on=occurred_on))
 
     def set_goal(self, case_id: UUID, *, title: str, levels: dict[str, str], baseline: int,
-                 weight: Decimal, caller: Caller, occurred_on: date,
+                 weight: Decimal | int, caller: Caller, occurred_on: date,
                  expected_version: int | None = None) -> tuple[CaseDetails, UUID]:
         goal_id = uuid4()
         return self._change(case_id, caller, expected_version, lambda case: case.set_goal(
@@ -97,7 +97,7 @@ class Cases(ClientCommands):
             goal_id=goal_id, level=level, note=note, actor=caller.subject,
             occurred_on=occurred_on))
 
-    def assign_service(self, case_id: UUID, *, agreement_id: UUID, units_planned: Decimal,
+    def assign_service(self, case_id: UUID, *, agreement_id: UUID, units_planned: Decimal | int,
                        start_date: date, caller: Caller, occurred_on: date,
                        expected_version: int | None = None) -> tuple[CaseDetails, UUID]:
         """Assign a service under an agreement the replica says admits it."""
@@ -116,7 +116,7 @@ class Cases(ClientCommands):
         return case_details(case), service_id
 
     def record_delivery(self, case_id: UUID, service_id: UUID, *, period: str,
-                        units: Decimal, caller: Caller, occurred_on: date,
+                        units: Decimal | int, caller: Caller, occurred_on: date,
                         expected_version: int | None = None) -> CaseDetails:
         return self._change(case_id, caller, expected_version, lambda case: (
             case.record_delivery(service_id=service_id, period=period, units=units,
