@@ -6,11 +6,15 @@ database; pseudonyms and coarse attributes only, as in the events.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
+from psycopg import Cursor
+from psycopg.rows import DictRow
 
 from services.cases.domain import Case
 from shared.views import View
@@ -37,6 +41,14 @@ class CasesView(View):
         """CREATE INDEX IF NOT EXISTS case_services_running
             ON case_services (agreement_id) WHERE ended_on IS NULL""",
     )
+
+    @contextlib.contextmanager
+    def changing(self, tracking: Tracking) -> Iterator[Cursor[DictRow]]:
+        with super().changing(tracking) as cursor:
+            # Rows and position commit together; should a crash lose the last ones, they are
+            # projected again from the store, so the view need not wait for the disk.
+            cursor.execute("SET LOCAL synchronous_commit TO off")
+            yield cursor
 
 
 class CasesProjection(Projection[CasesView]):

@@ -18,7 +18,8 @@ from services.cases.application.dto import (
     case_details,
 )
 from services.cases.application.ports import Caller
-from services.cases.domain import Case, is_reentry
+from services.cases.domain import Case, Client, is_reentry
+from services.cases.personal_data import PersonalData
 from shared.auth import Role
 from shared.history import HistoryEntry, history
 from shared.problems import Forbidden, NotFound
@@ -138,9 +139,23 @@ class Cases(ClientCommands):
         return self._change(case_id, caller, expected_version, lambda case: case.reopen(
             reason=reason, actor=caller.subject, occurred_on=occurred_on))
 
-    def import_cases(self, cases: Sequence[Case]) -> None:
-        """Save cases built elsewhere (an import or demo data) in one go."""
-        self.save(*cases)
+    def import_history(self, clients: Sequence[tuple[Client, PersonalData]],
+                       cases: Sequence[Case]) -> None:
+        """Save clients and cases built elsewhere (an import, demo data) in one transaction.
+
+        The personal data goes into the vault first and out again if the save
+        fails. The read model catches up on its own: an import does not wait.
+        """
+        self.parts.vault.store_many([(client.id, data) for client, data in clients])
+        waiting, self.after_save = self.after_save, None
+        try:
+            self.save(*(client for client, _ in clients), *cases)
+        except BaseException:
+            for client, _ in clients:
+                self.parts.vault.erase(client.id)
+            raise
+        finally:
+            self.after_save = waiting
 
     def _change(self, case_id: UUID, caller: Caller, expected_version: int | None,
                 command: Callable[[Case], Any]) -> CaseDetails:

@@ -61,11 +61,6 @@ class ClientCommands(CasesBase):
             raise
         return client_details(client)
 
-    def register_clients(self, registrations: list[tuple[Client, PersonalData]]) -> None:
-        """Save clients registered elsewhere (an import), their data into the vault."""
-        self.parts.vault.store_many([(client.id, data) for client, data in registrations])
-        self.save(*(client for client, _ in registrations))
-
     def client(self, client_id: UUID, *, caller: Caller) -> ClientDetails:
         """The client; the personal data for caseworkers, the pseudonym only for auditors."""
         client = self.visible_client(client_id, caller)
