@@ -132,3 +132,19 @@ def test_an_assignment_counts_the_running_services_the_read_model_reports(
 
     assert refused.value.rule == "agreement_fully_booked"
     assert [(s.id, s.unit) for s in assigned.services] == [(service_id, "place")]
+
+
+def test_a_clients_id_names_no_case_and_a_cases_id_no_client(app: InMemory) -> None:
+    client = registered(app)
+    case = app.cases.open_case(client=RegisteredClient(client.id), field_of_action="soziales",
+                               target_groups=[], district="Nord", legal_basis="SGB XII §67",
+                               caller=NORD, occurred_on=DAY)
+
+    with pytest.raises(NotFound):
+        app.cases.case(client.id, caller=NORD)
+    with pytest.raises(NotFound):
+        app.cases.assess(client.id, summary="x", caller=NORD, occurred_on=DAY)
+    with pytest.raises(NotFound):
+        app.cases.client(case.id, caller=NORD)
+    with pytest.raises(NotFound):
+        app.cases.erase_personal_data(case.id, caller=DPO, occurred_on=DAY)

@@ -98,27 +98,35 @@ class CasesBase(ServiceApplication):
 
     def _case_or_refuse(self, case_id: UUID, caller: Caller) -> Case:
         try:
-            case: Case = load(self, case_id, what="case")
-        except NotFound:
+            case: Any = self.repository.get(case_id)
+        except AggregateNotFoundError:
+            case = None
+        if not isinstance(case, Case):  # no such aggregate, or a client's id
             self.refused(caller, "case", str(case_id))
-            raise
+            raise NotFound(f"No case {case_id}.")
         return case
 
     # Clients: the registering team and teams with a case of the client; auditors see pseudonyms.
 
     def visible_client(self, client_id: UUID, caller: Caller) -> Client:
         """The client if the caller may see it; else 404 (and the refusal is logged)."""
-        try:
-            client: Client = load(self, client_id, what="client")
-        except NotFound:
+        client = self.client_aggregate(client_id)
+        if client is None:
             self.refused(caller, "client", str(client_id))
-            raise
+            raise NotFound(f"No client {client_id}.")
         if caller.role is Role.AUDITOR or (caller.role is Role.CASEWORKER and (
                 caller.team == client.team
                 or caller.team in self.parts.index.teams_with_cases(client.pseudonym))):
             return client
         self.refused(caller, "client", client.pseudonym)
         raise NotFound(f"No client {client_id}.")
+
+    def client_aggregate(self, client_id: UUID) -> Client | None:
+        try:
+            client: Any = self.repository.get(client_id)
+        except AggregateNotFoundError:
+            return None
+        return client if isinstance(client, Client) else None
 
     @staticmethod
     def own_team(caller: Caller) -> str:

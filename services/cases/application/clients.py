@@ -13,8 +13,8 @@ from services.cases.application.ports import Caller
 from services.cases.domain import Client, age_band_on
 from services.cases.personal_data import PersonalData, PersonalDataErased
 from shared.auth import Role
-from shared.history import StaleVersion, load
-from shared.problems import Conflict, Forbidden, Problem
+from shared.history import StaleVersion
+from shared.problems import Conflict, Forbidden, NotFound, Problem
 
 
 class PersonalDataGone(Problem):
@@ -74,7 +74,9 @@ class ClientCommands(CasesBase):
         """Destroy the client's key (the data is unreadable for good) and record that."""
         if caller.role is not Role.DATA_PROTECTION_OFFICER:
             raise Forbidden("Only the data protection officer erases personal data.")
-        client: Client = load(self, client_id, what="client")
+        client = self.client_aggregate(client_id)
+        if client is None:
+            raise NotFound(f"No client {client_id}.")
         if expected_version is not None and client.version != expected_version:
             raise StaleVersion(f"The client is at version {client.version}, not "
                                f"{expected_version}; read it again and retry.")
