@@ -60,6 +60,8 @@ FIRST_NAMES = ("Anna", "Ben", "Clara", "Deniz", "Elif", "Finn", "Greta", "Hamza"
 LAST_NAMES = ("Schmidt", "Müller", "Özdemir", "Nowak", "Becker", "Hoffmann", "Kaya", "Wagner",
               "Schulz", "Popescu", "Fischer", "Weber", "Koch", "Richter", "Wolf", "Neumann")
 STREETS = ("Hauptstraße", "Bahnhofstraße", "Lindenweg", "Schulstraße", "Am Markt", "Gartenweg")
+ASSESSMENTS = ("Erstgespräch und Anamnese", "Hausbesuch und Bedarfsfeststellung",
+               "Fallkonferenz mit den beteiligten Stellen", "Clearing nach Meldung")
 UNITS_PLANNED = {"hour": (20, 40, 60, 80, 120), "day": (30, 60, 90, 180), "case": (1,),
                  "place": (1,)}
 BATCH = 250
@@ -170,8 +172,8 @@ class _Municipality:
         planned = assessed + timedelta(days=rng.randint(0, 14))
         duration = min(max(int(rng.lognormvariate(math.log(270), 0.5)), 45), 700)
         closes = opened_on + timedelta(days=duration)
-        story.at(assessed, partial(case.assess, summary="Erstgespräch und Anamnese",
-                                   actor=actor, occurred_on=assessed))
+        story.at(assessed, partial(case.assess, summary=rng.choice(ASSESSMENTS), actor=actor,
+                                   occurred_on=assessed))
         goals = [(self.uuid(), title, rng.choice([-2, -1, -1])) for title in
                  rng.sample(GOALS[field_of_action], rng.randint(1, len(GOALS[field_of_action])))]
         for goal_id, title, baseline in goals:
