@@ -83,7 +83,7 @@ def create_write_service(*, service: str, title: str, description: str,
             if database_url.startswith("memory:"):
                 raise RuntimeError(f"the {service} service needs PostgreSQL for its views")
             runner = await asyncio.to_thread(
-                ViewRunner, application_class=type(app.state.application),
+                ViewRunner, application=app.state.application,
                 projection_class=view.projection, view_class=view.view,
                 environment=environment)
             app.state.application.view = runner.view

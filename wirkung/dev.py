@@ -85,7 +85,7 @@ def run_dev(args: argparse.Namespace) -> int:
         if not args.no_demo:
             from wirkung.demo import seed_demo
 
-            seed_demo(home, urls, secret, addresses.database_urls)
+            seed_demo(home, addresses.database_urls)
         _print_welcome(urls, secret, home, time.monotonic() - started)
         while True:
             for name, child in children.items():

@@ -50,6 +50,7 @@ CLOSURES = (ClosureReason.PLANNED_GOALS_ACHIEVED,) * 5 + (
     ClosureReason.PLANNED_PARTIALLY,) * 3 + (
     ClosureReason.DROPPED_OUT, ClosureReason.TRANSFERRED, ClosureReason.MOVED)
 ACTOR = "simulation"
+CASES_PER_SAVE = 50
 
 
 @dataclass
@@ -179,9 +180,10 @@ def _cases(store: ServiceApplication, rng: random.Random, year: int, count: int,
     for agreement in agreements:
         by_field.setdefault(agreement.terms.field_of_action.value, []).append(agreement)
     pseudonyms: list[str] = []
-    for start in range(0, count, 500):
+    # Saves of a few thousand events each: far larger ones stall psycopg's pipeline.
+    for start in range(0, count, CASES_PER_SAVE):
         batch: list[Any] = []
-        for _ in range(start, min(start + 500, count)):
+        for _ in range(start, min(start + CASES_PER_SAVE, count)):
             if pseudonyms and rng.random() < 0.08:
                 pseudonym = rng.choice(pseudonyms)  # a client known already
             else:
@@ -194,7 +196,7 @@ def _cases(store: ServiceApplication, rng: random.Random, year: int, count: int,
         counts.events += sum(len(a.pending_events) for a in batch)
         counts.clients += sum(isinstance(a, Client) for a in batch)
         store.save(*batch)
-        progress.add(min(500, count - start))
+        progress.add(min(CASES_PER_SAVE, count - start))
     counts.cases = count
 
 
@@ -220,8 +222,8 @@ def _case(rng: random.Random, year: int, pseudonym: str, field: str,
     duration = rng.randrange(60, 300)
     end = start + timedelta(days=duration)
     day, level = start, -1
-    while day + timedelta(days=14) <= min(end, last):
-        day += timedelta(days=14)
+    while day + timedelta(days=7) <= min(end, last):
+        day += timedelta(days=7)
         case.record_delivery(service_id=service, period=f"{day.year}-{day.month:02d}",
                              units=rng.randrange(2, 12), actor=ACTOR, occurred_on=day)
         if (day - start).days % 28 == 0:

@@ -3,28 +3,59 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from psycopg_pool import ConnectionPool
 
-from services.cases.api import router
-from services.cases.application import Cases
+from services.cases.api import install_rule_problems, routers
+from services.cases.application import Cases, CasesParts
 from services.cases.contracts import to_contract
+from services.cases.index import PostgresCaseIndex
+from services.cases.personal_data import PostgresVault
+from services.cases.replica.consumer import replica_consumer
+from services.cases.replica.reader import PostgresAgreements
 from services.cases.settings import CasesSettings
+from services.cases.views import CasesProjection, CasesView
+from shared.access_log import PostgresAccessLog
 from shared.observability import configure_logging
 from shared.topics import Topics
-from shared.write_service import create_write_service
+from shared.write_service import ViewSpec, create_write_service
+
+
+def postgres_parts(database_url: str) -> CasesParts:
+    """The application's collaborators, all in the cases database."""
+    if not database_url.startswith(("postgresql:", "postgres:")):
+        raise ValueError("the cases service keeps its vault and read model in PostgreSQL")
+    pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True)
+    access_log = PostgresAccessLog(database_url)
+    return CasesParts(vault=PostgresVault(pool), access_log=access_log,
+                      agreements=PostgresAgreements(pool), index=PostgresCaseIndex(pool),
+                      closers=[access_log.close, pool.close])
+
+
+def build_application(database_url: str, environment: dict[str, str]) -> Cases:
+    """The application with its collaborators (its read model runs as the service's view)."""
+    return Cases(env=environment, parts=postgres_parts(database_url))
 
 
 def create_app(settings: CasesSettings | None = None) -> FastAPI:
     """Build the cases service from its settings (the environment by default)."""
     settings = settings or CasesSettings()
     configure_logging("cases", settings.log_level)
-    return create_write_service(
+    topics = Topics(settings.topic_prefix)
+    app = create_write_service(
         service="cases",
         title="Wirkung — cases",
         description="Clients (pseudonymous), cases with help-plan goals, services and outcomes.",
         settings=settings,
         database_url=settings.database_url,
-        application=lambda env: Cases(env=env),
+        application=lambda env: build_application(settings.database_url, env),
         translate=to_contract,
-        topic=Topics(settings.topic_prefix).cases,
-        routers=[router],
+        topic=topics.cases,
+        routers=routers,
+        view=ViewSpec(projection=CasesProjection, view=CasesView),
+        background=[replica_consumer(
+            database_url=settings.database_url,
+            bootstrap_servers=settings.kafka_bootstrap_servers, topic=topics.agreements,
+            group_id=settings.replica_group)],
     )
+    install_rule_problems(app)
+    return app

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Protocol
@@ -47,6 +48,7 @@ class PersonalDataErased(LookupError):
 
 class Vault(Protocol):
     def store(self, client_id: UUID, data: PersonalData) -> None: ...
+    def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None: ...
     def read(self, client_id: UUID) -> PersonalData: ...
     def erase(self, client_id: UUID) -> None: ...
 
@@ -72,6 +74,10 @@ class MemoryVault:
     def store(self, client_id: UUID, data: PersonalData) -> None:
         self._keys[client_id], self._sealed[client_id] = _encrypt(client_id, data)
 
+    def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None:
+        for client_id, data in items:
+            self.store(client_id, data)
+
     def read(self, client_id: UUID) -> PersonalData:
         if client_id not in self._keys:
             raise PersonalDataErased(client_id)
@@ -85,8 +91,8 @@ class MemoryVault:
 class PostgresVault:
     """Keys and ciphertexts in two tables of the cases database."""
 
-    def __init__(self, conninfo: str) -> None:
-        self.pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True)
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
         with self.pool.connection() as connection:
             connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_vault'))")
             connection.execute("""CREATE TABLE IF NOT EXISTS client_keys (
@@ -95,11 +101,16 @@ class PostgresVault:
                                       client_id uuid PRIMARY KEY, sealed bytea NOT NULL)""")
 
     def store(self, client_id: UUID, data: PersonalData) -> None:
-        key, sealed = _encrypt(client_id, data)
-        with self.pool.connection() as connection, connection.transaction():
-            connection.execute("INSERT INTO client_keys VALUES (%s, %s)", (client_id, key))
-            connection.execute("INSERT INTO client_personal_data VALUES (%s, %s)",
-                               (client_id, sealed))
+        self.store_many([(client_id, data)])
+
+    def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None:
+        sealed = [(client_id, *_encrypt(client_id, data)) for client_id, data in items]
+        with self.pool.connection() as connection, connection.transaction(), \
+                connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO client_keys VALUES (%s, %s)",
+                               [(client_id, key) for client_id, key, _ in sealed])
+            cursor.executemany("INSERT INTO client_personal_data VALUES (%s, %s)",
+                               [(client_id, box) for client_id, _, box in sealed])
 
     def read(self, client_id: UUID) -> PersonalData:
         with self.pool.connection() as connection:
@@ -119,11 +130,11 @@ class PostgresVault:
         try:
             with self.pool.connection() as connection:
                 connection.autocommit = True
-                # Dead rows would still hold the key bytes on disk until vacuumed.
-                connection.execute("VACUUM client_keys")
-                connection.execute("VACUUM client_personal_data")
+                try:
+                    # Dead rows would still hold the key bytes on disk until vacuumed.
+                    connection.execute("VACUUM client_keys")
+                    connection.execute("VACUUM client_personal_data")
+                finally:
+                    connection.autocommit = False
         except psycopg.Error:
             pass
-
-    def close(self) -> None:
-        self.pool.close()

@@ -12,3 +12,5 @@ class CasesSettings(WriteServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="WIRKUNG_CASES_", extra="ignore")
 
+    # The consumer group of the agreements replica; a new group name rebuilds it from the topic.
+    replica_group: str = "wirkung-cases-replica"

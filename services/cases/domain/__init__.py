@@ -1,8 +1,14 @@
 """Cases (Einzelfälle) and clients: aggregates, their events and rules. No I/O here."""
 
+from services.cases.domain.assignment import AgreementOnRecord, admitting_agreement
 from services.cases.domain.case import Case, CaseStatus
 from services.cases.domain.client import Client
 from services.cases.domain.errors import (
+    AgreementFieldOfActionMismatchError,
+    AgreementFullyBookedError,
+    AgreementNotActiveError,
+    AgreementUnknownError,
+    AssignmentError,
     CaseAlreadyClosedError,
     CaseError,
     CaseNotClosedError,
@@ -24,8 +30,15 @@ from services.cases.domain.errors import (
     UnknownGoalError,
 )
 from services.cases.domain.gas import t_score
+from services.cases.domain.opening import age_band_on, is_reentry
 
 __all__ = [
+    "AgreementFieldOfActionMismatchError",
+    "AgreementFullyBookedError",
+    "AgreementNotActiveError",
+    "AgreementOnRecord",
+    "AgreementUnknownError",
+    "AssignmentError",
     "Case",
     "CaseAlreadyClosedError",
     "CaseError",
@@ -48,5 +61,8 @@ __all__ = [
     "UnknownClosureReasonError",
     "UnknownGenderCategoryError",
     "UnknownGoalError",
+    "admitting_agreement",
+    "age_band_on",
+    "is_reentry",
     "t_score",
 ]

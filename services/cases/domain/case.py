@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.cases.domain import errors
+from services.cases.domain.assignment import AgreementOnRecord, admitting_agreement
 from services.cases.domain.gas import share_at_or_above_expected, t_score
 from services.cases.domain.plan import (
     AssignedService,
@@ -149,6 +150,19 @@ class Case(Aggregate):
         self._service_assigned(service_id=service_id, agreement_id=agreement_id,
                                units_planned=checked_units(units_planned), unit=unit,
                                start_date=start_date, actor=actor, occurred_on=occurred_on)
+
+    def assign_service_under(self, agreement: AgreementOnRecord | None, *,
+                             running_services: int, service_id: UUID, agreement_id: UUID,
+                             units_planned: Decimal | int, start_date: date, actor: str,
+                             occurred_on: date) -> None:
+        """Assign a service under an agreement that admits it, priced in its unit."""
+        self._require_open()
+        admitting = admitting_agreement(agreement, agreement_id=agreement_id,
+                                        field_of_action=self.field_of_action,
+                                        start_date=start_date, running_services=running_services)
+        self.assign_service(service_id=service_id, agreement_id=agreement_id,
+                            units_planned=units_planned, unit=admitting.pricing_unit,
+                            start_date=start_date, actor=actor, occurred_on=occurred_on)
 
     def record_delivery(self, *, service_id: UUID, period: str, units: Decimal | int,
                         actor: str, occurred_on: date) -> None:

@@ -121,3 +121,33 @@ class PersonalDataAlreadyErasedError(ClientError):
     """A client's personal data can be erased only once."""
 
     rule = "personal_data_already_erased"
+
+
+class AssignmentError(CaseError):
+    """A service may be assigned only under an agreement that admits it."""
+
+    rule = "assignment_rule"
+
+
+class AgreementUnknownError(AssignmentError):
+    """The agreement is not known (yet) to the cases service."""
+
+    rule = "agreement_unknown"
+
+
+class AgreementNotActiveError(AssignmentError):
+    """The agreement is not active on the service's start date."""
+
+    rule = "agreement_not_active"
+
+
+class AgreementFieldOfActionMismatchError(AssignmentError):
+    """The agreement covers another field of action than the case."""
+
+    rule = "agreement_field_of_action_mismatch"
+
+
+class AgreementFullyBookedError(AssignmentError):
+    """Every place of the agreement is taken by a running service."""
+
+    rule = "agreement_fully_booked"

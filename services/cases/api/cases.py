@@ -1,0 +1,77 @@
+"""HTTP routes for reading and opening cases: parse, authorise, call the application."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime
+
+from services.cases.api.deps import App, CaseReader, CaseWorker
+from services.cases.api.models import CaseOpening
+from services.cases.api.outputs import CaseOut, CasePageOut, GoalOut, ServiceOut
+from shared.http import HistoryEntryOut, etag
+from shared.vocabulary import FieldOfAction
+
+router = APIRouter(tags=["cases"])
+
+
+@router.post("/cases", status_code=201, response_model=CaseOut, summary="Open a case")
+def open_case(body: CaseOpening, response: Response, caller: CaseWorker,
+              cases: App) -> CaseOut:
+    case = cases.open_case(
+        client=body.client(), field_of_action=body.field_of_action.value,
+        target_groups=body.target_groups, district=body.district, team=body.team,
+        legal_basis=body.legal_basis, caller=caller, occurred_on=body.occurred_on)
+    response.headers["Location"] = f"/cases/{case.id}"
+    response.headers["ETag"] = etag(case.version)
+    return CaseOut.of(case)
+
+
+@router.get("/cases", response_model=CasePageOut,
+            summary="List your team's cases (auditors: every team's)")
+def list_cases(
+    caller: CaseReader, cases: App,
+    status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
+    field_of_action: FieldOfAction | None = None,
+    district: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CasePageOut:
+    page = cases.cases(caller=caller, status=status, district=district, limit=limit,
+                       offset=offset,
+                       field_of_action=field_of_action.value if field_of_action else None)
+    return CasePageOut.of(page)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut,
+            summary="Read a case, now or as it was (version or moment)")
+def read_case(
+    case_id: UUID, response: Response, caller: CaseReader, cases: App,
+    version: Annotated[int | None, Query(ge=1, description="A past version.")] = None,
+    as_of: Annotated[AwareDatetime | None, Query(
+        description="The state as recorded at this moment.")] = None,
+) -> CaseOut:
+    case = cases.case(case_id, caller=caller, version=version, as_of=as_of)
+    response.headers["ETag"] = etag(case.version)
+    return CaseOut.of(case)
+
+
+@router.get("/cases/{case_id}/history", response_model=list[HistoryEntryOut],
+            summary="Every recorded event of a case")
+def case_history(case_id: UUID, caller: CaseReader, cases: App) -> list[HistoryEntryOut]:
+    return [HistoryEntryOut.of(entry) for entry in cases.case_history(case_id, caller=caller)]
+
+
+@router.get("/cases/{case_id}/goals/{goal_id}", response_model=GoalOut,
+            summary="Read a help-plan goal")
+def read_goal(case_id: UUID, goal_id: UUID, caller: CaseReader, cases: App) -> GoalOut:
+    return GoalOut.of(cases.goal(case_id, goal_id, caller=caller))
+
+
+@router.get("/cases/{case_id}/services/{service_id}", response_model=ServiceOut,
+            summary="Read a service of a case")
+def read_service(case_id: UUID, service_id: UUID, caller: CaseReader,
+                 cases: App) -> ServiceOut:
+    return ServiceOut.of(cases.service(case_id, service_id, caller=caller))

@@ -1,0 +1,128 @@
+"""Request bodies of the cases API: unknown fields are refused, dates default to today."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, PastDate, model_validator
+
+from services.cases.application import ClientRef, PseudonymousClient, RegisteredClient
+from shared.vocabulary import AgeBand, ClosureReason, FieldOfAction, GenderCategory
+
+OccurredOn = Annotated[date, Field(default_factory=date.today,
+                                   description="When it happened; today if left out.")]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ClientRegistration(Command):
+    """Register a client; the personal data is sealed in the vault, never in an event."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Erika Mustermann", "birth_date": "2009-05-17",
+        "address": "Hauptstraße 1, 12345 Musterstadt", "gender_category": "female"}]})
+
+    name: str = Field(min_length=1, max_length=200)
+    birth_date: PastDate
+    address: str = Field(min_length=1, max_length=300)
+    gender_category: GenderCategory | None = None
+    occurred_on: OccurredOn
+
+
+class CaseOpening(Command):
+    """Open a case for a registered client (`client_id`), or for a client known only by
+    pseudonym (`client_pseudonym` and `age_band`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "client_id": "1da633fa-1f3d-58d9-9d3d-52228b2d87c4", "field_of_action": "jugend",
+        "target_groups": ["junge Erwachsene"], "district": "Nordstadt",
+        "legal_basis": "SGB VIII §27"}]})
+
+    client_id: UUID | None = None
+    client_pseudonym: str | None = Field(default=None, min_length=1, max_length=64)
+    age_band: AgeBand | None = Field(default=None, description="Only with client_pseudonym.")
+    field_of_action: FieldOfAction
+    target_groups: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list,
+                                                                      max_length=20)
+    district: str = Field(min_length=1, max_length=100, description="Sozialraum")
+    team: str | None = Field(default=None, max_length=100,
+                             description="Your own team (the default); no other.")
+    legal_basis: str = Field(min_length=1, max_length=100, examples=["SGB VIII §27"])
+    occurred_on: OccurredOn
+
+    @model_validator(mode="after")
+    def one_way_to_name_the_client(self) -> Self:
+        by_id = self.client_id is not None
+        by_pseudonym = self.client_pseudonym is not None or self.age_band is not None
+        if by_id == by_pseudonym or (by_pseudonym and (
+                self.client_pseudonym is None or self.age_band is None)):
+            raise ValueError("give client_id, or client_pseudonym with age_band")
+        return self
+
+    def client(self) -> ClientRef:
+        if self.client_id is not None:
+            return RegisteredClient(self.client_id)
+        return PseudonymousClient(str(self.client_pseudonym), str(self.age_band))
+
+
+class Assessment(Command):
+    summary: str = Field(min_length=1, max_length=5000)
+    occurred_on: OccurredOn
+
+
+class GoalSetting(Command):
+    """A help-plan goal scaled from -2 to +2 (Goal Attainment Scaling)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "title": "Regelmäßiger Schulbesuch", "weight": 1, "baseline": -1,
+        "levels": {"-2": "fehlt mehr als drei Tage pro Woche", "-1": "fehlt zwei bis drei Tage",
+                   "0": "fehlt höchstens einen Tag", "1": "fehlt höchstens einen Tag im Monat",
+                   "2": "fehlt nie unentschuldigt"}}]})
+
+    title: str = Field(min_length=1, max_length=200)
+    levels: dict[str, Annotated[str, Field(max_length=500)]] = Field(
+        description='What each level means, keyed "-2" to "2".')
+    weight: Decimal = Field(default=Decimal(1), gt=0, le=100)
+    baseline: int = Field(ge=-2, le=2, description="The level when the goal is set.")
+    occurred_on: OccurredOn
+
+
+class GoalReview(Command):
+    level: int = Field(ge=-2, le=2, description="Attainment level, 0 as expected.")
+    note: str = Field(default="", max_length=5000)
+    occurred_on: OccurredOn
+
+
+class ServiceAssignment(Command):
+    agreement_id: UUID
+    units_planned: Decimal = Field(gt=0, description="In the agreement's pricing unit.")
+    start_date: date
+    occurred_on: OccurredOn
+
+
+class Delivery(Command):
+    period: str = Field(pattern=r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$", examples=["2026-Q1"])
+    units: Decimal = Field(gt=0)
+    occurred_on: OccurredOn
+
+
+class ServiceEnding(Command):
+    reason: Reason
+    occurred_on: OccurredOn
+
+
+class Closure(Command):
+    reason: ClosureReason
+    occurred_on: OccurredOn
+
+
+class Reopening(Command):
+    reason: Reason
+    occurred_on: OccurredOn
+

@@ -1,0 +1,130 @@
+"""What the cases API answers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.vocabulary import AgeBand, FieldOfAction
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, value: Any) -> Self:
+        return cls.model_validate(value, from_attributes=True)
+
+
+class PersonalDataOut(Out):
+    """What identifies the person: only for caseworkers who may read it."""
+
+    name: str
+    birth_date: date
+    address: str
+
+
+class ClientOut(Out):
+    """A client."""
+
+    id: UUID
+    version: int
+    pseudonym: str = Field(examples=["p-3f2a9c61d0e4b7a8"])
+    team: str
+    gender_category: str | None
+    registered_on: date
+    personal_data_erased: bool
+    personal_data: PersonalDataOut | None = Field(
+        default=None, description="Absent for auditors and in the answer to a registration.")
+
+
+class GoalOut(Out):
+    """A help-plan goal and its reviews."""
+
+    id: UUID
+    title: str
+    levels: dict[str, str]
+    weight: Decimal
+    baseline: int
+    latest_level: int | None
+    reviewed_levels: list[int]
+
+
+class ServiceOut(Out):
+    """A service assigned to the case."""
+
+    id: UUID
+    agreement_id: UUID
+    units_planned: Decimal
+    unit: str
+    start_date: date
+    units_delivered: Decimal
+    ended_on: date | None
+    running: bool
+
+
+class CaseOut(Out):
+    """A case, with the GAS T-score over the latest review of each goal."""
+
+    id: UUID
+    version: int
+    client_pseudonym: str
+    field_of_action: FieldOfAction
+    target_groups: list[str]
+    district: str
+    team: str
+    legal_basis: str
+    age_band: AgeBand
+    reentry: bool = Field(description="Opened within 12 months after a closure of the client.")
+    status: str
+    opened_on: date
+    assessed_on: date | None
+    closed_on: date | None
+    closure_reason: str | None
+    gas_t_score: float | None = Field(description="None before the first review.",
+                                      examples=[54.02])
+    share_of_goals_at_or_above_expected: float | None
+    goals: list[GoalOut]
+    services: list[ServiceOut]
+
+
+class CaseSummaryOut(Out):
+    """A case in a list."""
+
+    id: UUID
+    version: int
+    client_pseudonym: str
+    field_of_action: FieldOfAction
+    district: str
+    team: str
+    age_band: AgeBand
+    reentry: bool
+    status: str
+    opened_on: date
+    closed_on: date | None
+    closure_reason: str | None
+
+
+class CasePageOut(Out):
+    """A page of cases."""
+
+    items: list[CaseSummaryOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class AccessOut(Out):
+    """One entry of the access log."""
+
+    subject: str
+    role: str
+    object_type: str = Field(examples=["case", "client", "case_list"])
+    object_ref: str = Field(description="Case id or client pseudonym.")
+    purpose: str
+    granted: bool
+    at: datetime

@@ -1,0 +1,150 @@
+"""What every command and read of the cases application shares: who may, and the access log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.cases.application.ports import Caller, CaseIndex, CasesParts
+from services.cases.domain import Case, Client
+from shared.access_log import Access
+from shared.auth import Role
+from shared.eventstore import ServiceApplication
+from shared.history import StaleVersion, load
+from shared.problems import Forbidden, NotFound
+
+
+class CasesBase(ServiceApplication):
+    """The event store, the collaborators, and the rules of access to cases and clients."""
+
+    def __init__(self, env: Any = None, *, parts: CasesParts | None = None) -> None:
+        # Without parts (as a view runner builds it) the application only reads its store.
+        super().__init__(env)
+        self._parts = parts
+
+    @property
+    def parts(self) -> CasesParts:
+        if self._parts is None:
+            raise RuntimeError("this Cases application was built without its collaborators")
+        return self._parts
+
+    @property
+    def index(self) -> CaseIndex:
+        """The read model, once it has applied every event stored so far."""
+        self.fresh_view()
+        return self.parts.index
+
+    def close(self) -> None:
+        super().close()
+        if self._parts is not None:
+            self._parts.close()
+
+    # The access log: every read and every refusal.
+
+    def granted(self, caller: Caller, object_type: str, object_ref: str) -> None:
+        self._log_access(caller, object_type, object_ref, granted=True)
+
+    def refused(self, caller: Caller, object_type: str, object_ref: str) -> None:
+        self._log_access(caller, object_type, object_ref, granted=False)
+
+    def access_log(self, *, object_ref: str | None = None, subject: str | None = None,
+                   granted: bool | None = None, limit: int = 100,
+                   offset: int = 0) -> list[Access]:
+        """The access log, newest first, for auditors."""
+        return self.parts.access_log.entries(object_ref=object_ref, subject=subject,
+                                             granted=granted, limit=limit, offset=offset)
+
+    def role_refused(self, caller: Caller, object_type: str, object_id: str) -> None:
+        """Log a refusal for the caller's role, naming a client by its pseudonym if known."""
+        reference = object_id
+        if object_type == "client":
+            try:
+                client: Client = self.repository.get(UUID(object_id))
+                reference = client.pseudonym
+            except (ValueError, AggregateNotFoundError):
+                pass
+        self.refused(caller, object_type, reference)
+
+    def _log_access(self, caller: Caller, object_type: str, object_ref: str, *,
+                granted: bool) -> None:
+        self.parts.access_log.record(Access(
+            subject=caller.subject, role=caller.role.value, object_type=object_type,
+            object_ref=object_ref, purpose=caller.purpose, granted=granted))
+
+    # Cases: caseworkers see and change their team's, auditors see all; others see nothing.
+
+    def visible_case(self, case_id: UUID, caller: Caller, *, version: int | None = None,
+                     as_of: datetime | None = None) -> Case:
+        """The case (at a version or moment, if asked) if the caller may see it; else 404."""
+        case = self._case_or_refuse(case_id, caller)
+        if not _sees(caller, case.team):
+            self.refused(caller, "case", str(case_id))
+            raise NotFound(f"No case {case_id}.")
+        if version is None and as_of is None:
+            return case
+        past: Case = load(self, case_id, version=version, as_of=as_of, what="case")
+        return past
+
+    def case_to_change(self, case_id: UUID, caller: Caller,
+                       expected_version: int | None) -> Case:
+        """The case if the caller may change it and has seen its latest version."""
+        case = self._case_or_refuse(case_id, caller)
+        if not _changes(caller, case.team):
+            self.refused(caller, "case", str(case_id))
+            if caller.role is Role.CASEWORKER:
+                raise NotFound(f"No case {case_id}.")
+            raise Forbidden(f"The role {caller.role.value} may not change cases.")
+        if expected_version is not None and case.version != expected_version:
+            raise StaleVersion(f"The case is at version {case.version}, not "
+                               f"{expected_version}; read it again and retry.")
+        return case
+
+    def _case_or_refuse(self, case_id: UUID, caller: Caller) -> Case:
+        try:
+            case: Any = self.repository.get(case_id)
+        except AggregateNotFoundError:
+            case = None
+        if not isinstance(case, Case):  # no such aggregate, or a client's id
+            self.refused(caller, "case", str(case_id))
+            raise NotFound(f"No case {case_id}.")
+        return case
+
+    # Clients: the registering team and teams with a case of the client; auditors see pseudonyms.
+
+    def visible_client(self, client_id: UUID, caller: Caller) -> Client:
+        """The client if the caller may see it; else 404 (and the refusal is logged)."""
+        client = self.client_aggregate(client_id)
+        if client is None:
+            self.refused(caller, "client", str(client_id))
+            raise NotFound(f"No client {client_id}.")
+        if caller.role is Role.AUDITOR or (caller.role is Role.CASEWORKER and (
+                caller.team == client.team
+                or caller.team in self.index.teams_with_cases(client.pseudonym))):
+            return client
+        self.refused(caller, "client", client.pseudonym)
+        raise NotFound(f"No client {client_id}.")
+
+    def client_aggregate(self, client_id: UUID) -> Client | None:
+        try:
+            client: Any = self.repository.get(client_id)
+        except AggregateNotFoundError:
+            return None
+        return client if isinstance(client, Client) else None
+
+    @staticmethod
+    def own_team(caller: Caller) -> str:
+        """The caseworker's team; others may not register clients or open cases."""
+        if caller.role is not Role.CASEWORKER or not caller.team:
+            raise Forbidden("Only a caseworker of a team may do this.")
+        return caller.team
+
+
+def _sees(caller: Caller, team: str) -> bool:
+    return caller.role is Role.AUDITOR or _changes(caller, team)
+
+
+def _changes(caller: Caller, team: str) -> bool:
+    return caller.role is Role.CASEWORKER and caller.team == team

@@ -1,0 +1,172 @@
+"""The cases application: load a case, check who may, run one command, save."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from services.cases.application.clients import ClientCommands, ClientRef
+from services.cases.application.dto import (
+    CaseDetails,
+    CasePage,
+    CaseQuery,
+    GoalDetails,
+    ServiceDetails,
+    case_details,
+)
+from services.cases.application.ports import Caller
+from services.cases.domain import Case, Client, is_reentry
+from services.cases.personal_data import PersonalData
+from shared.auth import Role
+from shared.history import HistoryEntry, history
+from shared.problems import Forbidden, NotFound
+
+Part = TypeVar("Part", GoalDetails, ServiceDetails)
+
+
+class Cases(ClientCommands):
+    """Clients, cases, help-plan goals, services and outcomes."""
+
+    def open_case(self, *, client: ClientRef, field_of_action: str, target_groups: list[str],
+                  district: str, legal_basis: str, caller: Caller, occurred_on: date,
+                  team: str | None = None) -> CaseDetails:
+        own_team = self.own_team(caller)
+        if team is not None and team != own_team:
+            raise Forbidden(f"Caseworkers open cases for their own team ({own_team}) only.")
+        pseudonym, age_band = self.client_at_opening(client, caller, occurred_on)
+        last_closure = self.index.last_closure(pseudonym, on_or_before=occurred_on)
+        case = Case(client_pseudonym=pseudonym, field_of_action=field_of_action,
+                    target_groups=target_groups, district=district, team=own_team,
+                    legal_basis=legal_basis, age_band=age_band, actor=caller.subject,
+                    occurred_on=occurred_on, reentry=is_reentry(last_closure, occurred_on))
+        self.save(case)
+        return case_details(case)
+
+    # Reads: each one is in the access log.
+
+    def case(self, case_id: UUID, *, caller: Caller, version: int | None = None,
+             as_of: datetime | None = None) -> CaseDetails:
+        case = self.visible_case(case_id, caller, version=version, as_of=as_of)
+        self.granted(caller, "case", str(case_id))
+        return case_details(case)
+
+    def goal(self, case_id: UUID, goal_id: UUID, *, caller: Caller) -> GoalDetails:
+        details = self.case(case_id, caller=caller)
+        return _one(details.goals, goal_id, f"No goal {goal_id} in case {case_id}.")
+
+    def service(self, case_id: UUID, service_id: UUID, *, caller: Caller) -> ServiceDetails:
+        details = self.case(case_id, caller=caller)
+        return _one(details.services, service_id, f"No service {service_id} in case {case_id}.")
+
+    def case_history(self, case_id: UUID, *, caller: Caller) -> list[HistoryEntry]:
+        self.visible_case(case_id, caller)
+        self.granted(caller, "case", str(case_id))
+        return history(self, case_id)
+
+    def cases(self, *, caller: Caller, status: str | None = None,
+              field_of_action: str | None = None, district: str | None = None,
+              limit: int = 50, offset: int = 0) -> CasePage:
+        """A page of the caller's team's cases (auditors: of every team)."""
+        team = None if caller.role is Role.AUDITOR else self.own_team(caller)
+        self.granted(caller, "case_list", f"team:{team or '*'}")
+        return self.index.cases(CaseQuery(
+            team=team, status=status, field_of_action=field_of_action, district=district,
+            limit=limit, offset=offset))
+
+    # Commands on a case: the caller's team only, at the version the caller read.
+
+    def assess(self, case_id: UUID, *, summary: str, caller: Caller, occurred_on: date,
+               expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.assess(
+            summary=summary, actor=caller.subject, occurred_on=occurred_on))
+
+    def set_goal(self, case_id: UUID, *, title: str, levels: dict[str, str], baseline: int,
+                 weight: Decimal | int, caller: Caller, occurred_on: date,
+                 expected_version: int | None = None) -> tuple[CaseDetails, UUID]:
+        goal_id = uuid4()
+        return self._change(case_id, caller, expected_version, lambda case: case.set_goal(
+            goal_id=goal_id, title=title, levels=levels, baseline=baseline, weight=weight,
+            actor=caller.subject, occurred_on=occurred_on)), goal_id
+
+    def review_goal(self, case_id: UUID, goal_id: UUID, *, level: int, note: str,
+                    caller: Caller, occurred_on: date,
+                    expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.review_goal(
+            goal_id=goal_id, level=level, note=note, actor=caller.subject,
+            occurred_on=occurred_on))
+
+    def assign_service(self, case_id: UUID, *, agreement_id: UUID, units_planned: Decimal | int,
+                       start_date: date, caller: Caller, occurred_on: date,
+                       expected_version: int | None = None) -> tuple[CaseDetails, UUID]:
+        """Assign a service under an agreement the replica says admits it."""
+        service_id = uuid4()
+        case = self.case_to_change(case_id, caller, expected_version)
+        agreements = self.parts.agreements
+        # Counting the places taken and saving the new service must not interleave.
+        with agreements.assignment_lock(agreement_id):
+            case.assign_service_under(
+                agreements.agreement(agreement_id),
+                running_services=self.index.running_services(agreement_id),
+                service_id=service_id, agreement_id=agreement_id,
+                units_planned=units_planned, start_date=start_date, actor=caller.subject,
+                occurred_on=occurred_on)
+            self.save(case)
+        return case_details(case), service_id
+
+    def record_delivery(self, case_id: UUID, service_id: UUID, *, period: str,
+                        units: Decimal | int, caller: Caller, occurred_on: date,
+                        expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: (
+            case.record_delivery(service_id=service_id, period=period, units=units,
+                                 actor=caller.subject, occurred_on=occurred_on)))
+
+    def end_service(self, case_id: UUID, service_id: UUID, *, reason: str, caller: Caller,
+                    occurred_on: date, expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.end_service(
+            service_id=service_id, reason=reason, actor=caller.subject,
+            occurred_on=occurred_on))
+
+    def close_case(self, case_id: UUID, *, reason: str, caller: Caller, occurred_on: date,
+                   expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.close(
+            reason=reason, actor=caller.subject, occurred_on=occurred_on))
+
+    def reopen_case(self, case_id: UUID, *, reason: str, caller: Caller, occurred_on: date,
+                    expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.reopen(
+            reason=reason, actor=caller.subject, occurred_on=occurred_on))
+
+    def import_history(self, clients: Sequence[tuple[Client, PersonalData]],
+                       cases: Sequence[Case]) -> None:
+        """Save clients and cases built elsewhere (an import, demo data) in one transaction.
+
+        The personal data goes into the vault first and out again if the save
+        fails. The read model catches up on its own: an import does not wait.
+        """
+        self.parts.vault.store_many([(client.id, data) for client, data in clients])
+        waiting, self.after_save = self.after_save, None
+        try:
+            self.save(*(client for client, _ in clients), *cases)
+        except BaseException:
+            for client, _ in clients:
+                self.parts.vault.erase(client.id)
+            raise
+        finally:
+            self.after_save = waiting
+
+    def _change(self, case_id: UUID, caller: Caller, expected_version: int | None,
+                command: Callable[[Case], Any]) -> CaseDetails:
+        case = self.case_to_change(case_id, caller, expected_version)
+        command(case)
+        self.save(case)
+        return case_details(case)
+
+
+def _one(parts: list[Part], part_id: UUID, missing: str) -> Part:
+    found = [part for part in parts if part.id == part_id]
+    if not found:
+        raise NotFound(missing)
+    return found[0]

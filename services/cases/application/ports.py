@@ -1,0 +1,77 @@
+"""What the cases application needs besides its event store, as interfaces.
+
+PostgreSQL implementations are wired in `main.py`; tests may pass fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+from uuid import UUID
+
+from services.cases.application.dto import CasePage, CaseQuery
+from services.cases.domain import AgreementOnRecord
+from services.cases.personal_data import Vault
+from shared.access_log import AccessLog
+from shared.auth import Principal, Role
+
+DEFAULT_PURPOSES = {Role.CASEWORKER: "casework", Role.AUDITOR: "audit",
+                    Role.DATA_PROTECTION_OFFICER: "erasure"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks (from the token) and why (the `X-Purpose` header, else their role's default)."""
+
+    principal: Principal
+    purpose: str
+
+    @classmethod
+    def of(cls, principal: Principal, purpose: str | None = None) -> Caller:
+        return cls(principal, purpose or DEFAULT_PURPOSES.get(principal.role, "unspecified"))
+
+    @property
+    def subject(self) -> str:
+        return self.principal.subject
+
+    @property
+    def role(self) -> Role:
+        return self.principal.role
+
+    @property
+    def team(self) -> str | None:
+        return self.principal.team
+
+
+class CaseIndex(Protocol):
+    """Questions the cases read model answers."""
+
+    def running_services(self, agreement_id: UUID) -> int: ...
+    def teams_with_cases(self, client_pseudonym: str) -> set[str]: ...
+    def last_closure(self, client_pseudonym: str, *, on_or_before: date) -> date | None: ...
+    def cases(self, query: CaseQuery) -> CasePage: ...
+
+
+class AgreementReplica(Protocol):
+    """The agreements as the cases service knows them from the agreements topic."""
+
+    def agreement(self, agreement_id: UUID) -> AgreementOnRecord | None: ...
+    def assignment_lock(self, agreement_id: UUID) -> AbstractContextManager[None]: ...
+
+
+@dataclass
+class CasesParts:
+    """The application's collaborators, and how to let go of them."""
+
+    vault: Vault
+    access_log: AccessLog
+    agreements: AgreementReplica
+    index: CaseIndex
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()

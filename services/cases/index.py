@@ -1,0 +1,64 @@
+"""Questions the cases read model answers (tables of `views.py`), with the service's connections."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from services.cases.application.dto import CasePage, CaseQuery, CaseSummary
+
+_FILTER = """(%(team)s::text IS NULL OR team = %(team)s)
+             AND (%(status)s::text IS NULL OR status = %(status)s)
+             AND (%(field_of_action)s::text IS NULL OR field_of_action = %(field_of_action)s)
+             AND (%(district)s::text IS NULL OR district = %(district)s)"""
+
+
+class PostgresCaseIndex:
+    """Reads `case_summaries` and `case_services`."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+
+    def running_services(self, agreement_id: UUID) -> int:
+        with self.pool.connection() as connection:
+            row = connection.execute(
+                "SELECT count(*) FROM case_services WHERE agreement_id = %s "
+                "AND ended_on IS NULL", (agreement_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def teams_with_cases(self, client_pseudonym: str) -> set[str]:
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT DISTINCT team FROM case_summaries WHERE client_pseudonym = %s",
+                (client_pseudonym,)).fetchall()
+        return {row[0] for row in rows}
+
+    def last_closure(self, client_pseudonym: str, *, on_or_before: date) -> date | None:
+        with self.pool.connection() as connection:
+            row = connection.execute(
+                "SELECT max(closed_on) FROM case_summaries WHERE client_pseudonym = %s "
+                "AND closed_on <= %s", (client_pseudonym, on_or_before)).fetchone()
+        return row[0] if row else None
+
+    def cases(self, query: CaseQuery) -> CasePage:
+        parameters = {"team": query.team, "status": query.status,
+                      "field_of_action": query.field_of_action, "district": query.district,
+                      "limit": query.limit, "offset": query.offset}
+        with self.pool.connection() as connection, connection.cursor(
+                row_factory=dict_row) as cursor:
+            cursor.execute(
+                f"""SELECT case_id AS id, version, client_pseudonym, field_of_action, district,
+                           team, age_band, reentry, status, opened_on, closed_on,
+                           closure_reason
+                    FROM case_summaries WHERE {_FILTER}
+                    ORDER BY opened_on DESC, case_id
+                    LIMIT %(limit)s OFFSET %(offset)s""", parameters)  # noqa: S608 - fixed
+            items = [CaseSummary(**row) for row in cursor.fetchall()]
+            cursor.execute(f"SELECT count(*) AS total FROM case_summaries WHERE {_FILTER}",  # noqa: S608
+                           parameters)
+            total = cursor.fetchone()
+        return CasePage(items=items, total=int(total["total"]) if total else 0,
+                        limit=query.limit, offset=query.offset)

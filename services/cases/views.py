@@ -1,0 +1,125 @@
+"""The cases read model: lists, a client's cases and the running services per agreement.
+
+It follows the notification log (see `shared.views`) into tables of the cases
+database; pseudonyms and coarse attributes only, as in the events.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from functools import singledispatchmethod
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+from psycopg import Cursor
+from psycopg.rows import DictRow
+
+from services.cases.domain import Case
+from shared.views import View
+
+
+class CasesView(View):
+    """Cases as lists and counts need them."""
+
+    create_statements = (
+        """CREATE TABLE IF NOT EXISTS case_summaries (
+            case_id uuid PRIMARY KEY, client_pseudonym text NOT NULL,
+            field_of_action text NOT NULL, target_groups text[] NOT NULL,
+            district text NOT NULL, team text NOT NULL, legal_basis text NOT NULL,
+            age_band text NOT NULL, reentry boolean NOT NULL, status text NOT NULL,
+            opened_on date NOT NULL, closed_on date, closure_reason text,
+            version integer NOT NULL)""",
+        """CREATE INDEX IF NOT EXISTS case_summaries_team
+            ON case_summaries (team, status, opened_on)""",
+        """CREATE INDEX IF NOT EXISTS case_summaries_client
+            ON case_summaries (client_pseudonym)""",
+        """CREATE TABLE IF NOT EXISTS case_services (
+            case_id uuid NOT NULL, service_id uuid NOT NULL, agreement_id uuid NOT NULL,
+            start_date date NOT NULL, ended_on date, PRIMARY KEY (case_id, service_id))""",
+        """CREATE INDEX IF NOT EXISTS case_services_running
+            ON case_services (agreement_id) WHERE ended_on IS NULL""",
+    )
+
+    @contextlib.contextmanager
+    def changing(self, tracking: Tracking) -> Iterator[Cursor[DictRow]]:
+        with super().changing(tracking) as cursor:
+            # Rows and position commit together; should a crash lose the last ones, they are
+            # projected again from the store, so the view need not wait for the disk.
+            cursor.execute("SET LOCAL synchronous_commit TO off")
+            yield cursor
+
+
+class CasesProjection(Projection[CasesView]):
+    """Keeps the summaries and services in step with the case events."""
+
+    name = "cases_view"
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        with self.view.changing(tracking):
+            pass  # a client event: only the position moves
+
+    @process_event.register
+    def _(self, event: Case.Event, tracking: Tracking) -> None:
+        self._update(event, tracking, "")
+
+    @process_event.register
+    def _(self, event: Case.Opened, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            cursor.execute(
+                """INSERT INTO case_summaries VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s,
+                   'open', %s, NULL, NULL, %s) ON CONFLICT DO NOTHING""",
+                (event.originator_id, event.client_pseudonym, event.field_of_action,
+                 list(event.target_groups), event.district, event.team, event.legal_basis,
+                 event.age_band, event.reentry, event.occurred_on, event.originator_version))
+
+    @process_event.register
+    def _(self, event: Case.ServiceAssigned, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            cursor.execute(
+                """INSERT INTO case_services VALUES (%s, %s, %s, %s, NULL)
+                   ON CONFLICT DO NOTHING""",
+                (event.originator_id, event.service_id, event.agreement_id, event.start_date))
+            self._set_version(cursor, event)
+
+    @process_event.register
+    def _(self, event: Case.ServiceEnded, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            self._end_services(cursor, event, [event.service_id])
+            self._set_version(cursor, event)
+
+    @process_event.register
+    def _(self, event: Case.Closed, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            self._end_services(cursor, event, event.ended_service_ids)
+            cursor.execute(
+                """UPDATE case_summaries SET status = 'closed', closed_on = %s,
+                   closure_reason = %s, version = %s WHERE case_id = %s""",
+                (event.occurred_on, event.reason, event.originator_version,
+                 event.originator_id))
+
+    @process_event.register
+    def _(self, event: Case.Reopened, tracking: Tracking) -> None:
+        self._update(event, tracking,
+                     "status = 'open', closed_on = NULL, closure_reason = NULL, ")
+
+    def _update(self, event: Case.Event, tracking: Tracking, assignments: str) -> None:
+        with self.view.changing(tracking) as cursor:
+            cursor.execute(
+                # `assignments` is one of the fixed strings of this class.
+                f"UPDATE case_summaries SET {assignments}version = %s "  # noqa: S608
+                "WHERE case_id = %s", (event.originator_version, event.originator_id))
+
+    @staticmethod
+    def _end_services(cursor: Any, event: Any, service_ids: list[Any]) -> None:
+        cursor.execute(
+            """UPDATE case_services SET ended_on = %s
+               WHERE case_id = %s AND service_id = ANY(%s) AND ended_on IS NULL""",
+            (event.occurred_on, event.originator_id, list(service_ids)))
+
+    @staticmethod
+    def _set_version(cursor: Any, event: Any) -> None:
+        cursor.execute("UPDATE case_summaries SET version = %s WHERE case_id = %s",
+                       (event.originator_version, event.originator_id))
