@@ -56,7 +56,8 @@ class MemoryAccessLog:
 
 class PostgresAccessLog:
     def __init__(self, conninfo: str) -> None:
-        self.pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True)
+        self.pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True,
+                                   check=ConnectionPool.check_connection)
         with self.pool.connection() as connection:
             connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_access_log'))")
             connection.execute("""CREATE TABLE IF NOT EXISTS access_log (

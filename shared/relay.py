@@ -67,7 +67,8 @@ class PostgresRelayPositions:
     """Positions in the service's own database (table `relay_positions`)."""
 
     def __init__(self, conninfo: str) -> None:
-        self.pool = ConnectionPool(conninfo, min_size=1, max_size=2, open=True)
+        self.pool = ConnectionPool(conninfo, min_size=1, max_size=2, open=True,
+                                   check=ConnectionPool.check_connection)
         with self.pool.connection() as connection:
             connection.execute("""CREATE TABLE IF NOT EXISTS relay_positions (
                 topic text PRIMARY KEY, notification_id bigint NOT NULL,

@@ -58,7 +58,8 @@ def bearer(token: str) -> dict[str, str]:
 async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """Run the app's lifespan and talk to it over ASGI."""
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
+        # As a real client: an unhandled error is a 500 response, not an exception here.
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
 

@@ -24,7 +24,8 @@ def postgres_parts(database_url: str) -> CasesParts:
     """The application's collaborators, all in the cases database."""
     if not database_url.startswith(("postgresql:", "postgres:")):
         raise ValueError("the cases service keeps its vault and read model in PostgreSQL")
-    pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True)
+    pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True,
+                          check=ConnectionPool.check_connection)
     access_log = PostgresAccessLog(database_url)
     return CasesParts(vault=PostgresVault(pool), access_log=access_log,
                       agreements=PostgresAgreements(pool), index=PostgresCaseIndex(pool),

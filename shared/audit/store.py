@@ -14,7 +14,8 @@ class AuditStore:
     """Tables `audit_chain` (one row per stored event) and `audit_checkpoints`."""
 
     def __init__(self, conninfo: str) -> None:
-        self.pool = ConnectionPool(conninfo, min_size=1, max_size=2, open=True)
+        self.pool = ConnectionPool(conninfo, min_size=1, max_size=2, open=True,
+                                   check=ConnectionPool.check_connection)
         with self.pool.connection() as connection:
             connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_audit'))")
             connection.execute("""CREATE TABLE IF NOT EXISTS audit_chain (

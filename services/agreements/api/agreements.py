@@ -68,7 +68,7 @@ def list_agreements(principal: Reader, agreements: App, provider_id: UUID | None
                     status: AgreementStatus | None = None, district: str | None = None,
                     product_code: str | None = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> AgreementPage:
+                    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> AgreementPage:
     return AgreementPage.of(agreements.list_agreements(
         reader=principal, today=date.today(), provider_id=provider_id,
         field_of_action=field_of_action, status=status, district=district,

@@ -33,7 +33,7 @@ def register_provider(body: ProviderRegistration, response: Response, principal:
 def list_providers(principal: Reader, agreements: App,
                    field_of_action: FieldOfAction | None = None, active: bool | None = None,
                    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> ProviderPage:
+                   offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> ProviderPage:
     return ProviderPage.of(agreements.list_providers(
         reader=principal, field_of_action=field_of_action, active=active, limit=limit,
         offset=offset))

@@ -21,7 +21,7 @@ def read_access_log(
     subject: Annotated[str | None, Query(max_length=200)] = None,
     granted: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[AccessOut]:
     return [AccessOut.of(entry) for entry in cases.access_log(
         object_ref=object_ref, subject=subject, granted=granted, limit=limit, offset=offset)]

@@ -37,7 +37,7 @@ def list_cases(
     field_of_action: FieldOfAction | None = None,
     district: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> CasePageOut:
     page = cases.cases(caller=caller, status=status, district=district, limit=limit,
                        offset=offset,
