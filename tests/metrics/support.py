@@ -43,3 +43,26 @@ async def ask(pool: asyncpg.Pool, indicator: str, period: str = "2026-Q1",
 
 def values(cells: Cells) -> dict[tuple[str, ...], float | None]:
     return {key: cell.value for key, cell in cells.items()}
+
+
+async def every_indicator(pool: asyncpg.Pool) -> dict[str, list[dict[str, object]]]:
+    """Every catalog indicator for 2026 by quarter and along its first other dimension."""
+    answers: dict[str, list[dict[str, object]]] = {}
+    for indicator, definition in CATALOG.items():
+        other = next(name for name in definition.dimensions if name != "period")
+        for by in (("period",), (other,)):
+            cells = await ask(pool, indicator, "2026", by, grain=Grain.QUARTER)
+            answers[f"{indicator} by {by[0]}"] = [cell.as_json() for cell in cells.values()]
+    return answers
+
+
+async def fact_rows(pool: asyncpg.Pool) -> dict[str, list[tuple[object, ...]]]:
+    """Every fact row of every table, sorted: facts compared as sets of rows."""
+    from services.metrics.facts.tables import FACT_TABLES
+
+    rows: dict[str, list[tuple[object, ...]]] = {}
+    async with pool.acquire() as connection:
+        for table in FACT_TABLES:
+            records = await connection.fetch(f"SELECT * FROM {table.name}")  # noqa: S608
+            rows[table.name] = sorted((tuple(record.values()) for record in records), key=repr)
+    return rows
