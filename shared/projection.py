@@ -227,7 +227,7 @@ class ProjectionConsumer:
             outcome.applied = len(applied)
             await _track(connection, {item.envelope.subject: versions[item.envelope.subject]
                                       for item in applied},
-                         _last_offsets([*records, *(item.record for item in pending)]))
+                         _last_offsets(records or [item.record for item in pending]))
         self.held = waiting
         outcome.held = len(waiting)
         self._count(applied, outcome)
@@ -256,7 +256,7 @@ class ProjectionConsumer:
             return
         for topic, count in collections.Counter(i.record.topic for i in applied).items():
             EVENTS_APPLIED.labels(self.name, topic).inc(count)
-        LAST_APPLIED.labels(self.name).set(max(i.envelope.time.timestamp() for i in applied))
+        LAST_APPLIED.labels(self.name).set(applied[-1].envelope.time.timestamp())
 
     async def _send_dead_letter(self, record: ConsumerRecord[bytes, bytes],
                                 error: BaseException) -> None:
@@ -355,11 +355,12 @@ async def _track(connection: Connection, versions: dict[str, int],
 
 
 def _last_offsets(records: Any) -> dict[TopicPartition, int]:
-    last: dict[TopicPartition, int] = {}
+    last: dict[tuple[str, int], int] = {}
     for record in records:
-        tp = TopicPartition(record.topic, record.partition)
-        last[tp] = max(last.get(tp, -1), record.offset)
-    return last
+        key = (record.topic, record.partition)
+        if record.offset > last.get(key, -1):
+            last[key] = record.offset
+    return {TopicPartition(*key): offset for key, offset in last.items()}
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]

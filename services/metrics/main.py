@@ -13,6 +13,7 @@ from services.metrics.api import ROUTERS
 from services.metrics.consumer import metrics_consumer
 from services.metrics.facts.schema import create_pool, migrate
 from services.metrics.gauges import IndicatorGauges
+from services.metrics.runtime import tune_garbage_collection
 from services.metrics.settings import MetricsSettings
 from shared.envelope import Headers
 from shared.kafka import kafka_router
@@ -62,6 +63,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
         app.state.consumer = consumer
         async with app.state.pool.acquire() as connection:
             await gauges.refresh(connection)
+        tune_garbage_collection()
         tasks.append(asyncio.create_task(supervised(consumer.run, "metrics-consumer")))
         tasks.append(asyncio.create_task(supervised(gauges.run, "metrics-gauges")))
 
