@@ -44,8 +44,10 @@ _INLINE_SECONDS = 0.05  # refresh inside the batch while a refresh takes less th
 class IndicatorGauges:
     """Keeps the gauges current with the facts."""
 
-    def __init__(self, pool: asyncpg.Pool, threshold: int, interval: float = 5.0) -> None:
+    def __init__(self, pool: asyncpg.Pool, threshold: int, interval: float = 5.0,
+                 year: int | None = None) -> None:
         self.pool, self.threshold, self.interval = pool, threshold, interval
+        self.year = year  # None: the current year
         self.took = 0.0
         self.dirty = asyncio.Event()
 
@@ -67,7 +69,7 @@ class IndicatorGauges:
 
     async def refresh(self, connection: Connection) -> None:
         started = time.monotonic()
-        year = parse_period(str(datetime.now(UTC).year))
+        year = parse_period(str(self.year or datetime.now(UTC).year))
         knowledge = Knowledge(connection, None)
         snapshot = await snapshot_of(knowledge, None)
         inhabitants = await knowledge.population()
