@@ -71,7 +71,7 @@ TRACKING_TABLES = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Pending:
     """A decoded message waiting to be applied."""
 
@@ -154,8 +154,10 @@ class ProjectionConsumer:
                 await self._report_lag()
         finally:
             if writing is not None and not writing.done():
+                # Let the batch in flight commit its offsets, for a while, then give up.
+                await asyncio.wait([writing], timeout=5.0)
                 writing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
                     await writing
             await self.consumer.stop()
 

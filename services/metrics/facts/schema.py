@@ -23,7 +23,6 @@ SWAP_LOCK_EXCLUSIVE = "SELECT pg_advisory_xact_lock(hashtext('wirkung_metrics_fa
 _INDEXES = (
     "CREATE INDEX IF NOT EXISTS case_status_case ON case_status (case_id)",
     "CREATE INDEX IF NOT EXISTS case_services_case ON case_services (case_id)",
-    "CREATE INDEX IF NOT EXISTS deliveries_service ON deliveries (service_id)",
 )
 
 REFERENCE = (
