@@ -78,6 +78,16 @@ async def test_suppression_applies_to_every_person_counting_indicator(
     assert goals[(str(P2),)].suppressed is True  # three participants
 
 
+async def test_an_agreement_counts_under_each_district_it_serves(
+        history_facts: asyncpg.Pool) -> None:
+    cells = await ask(history_facts, "capacity_utilisation", by=["provider", "district"])
+
+    # A1 serves Nordstadt and Südstadt: 175 of 900 capacity-days in each.
+    assert {key: (cell.numerator, cell.denominator) for key, cell in cells.items()} == {
+        (str(P1), "Nordstadt"): (175, 900), (str(P1), "Südstadt"): (175, 900),
+        (str(P2), "Oststadt"): (58, 310)}
+
+
 async def test_a_dimension_the_indicator_does_not_allow_is_refused(
         history_facts: asyncpg.Pool) -> None:
     with pytest.raises(UnknownDimension, match="age_band"):

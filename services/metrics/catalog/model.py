@@ -41,7 +41,10 @@ class Aggregation(StrEnum):
 
 CASE_DIMENSIONS = ("period", "field_of_action", "target_group", "district", "age_band",
                    "provider", "agreement", "budget_product")
-AGREEMENT_DIMENSIONS = ("period", "provider", "agreement", "field_of_action", "budget_product")
+# A case counts under each of its target groups and under the agreement, provider and budget
+# product of each of its services; an agreement under each district and target group it serves.
+AGREEMENT_DIMENSIONS = ("period", "provider", "agreement", "field_of_action", "budget_product",
+                        "district", "target_group")
 SOCIETY_DIMENSIONS = ("period", "district", "age_band", "field_of_action")
 
 

@@ -44,4 +44,6 @@ class Snapshot:
             "provider": (str(agreement.provider_id),),
             "field_of_action": (agreement.terms["field_of_action"],),
             "budget_product": (agreement.terms["budget_product_code"],),
+            "district": tuple(agreement.terms.get("districts") or ()),
+            "target_group": tuple(agreement.terms.get("target_groups") or ()),
         }
