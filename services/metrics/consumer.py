@@ -13,7 +13,7 @@ from shared.contracts import IntegrationEvent
 from shared.envelope import Envelope
 from shared.projection import Connection, DeadLetterSender, ProjectionConsumer
 
-AfterBatch = Callable[[Connection], Awaitable[None]]
+AfterBatch = Callable[[Connection, int], Awaitable[None]]  # with the events applied
 
 
 def metrics_consumer(*, pool: asyncpg.Pool, bootstrap_servers: str, topics: Sequence[str],
@@ -26,7 +26,7 @@ def metrics_consumer(*, pool: asyncpg.Pool, bootstrap_servers: str, topics: Sequ
                     events: Sequence[tuple[Envelope, IntegrationEvent]]) -> None:
         await project_batch(connection, events)
         if after_batch is not None and events:
-            await after_batch(connection)
+            await after_batch(connection, len(events))
 
     async def hold_swap_lock(connection: Connection) -> None:
         # A rebuild swaps the facts only between two batches of ours.

@@ -2,13 +2,14 @@
 
 Labels are only indicator ids, fields of action and districts, never a case
 or a person; withheld cells are left out. Refreshed inside the batch
-transaction while that is cheap (so a value is never behind the API), and
-by a background loop at most every few seconds once it is not.
+transaction while that is cheap or the batch small (so a value is never
+behind the API), else by a background loop at most every few seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import UTC, datetime
 
@@ -38,7 +39,9 @@ FIELD_INDICATORS = (IndicatorId.ACTIVE_CASES, IndicatorId.PLANNED_CLOSURE_RATE,
                     IndicatorId.CAPACITY_UTILISATION)
 DISTRICT_INDICATORS = (IndicatorId.ACTIVE_CASES, IndicatorId.ACTIVE_CASES_PER_1000,
                        IndicatorId.CLIENTS_REACHED_PER_1000, IndicatorId.SPEND_PER_INHABITANT)
-_INLINE_SECONDS = 0.05  # refresh inside the batch while a refresh takes less than this
+_log = logging.getLogger("wirkung.metrics.gauges")
+_INLINE_SECONDS = 0.05  # refresh inside the batch while a refresh takes less than this,
+_INLINE_EVENTS = 50  # or while batches are this small (a trickle, not a catch-up)
 
 
 class IndicatorGauges:
@@ -51,12 +54,16 @@ class IndicatorGauges:
         self.took = 0.0
         self.dirty = asyncio.Event()
 
-    async def after_batch(self, connection: Connection) -> None:
+    async def after_batch(self, connection: Connection, events: int) -> None:
         """Called in the batch transaction: refresh now if cheap, else in the background."""
-        if self.took < _INLINE_SECONDS:
-            await self.refresh(connection)
-        else:
-            self.dirty.set()
+        if self.took < _INLINE_SECONDS or events < _INLINE_EVENTS:
+            try:
+                async with connection.transaction():  # a savepoint: the batch stays intact
+                    await self.refresh(connection)
+                return
+            except Exception:
+                _log.warning("indicator gauges not refreshed with the batch", exc_info=True)
+        self.dirty.set()
 
     async def run(self) -> None:
         """Refresh whenever batches were applied, at most every `interval` seconds."""
