@@ -60,6 +60,7 @@ async def faststream_per_message(bootstrap_servers: str, topics: Topics, total: 
         if not started:
             started = time.perf_counter()
         record = message.raw_message
+        assert not isinstance(record, tuple)  # one message, not a batch
         envelope = Envelope.from_kafka(record.headers, record.value)
         rows = rows_of([(envelope, parse(envelope))])
         for table, values in rows.by_table.items():

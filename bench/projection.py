@@ -78,8 +78,8 @@ async def _no_dead_letters(*_: object) -> asyncio.Future[None]:
 
 
 def _applied(topics: Topics) -> float:
-    return sum(EVENTS_APPLIED.labels("metrics", topic)._value.get()
-               for topic in (topics.agreements, topics.cases))
+    return float(sum(EVENTS_APPLIED.labels("metrics", topic)._value.get()
+                     for topic in (topics.agreements, topics.cases)))
 
 
 async def run(cases: int, partitions: int, limit_seconds: float) -> None:
