@@ -25,12 +25,16 @@ def run_metrics_command(args: argparse.Namespace) -> int:
 
 async def _rebuild(settings: object) -> int:
     from services.metrics.progress import ProgressLine
-    from services.metrics.rebuild import rebuild
+    from services.metrics.rebuild import RebuildRunning, rebuild
     from services.metrics.settings import MetricsSettings
 
     assert isinstance(settings, MetricsSettings)
     progress = ProgressLine()
-    outcome = await rebuild(settings, progress)
+    try:
+        outcome = await rebuild(settings, progress)
+    except RebuildRunning as error:
+        print(f"wirkung metrics rebuild: {error}", file=sys.stderr)
+        return 1
     progress.finish()
     print(f"rebuilt the facts from {outcome.events} events "
           f"({outcome.dead_letters} not applicable) and swapped them in")

@@ -34,6 +34,10 @@ RETIRED_SCHEMA = "facts_retired"
 Progress = Callable[[int, int], None]  # events read so far, events to read
 
 
+class RebuildRunning(RuntimeError):
+    """Another rebuild holds the facts' rebuild lock."""
+
+
 @dataclass
 class Rebuilt:
     """What a rebuild read and applied."""
@@ -49,9 +53,18 @@ async def rebuild(settings: MetricsSettings, progress: Progress | None = None,
     outcome = Rebuilt()
     admin = await asyncpg.connect(settings.database_url)
     try:
+        # One rebuild at a time: the lock is held as long as this connection is open.
+        if not await admin.fetchval(
+                "SELECT pg_try_advisory_lock(hashtext('wirkung_metrics_rebuild'))"):
+            raise RebuildRunning("another rebuild of these facts is running")
         await admin.execute(f"DROP SCHEMA IF EXISTS {REBUILD_SCHEMA} CASCADE")
+        return await _rebuild(settings, topics, outcome, progress, batch_size)
     finally:
         await admin.close()
+
+
+async def _rebuild(settings: MetricsSettings, topics: Topics, outcome: Rebuilt,
+                   progress: Progress | None, batch_size: int) -> Rebuilt:
     pool = await create_pool(settings.database_url, REBUILD_SCHEMA, max_size=2)
     reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers,
                               enable_auto_commit=False, fetch_max_bytes=16 * 1024 * 1024,

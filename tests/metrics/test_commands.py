@@ -82,3 +82,17 @@ def test_rebuild_reports_its_progress_and_swaps_in_fresh_facts(
             await connection.close()
 
     assert {"applied_versions", "case_opened", "deliveries"} <= asyncio.run(tables())
+
+
+def test_a_second_rebuild_at_the_same_time_is_refused(
+        environment: str, capsys: pytest.CaptureFixture[str]) -> None:
+    async def while_another_rebuilds() -> int:
+        other = await asyncpg.connect(environment)
+        try:
+            await other.execute("SELECT pg_advisory_lock(hashtext('wirkung_metrics_rebuild'))")
+            return await asyncio.to_thread(main, ["metrics", "rebuild"])
+        finally:
+            await other.close()
+
+    assert asyncio.run(while_another_rebuilds()) == 1
+    assert "another rebuild" in capsys.readouterr().err
