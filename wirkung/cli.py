@@ -66,7 +66,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate.add_argument("--seed", type=int, default=1)
     simulate.add_argument("--home", type=Path, default=Path(".wirkung"))
 
+    metrics = commands.add_parser("metrics", help="administer the metrics service's facts")
+    metrics_commands = metrics.add_subparsers(dest="metrics_command", required=True)
+    metrics_commands.add_parser(
+        "rebuild", help="replay both topics from offset zero into fresh facts and swap them in "
+                        "(settings from the environment, like the service)")
+    population = metrics_commands.add_parser(
+        "import-population", help="import reference population figures from a CSV file "
+                                  "(columns district, age_band, year, population)")
+    population.add_argument("file", type=Path, help="the CSV file")
+    population.add_argument("--source", required=True, help="where the figures come from")
+    population.add_argument("--by", default="wirkung-cli", help="who imports them")
+
     args = parser.parse_args(argv)
+    if args.command == "metrics":
+        from services.metrics.commands import run_metrics_command
+
+        return run_metrics_command(args)
     if args.command == "dev":
         from wirkung.dev import run_dev
 

@@ -7,27 +7,20 @@ from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import asyncpg
 from fastapi import FastAPI
-from prometheus_client import Gauge
 
-from services.metrics.api import router
-from services.metrics.catalog import ACTIVE_CASES
-from services.metrics.indicators import active_cases
-from services.metrics.projection import parse, project
-from services.metrics.schema import migrate
+from services.metrics.api import ROUTERS
+from services.metrics.consumer import metrics_consumer
+from services.metrics.facts.schema import create_pool, migrate
+from services.metrics.gauges import IndicatorGauges
+from services.metrics.runtime import tune_garbage_collection
 from services.metrics.settings import MetricsSettings
 from shared.envelope import Headers
 from shared.kafka import kafka_router
 from shared.observability import configure_logging
-from shared.projection import ProjectionConsumer
 from shared.tasks import cancel_all, supervised
 from shared.topics import Topics
 from shared.web import create_service_app, postgres_ready
-
-ACTIVE_CASES_GAUGE = Gauge("wirkung_indicator_active_cases",
-                           "Active cases by field of action (small cells withheld).",
-                           ["field_of_action"])
 
 
 def create_app(settings: MetricsSettings | None = None) -> FastAPI:
@@ -39,8 +32,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.pool = await asyncpg.create_pool(settings.database_url, min_size=1,
-                                                   max_size=10)
+        app.state.pool = await create_pool(settings.database_url)
         app.state.disclosure_threshold = settings.disclosure_threshold
         try:
             await migrate(app.state.pool)
@@ -62,25 +54,18 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
 
     @kafka.after_startup
     async def start_consumer(app: FastAPI) -> None:
-        pool: asyncpg.Pool = app.state.pool
-
-        async def refresh_gauges() -> None:
-            cells = await active_cases(pool, ACTIVE_CASES, ["field_of_action"],
-                                       settings.disclosure_threshold)
-            ACTIVE_CASES_GAUGE.clear()
-            for cell in cells:
-                if not cell.suppressed and cell.value is not None:
-                    ACTIVE_CASES_GAUGE.labels(cell.dimensions["field_of_action"]).set(cell.value)
-
-        consumer = ProjectionConsumer(
-            name="metrics", parse=parse, project=project, pool=pool,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+        gauges = IndicatorGauges(app.state.pool, settings.disclosure_threshold)
+        consumer = metrics_consumer(
+            pool=app.state.pool, bootstrap_servers=settings.kafka_bootstrap_servers,
             topics=[topics.agreements, topics.cases], group_id=settings.consumer_group,
-            dead_letter=send_dead_letter, after_commit=refresh_gauges,
+            dead_letter=send_dead_letter, after_batch=gauges.after_batch,
         )
         app.state.consumer = consumer
+        async with app.state.pool.acquire() as connection:
+            await gauges.refresh(connection)
+        tune_garbage_collection()
         tasks.append(asyncio.create_task(supervised(consumer.run, "metrics-consumer")))
-        await refresh_gauges()
+        tasks.append(asyncio.create_task(supervised(gauges.run, "metrics-gauges")))
 
     @kafka.on_broker_shutdown
     async def stop_consumer(app: FastAPI) -> None:
@@ -90,7 +75,6 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
         service="metrics",
         title="Wirkung — metrics",
         description="Impact indicators on three levels, projected from both event streams.",
-        settings=settings, kafka=kafka, routers=[router],
+        settings=settings, kafka=kafka, routers=ROUTERS,
         database_ready=postgres_ready(settings.database_url),
     )
-

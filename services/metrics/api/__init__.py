@@ -1,0 +1,6 @@
+"""HTTP routes of the metrics service."""
+
+from services.metrics.api.indicators import router as indicators
+from services.metrics.api.reference import router as reference
+
+ROUTERS = (indicators, reference)

@@ -1,0 +1,94 @@
+"""HTTP routes of the indicators: the catalog and one indicator's values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import asyncpg
+from fastapi import APIRouter, Depends, Query, Request
+
+from services.metrics.api.models import IndicatorOut, IndicatorValues
+from services.metrics.catalog import CATALOG, IndicatorDefinition, Level
+from services.metrics.indicators.engine import (
+    Question,
+    UnknownDimension,
+    answer,
+    input_positions,
+)
+from services.metrics.periods import Grain, InvalidPeriod, parse_period
+from shared.auth import Principal, Role, require
+from shared.problems import Forbidden, NotFound, Problem
+
+router = APIRouter(tags=["indicators"])
+READERS = (Role.CASEWORKER, Role.CONTRACT_MANAGER, Role.AUDITOR, Role.PROVIDER)
+
+
+def pool(request: Request) -> asyncpg.Pool:
+    facts: asyncpg.Pool = request.app.state.pool
+    return facts
+
+
+def _visible(definition: IndicatorDefinition, principal: Principal) -> bool:
+    return principal.role is not Role.PROVIDER or definition.level is Level.AGREEMENT
+
+
+@router.get("/indicators", response_model=list[IndicatorOut], summary="The indicator catalog")
+async def list_indicators(
+    principal: Annotated[Principal, Depends(require(*READERS))],
+) -> list[IndicatorOut]:
+    return [IndicatorOut.of(d) for d in CATALOG.values() if _visible(d, principal)]
+
+
+@router.get("/indicators/{indicator_id}", response_model=IndicatorValues,
+            summary="Values of one indicator")
+async def read_indicator(
+    indicator_id: str,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(*READERS))],
+    facts: Annotated[asyncpg.Pool, Depends(pool)],
+    period: Annotated[str | None, Query(description="2026-03, 2026-Q1 or 2026; default: "
+                                       "this year.", examples=["2026-Q1"])] = None,
+    by: Annotated[str, Query(description="Comma-separated dimensions.",
+                             examples=["provider,district"])] = "",
+    grain: Annotated[Grain | None, Query(description="Size of the periods when by names "
+                                         "period; default: the next finer.")] = None,
+    as_of: Annotated[datetime | None, Query(description="Only facts recorded up to this "
+                                            "time.", examples=["2026-04-30T00:00:00Z"])] = None,
+) -> IndicatorValues:
+    definition = CATALOG.get(indicator_id)
+    if definition is None:
+        raise NotFound(f"No indicator {indicator_id}.")
+    if not _visible(definition, principal):
+        raise Forbidden("Providers read the indicators of their own agreements only.")
+    question = _question(period, by, grain, as_of, principal)
+    threshold: int = request.app.state.disclosure_threshold
+    async with facts.acquire() as connection, connection.transaction(
+            isolation="repeatable_read", readonly=True):
+        try:
+            cells = await answer(connection, definition, question, threshold)
+        except UnknownDimension as error:
+            raise Problem(str(error), status=422, title="Unknown dimension") from error
+        positions = await input_positions(connection)
+    return IndicatorValues(
+        indicator=str(definition.id), version=definition.version,
+        definition_hash=definition.definition_hash, period=question.period.label,
+        by=list(question.by), as_of=None if as_of is None else as_of.isoformat(),
+        disclosure_threshold=threshold if definition.counts_persons else 0,
+        cells=[cell.as_json() for cell in cells], input_positions=positions,
+    )
+
+
+def _question(period: str | None, by: str, grain: Grain | None, as_of: datetime | None,
+              principal: Principal) -> Question:
+    try:
+        chosen = parse_period(period or str(datetime.now(UTC).year))
+    except InvalidPeriod as error:
+        raise Problem(str(error), status=422, title="Invalid period") from error
+    if as_of is not None and as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=UTC)
+    dimensions = tuple(name.strip() for name in by.split(",") if name.strip())
+    provider = principal.provider_id if principal.role is Role.PROVIDER else None
+    if principal.role is Role.PROVIDER and not provider:
+        raise Forbidden("A provider token without a provider id reads nothing.")
+    return Question(chosen, dimensions, grain, as_of, provider)

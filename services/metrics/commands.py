@@ -1,0 +1,66 @@
+"""The `wirkung metrics` commands: rebuild the facts, import population; settings from env."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+
+def run_metrics_command(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from services.metrics.settings import MetricsSettings
+
+    try:
+        settings = MetricsSettings()
+    except ValidationError as error:
+        print(f"wirkung metrics: set WIRKUNG_METRICS_DATABASE_URL ({error.error_count()} "
+              "setting(s) missing or invalid)", file=sys.stderr)
+        return 2
+    if args.metrics_command == "rebuild":
+        return asyncio.run(_rebuild(settings))
+    return asyncio.run(_import_population(settings, args))
+
+
+async def _rebuild(settings: object) -> int:
+    from services.metrics.progress import ProgressLine
+    from services.metrics.rebuild import RebuildRunning, rebuild
+    from services.metrics.settings import MetricsSettings
+
+    assert isinstance(settings, MetricsSettings)
+    progress = ProgressLine()
+    try:
+        outcome = await rebuild(settings, progress)
+    except RebuildRunning as error:
+        print(f"wirkung metrics rebuild: {error}", file=sys.stderr)
+        return 1
+    progress.finish()
+    print(f"rebuilt the facts from {outcome.events} events "
+          f"({outcome.dead_letters} not applicable) and swapped them in")
+    return 0
+
+
+async def _import_population(settings: object, args: argparse.Namespace) -> int:
+    import asyncpg
+
+    from services.metrics.facts.schema import REFERENCE
+    from services.metrics.population import InvalidPopulation, import_population, rows_from_csv
+    from services.metrics.settings import MetricsSettings
+
+    assert isinstance(settings, MetricsSettings)
+    try:
+        rows = rows_from_csv(args.file.read_text(encoding="utf-8-sig"))
+    except (OSError, InvalidPopulation) as error:
+        print(f"wirkung metrics import-population: {error}", file=sys.stderr)
+        return 2
+    connection = await asyncpg.connect(settings.database_url)
+    try:
+        for statement in REFERENCE:
+            await connection.execute(statement)
+        count = await import_population(connection, rows, source=args.source,
+                                        imported_by=args.by)
+    finally:
+        await connection.close()
+    print(f"imported {count} population rows from {args.file} (source: {args.source})")
+    return 0

@@ -1,0 +1,1 @@
+"""Facts: append-only, bitemporal rows projected from both event streams."""

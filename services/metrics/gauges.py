@@ -1,0 +1,105 @@
+"""A bounded set of indicator gauges for Prometheus: this year's main indicators.
+
+Labels are only indicator ids, fields of action and districts, never a case
+or a person; withheld cells are left out. Refreshed inside the batch
+transaction while that is cheap or the batch small (so a value is never
+behind the API), else by a background loop at most every few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+
+import asyncpg
+from prometheus_client import Gauge
+
+from services.metrics.catalog import CATALOG
+from services.metrics.indicators.engine import Question, evaluate, snapshot_of
+from services.metrics.indicators.knowledge import Knowledge
+from services.metrics.periods import parse_period
+from shared.indicators import IndicatorId
+from shared.projection import Connection
+
+ACTIVE_CASES = Gauge("wirkung_indicator_active_cases",
+                     "Active cases this year by field of action (small cells withheld).",
+                     ["field_of_action"])
+BY_FIELD = Gauge("wirkung_indicator_by_field_of_action",
+                 "Main indicators this year by field of action (small cells withheld).",
+                 ["indicator", "field_of_action"])
+BY_DISTRICT = Gauge("wirkung_indicator_by_district",
+                    "Main indicators this year by district (small cells withheld).",
+                    ["indicator", "district"])
+
+FIELD_INDICATORS = (IndicatorId.ACTIVE_CASES, IndicatorId.PLANNED_CLOSURE_RATE,
+                    IndicatorId.GOAL_ATTAINMENT_RATE, IndicatorId.MEAN_T_SCORE_AT_CLOSURE,
+                    IndicatorId.COST_PER_SUCCESSFUL_OUTCOME, IndicatorId.BUDGET_UTILISATION,
+                    IndicatorId.CAPACITY_UTILISATION)
+DISTRICT_INDICATORS = (IndicatorId.ACTIVE_CASES, IndicatorId.ACTIVE_CASES_PER_1000,
+                       IndicatorId.CLIENTS_REACHED_PER_1000, IndicatorId.SPEND_PER_INHABITANT)
+_log = logging.getLogger("wirkung.metrics.gauges")
+_INLINE_SECONDS = 0.05  # refresh inside the batch while a refresh takes less than this,
+_INLINE_EVENTS = 50  # or while batches are this small (a trickle, not a catch-up)
+
+
+class IndicatorGauges:
+    """Keeps the gauges current with the facts."""
+
+    def __init__(self, pool: asyncpg.Pool, threshold: int, interval: float = 5.0,
+                 year: int | None = None) -> None:
+        self.pool, self.threshold, self.interval = pool, threshold, interval
+        self.year = year  # None: the current year
+        self.took = 0.0
+        self.dirty = asyncio.Event()
+
+    async def after_batch(self, connection: Connection, events: int) -> None:
+        """Called in the batch transaction: refresh now if cheap, else in the background."""
+        if self.took < _INLINE_SECONDS or events < _INLINE_EVENTS:
+            try:
+                async with connection.transaction():  # a savepoint: the batch stays intact
+                    await self.refresh(connection)
+                return
+            except Exception:
+                _log.warning("indicator gauges not refreshed with the batch", exc_info=True)
+        self.dirty.set()
+
+    async def run(self) -> None:
+        """Refresh whenever batches were applied, at most every `interval` seconds."""
+        while True:
+            await self.dirty.wait()
+            self.dirty.clear()
+            async with self.pool.acquire() as connection:
+                await self.refresh(connection)
+            await asyncio.sleep(self.interval)
+
+    async def refresh(self, connection: Connection) -> None:
+        started = time.monotonic()
+        year = parse_period(str(self.year or datetime.now(UTC).year))
+        knowledge = Knowledge(connection, None)
+        snapshot = await snapshot_of(knowledge, None)
+        inhabitants = await knowledge.population()
+        values: dict[tuple[str, str, str], float] = {}
+        for dimension, indicators in (("field_of_action", FIELD_INDICATORS),
+                                      ("district", DISTRICT_INDICATORS)):
+            for indicator in indicators:
+                for cell in evaluate(snapshot, inhabitants, CATALOG[indicator],
+                                     Question(year, (dimension,)), self.threshold):
+                    if not cell.suppressed and cell.value is not None:
+                        values[(dimension, indicator, cell.dimensions[dimension])] = cell.value
+        _publish(values)
+        self.took = time.monotonic() - started
+
+
+def _publish(values: dict[tuple[str, str, str], float]) -> None:
+    ACTIVE_CASES.clear()
+    BY_FIELD.clear()
+    BY_DISTRICT.clear()
+    for (dimension, indicator, label), value in values.items():
+        if dimension == "field_of_action":
+            BY_FIELD.labels(indicator, label).set(value)
+            if indicator == IndicatorId.ACTIVE_CASES:
+                ACTIVE_CASES.labels(label).set(value)
+        else:
+            BY_DISTRICT.labels(indicator, label).set(value)

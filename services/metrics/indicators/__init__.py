@@ -1,0 +1,1 @@
+"""Indicator values: facts as known at a time, counted per cell, small cells withheld."""

@@ -1,0 +1,122 @@
+"""Units of the agreement and provider indicators: per agreement, report and period."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+from uuid import UUID
+
+from services.metrics.indicators.agreements import AgreementRecord, ReportRecord
+from services.metrics.indicators.cases import SUCCESS, CaseRecord
+from services.metrics.indicators.cells import Unit
+from services.metrics.indicators.snapshot import Snapshot
+from services.metrics.periods import Period
+
+Buckets = Sequence[Period]
+
+
+def _cases_by_agreement(snapshot: Snapshot) -> dict[UUID, list[CaseRecord]]:
+    served: dict[UUID, list[CaseRecord]] = defaultdict(list)
+    for case in snapshot.cases.values():
+        for agreement_id in case.agreements:
+            served[agreement_id].append(case)
+    return served
+
+
+def _reports_in(snapshot: Snapshot, period: Period) -> list[tuple[ReportRecord, AgreementRecord]]:
+    return [(report, snapshot.agreements[report.agreement_id]) for report in snapshot.reports
+            if period.contains(report.end) and report.figures is not None
+            and report.agreement_id in snapshot.agreements]
+
+
+def _meets(achieved: int, measured: int, goal: dict[str, Any]) -> bool:
+    share, target = Fraction(achieved, measured), Fraction(Decimal(goal["target_value"]))
+    if goal["comparison"] == ">=":
+        return share >= target
+    if goal["comparison"] == "<=":
+        return share <= target
+    return share == target
+
+
+def impact_goal_achievement(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
+    units = []
+    for period in buckets:
+        for report, agreement in _reports_in(snapshot, period):
+            figures = report.figures
+            assert figures is not None
+            for goal in agreement.term("impact_goals", report.end) or []:
+                achieved, measured = figures.outcomes.get(goal["indicator_id"], (0, 0))
+                if measured:
+                    units.append(Unit(snapshot.agreement_dims(agreement, period),
+                                      1.0 if _meets(achieved, measured, goal) else 0.0, 1.0,
+                                      headcount=(str(agreement.id), figures.participants)))
+    return units
+
+
+def budget_utilisation(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
+    served, units = _cases_by_agreement(snapshot), []
+    for period in buckets:
+        for agreement in snapshot.agreements.values():
+            costs = {case.client: case.cost(snapshot.price_of, period, agreement.id)
+                     for case in served[agreement.id]}
+            budget = agreement.budget_cents(period)
+            spend = sum(costs.values(), Decimal(0))
+            if budget or spend:
+                units.append(Unit(snapshot.agreement_dims(agreement, period),
+                                  float(spend) / 100, float(budget) / 100,
+                                  persons=tuple(c for c, cost in costs.items() if cost)))
+    return units
+
+
+def capacity_utilisation(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
+    served, units = _cases_by_agreement(snapshot), []
+    for period in buckets:
+        for agreement in snapshot.agreements.values():
+            days = {case.client: case.service_days(period, agreement.id)
+                    for case in served[agreement.id]}
+            capacity = agreement.capacity_days(period)
+            if capacity or any(days.values()):
+                units.append(Unit(snapshot.agreement_dims(agreement, period),
+                                  float(sum(days.values())), float(capacity),
+                                  persons=tuple(c for c, d in days.items() if d)))
+    return units
+
+
+def report_timeliness(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
+    submitted = {(r.agreement_id, r.end): r for r in snapshot.reports}
+    units = []
+    for period in buckets:
+        for agreement in snapshot.agreements.values():
+            due = {p.end: agreement.due_on(p.end) for p in agreement.reporting_periods()}
+            due = {end: on for end, on in due.items() if on < snapshot.today}
+            due.update({r.end: r.due_on for r in snapshot.reports
+                        if r.agreement_id == agreement.id})
+            for end, due_on in sorted(due.items()):
+                if period.contains(due_on):
+                    report = submitted.get((agreement.id, end))
+                    on_time = report is not None and not report.late
+                    units.append(Unit(snapshot.agreement_dims(agreement, period),
+                                      1.0 if on_time else 0.0, 1.0))
+    return units
+
+
+def reported_vs_logged_success(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
+    served, units = _cases_by_agreement(snapshot), []
+    for period in buckets:
+        for report, agreement in _reports_in(snapshot, period):
+            figures = report.figures
+            assert figures is not None
+            achieved = sum(a for a, _ in figures.outcomes.values())
+            measured = sum(m for _, m in figures.outcomes.values())
+            closures = [(case.client, case.closure.reason) for case in served[agreement.id]
+                        if case.closure is not None
+                        and report.start <= case.closure.on <= report.end]
+            if measured and closures:
+                successes = sum(1 for _, reason in closures if reason == SUCCESS)
+                units.append(Unit(snapshot.agreement_dims(agreement, period), achieved, measured,
+                                  persons=tuple(client for client, _ in closures),
+                                  reference=(successes, len(closures))))
+    return units

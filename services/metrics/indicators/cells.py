@@ -1,0 +1,123 @@
+"""Units counted into cells: one cell per combination of dimension values, small ones withheld."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+from services.metrics.catalog import Aggregation, IndicatorDefinition
+
+NONE = "-"  # the value of a dimension a unit has no value for (a case without services)
+Population = Callable[[Mapping[str, str]], float | None]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one counted thing (a case, a report, an agreement's period) adds to its cells."""
+
+    dims: Mapping[str, tuple[str, ...]]  # each dimension: the values it counts under
+    numerator: float = 0.0
+    denominator: float = 0.0
+    value: float | None = None  # for medians
+    persons: tuple[str, ...] = ()  # pseudonyms of the persons behind it
+    headcount: tuple[str, int] | None = None  # (agreement, persons a report says it served)
+    reference: tuple[float, float] = (0.0, 0.0)  # the compared share's numerator, denominator
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of an indicator for one combination of dimension values."""
+
+    dimensions: dict[str, str]
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    persons: int | None
+    suppressed: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.dimensions, "value": self.value, "numerator": self.numerator,
+                "denominator": self.denominator, "persons": self.persons,
+                "suppressed": self.suppressed}
+
+
+@dataclass
+class _Tally:
+    numerator: float = 0.0
+    denominator: float = 0.0
+    reference: list[float] = field(default_factory=lambda: [0.0, 0.0])
+    values: list[float] = field(default_factory=list)
+    persons: set[str] = field(default_factory=set)
+    headcounts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, unit: Unit) -> None:
+        self.numerator += unit.numerator
+        self.denominator += unit.denominator
+        self.reference[0] += unit.reference[0]
+        self.reference[1] += unit.reference[1]
+        if unit.value is not None:
+            self.values.append(unit.value)
+        self.persons.update(unit.persons)
+        if unit.headcount is not None:
+            agreement, count = unit.headcount
+            # The same agreement's reports count the same people again; others add.
+            self.headcounts[agreement] = max(self.headcounts.get(agreement, 0), count)
+
+    @property
+    def person_count(self) -> int:
+        return len(self.persons) + sum(self.headcounts.values())
+
+
+def cells_of(units: Iterable[Unit], by: Sequence[str], definition: IndicatorDefinition,
+             threshold: int, population: Population | None = None) -> list[Cell]:
+    """Count the units into cells along `by`, in the order of their dimension values."""
+    tallies: dict[tuple[str, ...], _Tally] = {}
+    for unit in units:
+        for key in product(*((unit.dims.get(name) or (NONE,)) for name in by)):
+            tallies.setdefault(key, _Tally()).add(unit)
+    return [_cell(dict(zip(by, key, strict=True)), tallies[key], definition, threshold,
+                  population) for key in sorted(tallies)]
+
+
+def _cell(dimensions: dict[str, str], tally: _Tally, definition: IndicatorDefinition,
+          threshold: int, population: Population | None) -> Cell:
+    persons = tally.person_count if definition.counts_persons else None
+    if persons is not None and persons < threshold:
+        return Cell(dimensions, None, None, None, None, True)
+    value, numerator, denominator = _value(definition, tally, population, dimensions)
+    return Cell(dimensions, _round(value), _round(numerator), _round(denominator), persons,
+                False)
+
+
+def _value(definition: IndicatorDefinition, tally: _Tally, population: Population | None,
+           dimensions: Mapping[str, str]) -> tuple[float | None, float | None, float | None]:
+    kind = definition.aggregation
+    if kind is Aggregation.COUNT:
+        return tally.numerator, tally.numerator, None
+    if kind is Aggregation.RATIO:
+        return _share(tally.numerator, tally.denominator), tally.numerator, tally.denominator
+    if kind is Aggregation.MEDIAN:
+        median = statistics.median(tally.values) if tally.values else None
+        return median, None, float(len(tally.values))
+    if kind is Aggregation.DIFFERENCE:
+        reported = _share(tally.numerator, tally.denominator)
+        logged = _share(*tally.reference)
+        gap = None if reported is None or logged is None else reported - logged
+        return gap, reported, logged
+    counted = float(len(tally.persons)) if kind is Aggregation.PERSONS_PER_POPULATION \
+        else tally.numerator
+    inhabitants = population(dimensions) if population is not None else None
+    if not inhabitants:
+        return None, counted, inhabitants
+    return counted / inhabitants * definition.scale, counted, inhabitants
+
+
+def _share(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _round(number: float | None) -> float | None:
+    return None if number is None else round(float(number), 6)

@@ -1,0 +1,68 @@
+"""Asking the indicator engine about the fixed history, as the API would."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+
+from services.metrics.catalog import CATALOG
+from services.metrics.facts.projection import parse, project_batch
+from services.metrics.facts.schema import create_pool, migrate
+from services.metrics.indicators.cells import Cell
+from services.metrics.indicators.engine import Question, answer
+from services.metrics.periods import Grain, parse_period
+from services.metrics.population import PopulationRow, import_population
+from tests.metrics.history import POPULATION, History
+
+Cells = dict[tuple[str, ...], Cell]
+
+
+async def facts_of(database_url: str, history: History) -> asyncpg.Pool:
+    """A pool on fresh facts projected from `history`, with the reference population."""
+    pool = await create_pool(database_url)
+    await migrate(pool)
+    async with pool.acquire() as connection, connection.transaction():
+        await project_batch(connection, [(envelope, parse(envelope))
+                                         for _, envelope in history.in_recorded_order()])
+        await import_population(connection, [PopulationRow(*row) for row in POPULATION],
+                                source="Einwohnerregister (Test)", imported_by="cm-1")
+    return pool
+
+
+async def ask(pool: asyncpg.Pool, indicator: str, period: str = "2026-Q1",
+              by: Sequence[str] = (), *, threshold: int = 1, as_of: datetime | None = None,
+              grain: Grain | None = None, provider: str | None = None) -> Cells:
+    """The cells of an indicator, keyed by their dimension values in the order of `by`."""
+    question = Question(parse_period(period), tuple(by), grain, as_of, provider)
+    async with pool.acquire() as connection:
+        cells = await answer(connection, CATALOG[indicator], question, threshold)
+    return {tuple(cell.dimensions[name] for name in by): cell for cell in cells}
+
+
+def values(cells: Cells) -> dict[tuple[str, ...], float | None]:
+    return {key: cell.value for key, cell in cells.items()}
+
+
+async def every_indicator(pool: asyncpg.Pool) -> dict[str, list[dict[str, object]]]:
+    """Every catalog indicator for 2026 by quarter and along its first other dimension."""
+    answers: dict[str, list[dict[str, object]]] = {}
+    for indicator, definition in CATALOG.items():
+        other = next(name for name in definition.dimensions if name != "period")
+        for by in (("period",), (other,)):
+            cells = await ask(pool, indicator, "2026", by, grain=Grain.QUARTER)
+            answers[f"{indicator} by {by[0]}"] = [cell.as_json() for cell in cells.values()]
+    return answers
+
+
+async def fact_rows(pool: asyncpg.Pool) -> dict[str, list[tuple[object, ...]]]:
+    """Every fact row of every table, sorted: facts compared as sets of rows."""
+    from services.metrics.facts.tables import FACT_TABLES
+
+    rows: dict[str, list[tuple[object, ...]]] = {}
+    async with pool.acquire() as connection:
+        for table in FACT_TABLES:
+            records = await connection.fetch(f"SELECT * FROM {table.name}")  # noqa: S608
+            rows[table.name] = sorted((tuple(record.values()) for record in records), key=repr)
+    return rows

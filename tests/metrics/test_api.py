@@ -1,0 +1,121 @@
+"""The metrics API: the catalog, indicator values per role, the reference population."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from services.metrics.main import create_app
+from services.metrics.settings import MetricsSettings
+from shared.auth import Role, mint_token
+from shared.topics import Topics
+from tests.metrics.history import A1, P1, fixed_history
+from tests.metrics.support import facts_of
+from tests.support import Infrastructure, Tokens, bearer, serving, settings_for
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def metrics(database_url: str, infrastructure: Infrastructure, topics: Topics,
+                  secret: str) -> AsyncIterator[httpx.AsyncClient]:
+    pool = await facts_of(database_url, fixed_history())
+    await pool.close()
+    settings = settings_for(MetricsSettings, database_url=database_url,
+                            infrastructure=infrastructure, topic_prefix=topics.prefix,
+                            secret=secret, consumer_group=f"m-{uuid.uuid4().hex[:8]}",
+                            disclosure_threshold=3)
+    async with serving(create_app(settings)) as client:
+        yield client
+
+
+def provider_token(secret: str, provider_id: uuid.UUID) -> str:
+    return mint_token(secret, role=Role.PROVIDER, provider_id=str(provider_id), subject="pt-1")
+
+
+async def test_the_catalog_lists_every_indicator_with_its_hash(metrics: httpx.AsyncClient,
+                                                                tokens: Tokens) -> None:
+    response = await metrics.get("/indicators", headers=bearer(tokens.caseworker))
+
+    assert response.status_code == 200
+    listed = {item["id"]: item for item in response.json()}
+    assert len(listed) == 19
+    assert listed["planned_closure_rate"]["title_de"] == "Quote planmäßiger Beendigungen"
+    assert listed["planned_closure_rate"]["definition_hash"].startswith("sha256:")
+
+
+async def test_an_indicator_answers_cells_with_hash_and_input_position(
+        metrics: httpx.AsyncClient, tokens: Tokens) -> None:
+    response = await metrics.get(
+        "/indicators/active_cases?period=2026-Q1&by=field_of_action,district"
+        "&as_of=2026-12-31T00:00:00Z", headers=bearer(tokens.auditor))
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["period"] == "2026-Q1"
+    assert body["by"] == ["field_of_action", "district"]
+    assert body["definition_hash"].startswith("sha256:")
+    assert body["disclosure_threshold"] == 3
+    assert body["input_positions"] == {}  # projected directly, not from a topic
+    assert body["cells"] == [
+        {"field_of_action": "jugend", "district": "Nordstadt", "value": None,
+         "numerator": None, "denominator": None, "persons": None, "suppressed": True},
+        {"field_of_action": "jugend", "district": "Südstadt", "value": None,
+         "numerator": None, "denominator": None, "persons": None, "suppressed": True},
+        {"field_of_action": "wohnen", "district": "Oststadt", "value": None,
+         "numerator": None, "denominator": None, "persons": None, "suppressed": True},
+    ]
+
+
+async def test_a_provider_reads_the_agreement_indicators_of_its_own_agreements_only(
+        metrics: httpx.AsyncClient, secret: str) -> None:
+    token = bearer(provider_token(secret, P1))
+
+    catalog = await metrics.get("/indicators", headers=token)
+    own = await metrics.get("/indicators/capacity_utilisation?period=2026-Q1&by=agreement",
+                            headers=token)
+    case_level = await metrics.get("/indicators/active_cases", headers=token)
+
+    assert {item["level"] for item in catalog.json()} == {"agreement"}
+    assert [cell["agreement"] for cell in own.json()["cells"]] == [str(A1)]
+    assert case_level.status_code == 403
+    assert case_level.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("/indicators/no_such_indicator", 404),
+    ("/indicators/active_cases?period=2026-Q5", 422),
+    ("/indicators/budget_utilisation?by=age_band", 422),
+    ("/indicators/active_cases?as_of=yesterday", 422),
+])
+async def test_bad_questions_are_answered_with_problems(metrics: httpx.AsyncClient,
+                                                        tokens: Tokens, query: str,
+                                                        status: int) -> None:
+    response = await metrics.get(query, headers=bearer(tokens.contract_manager))
+
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_contract_manager_imports_population_with_its_source(
+        metrics: httpx.AsyncClient, tokens: Tokens) -> None:
+    body = {"source": "Statistikstelle 2027", "rows": [
+        {"district": "Hafen", "age_band": "18-26", "year": 2026, "population": 4000}]}
+
+    imported = await metrics.post("/reference/population", json=body,
+                                  headers=bearer(tokens.contract_manager))
+    refused = await metrics.post("/reference/population", json=body,
+                                 headers=bearer(tokens.caseworker))
+    unknown = await metrics.post("/reference/population", json={**body, "note": "x"},
+                                 headers=bearer(tokens.contract_manager))
+
+    assert imported.status_code == 201
+    assert imported.json() == {"imported": 1, "source": "Statistikstelle 2027"}
+    assert refused.status_code == 403
+    assert unknown.status_code == 422
+    total = await metrics.get("/indicators/active_cases_per_1000?period=2026-Q1",
+                              headers=bearer(tokens.auditor))
+    assert total.json()["cells"][0]["denominator"] == 6000 + 4000

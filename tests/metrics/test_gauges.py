@@ -1,0 +1,50 @@
+"""The indicator gauges: a bounded set of labels, the values the API answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import asyncpg
+import pytest
+from prometheus_client import REGISTRY
+
+from services.metrics.gauges import BY_DISTRICT, BY_FIELD, IndicatorGauges
+from tests.deploy.test_compose import metric_names
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "deploy/grafana/dashboards/wirkung-overview.json"
+
+
+@pytest.mark.integration
+async def test_the_gauges_show_this_years_indicators_and_withhold_small_cells(
+        history_facts: asyncpg.Pool) -> None:
+    gauges = IndicatorGauges(history_facts, threshold=3, year=2026)
+
+    async with history_facts.acquire() as connection:
+        await gauges.refresh(connection)
+
+    # 2026: jugend K1-K4 and K6 (4 persons), wohnen K5 and K7 (2 persons: withheld).
+    assert REGISTRY.get_sample_value("wirkung_indicator_active_cases",
+                                     {"field_of_action": "jugend"}) == 5
+    assert REGISTRY.get_sample_value("wirkung_indicator_active_cases",
+                                     {"field_of_action": "wohnen"}) is None
+    assert REGISTRY.get_sample_value("wirkung_indicator_by_district", {
+        "indicator": "spend_per_inhabitant", "district": "Nordstadt"}) is None  # 2 persons
+    assert BY_FIELD._labelnames == ("indicator", "field_of_action")
+    assert BY_DISTRICT._labelnames == ("indicator", "district")
+
+
+def test_the_dashboard_charts_the_metrics_the_services_export() -> None:
+    import shared.observability
+    import shared.projection
+    import shared.relay  # noqa: F401 - their metrics register on import
+
+    exported = {name for metric in REGISTRY.collect() for name in
+                [metric.name, f"{metric.name}_total", f"{metric.name}_bucket"]}
+    panels = json.loads(DASHBOARD.read_text(encoding="utf-8"))["panels"]
+    charted = {name for panel in panels for target in panel["targets"]
+               for name in metric_names(target["expr"])}
+
+    assert charted - exported == set()
+    assert {"wirkung_projection_consumer_lag", "wirkung_projection_dead_letters_total",
+            "wirkung_indicator_by_district", "wirkung_indicator_by_field_of_action"} <= charted
