@@ -92,6 +92,10 @@ def install_problem_handlers(app: FastAPI) -> None:
                                 instance=request.url.path, errors=errors)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if is_unstorable(exc):
+            return problem_response(422, "Invalid request",
+                                    "A value cannot be stored: out of range, or text that is "
+                                    "not valid Unicode.", instance=request.url.path)
         if is_unavailable(exc):
             _log.warning("database unavailable on %s %s: %s", request.method,
                          request.url.path, type(exc).__name__)
@@ -156,3 +160,11 @@ def unavailable(instance: str = "") -> JSONResponse:
     return problem_response(503, "Service unavailable",
                             "A database or broker cannot be reached; retry shortly.",
                             instance=instance, headers={"Retry-After": "5"})
+
+
+def is_unstorable(error: BaseException) -> bool:
+    """Whether the database refused a value of the request (not a fault of ours)."""
+    import asyncpg
+    import psycopg
+
+    return isinstance(error, UnicodeError | asyncpg.DataError | psycopg.DataError)

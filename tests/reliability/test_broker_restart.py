@@ -63,7 +63,7 @@ async def test_after_a_broker_restart_nothing_is_lost_and_nothing_counted_twice(
             async def applied(count: int) -> list[Any] | None:
                 connection = await asyncpg.connect(metrics_db)
                 try:
-                    rows = await connection.fetch("SELECT version FROM applied_versions")
+                    rows = await connection.fetch("SELECT version FROM facts.applied_versions")
                 finally:
                     await connection.close()
                 return rows if len(rows) >= count else None

@@ -58,10 +58,10 @@ class PopulationRowIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    district: str = Field(min_length=1, examples=["Nordstadt"])
-    age_band: str = Field(min_length=1, examples=["14-17"])
+    district: str = Field(min_length=1, max_length=100, examples=["Nordstadt"])
+    age_band: str = Field(min_length=1, max_length=20, examples=["14-17"])
     year: int = Field(ge=1900, le=2200, examples=[2026])
-    population: int = Field(ge=0, examples=[1830])
+    population: int = Field(ge=0, le=100_000_000, examples=[1830])
 
 
 class PopulationImport(BaseModel):
@@ -69,8 +69,9 @@ class PopulationImport(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    source: str = Field(min_length=1, examples=["Statistikstelle, Einwohnerregister 31.12.2025"])
-    rows: list[PopulationRowIn] = Field(min_length=1)
+    source: str = Field(min_length=1, max_length=500,
+                        examples=["Statistikstelle, Einwohnerregister 31.12.2025"])
+    rows: list[PopulationRowIn] = Field(min_length=1, max_length=100_000)
 
 
 class PopulationImported(BaseModel):
