@@ -19,6 +19,7 @@ import asyncpg
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.problems import is_unavailable, problem_response, unavailable
+from shared.tasks import close_pool
 
 HEADER = b"idempotency-key"
 STALE_CLAIM_SECONDS = 30.0
@@ -99,7 +100,7 @@ class PostgresIdempotencyStore:
 
     async def stop(self) -> None:
         if self._pool is not None:
-            await self._pool.close()
+            await close_pool(self._pool)
 
     @property
     def pool(self) -> asyncpg.Pool:

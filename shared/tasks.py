@@ -26,11 +26,26 @@ async def supervised(work: Callable[[], Awaitable[Any]], name: str) -> None:
             backoff = min(backoff * 2, 30.0)
 
 
+STOP_SECONDS = 10.0
+
+
 async def cancel_all(tasks: list[asyncio.Task[Any]]) -> None:
-    """Cancel the tasks and wait until each has stopped."""
+    """Cancel the tasks and wait until each has stopped (a stuck one at most 10 s)."""
     for task in tasks:
         task.cancel()
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+            await asyncio.wait_for(task, STOP_SECONDS)
     tasks.clear()
+
+
+async def close_pool(pool: Any) -> None:
+    """Close an asyncpg pool; if a connection is never released, terminate it after 10 s.
+
+    A shutdown must never hang: `Pool.close` waits for every connection to come back.
+    """
+    try:
+        await asyncio.wait_for(pool.close(), STOP_SECONDS)
+    except TimeoutError:
+        _log.warning("a database pool did not close in time; terminating it")
+        pool.terminate()

@@ -18,7 +18,7 @@ from services.metrics.settings import MetricsSettings
 from shared.envelope import Headers
 from shared.kafka import kafka_router
 from shared.observability import configure_logging
-from shared.tasks import cancel_all, supervised
+from shared.tasks import cancel_all, close_pool, supervised
 from shared.topics import Topics
 from shared.web import create_service_app, postgres_ready
 
@@ -39,7 +39,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
             yield
         finally:
             await cancel_all(tasks)
-            await app.state.pool.close()
+            await close_pool(app.state.pool)
 
     kafka = kafka_router(settings, lifespan=lifespan)
     dead_letters = kafka.publisher(topics.metrics_dlq, title=topics.metrics_dlq,
