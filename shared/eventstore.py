@@ -91,7 +91,6 @@ class ServiceApplication(Application[Any]):
     # Set by the service: its read model, and a wait until it has applied an event.
     view: Any = None
     view_catch_up: Callable[[int | None], None] | None = None
-    after_save: Callable[[int | None], None] | None = None
 
     def fresh_view(self) -> Any:
         """The read model, once it has applied every event stored so far.
@@ -111,8 +110,6 @@ class ServiceApplication(Application[Any]):
             raise ConcurrentChange(
                 "Someone else changed this object at the same time; read it again and retry."
             ) from error
-        if self.after_save is not None and recordings:
-            self.after_save(max(r.notification.id for r in recordings))
         return recordings
 
     def construct_transcoder(self) -> JSONTranscoder:

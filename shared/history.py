@@ -79,8 +79,13 @@ def load(app: Application[Any], aggregate_id: UUID, *, version: int | None = Non
         raise NotFound(f"No {what} {aggregate_id}.") from error
     if version is not None and aggregate.version != version:
         raise NotFound(f"{what.capitalize()} {aggregate_id} has no version {version}.")
+    check_version(aggregate, expected_version, what)
+    return aggregate
+
+
+def check_version(aggregate: Any, expected_version: int | None, what: str = "object") -> None:
+    """409 when the caller read another version than the one stored (`If-Match`)."""
     if expected_version is not None and aggregate.version != expected_version:
         raise StaleVersion(
             f"The {what} is at version {aggregate.version}, not {expected_version}; "
             "read it again and retry.")
-    return aggregate

@@ -24,7 +24,7 @@ from services.agreements.domain import (
 from shared.access_log import Access, AccessLog, MemoryAccessLog
 from shared.auth import Principal, Role
 from shared.eventstore import ServiceApplication
-from shared.history import load
+from shared.history import check_version, load
 from shared.problems import NotFound, rules_answered_as_problems
 
 _log = logging.getLogger("wirkung.agreements")
@@ -71,6 +71,5 @@ class AgreementsBase(ServiceApplication):
                                            expected_version=None, what="agreement")
         if reader.role is Role.PROVIDER and str(agreement.provider_id) != reader.provider_id:
             raise self.refuse(reader, "agreement", agreement_id)
-        if expected_version is not None:
-            load(self, agreement_id, expected_version=expected_version, what="agreement")
+        check_version(agreement, expected_version, "agreement")
         return agreement

@@ -13,7 +13,7 @@ from services.cases.domain import Case, Client
 from shared.access_log import Access
 from shared.auth import Role
 from shared.eventstore import ServiceApplication
-from shared.history import StaleVersion, load
+from shared.history import check_version, load
 from shared.problems import Forbidden, NotFound
 
 
@@ -97,9 +97,7 @@ class CasesBase(ServiceApplication):
             if caller.role is Role.CASEWORKER:
                 raise NotFound(f"No case {case_id}.")
             raise Forbidden(f"The role {caller.role.value} may not change cases.")
-        if expected_version is not None and case.version != expected_version:
-            raise StaleVersion(f"The case is at version {case.version}, not "
-                               f"{expected_version}; read it again and retry.")
+        check_version(case, expected_version, "case")
         return case
 
     def _case_or_refuse(self, case_id: UUID, caller: Caller) -> Case:

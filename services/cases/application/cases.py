@@ -147,15 +147,12 @@ class Cases(ClientCommands):
         fails. The read model catches up on its own: an import does not wait.
         """
         self.parts.vault.store_many([(client.id, data) for client, data in clients])
-        waiting, self.after_save = self.after_save, None
         try:
             self.save(*(client for client, _ in clients), *cases)
         except BaseException:
             for client, _ in clients:
                 self.parts.vault.erase(client.id)
             raise
-        finally:
-            self.after_save = waiting
 
     def _change(self, case_id: UUID, caller: Caller, expected_version: int | None,
                 command: Callable[[Case], Any]) -> CaseDetails:
