@@ -1,14 +1,4 @@
-"""The exactly-once batch consumer: event topics into PostgreSQL tables.
-
-Used by the metrics service (facts) and by the cases service (its replica of
-the agreements). Per batch, one PostgreSQL transaction writes the rows, the last version
-applied per aggregate and the input position per partition; offsets are
-committed to Kafka only after that commit. A redelivered event (version not
-above the applied one) is skipped; an event whose predecessor is missing is
-held back and retried, and its partition's offset is not committed past it.
-A message that cannot be decoded or applied goes to the dead-letter topic with
-its origin and error class, and the consumer goes on.
-"""
+"""The exactly-once batch consumer itself (see the package docstring)."""
 
 from __future__ import annotations
 
@@ -18,87 +8,34 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
-from asyncpg.pool import PoolConnectionProxy
-from prometheus_client import Counter, Gauge
 
 from shared.envelope import Envelope, Headers
+from shared.projection.instruments import (
+    CONSUMER_LAG,
+    DEAD_LETTERS,
+    DUPLICATES_SKIPPED,
+    EVENTS_APPLIED,
+    GAPS_HELD,
+    LAST_APPLIED,
+)
+from shared.projection.kinds import (
+    Begin,
+    Connection,
+    DeadLetterSender,
+    Decode,
+    Parse,
+    Project,
+    ProjectBatch,
+)
+from shared.projection.ordering import BatchOutcome, Decoded, Pending, in_order
+from shared.projection.tracking import last_offsets, track
 
 _log = logging.getLogger("wirkung.projection")
-
-EVENTS_APPLIED = Counter("wirkung_projection_events_applied_total", "Events applied.",
-                         ["consumer", "topic"])
-DUPLICATES_SKIPPED = Counter("wirkung_projection_duplicates_skipped_total",
-                             "Redelivered events skipped.", ["consumer", "topic"])
-GAPS_HELD = Gauge("wirkung_projection_gaps_held", "Events held back waiting for a predecessor.",
-                  ["consumer"])
-DEAD_LETTERS = Counter("wirkung_projection_dead_letters_total", "Messages sent to the DLQ.",
-                       ["consumer", "topic", "error_class"])
-LAST_APPLIED = Gauge("wirkung_projection_last_applied_event_timestamp_seconds",
-                     "Record time of the last applied event.", ["consumer"])
-CONSUMER_LAG = Gauge("wirkung_projection_consumer_lag", "Messages not yet consumed.",
-                     ["consumer", "topic", "partition"])
-
-Connection = asyncpg.Connection | PoolConnectionProxy
-DeadLetterSender = Callable[[bytes | None, bytes | None, Headers], Awaitable[Any]]
-Parse = Callable[[Envelope], Any]  # the event's contract instance; raises if unusable
-Project = Callable[[Connection, Envelope, Any], Awaitable[None]]
-Decode = Callable[[ConsumerRecord[bytes, bytes]], tuple[Envelope, Any]]
-ProjectBatch = Callable[[Connection, Sequence[tuple[Envelope, Any]]], Awaitable[None]]
-Begin = Callable[[Connection], Awaitable[None]]
-
-TRACKING_TABLES = (
-    """
-    CREATE TABLE IF NOT EXISTS applied_versions (
-        aggregate_id text PRIMARY KEY,
-        version integer NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS input_positions (
-        topic text NOT NULL,
-        partition integer NOT NULL,
-        last_offset bigint NOT NULL,
-        PRIMARY KEY (topic, partition)
-    )
-    """,
-)
-
-
-@dataclass(slots=True)
-class Pending:
-    """A decoded message waiting to be applied."""
-
-    record: ConsumerRecord[bytes, bytes]
-    envelope: Envelope
-    event: Any
-
-
-@dataclass
-class BatchOutcome:
-    applied: int = 0
-    duplicates: int = 0
-    held: int = 0
-    dead: list[tuple[ConsumerRecord[bytes, bytes], BaseException]] = field(default_factory=list)
-    duplicates_by_topic: collections.Counter[str] = field(default_factory=collections.Counter)
-
-    def skip(self, item: Pending) -> None:
-        self.duplicates += 1
-        self.duplicates_by_topic[item.record.topic] += 1
-
-
-@dataclass
-class Decoded:
-    """A batch's records decoded: those to apply, and those for the dead-letter topic."""
-
-    pending: list[Pending] = field(default_factory=list)
-    dead: list[tuple[ConsumerRecord[bytes, bytes], BaseException]] = field(default_factory=list)
 
 
 class ProjectionConsumer:
@@ -222,14 +159,14 @@ class ProjectionConsumer:
                 async def apply(item: Pending) -> bool:
                     return await self._project(connection, item, outcome, isolate=isolate)
 
-                applied, waiting = await _in_order(pending, versions, outcome, apply)
+                applied, waiting = await in_order(pending, versions, outcome, apply)
             else:
-                applied, waiting = await _in_order(pending, versions, outcome)
+                applied, waiting = await in_order(pending, versions, outcome)
                 await self.project_batch(connection, [(i.envelope, i.event) for i in applied])
             outcome.applied = len(applied)
-            await _track(connection, {item.envelope.subject: versions[item.envelope.subject]
+            await track(connection, {item.envelope.subject: versions[item.envelope.subject]
                                       for item in applied},
-                         _last_offsets(records or [item.record for item in pending]))
+                         last_offsets(records or [item.record for item in pending]))
         self.held = waiting
         outcome.held = len(waiting)
         self._count(applied, outcome)
@@ -280,7 +217,7 @@ class ProjectionConsumer:
     async def _commit(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         if self.consumer is None or not records:
             return
-        offsets = {tp: offset + 1 for tp, offset in _last_offsets(records).items()}
+        offsets = {tp: offset + 1 for tp, offset in last_offsets(records).items()}
         for item in self.held:  # never commit past an event still held back
             tp = TopicPartition(item.record.topic, item.record.partition)
             if tp in offsets:
@@ -311,58 +248,6 @@ class ProjectionConsumer:
         unknown = [tp for tp in assigned if tp not in known]
         if unknown:
             await self.consumer.seek_to_beginning(*unknown)
-
-
-async def _in_order(pending: list[Pending], versions: dict[str, int], outcome: BatchOutcome,
-                    apply: Callable[[Pending], Awaitable[bool]] | None = None,
-                    ) -> tuple[list[Pending], list[Pending]]:
-    """Apply (or, without `apply`, just pick) the due events in order; the rest wait."""
-    applied: list[Pending] = []
-    waiting, progress = pending, True
-    while waiting and progress:
-        progress, still_waiting = False, []
-        for item in waiting:
-            subject, version = item.envelope.subject, item.envelope.aggregate_version
-            current = versions.get(subject, 0)
-            if version <= current:
-                outcome.skip(item)
-            elif version > current + 1:
-                still_waiting.append(item)
-            elif apply is None or await apply(item):
-                versions[subject] = version
-                applied.append(item)
-                progress = True
-        waiting = still_waiting
-    return applied, waiting
-
-
-async def _track(connection: Connection, versions: dict[str, int],
-                 positions: dict[TopicPartition, int]) -> None:
-    """Record the versions applied and the input positions reached, in bulk."""
-    if versions:
-        await connection.execute(
-            """INSERT INTO applied_versions (aggregate_id, version)
-               SELECT * FROM unnest($1::text[], $2::integer[])
-               ON CONFLICT (aggregate_id) DO UPDATE
-               SET version = EXCLUDED.version, applied_at = now()""",
-            list(versions), list(versions.values()))
-    if positions:
-        await connection.execute(
-            """INSERT INTO input_positions (topic, partition, last_offset)
-               SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[])
-               ON CONFLICT (topic, partition) DO UPDATE
-               SET last_offset = GREATEST(input_positions.last_offset, EXCLUDED.last_offset)""",
-            [tp.topic for tp in positions], [tp.partition for tp in positions],
-            list(positions.values()))
-
-
-def _last_offsets(records: Any) -> dict[TopicPartition, int]:
-    last: dict[tuple[str, int], int] = {}
-    for record in records:
-        key = (record.topic, record.partition)
-        if record.offset > last.get(key, -1):
-            last[key] = record.offset
-    return {TopicPartition(*key): offset for key, offset in last.items()}
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
