@@ -10,6 +10,10 @@ from the moment before is a restatement, naming the events recorded then.
 The facts are fetched once, up to the last moment examined, and filtered by
 `recorded_at` in memory for each moment. At most `limit` moments are examined;
 the answer says how many more there were.
+
+`restatements` takes a connection, so the API and the auditor's report call it
+alike. It names every event; which of them a reader may see is the caller's
+decision.
 """
 
 from __future__ import annotations
