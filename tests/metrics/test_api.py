@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -11,8 +12,10 @@ import pytest
 from services.metrics.main import create_app
 from services.metrics.settings import MetricsSettings
 from shared.auth import Role, mint_token
+from shared.contracts import CaseClosed, ProviderReportResubmitted
+from shared.envelope import Envelope, event_id
 from shared.topics import Topics
-from tests.metrics.history import A1, P1, fixed_history
+from tests.metrics.history import A1, A2, P1, P2, fixed_history, uid
 from tests.metrics.support import facts_of
 from tests.support import Infrastructure, Tokens, bearer, serving, settings_for
 
@@ -119,3 +122,91 @@ async def test_a_contract_manager_imports_population_with_its_source(
     total = await metrics.get("/indicators/active_cases_per_1000?period=2026-Q1",
                               headers=bearer(tokens.auditor))
     assert total.json()["cells"][0]["denominator"] == 6000 + 4000
+
+
+async def test_restatements_name_the_event_that_corrected_a_provider_report(
+        metrics: httpx.AsyncClient, tokens: Tokens) -> None:
+    response = await metrics.get(
+        "/indicators/impact_goal_achievement/restatements?period=2026-Q1&by=agreement",
+        headers=bearer(tokens.contract_manager))
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["first_known_at"] == "2026-04-01T00:00:00+00:00"
+    assert body["first_known"] == []
+    assert (body["moments_examined"], body["moments_left"], body["limit"]) == (5, 0, 100)
+    report, resubmitted = resubmission_of("R2")
+    last = body["restatements"][-1]
+    assert last["recorded_at"] == resubmitted.time.isoformat()
+    assert last["events"] == [{
+        "id": event_id(str(report), 3), "type": ProviderReportResubmitted.ce_type(),
+        "aggregate_id": str(report), "version": 3}]
+    assert last["changes"] == [{
+        "dimensions": {"agreement": str(A2)}, "before": None,
+        "after": {"value": 1.0, "numerator": 1.0, "denominator": 1.0, "persons": 3,
+                  "suppressed": False}}]
+    assert [r["changes"][0]["after"] and r["changes"][0]["after"]["value"]
+            for r in body["restatements"]] == [1.0, 0.0, None, 1.0]
+
+
+def resubmission_of(report: str) -> tuple[uuid.UUID, Envelope]:
+    [envelope] = [e for _, e in fixed_history().envelopes
+                  if e.subject == str(uid(report))
+                  and e.type == ProviderReportResubmitted.ce_type()]
+    return uid(report), envelope
+
+
+async def test_a_provider_reads_restatements_of_its_own_agreements_only(
+        metrics: httpx.AsyncClient, secret: str) -> None:
+    own = await metrics.get(
+        "/indicators/impact_goal_achievement/restatements?period=2026-Q1&by=agreement",
+        headers=bearer(provider_token(secret, P2)))
+    case_level = await metrics.get("/indicators/planned_closure_rate/restatements?period=2026",
+                                   headers=bearer(provider_token(secret, P2)))
+
+    assert own.status_code == 200, own.text
+    assert {change["dimensions"]["agreement"] for r in own.json()["restatements"]
+            for change in r["changes"]} == {str(A2)}
+    assert [event["aggregate_id"] for r in own.json()["restatements"]
+            for event in r["events"]] == [str(uid("R2"))] * 3
+    assert case_level.status_code == 403
+    assert case_level.headers["content-type"] == "application/problem+json"
+
+
+async def test_case_events_are_named_to_auditors_and_their_team_only(
+        metrics: httpx.AsyncClient, tokens: Tokens) -> None:
+    path = "/indicators/planned_closure_rate/restatements?period=2026-Q1&by=field_of_action"
+
+    async def first_restatement(token: str) -> dict[str, Any]:
+        response = await metrics.get(path, headers=bearer(token))
+        assert response.status_code == 200, response.text
+        first: dict[str, Any] = response.json()["restatements"][0]
+        return first
+
+    auditor = await first_restatement(tokens.auditor)
+    team = await first_restatement(tokens.caseworker)
+    other_team = await first_restatement(tokens.other_caseworker)
+    manager = await first_restatement(tokens.contract_manager)
+
+    closure = {"type": CaseClosed.ce_type(), "aggregate_id": str(uid("K3"))}
+    assert [{key: e[key] for key in closure} for e in auditor["events"]] == [closure]
+    assert team["events"] == auditor["events"]
+    assert (other_team["events"], other_team["withheld_events"]) == ([], 1)
+    assert (manager["events"], manager["withheld_events"]) == ([], 1)
+    assert manager["changes"] == auditor["changes"]
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("/indicators/no_such_indicator/restatements?period=2026-Q1", 404),
+    ("/indicators/active_cases/restatements?period=2026-Q5", 422),
+    ("/indicators/active_cases/restatements", 422),
+    ("/indicators/budget_utilisation/restatements?period=2026&by=age_band", 422),
+    ("/indicators/active_cases/restatements?period=2026&limit=0", 422),
+    ("/indicators/active_cases/restatements?period=2026&as_of=yesterday", 422),
+])
+async def test_bad_restatement_questions_are_answered_with_problems(
+        metrics: httpx.AsyncClient, tokens: Tokens, query: str, status: int) -> None:
+    response = await metrics.get(query, headers=bearer(tokens.auditor))
+
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"

@@ -1,21 +1,31 @@
-"""HTTP routes of the indicators: the catalog and one indicator's values."""
+"""HTTP routes of the indicators: the catalog, one indicator's values and their restatements."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.metrics.api.models import IndicatorOut, IndicatorValues
+from services.metrics.api.models import (
+    CellChangeOut,
+    EventOut,
+    IndicatorOut,
+    IndicatorValues,
+    RestatementOut,
+    RestatementsOut,
+)
 from services.metrics.catalog import CATALOG, IndicatorDefinition, Level
+from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.engine import (
     Question,
     UnknownDimension,
     answer,
     input_positions,
 )
+from services.metrics.indicators.moments import EventRef
+from services.metrics.indicators.restatements import DEFAULT_LIMIT, Restatement, restatements
 from services.metrics.periods import Grain, InvalidPeriod, parse_period
 from shared.auth import Principal, Role, require
 from shared.problems import Forbidden, NotFound, Problem
@@ -56,11 +66,7 @@ async def read_indicator(
     as_of: Annotated[datetime | None, Query(description="Only facts recorded up to this "
                                             "time.", examples=["2026-04-30T00:00:00Z"])] = None,
 ) -> IndicatorValues:
-    definition = CATALOG.get(indicator_id)
-    if definition is None:
-        raise NotFound(f"No indicator {indicator_id}.")
-    if not _visible(definition, principal):
-        raise Forbidden("Providers read the indicators of their own agreements only.")
+    definition = _readable(indicator_id, principal)
     question = _question(period, by, grain, as_of, principal)
     threshold: int = request.app.state.disclosure_threshold
     async with facts.acquire() as connection, connection.transaction(
@@ -77,6 +83,89 @@ async def read_indicator(
         disclosure_threshold=threshold if definition.counts_persons else 0,
         cells=[cell.as_json() for cell in cells], input_positions=positions,
     )
+
+
+@router.get("/indicators/{indicator_id}/restatements", response_model=RestatementsOut,
+            summary="How one indicator's values for a period changed after it closed")
+async def read_restatements(
+    indicator_id: str,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(*READERS))],
+    facts: Annotated[asyncpg.Pool, Depends(pool)],
+    period: Annotated[str, Query(description="2026-03, 2026-Q1 or 2026.",
+                                 examples=["2026-Q1"])],
+    by: Annotated[str, Query(description="Comma-separated dimensions.",
+                             examples=["agreement"])] = "",
+    grain: Annotated[Grain | None, Query(description="Size of the periods when by names "
+                                         "period; default: the next finer.")] = None,
+    as_of: Annotated[datetime | None, Query(description="Only facts recorded up to this "
+                                            "time.", examples=["2026-06-30T00:00:00Z"])] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many later moments "
+                                "are examined.")] = DEFAULT_LIMIT,
+) -> RestatementsOut:
+    """The values first known when the period closed, then each later change to them.
+
+    A change names the events recorded at that moment: late or corrected
+    reports, their reviews, late case events, amendments.
+    """
+    definition = _readable(indicator_id, principal)
+    question = _question(period, by, grain, as_of, principal)
+    threshold: int = request.app.state.disclosure_threshold
+    async with facts.acquire() as connection, connection.transaction(
+            isolation="repeatable_read", readonly=True):
+        try:
+            found = await restatements(connection, definition, question, threshold, limit)
+        except UnknownDimension as error:
+            raise Problem(str(error), status=422, title="Unknown dimension") from error
+    return RestatementsOut(
+        indicator=str(definition.id), version=definition.version,
+        definition_hash=definition.definition_hash, period=question.period.label,
+        by=list(question.by), as_of=None if as_of is None else as_of.isoformat(),
+        disclosure_threshold=threshold if definition.counts_persons else 0,
+        first_known_at=found.first_known_at.isoformat(),
+        first_known=[cell.as_json() for cell in found.first_known],
+        restatements=[_restatement(r, principal) for r in found.restatements],
+        limit=limit, moments_examined=found.examined, moments_left=found.left,
+    )
+
+
+def _restatement(restatement: Restatement, principal: Principal) -> RestatementOut:
+    moment = restatement.moment
+    named = [event for event in moment.events if _may_name(event, principal)]
+    return RestatementOut(
+        recorded_at=moment.at.isoformat(),
+        changes=[CellChangeOut(dimensions=change.dimensions,
+                               before=None if change.before is None else _values(change.before),
+                               after=None if change.after is None else _values(change.after))
+                 for change in restatement.changes],
+        events=[EventOut(id=e.id, type=e.type, aggregate_id=e.aggregate_id, version=e.version)
+                for e in named],
+        withheld_events=len(moment.events) - len(named),
+        population_imports=moment.population_imports,
+    )
+
+
+def _values(cell: Cell) -> dict[str, Any]:
+    return {name: value for name, value in cell.as_json().items()
+            if name not in cell.dimensions}
+
+
+def _may_name(event: EventRef, principal: Principal) -> bool:
+    """Auditors see every event; a case's only its team; a provider's only its own."""
+    if principal.role is Role.AUDITOR:
+        return True
+    if event.kind == "case":
+        return principal.role is Role.CASEWORKER and event.team == principal.team
+    return principal.role is not Role.PROVIDER or event.provider_id == principal.provider_id
+
+
+def _readable(indicator_id: str, principal: Principal) -> IndicatorDefinition:
+    definition = CATALOG.get(indicator_id)
+    if definition is None:
+        raise NotFound(f"No indicator {indicator_id}.")
+    if not _visible(definition, principal):
+        raise Forbidden("Providers read the indicators of their own agreements only.")
+    return definition
 
 
 def _question(period: str | None, by: str, grain: Grain | None, as_of: datetime | None,

@@ -77,3 +77,73 @@ class PopulationImport(BaseModel):
 class PopulationImported(BaseModel):
     imported: int
     source: str
+
+
+class EventOut(BaseModel):
+    """A recorded event that may have changed the values, named as on the topic."""
+
+    id: str = Field(description="CloudEvents id (ce_id).",
+                    examples=["0b5e3c7a-9a56-5d3e-8d0b-3f1a2c4d5e6f"])
+    type: str = Field(examples=["de.wirkung.agreements.ProviderReportResubmitted.v1"])
+    aggregate_id: str = Field(description="ce_subject: the report, agreement or case.",
+                              examples=["5f0c2b9e-3d1a-4c8e-9b7f-2a6d4e8c1f03"])
+    version: int = Field(description="The aggregate's version (ce_aggregateversion).",
+                         examples=[3])
+
+
+_CELL = {"value": 1.0, "numerator": 2.0, "denominator": 2.0, "persons": 9,
+         "suppressed": False}
+
+
+class CellChangeOut(BaseModel):
+    """One cell before and after a restatement."""
+
+    dimensions: dict[str, str] = Field(examples=[{"agreement":
+                                                  "8d3f6a2e-1b4c-4e5d-9a7f-0c2b3d4e5f61"}])
+    before: dict[str, Any] | None = Field(
+        description="The cell before; null: it did not exist yet.",
+        examples=[{**_CELL, "value": 0.0, "numerator": 0.0, "denominator": 1.0}])
+    after: dict[str, Any] | None = Field(
+        description="The cell after; null: it no longer exists (a rejected report).",
+        examples=[_CELL])
+
+
+class RestatementOut(BaseModel):
+    """The cells that changed at one moment, and the events recorded at that moment."""
+
+    recorded_at: str = Field(examples=["2026-05-12T09:14:03.512000+00:00"])
+    changes: list[CellChangeOut]
+    events: list[EventOut] = Field(description="Events recorded at that moment that concern "
+                                   "the period and that the reader may see.")
+    withheld_events: int = Field(description="Such events the reader may not see (another "
+                                 "provider's, or cases of other teams).", examples=[0])
+    population_imports: list[str] = Field(description="Sources of reference population "
+                                          "imported at that moment.", examples=[[]])
+
+
+class RestatementsOut(BaseModel):
+    """How one indicator's values for a period changed after the period closed."""
+
+    indicator: str
+    version: int
+    definition_hash: str
+    period: str
+    by: list[str]
+    as_of: str | None = Field(description="Only what was recorded up to this time; null: "
+                              "all so far.")
+    disclosure_threshold: int = Field(description="Cells of fewer persons are withheld.")
+    first_known_at: str = Field(
+        description="When the period closed (midnight UTC after its last day), or the first "
+                    "moment anything was recorded, if later.",
+        examples=["2026-04-01T00:00:00+00:00"])
+    first_known: list[dict[str, Any]] = Field(
+        description="The cells as known at first_known_at.",
+        examples=[[{"agreement": "8d3f6a2e-1b4c-4e5d-9a7f-0c2b3d4e5f61", **_CELL}]])
+    restatements: list[RestatementOut]
+    limit: int = Field(description="At most this many later moments are examined.",
+                       examples=[100])
+    moments_examined: int = Field(description="Later moments at which events concerning the "
+                                  "period were recorded, examined in order.", examples=[5])
+    moments_left: int = Field(description="Such moments after the last examined one, not "
+                              "examined (ask again with a larger limit).",
+                              examples=[0])

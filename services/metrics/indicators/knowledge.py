@@ -1,10 +1,15 @@
-"""The facts as known at a time (`recorded_at <= as_of`), loaded into records once per request."""
+"""The facts as known at a time (`recorded_at <= as_of`), loaded into records once per request.
+
+Every query selects `recorded_at`, so rows fetched once up to a later time can
+be filtered in memory for an earlier one (see `restatements`).
+"""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -26,9 +31,7 @@ class Knowledge:
 
     async def _fetch(self, sql: str) -> list[Any]:
         """Rows of `sql`, whose $KNOWN stands for: recorded up to the as_of time."""
-        known = sql.replace("$KNOWN", "($1::timestamptz IS NULL OR recorded_at <= $1)")
-        rows: list[Any] = await self.connection.fetch(known, self.as_of)
-        return rows
+        return await known_rows(self.connection, sql, self.as_of)
 
     async def cases(self) -> dict[UUID, CaseRecord]:
         if self._cases is None:
@@ -44,18 +47,18 @@ class Knowledge:
             for row in await self._fetch("SELECT * FROM case_opened WHERE $KNOWN")
         }
         for row in await self._fetch(
-                "SELECT case_id, version, status, reason, occurred_on FROM case_status "
-                "WHERE status <> 'assessed' AND $KNOWN ORDER BY version"):
+                "SELECT case_id, version, status, reason, occurred_on, recorded_at "
+                "FROM case_status WHERE status <> 'assessed' AND $KNOWN ORDER BY version"):
             if row["case_id"] in cases:
                 cases[row["case_id"]].changes.append(StatusChange(
                     row["version"], row["status"], row["reason"], row["occurred_on"]))
         for row in await self._fetch(
-                "SELECT case_id, goal_id, weight FROM case_goals WHERE $KNOWN"):
+                "SELECT case_id, goal_id, weight, recorded_at FROM case_goals WHERE $KNOWN"):
             if row["case_id"] in cases:
                 cases[row["case_id"]].weights[row["goal_id"]] = row["weight"]
         for row in await self._fetch(
-                "SELECT case_id, goal_id, level, occurred_on, version FROM goal_reviews "
-                "WHERE $KNOWN ORDER BY occurred_on, version"):
+                "SELECT case_id, goal_id, level, occurred_on, version, recorded_at "
+                "FROM goal_reviews WHERE $KNOWN ORDER BY occurred_on, version"):
             if row["case_id"] in cases:
                 cases[row["case_id"]].reviews.append(
                     (row["occurred_on"], row["version"], row["goal_id"], row["level"]))
@@ -64,8 +67,8 @@ class Knowledge:
 
     async def _load_services(self, cases: dict[UUID, CaseRecord]) -> None:
         for row in await self._fetch(
-                "SELECT case_id, service_id, change, agreement_id, start_date, occurred_on "
-                "FROM case_services WHERE $KNOWN ORDER BY version"):
+                "SELECT case_id, service_id, change, agreement_id, start_date, occurred_on, "
+                "recorded_at FROM case_services WHERE $KNOWN ORDER BY version"):
             case = cases.get(row["case_id"])
             if case is None:
                 continue
@@ -73,13 +76,15 @@ class Knowledge:
                 case.services[row["service_id"]] = Service(row["agreement_id"], row["start_date"])
             elif (service := case.services.get(row["service_id"])) and service.ended_on is None:
                 service.ended_on = row["occurred_on"]
+        units: dict[tuple[UUID, UUID, date, date], Decimal] = defaultdict(Decimal)
         for row in await self._fetch(
-                "SELECT case_id, service_id, period_start, period_end, sum(units) AS units "
-                "FROM deliveries WHERE $KNOWN GROUP BY 1, 2, 3, 4 "
-                "ORDER BY 1, 2, 3"):
+                "SELECT case_id, service_id, period_start, period_end, units, recorded_at "
+                "FROM deliveries WHERE $KNOWN ORDER BY 1, 2, 3, 4"):
             if row["case_id"] in cases:
-                cases[row["case_id"]].deliveries.append(Delivery(
-                    row["service_id"], row["period_start"], row["period_end"], row["units"]))
+                units[(row["case_id"], row["service_id"], row["period_start"],
+                       row["period_end"])] += row["units"]
+        for (case_id, service_id, start, end), total in units.items():
+            cases[case_id].deliveries.append(Delivery(service_id, start, end, total))
 
     async def agreements(self) -> dict[UUID, AgreementRecord]:
         if self._agreements is None:
@@ -149,3 +154,8 @@ class Knowledge:
         return price
 
 
+async def known_rows(connection: Connection, sql: str, as_of: datetime | None) -> list[Any]:
+    """Rows of `sql`, whose $KNOWN stands for: recorded up to `as_of` (None: everything)."""
+    known = sql.replace("$KNOWN", "($1::timestamptz IS NULL OR recorded_at <= $1)")
+    rows: list[Any] = await connection.fetch(known, as_of)
+    return rows
