@@ -21,7 +21,7 @@ from shared.topics import Topics
 from tests.integration.test_audit_command import wirkung
 from tests.integration.test_metrics_consumer import publish
 from tests.integration.test_metrics_rebuild import one_more_case
-from tests.metrics.history import fixed_history, uid
+from tests.metrics.history import POPULATION, fixed_history, uid
 from tests.support import Infrastructure, Tokens, bearer, eventually, serving, settings_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -198,3 +198,27 @@ async def test_bad_input_is_refused_with_exit_status_2(metrics: Metrics) -> None
         assert result.returncode == 2, (message, result.stdout, result.stderr)
         assert message in result.stderr, (message, result.stderr)
     assert await metrics.scratch_schemas() == []
+
+
+async def test_an_edited_reference_population_is_found_though_it_is_not_on_the_topics(
+        metrics: Metrics) -> None:
+    await metrics.pool.execute(
+        "INSERT INTO reference.population (district, age_band, year, population, source, "
+        "imported_by) SELECT district, age_band, year, population, 'Test', 'cm-1' "
+        "FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) "
+        "AS t(district, age_band, year, population)",
+        *map(list, zip(*POPULATION, strict=True)))
+    answer = await metrics.answer("/indicators/active_cases_per_1000?period=2026&by=district")
+    path = metrics.save(answer)
+    honest = metrics.verify(path, "--json")
+
+    await metrics.pool.execute("UPDATE reference.population SET population = population * 2 "
+                               "WHERE district = 'Nordstadt'")
+    edited = metrics.verify(path, "--json")
+
+    assert answer["manifest"]["reference_population"]["rows"] == len(POPULATION)
+    assert honest.returncode == 0, honest.stdout + honest.stderr
+    assert edited.returncode == 1, edited.stdout + edited.stderr
+    assert report(edited)["reference_population_matches"] is False
+    assert [d["dimensions"] for d in report(edited)["differences"]] == [
+        {"district": "Nordstadt"}]
