@@ -53,10 +53,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_of.add_argument("aggregate_id", type=UUID)
     as_of.add_argument("moment", type=datetime.fromisoformat,
                        help="ISO timestamp, e.g. 2026-04-01T12:00:00+00:00")
-    for command in (verify, history, as_of):
+    verify_indicator = audit_commands.add_parser(
+        "verify-indicator", help="replay the events up to a saved indicator answer's input "
+                                 "positions, recompute it and compare")
+    verify_indicator.add_argument(
+        "file", type=Path, help="the answer as saved from GET /indicators/{id} (cells and "
+                                "manifest), or its manifest alone")
+    for command in (verify, history, as_of, verify_indicator):
         command.add_argument("--home", type=Path, default=Path(".wirkung"),
                              help="where `wirkung dev` wrote dev.env (default .wirkung)")
-    for command in (history, as_of):
+    for command in (history, as_of, verify_indicator):
         command.add_argument("--json", action="store_true", help="JSON for machines")
 
     simulate = commands.add_parser(
@@ -129,6 +135,10 @@ def _audit(args: argparse.Namespace) -> int:
     if args.audit_command == "verify":
         services = [args.service] if args.service else list(audit.WRITE_SERVICES)
         return audit.verify(services, args.home)
+    if args.audit_command == "verify-indicator":
+        from wirkung.indicator_audit import verify_indicator
+
+        return verify_indicator(args.file, args.home, args.json)
     if args.audit_command == "history":
         return audit.show_history(args.aggregate_id, args.home, args.json)
     moment = args.moment if args.moment.tzinfo else args.moment.replace(tzinfo=UTC)

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from services.metrics.indicators.manifest import result_hash
 from services.metrics.main import create_app
 from services.metrics.settings import MetricsSettings
 from shared.auth import Role, mint_token
@@ -210,3 +211,24 @@ async def test_bad_restatement_questions_are_answered_with_problems(
 
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_every_answer_carries_a_manifest_documented_with_an_example(
+        metrics: httpx.AsyncClient, tokens: Tokens) -> None:
+    response = await metrics.get("/indicators/active_cases?period=2026-Q1&by=district"
+                                 "&as_of=2026-03-15T00:00:00Z", headers=bearer(tokens.auditor))
+    openapi = (await metrics.get("/openapi.json")).json()
+
+    manifest = response.json()["manifest"]
+    assert manifest["indicator"] == "active_cases"
+    assert manifest["definition_hash"] == response.json()["definition_hash"]
+    assert manifest["question"] == {"period": "2026-Q1", "by": ["district"], "grain": None,
+                                    "as_of": "2026-03-15T00:00:00Z", "provider_id": None}
+    assert manifest["evaluated_on"] == "2026-03-15"
+    assert manifest["disclosure_threshold"] == 3
+    assert manifest["input_positions"] == {}
+    assert manifest["reference_population"] is None
+    assert manifest["result_hash"] == result_hash(response.json()["cells"])
+    documented = openapi["components"]["schemas"]["Manifest"]
+    assert documented["examples"][0]["result_hash"].startswith("sha256:")
+    assert "manifest" in openapi["components"]["schemas"]["IndicatorValues"]["required"]

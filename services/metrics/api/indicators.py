@@ -18,12 +18,8 @@ from services.metrics.api.models import (
 )
 from services.metrics.catalog import CATALOG, IndicatorDefinition, Level
 from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import (
-    Question,
-    UnknownDimension,
-    answer,
-    input_positions,
-)
+from services.metrics.indicators.engine import Question, UnknownDimension
+from services.metrics.indicators.manifest import attested_answer
 from services.metrics.indicators.moments import EventRef
 from services.metrics.indicators.restatements import DEFAULT_LIMIT, Restatement, restatements
 from services.metrics.periods import Grain, InvalidPeriod, parse_period
@@ -69,19 +65,19 @@ async def read_indicator(
     definition = _readable(indicator_id, principal)
     question = _question(period, by, grain, as_of, principal)
     threshold: int = request.app.state.disclosure_threshold
-    async with facts.acquire() as connection, connection.transaction(
-            isolation="repeatable_read", readonly=True):
+    async with facts.acquire() as connection:
         try:
-            cells = await answer(connection, definition, question, threshold)
+            attested = await attested_answer(connection, definition, question, threshold)
         except UnknownDimension as error:
             raise Problem(str(error), status=422, title="Unknown dimension") from error
-        positions = await input_positions(connection)
+    manifest = attested.manifest
     return IndicatorValues(
         indicator=str(definition.id), version=definition.version,
         definition_hash=definition.definition_hash, period=question.period.label,
         by=list(question.by), as_of=None if as_of is None else as_of.isoformat(),
-        disclosure_threshold=threshold if definition.counts_persons else 0,
-        cells=[cell.as_json() for cell in cells], input_positions=positions,
+        disclosure_threshold=manifest.disclosure_threshold,
+        cells=[cell.as_json() for cell in attested.cells],
+        input_positions=manifest.input_positions, manifest=manifest,
     )
 
 

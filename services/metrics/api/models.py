@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.metrics.catalog import IndicatorDefinition
+from services.metrics.indicators.manifest import Manifest
 
 
 class IndicatorOut(BaseModel):
@@ -50,6 +51,10 @@ class IndicatorValues(BaseModel):
     )
     input_positions: dict[str, dict[str, int]] = Field(
         description="Per topic and partition, the last offset applied."
+    )
+    manifest: Manifest = Field(
+        description="What the cells were computed from, and their hash: save the whole "
+                    "answer and `wirkung audit verify-indicator` computes it again by replay."
     )
 
 

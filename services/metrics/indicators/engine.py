@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators import agreement_units, case_units, society_units
@@ -69,9 +69,16 @@ async def answer(connection: Connection, definition: IndicatorDefinition, questi
                     await knowledge.population(), definition, question, threshold)
 
 
-async def snapshot_of(knowledge: Knowledge, as_of: datetime | None) -> Snapshot:
+async def snapshot_of(knowledge: Knowledge, as_of: datetime | None,
+                      today: date | None = None) -> Snapshot:
+    """The facts as known at `as_of`; `today` (default: `today_of(as_of)`) ends open spans."""
     return Snapshot(await knowledge.cases(), await knowledge.agreements(),
-                    await knowledge.reports(), today=(as_of or datetime.now(UTC)).date())
+                    await knowledge.reports(), today=today or today_of(as_of))
+
+
+def today_of(as_of: datetime | None) -> date:
+    """The day an answer counts as today: the day of `as_of`, else the current day."""
+    return (as_of or datetime.now(UTC)).date()
 
 
 def evaluate(snapshot: Snapshot, inhabitants: society_units.Inhabitants,

@@ -1,0 +1,136 @@
+"""Replay the topics from offset zero into the facts of one schema, with the live consumer's code.
+
+A rebuild replays to the end and swaps the schema in; an auditor's
+verification replays up to the input positions an answer named and stops
+exactly there, so that later events are not counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from services.metrics.consumer import metrics_consumer
+from services.metrics.facts.schema import create_pool, migrate
+from shared.envelope import Headers
+from shared.projection import ProjectionConsumer
+
+Progress = Callable[[int, int], None]  # events read so far, events to read
+StopAt = Mapping[TopicPartition, int]  # per partition, the last offset to apply
+
+
+class PositionsBeyondTopics(ValueError):
+    """A stop position the topics do not hold (yet, or any more)."""
+
+
+@dataclass
+class Replayed:
+    """What a replay read and applied."""
+
+    events: int = 0
+    dead_letters: int = 0
+
+
+class Replay:
+    """Reads its partitions in batches and applies them to the schema's facts."""
+
+    def __init__(self, pool: asyncpg.Pool, reader: AIOKafkaConsumer,
+                 projection: ProjectionConsumer, partitions: Sequence[TopicPartition],
+                 stop_at: StopAt | None, outcome: Replayed, batch_size: int) -> None:
+        self.pool, self.reader, self.projection = pool, reader, projection
+        self.partitions, self.stop_at, self.outcome = partitions, stop_at, outcome
+        self.batch_size = batch_size
+
+    async def catch_up(self, progress: Progress | None = None) -> None:
+        """Apply what is there now (or up to the stop positions), in batches."""
+        ends = await self._ends()
+        total = self.outcome.events + await self._behind(ends)
+        if progress is not None:
+            progress(self.outcome.events, total)
+        while await self._behind(ends):
+            batches = await self.reader.getmany(timeout_ms=500, max_records=self.batch_size)
+            records = [record for part in batches.values() for record in part
+                       if self.stop_at is None
+                       or record.offset < ends[TopicPartition(record.topic, record.partition)]]
+            if records:
+                await self.projection.process(records)
+                self.outcome.events += len(records)
+                if progress is not None:
+                    progress(self.outcome.events, total)
+            if self.stop_at is not None:
+                # Fetch no further from a partition at its stop: later events are not read.
+                self.reader.pause(*[tp for tp in self.partitions
+                                    if await self.reader.position(tp) >= ends[tp]])
+
+    async def _ends(self) -> dict[TopicPartition, int]:
+        """Per partition, the offset to stop before."""
+        ends: dict[TopicPartition, int] = await self.reader.end_offsets(list(self.partitions))
+        if self.stop_at is None:
+            return ends
+        beyond = [f"{tp.topic}[{tp.partition}] at offset {last} (its end offset is {ends[tp]})"
+                  for tp, last in self.stop_at.items() if last >= ends[tp]]
+        if beyond:
+            raise PositionsBeyondTopics("the topics hold no event at " + ", ".join(beyond))
+        starts = await self.reader.beginning_offsets(list(self.stop_at))
+        lost = [f"{tp.topic}[{tp.partition}] starts at {start}"
+                for tp, start in starts.items() if start > 0]
+        if lost:
+            raise PositionsBeyondTopics("the topics no longer hold their first events "
+                                        "(retention?): " + ", ".join(lost))
+        return {tp: last + 1 for tp, last in self.stop_at.items()}
+
+    async def _behind(self, ends: dict[TopicPartition, int]) -> int:
+        return sum([max(0, ends[tp] - await self.reader.position(tp)) for tp in self.partitions])
+
+
+@asynccontextmanager
+async def replaying(database_url: str, schema: str, bootstrap_servers: str,
+                    topics: Sequence[str], *, stop_at: StopAt | None = None,
+                    batch_size: int = 5000) -> AsyncIterator[Replay]:
+    """A replay into `schema` (created if missing) from offset zero of every partition of
+    `topics` — or, with `stop_at`, of just those partitions, up to and including those offsets.
+    """
+    outcome = Replayed()
+    pool = await create_pool(database_url, schema, max_size=2)
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
+                              fetch_max_bytes=16 * 1024 * 1024,
+                              max_partition_fetch_bytes=4 * 1024 * 1024)
+    await reader.start()
+    try:
+        await migrate(pool, schema)
+
+        async def count_dead_letter(key: bytes | None, value: bytes | None,
+                                    headers: Headers) -> Awaitable[None]:
+            # The live consumer sent these to the dead-letter topic already.
+            outcome.dead_letters += 1
+            return asyncio.sleep(0)
+
+        projection = metrics_consumer(
+            pool=pool, bootstrap_servers=bootstrap_servers, topics=topics, group_id="",
+            swap_lock=False, dead_letter=count_dead_letter, batch_size=batch_size)
+        partitions = await _assign_from_the_beginning(reader, topics, stop_at)
+        yield Replay(pool, reader, projection, partitions, stop_at, outcome, batch_size)
+    finally:
+        await reader.stop()
+        await pool.close()
+
+
+async def _assign_from_the_beginning(reader: AIOKafkaConsumer, topics: Sequence[str],
+                                     stop_at: StopAt | None) -> list[TopicPartition]:
+    await reader._client.force_metadata_update()
+    existing = [TopicPartition(topic, partition) for topic in topics
+                for partition in sorted(reader.partitions_for_topic(topic) or ())]
+    if stop_at is not None:
+        missing = [f"{tp.topic}[{tp.partition}]" for tp in stop_at if tp not in existing]
+        if missing:
+            raise PositionsBeyondTopics("no such partition: " + ", ".join(missing))
+        existing = [tp for tp in existing if tp in stop_at]
+    reader.assign(existing)
+    if existing:
+        await reader.seek_to_beginning(*existing)
+    return existing
