@@ -19,7 +19,7 @@ def number(value: float, unit: str) -> str:
         return f"{value * 100:+.1f} pp"
     if unit.startswith("EUR"):
         return f"{value:,.2f} {unit}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return count_text(value)
 
 
 def tick(value: float, unit: str) -> str:
@@ -40,4 +40,5 @@ def cell_text(cell: Cell | None, unit: str) -> str:
 
 
 def count_text(value: float | None) -> str:
-    return NOTHING if value is None else f"{value:,.6g}"
+    """A numerator, denominator or head count: grouped digits, at most two decimals."""
+    return NOTHING if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
