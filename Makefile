@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install install-dev clean
+.PHONY: run test lint install install-dev chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,18 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-installed
 
 install: $(VENV)/.run-installed
-install-dev: $(VENV)/.dev-installed
+install-dev: $(VENV)/.dev-installed chromium
+
+# Headless Chromium for the screenshot test of the auditor's report: Debian's package, once.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  command -v apt-get >/dev/null 2>&1 || { \
+	    echo "Install Chromium (headless screenshots of the auditor's report)." >&2; exit 1; }; \
+	  echo "Installing Chromium for the report's screenshot test ..."; \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || { \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; }
 
 ## run: the whole system on the embedded stack with demo data (Ctrl-C stops it)
 run: install

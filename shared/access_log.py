@@ -10,8 +10,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
 
@@ -26,6 +27,16 @@ class Access:
     purpose: str
     granted: bool
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class AccessCount:
+    """How often one role asked for one purpose: granted and refused."""
+
+    role: str
+    purpose: str
+    granted: int
+    refused: int
 
 
 class AccessLog(Protocol):
@@ -93,3 +104,17 @@ class PostgresAccessLog:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def count_accesses(connection: psycopg.Connection[Any], since: datetime,
+                   until: datetime) -> list[AccessCount]:
+    """The accesses from `since` (included) to `until` (excluded), by role and purpose.
+
+    Reads only, so an auditor's read-only database role can run it.
+    """
+    rows = connection.execute(
+        """SELECT role, purpose, count(*) FILTER (WHERE granted),
+                  count(*) FILTER (WHERE NOT granted)
+           FROM access_log WHERE at >= %s AND at < %s
+           GROUP BY role, purpose ORDER BY role, purpose""", (since, until)).fetchall()
+    return [AccessCount(role=r[0], purpose=r[1], granted=r[2], refused=r[3]) for r in rows]

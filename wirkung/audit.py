@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,24 +22,39 @@ from wirkung.stores import event_store
 WRITE_SERVICES = ("agreements", "cases")
 
 
+@dataclass(frozen=True)
+class ChainCheck:
+    """One service's verification, and where its checkpoints came from."""
+
+    verification: Verification
+    kept: int  # checkpoints in the service's database
+    published: int  # checkpoints on the topic
+
+
+def check_chain(service: str, home: Path) -> ChainCheck:
+    """Recompute a service's chain from its store; check it against every checkpoint."""
+    url = required(f"WIRKUNG_{service.upper()}_DATABASE_URL", home)
+    key = required(f"WIRKUNG_{service.upper()}_AUDIT_PUBLIC_KEY", home)
+    store = event_store(service, url)
+    audit = AuditStore(url)
+    try:
+        kept, published = audit.checkpoints(), published_checkpoints(service, home)
+        result = verify_chain(service, stored_events(store.recorder), audit.links(),
+                              [*kept, *published], public_key(key))
+    finally:
+        audit.close()
+        store.close()
+    return ChainCheck(result, len(kept), len(published))
+
+
 def verify(services: list[str], home: Path) -> int:
     """Verify each service's chain; exit status 1 names the first broken position."""
     broken = False
     for service in services:
-        url = required(f"WIRKUNG_{service.upper()}_DATABASE_URL", home)
-        key = required(f"WIRKUNG_{service.upper()}_AUDIT_PUBLIC_KEY", home)
-        store = event_store(service, url)
-        audit = AuditStore(url)
-        try:
-            kept, published = audit.checkpoints(), published_checkpoints(service, home)
-            result = verify_chain(service, stored_events(store.recorder), audit.links(),
-                                  [*kept, *published], public_key(key))
-        finally:
-            audit.close()
-            store.close()
-        print(summary(result))
-        print(f"  checkpoints: {len(kept)} in the database, {len(published)} on the topic")
-        broken = broken or not result.intact
+        check = check_chain(service, home)
+        print(summary(check.verification))
+        print(f"  checkpoints: {check.kept} in the database, {check.published} on the topic")
+        broken = broken or not check.verification.intact
     return 1 if broken else 0
 
 

@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     contracts = commands.add_parser("contracts", help="export the contracts' JSON Schemas")
     contracts.add_argument("--out", type=Path, required=True, help="folder for the .json files")
 
-    audit = commands.add_parser("audit", help="verify the event chains; history; past state")
+    audit = commands.add_parser("audit",
+                                help="verify the event chains; history; past state; report")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = audit_commands.add_parser("verify", help="recompute and check the hash chains")
     verify.add_argument("--service", choices=("agreements", "cases"))
@@ -59,7 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify_indicator.add_argument(
         "file", type=Path, help="the answer as saved from GET /indicators/{id} (cells and "
                                 "manifest), or its manifest alone")
-    for command in (verify, history, as_of, verify_indicator):
+    report = audit_commands.add_parser(
+        "report", help="the auditor's report of a period: one self-contained HTML file")
+    report.add_argument("--period", required=True, help="2026, 2026-Q1 or 2026-03")
+    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    for command in (verify, history, as_of, verify_indicator, report):
         command.add_argument("--home", type=Path, default=Path(".wirkung"),
                              help="where `wirkung dev` wrote dev.env (default .wirkung)")
     for command in (history, as_of, verify_indicator):
@@ -139,6 +144,10 @@ def _audit(args: argparse.Namespace) -> int:
         from wirkung.indicator_audit import verify_indicator
 
         return verify_indicator(args.file, args.home, args.json)
+    if args.audit_command == "report":
+        from wirkung.report.command import write_report
+
+        return write_report(args.period, args.out, args.home)
     if args.audit_command == "history":
         return audit.show_history(args.aggregate_id, args.home, args.json)
     moment = args.moment if args.moment.tzinfo else args.moment.replace(tzinfo=UTC)

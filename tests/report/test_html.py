@@ -1,0 +1,93 @@
+"""The report page: well-formed, every section, values in their units, everything escaped."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from tests.report.builders import HOSTILE, a_report
+from tests.report.page import Page, charts
+from wirkung.report.html import render
+
+SECTIONS = ["chain", "charts", "indicators", "restatements", "access"]
+
+
+def test_the_page_is_well_formed_and_holds_every_section() -> None:
+    report = a_report()
+
+    page = Page(render(report))
+
+    assert [ident for ident in page.ids if ident in SECTIONS] == SECTIONS
+    assert page.tags.count("svg") == len(report.indicators)
+    assert "Prüfbericht / Auditor's report 2026-Q1" in page.all_text
+
+
+def test_every_chart_is_valid_svg_with_the_months_of_the_period() -> None:
+    text = render(a_report(period="2026"))
+
+    parsed = charts(text)
+
+    assert len(parsed) == 3
+    for chart in parsed:
+        labels = [t.text for t in chart.iter("{http://www.w3.org/2000/svg}text")
+                  if t.get("class") == "tick" and t.get("text-anchor") == "middle"]
+        assert labels == [f"{month:02d}" for month in range(1, 13)]
+
+
+def test_hostile_strings_are_escaped_everywhere() -> None:
+    text = render(a_report(broken=True))
+
+    page = Page(text)
+
+    assert HOSTILE not in text
+    assert "script" not in page.tags
+    assert "b" not in page.tags
+    # Finding, manifest entry, and the access log's role and purpose, all shown as text.
+    assert page.all_text.count(HOSTILE) == 4
+
+
+def test_the_page_needs_nothing_from_outside() -> None:
+    text = render(a_report())
+
+    page = Page(text)
+
+    assert not {"script", "link", "img", "iframe", "object"} & set(page.tags)
+    assert re.findall(r"https?://[^\"']*", text) == ["http://www.w3.org/2000/svg"] * 3
+    assert "<style>" in text
+
+
+def test_an_intact_and_a_broken_chain_are_shown_with_the_finding() -> None:
+    rows = Page(render(a_report(broken=True))).rows
+
+    assert ["agreements", "10", "10", "2", "1", "1", "unversehrt / intact"] in rows
+    assert ["cases", "5", "5", "1", "1", "0",
+            f"GEBROCHEN / BROKENposition 3 (aggregate {HOSTILE}): event edited"] in rows
+
+
+def test_each_indicator_shows_its_value_in_its_unit_and_its_manifest() -> None:
+    rows = Page(render(a_report())).rows
+
+    active, planned, reentry = (row for row in rows if len(row) == 7 and "v1" in row[0])
+    assert active[6] == 'definition_hashsha256:abcinput_positions{"t": {"0": 4}}'
+    assert active[1:6] == ["cases", "6", "6", "\N{EN DASH}", "7"]
+    assert planned[1:3] == ["share", "50.0 %"]
+    assert reentry[1:3] == ["share", "zurückgehalten / withheld"]
+
+
+def test_restatements_are_listed_once_the_period_has_ended() -> None:
+    ended = Page(render(a_report())).rows
+    running = Page(render(a_report(ended=False))).all_text
+    none = Page(render(replace(a_report(), restatements=[]))).all_text
+
+    assert ["Laufende Fälle / Active cases", "2026-01", "2026-04-01T00:00:00+00:00",
+            "\N{EN DASH}", "1"] in ended
+    assert "The period has not ended" in running
+    assert "None: every value is as it was known at the period's end." in none
+
+
+def test_the_access_log_is_counted_by_role_and_purpose_with_a_total() -> None:
+    rows = Page(render(a_report())).rows
+
+    assert ["caseworker", "Hilfeplanung", "12", "1", "13"] in rows
+    assert [HOSTILE, HOSTILE, "0", "3", "3"] in rows
+    assert ["Summe / total", "", "12", "4", "16"] in rows

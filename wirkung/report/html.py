@@ -1,0 +1,169 @@
+"""The auditor's report as one self-contained HTML page: inline CSS and SVG, no script.
+
+Every value from the databases passes `escape` on its way into the page.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from itertools import groupby
+
+from services.metrics.catalog import Aggregation, IndicatorDefinition
+from shared.access_log import AccessCount
+from wirkung.audit import ChainCheck
+from wirkung.report import svg
+from wirkung.report.model import IndicatorValues, Manifest, Report, Restatement
+from wirkung.report.style import CSS
+from wirkung.report.text import LEVELS, cell_text, count_text, tick
+
+
+def render(report: Report) -> str:
+    """The whole page."""
+    title = f"Prüfbericht / Auditor's report {report.period.label}"
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="de"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
+        f"<header><h1>{escape(title)}</h1>",
+        f'<p class="meta">Zeitraum / period {escape(report.period.start.isoformat())} &ndash; '
+        f"{escape(report.period.end.isoformat())} · erstellt / made "
+        f"{escape(report.made_at.isoformat(timespec='seconds'))}</p></header>",
+        chain_section(report.chains),
+        charts_section(report),
+        indicators_section(report),
+        restatements_section(report),
+        access_section(report.accesses),
+        f'<footer><p class="note">Zellen mit weniger als {report.disclosure_threshold} '
+        "Personen werden zurückgehalten. / Cells counting fewer than "
+        f"{report.disclosure_threshold} persons are withheld.</p></footer>",
+        "</body></html>",
+    ])
+
+
+def chain_section(chains: list[ChainCheck]) -> str:
+    rows = []
+    for check in chains:
+        result = check.verification
+        verdict = ('<span class="ok">unversehrt / intact</span>' if result.intact else
+                   '<span class="broken">GEBROCHEN / BROKEN</span><ul>' + "".join(
+                       f"<li>{escape(str(finding))}</li>" for finding in result.findings)
+                   + "</ul>")
+        counts = _numbers(result.events, result.chained, result.checkpoints, check.kept,
+                          check.published)
+        rows.append(f"<tr><td>{escape(result.service)}</td>{counts}<td>{verdict}</td></tr>")
+    return _section("chain", "Prüfkette / Chain verification", _table(
+        ["Dienst / service", "Ereignisse / events", "verkettet / chained",
+         "gültige Signaturen / valid signatures", "Checkpoints DB", "Checkpoints Topic",
+         "Ergebnis / result"], rows))
+
+
+def charts_section(report: Report) -> str:
+    figures = [f"<figure>{_chart(values)}<figcaption>{escape(str(values.definition.id))} · "
+               f"{escape(LEVELS[values.definition.level])}</figcaption></figure>"
+               for values in report.indicators]
+    return _section("charts", "Kennzahlen im Zeitverlauf / Indicators over time",
+                    f'<div class="charts">{"".join(figures)}</div>')
+
+
+def _chart(values: IndicatorValues) -> str:
+    definition = values.definition
+    points = [(month.label[5:] or month.label,
+               None if cell is None or cell.suppressed else cell.value)
+              for month, cell in values.months]
+    draw = svg.bar_chart if definition.aggregation is Aggregation.COUNT else svg.line_chart
+    return draw(f"chart-{definition.id}", _title(definition), definition.unit, points,
+                caption="Monat / month", fmt=lambda value: tick(value, definition.unit))
+
+
+def indicators_section(report: Report) -> str:
+    parts = []
+    for level, group in groupby(report.indicators, key=lambda v: v.definition.level):
+        rows = [_indicator_row(values) for values in group]
+        parts.append(f"<h3>{escape(LEVELS[level])}</h3>" + _table(
+            ["Kennzahl / indicator", "Einheit / unit", f"Wert / value {report.period.label}",
+             "Zähler / numerator", "Nenner / denominator", "Personen / persons",
+             "Manifest"], rows))
+    return _section("indicators", "Kennzahlen mit Manifest / Indicator values and manifests",
+                    "".join(parts))
+
+
+def _indicator_row(values: IndicatorValues) -> str:
+    definition, total = values.definition, values.total
+    parts = (None, None, None) if total is None else (total.numerator, total.denominator,
+                                                       total.persons)
+    counts = "".join(f'<td class="number">{escape(count_text(part))}</td>' for part in parts)
+    return (f"<tr><td><strong>{escape(_title(definition))}</strong><br>"
+            f"<code>{escape(str(definition.id))}</code> v{definition.version}</td>"
+            f"<td>{escape(definition.unit)}</td>"
+            f'<td class="number">{escape(cell_text(total, definition.unit))}</td>{counts}'
+            f"<td>{manifest_list(values.manifest)}</td></tr>")
+
+
+def manifest_list(manifest: Manifest) -> str:
+    """Each entry of a manifest, whatever it holds: text as is, anything else as JSON."""
+    items = "".join(f"<dt>{escape(key)}</dt><dd><code>{escape(_plain(value))}</code></dd>"
+                    for key, value in manifest.items())
+    return f'<dl class="manifest">{items}</dl>'
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def restatements_section(report: Report) -> str:
+    if not report.period_ended:
+        body = (f'<p class="note">Der Zeitraum endet am {escape(report.period.end.isoformat())};'
+                " Korrekturen werden nach seinem Ende ausgewiesen. / The period has not ended;"
+                " restatements are shown once it has.</p>")
+    elif not report.restatements:
+        body = ('<p class="note">Keine: jeder Wert ist so, wie er zum Ende des Zeitraums '
+                "bekannt war. / None: every value is as it was known at the period's end.</p>")
+    else:
+        definitions = {str(v.definition.id): v.definition for v in report.indicators}
+        body = _table(["Kennzahl / indicator", "Zeitraum / period", "bekannt am / known at",
+                       "damals / then", "heute / now"],
+                      [_restatement(r, definitions[r.indicator]) for r in report.restatements])
+    return _section("restatements", "Korrekturen / Restatements", body)
+
+
+def _restatement(restated: Restatement, definition: IndicatorDefinition) -> str:
+    return (f"<tr><td>{escape(_title(definition))}</td><td>{escape(restated.period)}</td>"
+            f"<td>{escape(restated.known_then.isoformat())}</td>"
+            f'<td class="number">{escape(cell_text(restated.then, definition.unit))}</td>'
+            f'<td class="number">{escape(cell_text(restated.now, definition.unit))}</td></tr>')
+
+
+def access_section(accesses: list[AccessCount]) -> str:
+    if not accesses:
+        return _section("access", "Zugriffsprotokoll / Access log",
+                        '<p class="note">Keine Zugriffe im Zeitraum. / No access in the '
+                        "period.</p>")
+    rows = [f"<tr><td>{escape(a.role)}</td><td>{escape(a.purpose)}</td>"
+            f"{_numbers(a.granted, a.refused, a.granted + a.refused)}</tr>" for a in accesses]
+    granted, refused = sum(a.granted for a in accesses), sum(a.refused for a in accesses)
+    totals = _numbers(granted, refused, granted + refused)
+    rows.append(f"<tr><th>Summe / total</th><th></th>{totals}</tr>")
+    return _section("access", "Zugriffsprotokoll / Access log", _table(
+        ["Rolle / role", "Zweck / purpose", "gewährt / granted", "verweigert / refused",
+         "alle / all"], rows))
+
+
+def _title(definition: IndicatorDefinition) -> str:
+    return f"{definition.title_de} / {definition.title_en}"
+
+
+def _numbers(*counts: int) -> str:
+    return "".join(f'<td class="number">{count:,}</td>' for count in counts)
+
+
+def _table(header: list[str], rows: list[str]) -> str:
+    head = "".join(f"<th>{escape(name)}</th>" for name in header)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _section(ident: str, heading: str, body: str) -> str:
+    return f'<section id="{ident}"><h2>{escape(heading)}</h2>{body}</section>'
