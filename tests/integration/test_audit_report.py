@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from services.cases.main import create_app as cases_app
 from services.cases.main import postgres_parts
 from services.cases.settings import CasesSettings
 from services.metrics.main import create_app as metrics_app
-from services.metrics.periods import Grain, containing, parse_period
+from services.metrics.periods import Grain, containing
 from services.metrics.settings import MetricsSettings
 from shared.audit.checkpoint import new_private_key_text, private_key, public_key_text
 from shared.eventstore import event_store_environment
@@ -226,22 +226,36 @@ async def test_the_report_verifies_both_chains_and_shows_every_indicator_with_it
         manifest = row[6]
         assert f"definition_hash{api['definition_hash']}" in manifest
         assert f"input_positions{json.dumps(api['input_positions'], sort_keys=True)}" in manifest
+        assert f"result_hash{api['manifest']['result_hash']}" in manifest
 
 
 async def test_values_recorded_after_the_period_ended_are_listed_as_restatements(
         audited: Audited, tokens: Tokens) -> None:
     page = Page(audited.quarter_html.read_text())
-    api = await api_answer(audited, tokens, "active_cases", audited.quarter)
-    closed_at = datetime.combine(parse_period(audited.quarter).end + timedelta(days=1), time(),
-                                 tzinfo=UTC)
+    response = await audited.metrics.get(
+        f"/indicators/active_cases/restatements?period={audited.quarter}&limit=50",
+        headers=bearer(tokens.auditor))
+    assert response.status_code == 200, response.text
+    api = response.json()
 
-    restated = [row for row in page.rows if len(row) == 5 and row[1] == audited.quarter]
+    restated = [row for row in page.rows
+                if len(row) == 6 and row[:2] == ["Laufende Fälle / Active cases", audited.quarter]]
 
-    # All demo data was recorded today: at the quarter's end nothing of it was known.
-    assert ["Laufende Fälle / Active cases", audited.quarter, restated[0][2], "\N{EN DASH}",
-            number(api["cells"][0]["value"], "cases")] in restated
-    assert all(row[3] == "\N{EN DASH}" for row in restated)
-    assert {row[2] for row in restated} == {closed_at.isoformat()}
+    # All demo data was recorded after the quarter ended: each case recorded restates it.
+    assert api["restatements"]
+    assert len(restated) == len(api["restatements"])
+    first, shown = api["restatements"][0], restated[0]
+    (change,) = first["changes"]
+    assert shown[2] == datetime.fromisoformat(first["recorded_at"]).isoformat()
+    after = change["after"]
+    assert shown[4] == ("zurückgehalten / withheld" if after["suppressed"]
+                        else number(after["value"], "cases"))
+    named = first["events"][0]
+    assert f"{named['aggregate_id']} v{named['version']} (id {named['id']})" in shown[5]
+    assert named["type"].split(".")[-2] in shown[5]
+    if api["moments_left"]:
+        assert f"active_cases: 50 geprüft / examined, {api['moments_left']:,} weitere" \
+            in page.all_text
 
 
 async def test_the_access_log_is_counted_by_role_and_purpose_with_hostile_text_escaped(

@@ -11,7 +11,7 @@ from shared.access_log import AccessCount
 from shared.audit.verify import Finding, Verification
 from shared.indicators import IndicatorId
 from wirkung.audit import ChainCheck
-from wirkung.report.model import IndicatorValues, Report, Restatement
+from wirkung.report.model import IndicatorValues, Report, Restated, Restatement
 
 HOSTILE = '<script>alert("x")</script>&<b>'
 
@@ -46,8 +46,11 @@ def a_report(*, period: str = "2026-Q1", ended: bool = True, broken: bool = Fals
         chains=[ChainCheck(Verification("agreements", 10, 10, 2, []), 1, 1),
                 ChainCheck(Verification("cases", 5, 5, 1, findings), 1, 0)],
         indicators=indicators, period_ended=ended,
-        restatements=[Restatement(str(IndicatorId.ACTIVE_CASES), months[0].label,
-                                  datetime(2026, 4, 1, tzinfo=UTC), None, cell(1.0))],
+        restatements=[Restated(
+            str(IndicatorId.ACTIVE_CASES), datetime(2026, 4, 1, tzinfo=UTC), None,
+            [Restatement(str(IndicatorId.ACTIVE_CASES), chosen.label,
+                         datetime(2026, 4, 3, 8, tzinfo=UTC), None, cell(1.0),
+                         (f"CaseOpened {HOSTILE} v1", "+2 more"))], examined=50, left=7)],
         accesses=[AccessCount("caseworker", "Hilfeplanung", 12, 1),
                   AccessCount(HOSTILE, HOSTILE, 0, 3)],
         disclosure_threshold=5)

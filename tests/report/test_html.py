@@ -42,8 +42,8 @@ def test_hostile_strings_are_escaped_everywhere() -> None:
     assert HOSTILE not in text
     assert "script" not in page.tags
     assert "b" not in page.tags
-    # Finding, manifest entry, and the access log's role and purpose, all shown as text.
-    assert page.all_text.count(HOSTILE) == 4
+    # Finding, manifest entry, restating event, access log role and purpose: all as text.
+    assert page.all_text.count(HOSTILE) == 5
 
 
 def test_the_page_needs_nothing_from_outside() -> None:
@@ -74,15 +74,17 @@ def test_each_indicator_shows_its_value_in_its_unit_and_its_manifest() -> None:
     assert reentry[1:3] == ["share", "zurückgehalten / withheld"]
 
 
-def test_restatements_are_listed_once_the_period_has_ended() -> None:
-    ended = Page(render(a_report())).rows
+def test_restatements_are_listed_with_their_events_once_the_period_has_ended() -> None:
+    ended = Page(render(a_report()))
     running = Page(render(a_report(ended=False))).all_text
     none = Page(render(replace(a_report(), restatements=[]))).all_text
 
-    assert ["Laufende Fälle / Active cases", "2026-01", "2026-04-01T00:00:00+00:00",
-            "\N{EN DASH}", "1"] in ended
+    label = a_report().period.label
+    assert ["Laufende Fälle / Active cases", label, "2026-04-03T08:00:00+00:00",
+            "\N{EN DASH}", "1", f"CaseOpened {HOSTILE} v1+2 more"] in ended.rows
+    assert "active_cases: 50 geprüft / examined, 7 weitere / more" in ended.all_text
     assert "The period has not ended" in running
-    assert "None: every value is as it was known at the period's end." in none
+    assert "None: every value is as it was first known after the period's end." in none
 
 
 def test_the_access_log_is_counted_by_role_and_purpose_with_a_total() -> None:

@@ -1,9 +1,10 @@
 """The evidence behind each indicator value: its manifest and its restatements.
 
-One function each, so that the fuller versions of the metrics service
-(`services.metrics.indicators.manifest`, with the result hash, and
+Both come from the metrics service's own code, so the report states what the
+API would: the manifest of `services.metrics.indicators.manifest` (with the
+result hash `wirkung audit verify-indicator` checks) and the restatements of
 `services.metrics.indicators.restatements`, naming the events that changed a
-value) can take their place in a few lines.
+value after the period closed.
 """
 
 from __future__ import annotations
@@ -12,16 +13,26 @@ from datetime import UTC, datetime, time, timedelta
 
 from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import Question, input_positions
-from services.metrics.periods import Grain, Period
+from services.metrics.indicators.engine import Question
+from services.metrics.indicators.manifest import attested_answer
+from services.metrics.indicators.moments import EventRef
+from services.metrics.indicators.restatements import restatements
+from services.metrics.periods import Period
 from wirkung.report.facts import Facts
-from wirkung.report.model import Manifest, Restatement
+from wirkung.report.model import Manifest, Restated, Restatement
+
+# Moments examined per indicator; the report says how many more there were.
+MOMENTS_EXAMINED = 50
+EVENTS_NAMED = 3  # per restatement; the rest are counted
 
 
-async def manifest_of(facts: Facts, definition: IndicatorDefinition) -> Manifest:
-    """What an answer rests on: the definition's hash and the facts' input positions."""
-    return {"definition_hash": definition.definition_hash,
-            "input_positions": await input_positions(facts.connection)}
+async def attested_total(facts: Facts, definition: IndicatorDefinition,
+                         period: Period) -> tuple[Cell | None, Manifest]:
+    """The value of the whole period and the manifest of that answer."""
+    attested = await attested_answer(facts.connection, definition, Question(period),
+                                     facts.threshold)
+    total = attested.cells[0] if attested.cells else None
+    return total, attested.manifest.model_dump(mode="json")
 
 
 def period_closed_at(period: Period) -> datetime:
@@ -30,27 +41,25 @@ def period_closed_at(period: Period) -> datetime:
 
 
 async def restatements_of(facts: Facts, definition: IndicatorDefinition,
-                          period: Period) -> list[Restatement]:
-    """The values of the period and its months as known at its end, where they differ now."""
-    closed_at = period_closed_at(period)
-    if closed_at > datetime.now(UTC):
-        return []
-    found = []
-    for by in ((), ("period",)):
-        then = await facts.cells(definition, Question(period, by, Grain.MONTH, closed_at))
-        now = await facts.cells(definition, Question(period, by, Grain.MONTH))
-        earlier, later = _by_period(then, period), _by_period(now, period)
-        for label in sorted(earlier.keys() | later.keys()):
-            before, after = earlier.get(label), later.get(label)
-            if _shown(before) != _shown(after):
-                found.append(Restatement(str(definition.id), label, closed_at, before, after))
-    return found
+                          period: Period) -> Restated:
+    """How the value of the whole period changed after it closed, and what changed it."""
+    if period_closed_at(period) > datetime.now(UTC):
+        return Restated(str(definition.id), None, None, [], 0, 0)
+    found = await restatements(facts.connection, definition, Question(period),
+                               facts.threshold, limit=MOMENTS_EXAMINED)
+    changes = [Restatement(str(definition.id), period.label, entry.moment.at, change.before,
+                           change.after, _named(entry.moment.events,
+                                                entry.moment.population_imports))
+               for entry in found.restatements for change in entry.changes]
+    first = found.first_known[0] if found.first_known else None
+    return Restated(str(definition.id), found.first_known_at, first, changes, found.examined,
+                    found.left)
 
 
-def _by_period(cells: list[Cell], period: Period) -> dict[str, Cell]:
-    return {cell.dimensions.get("period", period.label): cell for cell in cells}
-
-
-def _shown(cell: Cell | None) -> tuple[float | None, bool]:
-    """What a reader sees: a value, "withheld", or nothing (no cell, or no value)."""
-    return (None, False) if cell is None else (cell.value, cell.suppressed)
+def _named(events: list[EventRef], imports: list[str]) -> tuple[str, ...]:
+    names = [f"{event.type.rsplit('.', 2)[-2]} {event.aggregate_id} v{event.version} "
+             f"(id {event.id})" for event in events[:EVENTS_NAMED]]
+    names += [f"population import: {source}" for source in imports]
+    if len(events) > EVENTS_NAMED:
+        names.append(f"+{len(events) - EVENTS_NAMED} more")
+    return tuple(names)

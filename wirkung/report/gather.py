@@ -21,9 +21,9 @@ from services.metrics.periods import Grain, Period
 from shared.access_log import AccessCount, count_accesses
 from wirkung.audit import WRITE_SERVICES, check_chain
 from wirkung.environment import required, setting
-from wirkung.report.evidence import manifest_of, period_closed_at, restatements_of
+from wirkung.report.evidence import attested_total, period_closed_at, restatements_of
 from wirkung.report.facts import Facts
-from wirkung.report.model import IndicatorValues, Report, Restatement
+from wirkung.report.model import IndicatorValues, Report, Restated
 
 CONNECT_TIMEOUT = 10  # seconds
 
@@ -65,7 +65,7 @@ def gather(period: Period, home: Path) -> Report:
 
 
 async def _indicators(url: str, period: Period,
-                      threshold: int) -> tuple[list[IndicatorValues], list[Restatement]]:
+                      threshold: int) -> tuple[list[IndicatorValues], list[Restated]]:
     connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT,
                                        server_settings={"search_path": LIVE_SCHEMA})
     try:
@@ -75,7 +75,7 @@ async def _indicators(url: str, period: Period,
             values, restated = [], []
             for definition in CATALOG.values():
                 values.append(await _values(facts, definition, period))
-                restated += await restatements_of(facts, definition, period)
+                restated.append(await restatements_of(facts, definition, period))
             return values, restated
     finally:
         await connection.close()
@@ -83,13 +83,12 @@ async def _indicators(url: str, period: Period,
 
 async def _values(facts: Facts, definition: IndicatorDefinition,
                   period: Period) -> IndicatorValues:
-    total = await facts.cells(definition, Question(period))
+    total, manifest = await attested_total(facts, definition, period)
     months = await facts.cells(definition, Question(period, ("period",), Grain.MONTH))
     by_month = {cell.dimensions["period"]: cell for cell in months}
-    return IndicatorValues(definition, total[0] if total else None,
+    return IndicatorValues(definition, total,
                            [(month, by_month.get(month.label))
-                            for month in period.split(Grain.MONTH)],
-                           await manifest_of(facts, definition))
+                            for month in period.split(Grain.MONTH)], manifest)
 
 
 def _accesses(url: str, period: Period) -> list[AccessCount]:

@@ -115,26 +115,44 @@ def _plain(value: object) -> str:
 
 
 def restatements_section(report: Report) -> str:
+    changes = [change for restated in report.restatements for change in restated.changes]
     if not report.period_ended:
         body = (f'<p class="note">Der Zeitraum endet am {escape(report.period.end.isoformat())};'
                 " Korrekturen werden nach seinem Ende ausgewiesen. / The period has not ended;"
                 " restatements are shown once it has.</p>")
-    elif not report.restatements:
-        body = ('<p class="note">Keine: jeder Wert ist so, wie er zum Ende des Zeitraums '
-                "bekannt war. / None: every value is as it was known at the period's end.</p>")
+    elif not changes:
+        body = ('<p class="note">Keine: jeder Wert ist so, wie er nach dem Ende des Zeitraums '
+                "zuerst bekannt war. / None: every value is as it was first known after the "
+                "period's end.</p>")
     else:
         definitions = {str(v.definition.id): v.definition for v in report.indicators}
-        body = _table(["Kennzahl / indicator", "Zeitraum / period", "bekannt am / known at",
-                       "damals / then", "heute / now"],
-                      [_restatement(r, definitions[r.indicator]) for r in report.restatements])
-    return _section("restatements", "Korrekturen / Restatements", body)
+        body = _table(["Kennzahl / indicator", "Zeitraum / period", "erfasst am / recorded at",
+                       "vorher / before", "nachher / after", "Ereignisse / events"],
+                      [_restatement(change, definitions[change.indicator])
+                       for change in changes])
+    return _section("restatements", "Korrekturen / Restatements", body + _unexamined(report))
 
 
 def _restatement(restated: Restatement, definition: IndicatorDefinition) -> str:
+    events = "".join(f"<li>{escape(name)}</li>" for name in restated.events)
     return (f"<tr><td>{escape(_title(definition))}</td><td>{escape(restated.period)}</td>"
-            f"<td>{escape(restated.known_then.isoformat())}</td>"
-            f'<td class="number">{escape(cell_text(restated.then, definition.unit))}</td>'
-            f'<td class="number">{escape(cell_text(restated.now, definition.unit))}</td></tr>')
+            f"<td>{escape(restated.at.isoformat())}</td>"
+            f'<td class="number">{escape(cell_text(restated.before, definition.unit))}</td>'
+            f'<td class="number">{escape(cell_text(restated.after, definition.unit))}</td>'
+            f'<td><ul class="events">{events}</ul></td></tr>')
+
+
+def _unexamined(report: Report) -> str:
+    """Indicators with more later moments than the report examined."""
+    left = [restated for restated in report.restatements if restated.left]
+    if not left:
+        return ""
+    items = "".join(f"<li>{escape(r.indicator)}: {r.examined:,} geprüft / examined, "
+                    f"{r.left:,} weitere / more</li>" for r in left)
+    return ('<p class="note">Nur die ersten Zeitpunkte nach dem Ende des Zeitraums wurden '
+            "geprüft; die API nennt alle (<code>GET /indicators/{id}/restatements</code>). / "
+            "Only the first moments after the period's end were examined; the API lists all."
+            f"</p><ul>{items}</ul>")
 
 
 def access_section(accesses: list[AccessCount]) -> str:

@@ -28,13 +28,26 @@ class IndicatorValues:
 
 @dataclass(frozen=True)
 class Restatement:
-    """A value that was known otherwise at `known_then` than it is now."""
+    """A change of a period's value recorded after the period closed, and what caused it."""
 
     indicator: str
-    period: str  # the label of the cell's period: the report's period or one of its months
-    known_then: datetime
-    then: Cell | None
-    now: Cell | None
+    period: str  # the label of the report's period
+    at: datetime  # when the changing events were recorded
+    before: Cell | None
+    after: Cell | None
+    events: tuple[str, ...]  # the events recorded then, named
+
+
+@dataclass(frozen=True)
+class Restated:
+    """One indicator's value as first known after its period closed, and each change since."""
+
+    indicator: str
+    first_known_at: datetime | None  # None: the period has not ended
+    first_known: Cell | None
+    changes: list[Restatement]
+    examined: int  # moments evaluated
+    left: int  # later moments not evaluated (beyond the report's limit)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,6 @@ class Report:
     chains: list[ChainCheck]
     indicators: list[IndicatorValues]
     period_ended: bool  # restatements are looked for only in a period that has ended
-    restatements: list[Restatement]
+    restatements: list[Restated]
     accesses: list[AccessCount]
     disclosure_threshold: int
