@@ -68,6 +68,8 @@ def event_store_environment(database_url: str) -> dict[str, str]:
         raise ValueError(f"unsupported database URL scheme {parts.scheme!r}")
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        # Marks a command's Idempotency-Key saved in the transaction of its events.
+        "APPLICATION_RECORDER_TOPIC": "shared.keyed_recorder:KeyedRecorder",
         "POSTGRES_DBNAME": parts.path.lstrip("/"),
         "POSTGRES_HOST": parts.hostname or "localhost",
         "POSTGRES_PORT": str(parts.port or 5432),

@@ -5,6 +5,11 @@ key, runs, and stores its answer; a retry replays that answer and runs
 nothing; the same key with another request is refused (422); a retry while
 the first is still running is told so (409). An answer of 5xx is not stored,
 so the client may retry. Keys live in the service's own PostgreSQL database.
+
+The command's events and the mark that its key was saved are written in one
+transaction (`shared.keyed_recorder`), so a request that dies after saving
+but before its answer is stored is never run a second time: a retry is told
+that the command was applied (409) instead.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 import asyncpg
@@ -25,6 +32,8 @@ HEADER = b"idempotency-key"
 STALE_CLAIM_SECONDS = 30.0
 _COMMAND_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _REPLAYED_HEADERS = {"content-type", "location", "etag"}
+# (scope, key) of the command running in this context; its save marks the key saved.
+COMMAND_KEY: ContextVar[tuple[str, str] | None] = ContextVar("command_key", default=None)
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,14 @@ class Mismatch:
     """The key was used for another request."""
 
 
-Claim = StoredAnswer | Claimed | InProgress | Mismatch
+@dataclass(frozen=True)
+class Applied:
+    """The first request saved its events but died before its answer was stored."""
+
+    saved_at: datetime
+
+
+Claim = StoredAnswer | Claimed | InProgress | Mismatch | Applied
 
 
 class IdempotencyStore(Protocol):
@@ -95,8 +111,11 @@ class PostgresIdempotencyStore:
                    scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL,
                    status integer, headers jsonb, body bytea,
                    created_at timestamptz NOT NULL DEFAULT now(),
+                   saved_at timestamptz,
                    PRIMARY KEY (scope, key))"""
         )
+        await self._pool.execute(
+            "ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS saved_at timestamptz")
 
     async def stop(self) -> None:
         if self._pool is not None:
@@ -113,20 +132,26 @@ class PostgresIdempotencyStore:
                ON CONFLICT DO NOTHING RETURNING true""", scope, key, fingerprint)
         if inserted:
             return Claimed()
-        # A claim left pending by a request that died (its database went away) is
-        # taken over after a while, so that the client's retry can run.
+        # A claim left pending by a request that died before it saved anything (its
+        # database went away) is taken over after a while, so the client's retry can run.
         taken_over = await self.pool.fetchval(
             """UPDATE idempotency_keys SET created_at = now()
                WHERE scope = $1 AND key = $2 AND fingerprint = $3 AND status IS NULL
+                 AND saved_at IS NULL
                  AND created_at < now() - make_interval(secs => $4) RETURNING true""",
             scope, key, fingerprint, STALE_CLAIM_SECONDS)
         if taken_over:
             return Claimed()
         row = await self.pool.fetchrow(
-            "SELECT fingerprint, status, headers, body FROM idempotency_keys "
-            "WHERE scope = $1 AND key = $2", scope, key)
+            """SELECT fingerprint, status, headers, body, saved_at,
+                      created_at < now() - make_interval(secs => $3) AS stale
+               FROM idempotency_keys WHERE scope = $1 AND key = $2""",
+            scope, key, STALE_CLAIM_SECONDS)
         if row is None:  # released in between: try once more
             return await self.claim(scope, key, fingerprint)
+        if row["status"] is None and row["saved_at"] is not None and row["stale"] \
+                and row["fingerprint"] == fingerprint:
+            return Applied(row["saved_at"])
         answer = None
         if row["status"] is not None:
             answer = StoredAnswer(row["status"], [tuple(h) for h in json.loads(row["headers"])],
@@ -140,9 +165,10 @@ class PostgresIdempotencyStore:
             scope, key, answer.status, json.dumps(answer.headers), answer.body)
 
     async def release(self, scope: str, key: str) -> None:
+        """Let a retry run again, unless the command saved its events already."""
         await self.pool.execute(
-            "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL",
-            scope, key)
+            "DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL "
+            "AND saved_at IS NULL", scope, key)
 
 
 def _decide(stored: str, fingerprint: str, answer: StoredAnswer | None) -> Claim:
@@ -194,6 +220,14 @@ class IdempotencyMiddleware:
                                    "The first request with this key is still running.",
                                    headers={"Retry-After": "1"})(scope, receive, send)
             return
+        if isinstance(claim, Applied):
+            await problem_response(
+                409, "Command already applied",
+                f"The first request with this key was recorded at "
+                f"{claim.saved_at.isoformat()}, but its answer was lost in a failure. "
+                "It is not run again; read the resource to see its state.")(
+                scope, receive, send)
+            return
         await self._run_once(scope, body, send, caller, key)
 
     async def _run_once(self, scope: Scope, body: bytes, send: Send, caller: str,
@@ -219,11 +253,14 @@ class IdempotencyMiddleware:
                 chunks.append(message.get("body", b""))
             await send(message)
 
+        running = COMMAND_KEY.set((caller, key))
         try:
             await self.app(scope, replay_body, capture)
         except BaseException:
             await self._forget(caller, key)
             raise
+        finally:
+            COMMAND_KEY.reset(running)
         if status >= 500:
             await self._forget(caller, key)
         else:

@@ -106,3 +106,29 @@ async def test_keys_of_different_callers_do_not_collide(
 
     assert mine.json()["id"] != theirs.json()["id"]
     assert stored_events(app) == 2
+
+
+async def test_a_command_whose_answer_was_lost_after_its_save_is_not_run_again(
+        cases: tuple[httpx.AsyncClient, Any], tokens: Tokens,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared import idempotency
+
+    client, app = cases
+    headers = {**bearer(tokens.caseworker), "Idempotency-Key": "key-answer-lost"}
+    store_answer = idempotency.PostgresIdempotencyStore.complete
+
+    async def database_gone(*_: Any) -> None:
+        raise ConnectionResetError("the database went away before the answer was stored")
+
+    # The events are committed, then the database goes away before the answer is stored.
+    monkeypatch.setattr(idempotency.PostgresIdempotencyStore, "complete", database_gone)
+    await client.post("/cases", json=A_CASE, headers=headers)
+    monkeypatch.setattr(idempotency.PostgresIdempotencyStore, "complete", store_answer)
+    # Long after (the pending claim is stale), the client retries.
+    monkeypatch.setattr(idempotency, "STALE_CLAIM_SECONDS", 0.0)
+    retry = await client.post("/cases", json=A_CASE, headers=headers)
+
+    assert retry.status_code == 409
+    assert retry.json()["title"] == "Command already applied"
+    assert stored_events(app) == 1
+
