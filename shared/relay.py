@@ -12,6 +12,7 @@ so notification ids become visible in order and none is skipped.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -27,6 +28,7 @@ from shared.envelope import Envelope, Headers
 from shared.eventstore import stored_correlation_id
 
 _log = logging.getLogger("wirkung.relay")
+IN_FLIGHT = 4  # batches sent and not yet acknowledged, at most
 
 EVENTS_RELAYED = Counter("wirkung_relay_events_total", "Events published by the relay.", ["topic"])
 RELAY_POSITION = Gauge(
@@ -179,11 +181,12 @@ class OutboxRelay:
     async def catch_up(self, max_batches: int | None = None) -> int:
         """Publish batch after batch until the log is exhausted; the number relayed.
 
-        While the broker acknowledges one batch, the next is read and sent; a
-        batch's position is recorded only once it and all before it are acked.
+        While the broker acknowledges the batches in flight (up to `IN_FLIGHT`),
+        the next is read and sent; a batch's position is recorded only once it
+        and all before it are acked.
         """
         after = await self.position()
-        in_flight: tuple[int, int, asyncio.Future[Any]] | None = None
+        in_flight: collections.deque[tuple[int, int, asyncio.Future[Any]]] = collections.deque()
         relayed = batches = 0
         try:
             while max_batches is None or batches < max_batches:
@@ -196,18 +199,17 @@ class OutboxRelay:
                 acks = [await self.publish(*envelope.to_kafka()) for envelope in
                         map(self.envelope, notifications) if envelope is not None]
                 after = notifications[-1].id
-                sent = (after, len(acks), asyncio.ensure_future(asyncio.gather(*acks)))
-                if in_flight is not None:
-                    await self._acknowledged(*in_flight)
-                in_flight, relayed = sent, relayed + len(notifications)
+                in_flight.append((after, len(acks), asyncio.ensure_future(asyncio.gather(*acks))))
+                relayed += len(notifications)
+                while len(in_flight) > IN_FLIGHT:
+                    await self._acknowledged(*in_flight.popleft())
                 if len(notifications) < self.batch_size:
                     break
-            if in_flight is not None:
-                await self._acknowledged(*in_flight)
-                in_flight = None
+            while in_flight:
+                await self._acknowledged(*in_flight.popleft())
         finally:
-            if in_flight is not None:
-                in_flight[2].cancel()
+            for _, _, pending in in_flight:
+                pending.cancel()
         return relayed
 
     async def _acknowledged(self, last: int, count: int, acks: asyncio.Future[Any]) -> None:
