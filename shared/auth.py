@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from shared.problems import Forbidden, Unauthorized
 
@@ -51,6 +52,11 @@ class TokenVerifier:
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
         self._issuer = issuer
         self._audience = audience
+
+    @property
+    def fetches_keys(self) -> bool:
+        """Whether verifying may fetch keys over the network (JWKS)."""
+        return self._jwks is not None
 
     def verify(self, token: str) -> Principal:
         try:
@@ -102,22 +108,26 @@ def mint_token(secret: str, *, role: Role, subject: str | None = None,
 _bearer = HTTPBearer(auto_error=False, description="JWT with role and scope claims")
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("A bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
     verifier: TokenVerifier = request.app.state.token_verifier
-    principal = verifier.verify(credentials.credentials)
+    if verifier.fetches_keys:  # may ask the JWKS endpoint: not on the event loop
+        principal = await run_in_threadpool(verifier.verify, credentials.credentials)
+    else:
+        principal = verifier.verify(credentials.credentials)
     request.state.principal = principal
     return principal
 
 
-def require(*roles: Role) -> Callable[..., Principal]:
+def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A FastAPI dependency: the caller's principal, if it has one of `roles`."""
 
-    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def dependency(principal: Annotated[Principal, Depends(current_principal)],
+                         ) -> Principal:
         if principal.role not in roles:
             raise Forbidden(f"The role {principal.role.value} may not do this.")
         return principal

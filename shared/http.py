@@ -16,7 +16,7 @@ from shared.problems import Problem
 _ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[str | None, Header(
         description='The version you read (the ETag, e.g. "3"); a stale one answers 409.',
         examples=['"3"'])] = None,

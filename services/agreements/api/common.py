@@ -17,7 +17,7 @@ Reader = Annotated[Principal, Depends(require(Role.CONTRACT_MANAGER, Role.AUDITO
 ProviderRole = Annotated[Principal, Depends(require(Role.PROVIDER))]
 
 
-def application(request: Request) -> Agreements:
+async def application(request: Request) -> Agreements:
     agreements: Agreements = request.app.state.application
     return agreements
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from services.cases.application import Caller, Cases
 from shared.auth import Principal, Role, current_principal
@@ -16,22 +17,23 @@ Purpose = Annotated[str | None, Header(
                                 "otherwise.", examples=["Hilfeplangespräch"])]
 
 
-def application(request: Request) -> Cases:
+async def application(request: Request) -> Cases:
     app: Cases = request.app.state.application
     return app
 
 
-def caller_as(*roles: Role, on: str | None = None) -> Callable[..., Caller]:
+def caller_as(*roles: Role, on: str | None = None) -> Callable[..., Awaitable[Caller]]:
     """The caller, if their role is one of `roles`; a refusal about a case or client is logged."""
 
-    def dependency(request: Request,
-                   principal: Annotated[Principal, Depends(current_principal)],
-                   x_purpose: Purpose = None) -> Caller:
+    async def dependency(request: Request,
+                         principal: Annotated[Principal, Depends(current_principal)],
+                         x_purpose: Purpose = None) -> Caller:
         caller = Caller.of(principal, x_purpose)
         if principal.role not in roles:
             if on is not None:
-                application(request).role_refused(
-                    caller, on, str(request.path_params.get(f"{on}_id", "*")))
+                cases: Cases = request.app.state.application
+                await run_in_threadpool(cases.role_refused, caller, on,
+                                        str(request.path_params.get(f"{on}_id", "*")))
             raise Forbidden(f"The role {principal.role.value} may not do this.")
         return caller
 

@@ -30,7 +30,7 @@ router = APIRouter(tags=["indicators"])
 READERS = (Role.CASEWORKER, Role.CONTRACT_MANAGER, Role.AUDITOR, Role.PROVIDER)
 
 
-def pool(request: Request) -> asyncpg.Pool:
+async def pool(request: Request) -> asyncpg.Pool:
     facts: asyncpg.Pool = request.app.state.pool
     return facts
 
