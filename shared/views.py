@@ -133,6 +133,8 @@ class ViewRunner:
             pause = min(pause * 2, 0.05)
 
     def stop(self) -> None:
+        """Stop following and close the view's connections."""
         self._stopping.set()
         self._wakeup.set()
         self._thread.join(10)
+        self.view.datastore.close()
