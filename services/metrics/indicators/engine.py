@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators import agreement_units, case_units, society_units
 from services.metrics.indicators.cells import Cell, Unit, cells_of
+from services.metrics.indicators.in_database import cells_in_database, supported
 from services.metrics.indicators.knowledge import Knowledge
 from services.metrics.indicators.snapshot import Snapshot
 from services.metrics.periods import Grain, Period, grain_of
@@ -63,8 +64,21 @@ class Question:
 
 async def answer(connection: Connection, definition: IndicatorDefinition, question: Question,
                  threshold: int) -> list[Cell]:
-    """The cells of an indicator; cells of fewer persons than `threshold` are withheld."""
+    """The cells of an indicator; cells of fewer persons than `threshold` are withheld.
+
+    Indicators whose units are written in SQL (case_sql) are counted in PostgreSQL, the
+    others over a snapshot of the facts in Python (`evaluate`).
+    """
     knowledge = Knowledge(connection, question.as_of)
+    if supported(definition):
+        _check(definition, question)
+        buckets = question.buckets()
+        population = None
+        if definition.level is Level.SOCIETY:
+            population = society_units.population_of(await knowledge.population(), buckets)
+        return await cells_in_database(
+            connection, definition, question.by, buckets, question.as_of, question.provider_id,
+            threshold if definition.counts_persons else 0, population)
     return evaluate(await snapshot_of(knowledge, question.as_of),
                     await knowledge.population(), definition, question, threshold)
 
@@ -76,11 +90,8 @@ async def snapshot_of(knowledge: Knowledge, as_of: datetime | None) -> Snapshot:
 
 def evaluate(snapshot: Snapshot, inhabitants: society_units.Inhabitants,
              definition: IndicatorDefinition, question: Question, threshold: int) -> list[Cell]:
-    """The cells of an indicator over a snapshot of the facts."""
-    unknown = [name for name in question.by if name not in definition.dimensions]
-    if unknown:
-        raise UnknownDimension(f"{definition.id} has no dimension {', '.join(unknown)}; "
-                               f"allowed: {', '.join(definition.dimensions)}")
+    """The cells of an indicator over a snapshot of the facts, counted in Python."""
+    _check(definition, question)
     buckets = question.buckets()
     units = UNITS[definition.id](snapshot, buckets)
     if question.provider_id is not None:
@@ -90,6 +101,13 @@ def evaluate(snapshot: Snapshot, inhabitants: society_units.Inhabitants,
         population = society_units.population_of(inhabitants, buckets)
     return cells_of(units, question.by, definition,
                     threshold if definition.counts_persons else 0, population)
+
+
+def _check(definition: IndicatorDefinition, question: Question) -> None:
+    unknown = [name for name in question.by if name not in definition.dimensions]
+    if unknown:
+        raise UnknownDimension(f"{definition.id} has no dimension {', '.join(unknown)}; "
+                               f"allowed: {', '.join(definition.dimensions)}")
 
 
 async def input_positions(connection: Connection) -> dict[str, dict[str, int]]:
