@@ -121,15 +121,17 @@ def t_scores(asked: str) -> str:
 
 _SCORES = ("reviews", "weights")
 _AT_CLOSURE = f"({t_scores('closed')}) s"
-_REENTRY = (
-    "SELECT ch.case_id, b.label, CASE WHEN EXISTS (SELECT 1 FROM changes l WHERE "
-    "l.case_id = ch.case_id AND l.version > ch.version AND l.status = 'reopened' "
-    "AND l.day <= ch.day + 365) OR EXISTS (SELECT 1 FROM known_cases o WHERE o.client = k.client "
-    "AND o.case_id <> ch.case_id AND o.opened_on BETWEEN ch.day AND ch.day + 365) "
-    "THEN 1.0 ELSE 0.0 END, 1.0, NULL FROM changes ch "
+_REENTRY = (  # joins, not correlated subqueries: those scan the cases once per closure
+    "SELECT ch.case_id, b.label, CASE WHEN bool_or(l.case_id IS NOT NULL "
+    "OR o.case_id IS NOT NULL) THEN 1.0 ELSE 0.0 END, 1.0, NULL FROM changes ch "
     "JOIN buckets b ON ch.day BETWEEN b.first_day AND b.last_day "
     "JOIN known_cases k ON k.case_id = ch.case_id "
-    "WHERE ch.status = 'closed' AND ch.reason = 'planned_goals_achieved'")
+    "LEFT JOIN changes l ON l.case_id = ch.case_id AND l.version > ch.version "
+    "AND l.status = 'reopened' AND l.day <= ch.day + 365 "
+    "LEFT JOIN known_cases o ON o.client = k.client AND o.case_id <> ch.case_id "
+    "AND o.opened_on BETWEEN ch.day AND ch.day + 365 "
+    "WHERE ch.status = 'closed' AND ch.reason = 'planned_goals_achieved' "
+    "GROUP BY ch.case_id, ch.version, b.label")
 _SPEND = (
     "SELECT p.case_id, b.label, sum(p.cents * greatest(0, least(b.last_day, p.last_day) - "
     "greatest(b.first_day, p.first_day) + 1) / (p.last_day - p.first_day + 1))::float8 / 100, "
@@ -170,9 +172,9 @@ UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
         "JOIN buckets b ON f.first_day BETWEEN b.first_day AND b.last_day",
         ("services", "buckets")),
     IndicatorId.COST_PER_SUCCESSFUL_OUTCOME: (
-        "SELECT c.case_id, c.label, coalesce((SELECT sum(p.cents) FROM priced p "
-        "WHERE p.case_id = c.case_id), 0)::float8 / 100, CASE WHEN c.reason = "
-        "'planned_goals_achieved' THEN 1.0 ELSE 0.0 END, NULL FROM closed c",
+        "SELECT c.case_id, c.label, coalesce(p.cents, 0)::float8 / 100, CASE WHEN c.reason = "
+        "'planned_goals_achieved' THEN 1.0 ELSE 0.0 END, NULL FROM closed c LEFT JOIN "
+        "(SELECT case_id, sum(cents) AS cents FROM priced GROUP BY case_id) p USING (case_id)",
         ("closed", "priced")),
     IndicatorId.REENTRY_RATE: (_REENTRY, ("changes", "buckets")),
     IndicatorId.SPEND_PER_INHABITANT: (_SPEND, ("priced", "buckets")),

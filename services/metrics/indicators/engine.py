@@ -39,6 +39,8 @@ UNITS: dict[str, UnitsOf] = {
     IndicatorId.CLIENTS_REACHED_PER_1000: society_units.active_cases,
     IndicatorId.SPEND_PER_INHABITANT: society_units.spend,
 }
+# Agreement indicators that count reports and terms only: their snapshot needs no cases.
+WITHOUT_CASES = frozenset({IndicatorId.IMPACT_GOAL_ACHIEVEMENT, IndicatorId.REPORT_TIMELINESS})
 _FINER = {Grain.YEAR: Grain.QUARTER, Grain.QUARTER: Grain.MONTH, Grain.MONTH: Grain.MONTH}
 
 
@@ -79,8 +81,12 @@ async def answer(connection: Connection, definition: IndicatorDefinition, questi
         return await cells_in_database(
             connection, definition, question.by, buckets, question.as_of, question.provider_id,
             threshold if definition.counts_persons else 0, population)
-    return evaluate(await snapshot_of(knowledge, question.as_of),
-                    await knowledge.population(), definition, question, threshold)
+    if definition.id in WITHOUT_CASES:
+        snapshot = Snapshot({}, await knowledge.agreements(), await knowledge.reports(),
+                            today=(question.as_of or datetime.now(UTC)).date())
+    else:
+        snapshot = await snapshot_of(knowledge, question.as_of)
+    return evaluate(snapshot, await knowledge.population(), definition, question, threshold)
 
 
 async def snapshot_of(knowledge: Knowledge, as_of: datetime | None) -> Snapshot:
