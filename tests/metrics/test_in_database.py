@@ -3,9 +3,10 @@
 `engine.evaluate` over `engine.snapshot_of` (records folded in Python, units
 of case_units / society_units counted by cells_of) is kept as the reference
 implementation; `engine.answer` counts the indicators that case_sql covers in
-the database (and evaluates those of WITHOUT_CASES without loading cases). Both answer every such indicator here, for a generated history
-of many cases (bench.events) and for the hand-written one, along several
-breakdowns, periods, as_of times and a provider's scope.
+the database, and evaluates those of WITHOUT_CASES without loading cases.
+Both answer every such indicator here, for a generated history of many cases
+(bench.events) and for the hand-written one, along several breakdowns,
+periods, as_of times and a provider's scope.
 """
 
 from __future__ import annotations
