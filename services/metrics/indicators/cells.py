@@ -44,6 +44,19 @@ class Cell:
                 "suppressed": self.suppressed}
 
 
+@dataclass(frozen=True)
+class Totals:
+    """What the units of one cell add up to (however they were counted)."""
+
+    numerator: float
+    denominator: float
+    reference: tuple[float, float]
+    median: float | None  # of the units' values
+    values: int  # units with a value
+    persons: int  # distinct persons, plus the headcounts reports give
+    distinct_persons: int  # distinct persons only
+
+
 @dataclass
 class _Tally:
     numerator: float = 0.0
@@ -66,9 +79,11 @@ class _Tally:
             # The same agreement's reports count the same people again; others add.
             self.headcounts[agreement] = max(self.headcounts.get(agreement, 0), count)
 
-    @property
-    def person_count(self) -> int:
-        return len(self.persons) + sum(self.headcounts.values())
+    def totals(self) -> Totals:
+        return Totals(self.numerator, self.denominator, (self.reference[0], self.reference[1]),
+                      statistics.median(self.values) if self.values else None,
+                      len(self.values), len(self.persons) + sum(self.headcounts.values()),
+                      len(self.persons))
 
 
 def cells_of(units: Iterable[Unit], by: Sequence[str], definition: IndicatorDefinition,
@@ -78,37 +93,37 @@ def cells_of(units: Iterable[Unit], by: Sequence[str], definition: IndicatorDefi
     for unit in units:
         for key in product(*((unit.dims.get(name) or (NONE,)) for name in by)):
             tallies.setdefault(key, _Tally()).add(unit)
-    return [_cell(dict(zip(by, key, strict=True)), tallies[key], definition, threshold,
-                  population) for key in sorted(tallies)]
+    return [cell_of(dict(zip(by, key, strict=True)), tallies[key].totals(), definition,
+                    threshold, population) for key in sorted(tallies)]
 
 
-def _cell(dimensions: dict[str, str], tally: _Tally, definition: IndicatorDefinition,
-          threshold: int, population: Population | None) -> Cell:
-    persons = tally.person_count if definition.counts_persons else None
+def cell_of(dimensions: dict[str, str], totals: Totals, definition: IndicatorDefinition,
+            threshold: int, population: Population | None) -> Cell:
+    """The cell of a combination of dimension values, withheld if it counts too few persons."""
+    persons = totals.persons if definition.counts_persons else None
     if persons is not None and persons < threshold:
         return Cell(dimensions, None, None, None, None, True)
-    value, numerator, denominator = _value(definition, tally, population, dimensions)
+    value, numerator, denominator = _value(definition, totals, population, dimensions)
     return Cell(dimensions, _round(value), _round(numerator), _round(denominator), persons,
                 False)
 
 
-def _value(definition: IndicatorDefinition, tally: _Tally, population: Population | None,
+def _value(definition: IndicatorDefinition, totals: Totals, population: Population | None,
            dimensions: Mapping[str, str]) -> tuple[float | None, float | None, float | None]:
     kind = definition.aggregation
     if kind is Aggregation.COUNT:
-        return tally.numerator, tally.numerator, None
+        return totals.numerator, totals.numerator, None
     if kind is Aggregation.RATIO:
-        return _share(tally.numerator, tally.denominator), tally.numerator, tally.denominator
+        return _share(totals.numerator, totals.denominator), totals.numerator, totals.denominator
     if kind is Aggregation.MEDIAN:
-        median = statistics.median(tally.values) if tally.values else None
-        return median, None, float(len(tally.values))
+        return totals.median, None, float(totals.values)
     if kind is Aggregation.DIFFERENCE:
-        reported = _share(tally.numerator, tally.denominator)
-        logged = _share(*tally.reference)
+        reported = _share(totals.numerator, totals.denominator)
+        logged = _share(*totals.reference)
         gap = None if reported is None or logged is None else reported - logged
         return gap, reported, logged
-    counted = float(len(tally.persons)) if kind is Aggregation.PERSONS_PER_POPULATION \
-        else tally.numerator
+    counted = float(totals.distinct_persons) if kind is Aggregation.PERSONS_PER_POPULATION \
+        else totals.numerator
     inhabitants = population(dimensions) if population is not None else None
     if not inhabitants:
         return None, counted, inhabitants

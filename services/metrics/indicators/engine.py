@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators import agreement_units, case_units, society_units
 from services.metrics.indicators.cells import Cell, Unit, cells_of
+from services.metrics.indicators.in_database import cells_in_database, supported
 from services.metrics.indicators.knowledge import Knowledge
 from services.metrics.indicators.snapshot import Snapshot
 from services.metrics.periods import Grain, Period, grain_of
@@ -38,6 +39,8 @@ UNITS: dict[str, UnitsOf] = {
     IndicatorId.CLIENTS_REACHED_PER_1000: society_units.active_cases,
     IndicatorId.SPEND_PER_INHABITANT: society_units.spend,
 }
+# Agreement indicators that count reports and terms only: their snapshot needs no cases.
+WITHOUT_CASES = frozenset({IndicatorId.IMPACT_GOAL_ACHIEVEMENT, IndicatorId.REPORT_TIMELINESS})
 _FINER = {Grain.YEAR: Grain.QUARTER, Grain.QUARTER: Grain.MONTH, Grain.MONTH: Grain.MONTH}
 
 
@@ -63,10 +66,27 @@ class Question:
 
 async def answer(connection: Connection, definition: IndicatorDefinition, question: Question,
                  threshold: int) -> list[Cell]:
-    """The cells of an indicator; cells of fewer persons than `threshold` are withheld."""
+    """The cells of an indicator; cells of fewer persons than `threshold` are withheld.
+
+    Indicators whose units are written in SQL (case_sql) are counted in PostgreSQL, the
+    others over a snapshot of the facts in Python (`evaluate`).
+    """
     knowledge = Knowledge(connection, question.as_of)
-    return evaluate(await snapshot_of(knowledge, question.as_of),
-                    await knowledge.population(), definition, question, threshold)
+    if supported(definition):
+        _check(definition, question)
+        buckets = question.buckets()
+        population = None
+        if definition.level is Level.SOCIETY:
+            population = society_units.population_of(await knowledge.population(), buckets)
+        return await cells_in_database(
+            connection, definition, question.by, buckets, question.as_of, question.provider_id,
+            threshold if definition.counts_persons else 0, population)
+    if definition.id in WITHOUT_CASES:
+        snapshot = Snapshot({}, await knowledge.agreements(), await knowledge.reports(),
+                            today=(question.as_of or datetime.now(UTC)).date())
+    else:
+        snapshot = await snapshot_of(knowledge, question.as_of)
+    return evaluate(snapshot, await knowledge.population(), definition, question, threshold)
 
 
 async def snapshot_of(knowledge: Knowledge, as_of: datetime | None,
@@ -83,11 +103,8 @@ def today_of(as_of: datetime | None) -> date:
 
 def evaluate(snapshot: Snapshot, inhabitants: society_units.Inhabitants,
              definition: IndicatorDefinition, question: Question, threshold: int) -> list[Cell]:
-    """The cells of an indicator over a snapshot of the facts."""
-    unknown = [name for name in question.by if name not in definition.dimensions]
-    if unknown:
-        raise UnknownDimension(f"{definition.id} has no dimension {', '.join(unknown)}; "
-                               f"allowed: {', '.join(definition.dimensions)}")
+    """The cells of an indicator over a snapshot of the facts, counted in Python."""
+    _check(definition, question)
     buckets = question.buckets()
     units = UNITS[definition.id](snapshot, buckets)
     if question.provider_id is not None:
@@ -97,6 +114,13 @@ def evaluate(snapshot: Snapshot, inhabitants: society_units.Inhabitants,
         population = society_units.population_of(inhabitants, buckets)
     return cells_of(units, question.by, definition,
                     threshold if definition.counts_persons else 0, population)
+
+
+def _check(definition: IndicatorDefinition, question: Question) -> None:
+    unknown = [name for name in question.by if name not in definition.dimensions]
+    if unknown:
+        raise UnknownDimension(f"{definition.id} has no dimension {', '.join(unknown)}; "
+                               f"allowed: {', '.join(definition.dimensions)}")
 
 
 async def input_positions(connection: Connection) -> dict[str, dict[str, int]]:
