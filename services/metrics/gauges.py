@@ -17,8 +17,7 @@ import asyncpg
 from prometheus_client import Gauge
 
 from services.metrics.catalog import CATALOG
-from services.metrics.indicators.engine import Question, evaluate, snapshot_of
-from services.metrics.indicators.knowledge import Knowledge
+from services.metrics.indicators.engine import Question, answer
 from services.metrics.periods import parse_period
 from shared.indicators import IndicatorId
 from shared.projection import Connection
@@ -77,15 +76,12 @@ class IndicatorGauges:
     async def refresh(self, connection: Connection) -> None:
         started = time.monotonic()
         year = parse_period(str(self.year or datetime.now(UTC).year))
-        knowledge = Knowledge(connection, None)
-        snapshot = await snapshot_of(knowledge, None)
-        inhabitants = await knowledge.population()
         values: dict[tuple[str, str, str], float] = {}
         for dimension, indicators in (("field_of_action", FIELD_INDICATORS),
                                       ("district", DISTRICT_INDICATORS)):
             for indicator in indicators:
-                for cell in evaluate(snapshot, inhabitants, CATALOG[indicator],
-                                     Question(year, (dimension,)), self.threshold):
+                for cell in await answer(connection, CATALOG[indicator],
+                                         Question(year, (dimension,)), self.threshold):
                     if not cell.suppressed and cell.value is not None:
                         values[(dimension, indicator, cell.dimensions[dimension])] = cell.value
         _publish(values)

@@ -65,28 +65,34 @@ class Question:
 
 
 async def answer(connection: Connection, definition: IndicatorDefinition, question: Question,
-                 threshold: int) -> list[Cell]:
+                 threshold: int, *, today: date | None = None,
+                 inhabitants: society_units.Inhabitants | None = None) -> list[Cell]:
     """The cells of an indicator; cells of fewer persons than `threshold` are withheld.
 
     Indicators whose units are written in SQL (case_sql) are counted in PostgreSQL, the
-    others over a snapshot of the facts in Python (`evaluate`).
+    others over a snapshot of the facts in Python (`evaluate`). `today` (default: the day
+    of as_of, else the current day) ends open spans; `inhabitants` (default: the
+    population imported as of as_of) is the reference population of society indicators.
     """
     knowledge = Knowledge(connection, question.as_of)
+    if inhabitants is None and definition.level is Level.SOCIETY:
+        inhabitants = await knowledge.population()
+    inhabitants = inhabitants or {}
     if supported(definition):
         _check(definition, question)
         buckets = question.buckets()
         population = None
         if definition.level is Level.SOCIETY:
-            population = society_units.population_of(await knowledge.population(), buckets)
+            population = society_units.population_of(inhabitants, buckets)
         return await cells_in_database(
             connection, definition, question.by, buckets, question.as_of, question.provider_id,
             threshold if definition.counts_persons else 0, population)
     if definition.id in WITHOUT_CASES:
         snapshot = Snapshot({}, await knowledge.agreements(), await knowledge.reports(),
-                            today=(question.as_of or datetime.now(UTC)).date())
+                            today=today or today_of(question.as_of))
     else:
-        snapshot = await snapshot_of(knowledge, question.as_of)
-    return evaluate(snapshot, await knowledge.population(), definition, question, threshold)
+        snapshot = await snapshot_of(knowledge, question.as_of, today)
+    return evaluate(snapshot, inhabitants, definition, question, threshold)
 
 
 async def snapshot_of(knowledge: Knowledge, as_of: datetime | None,

@@ -21,13 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import (
-    Question,
-    evaluate,
-    input_positions,
-    snapshot_of,
-    today_of,
-)
+from services.metrics.indicators.engine import Question, answer, input_positions, today_of
 from services.metrics.indicators.knowledge import Knowledge
 from services.metrics.indicators.society_units import Inhabitants
 from services.metrics.periods import Grain, parse_period
@@ -158,9 +152,8 @@ def canonical(value: Any) -> Any:
 
 async def _cells(connection: Connection, definition: IndicatorDefinition, question: Question,
                  threshold: int, today: date, inhabitants: Inhabitants) -> list[Cell]:
-    knowledge = Knowledge(connection, question.as_of)
-    return evaluate(await snapshot_of(knowledge, question.as_of, today), inhabitants,
-                    definition, question, threshold)
+    return await answer(connection, definition, question, threshold, today=today,
+                        inhabitants=inhabitants)
 
 
 async def _imported_until(connection: Connection, as_of: datetime | None) -> datetime | None:
