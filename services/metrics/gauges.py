@@ -2,8 +2,9 @@
 
 Labels are only indicator ids, fields of action and districts, never a case
 or a person; withheld cells are left out. Refreshed inside the batch
-transaction while that is cheap or the batch small (so a value is never
-behind the API), else by a background loop at most every few seconds.
+transaction while that is cheap (so a value is never behind the API), else
+by a background loop, after a pause of at least a few seconds and of four
+times the last refresh: a large city's refresh never holds up the facts.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ FIELD_INDICATORS = (IndicatorId.ACTIVE_CASES, IndicatorId.PLANNED_CLOSURE_RATE,
 DISTRICT_INDICATORS = (IndicatorId.ACTIVE_CASES, IndicatorId.ACTIVE_CASES_PER_1000,
                        IndicatorId.CLIENTS_REACHED_PER_1000, IndicatorId.SPEND_PER_INHABITANT)
 _log = logging.getLogger("wirkung.metrics.gauges")
-_INLINE_SECONDS = 0.05  # refresh inside the batch while a refresh takes less than this,
-_INLINE_EVENTS = 50  # or while batches are this small (a trickle, not a catch-up)
+_INLINE_SECONDS = 0.05  # refresh inside the batch while a refresh takes less than this
+_PAUSE_FACTOR = 4.0  # the background loop pauses at least this many times a refresh's time
 
 
 class IndicatorGauges:
@@ -55,7 +56,7 @@ class IndicatorGauges:
 
     async def after_batch(self, connection: Connection, events: int) -> None:
         """Called in the batch transaction: refresh now if cheap, else in the background."""
-        if self.took < _INLINE_SECONDS or events < _INLINE_EVENTS:
+        if self.took < _INLINE_SECONDS:
             try:
                 async with connection.transaction():  # a savepoint: the batch stays intact
                     await self.refresh(connection)
@@ -71,7 +72,7 @@ class IndicatorGauges:
             self.dirty.clear()
             async with self.pool.acquire() as connection:
                 await self.refresh(connection)
-            await asyncio.sleep(self.interval)
+            await asyncio.sleep(max(self.interval, _PAUSE_FACTOR * self.took))
 
     async def refresh(self, connection: Connection) -> None:
         started = time.monotonic()
