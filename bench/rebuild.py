@@ -60,7 +60,9 @@ def rebuild_process(system: CityYear) -> tuple[float, float]:
                    **system.metrics_environment}
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "wirkung", "metrics", "rebuild"],
-                             env=environment, cwd=ROOT, stdout=sys.stderr)
+                             env=environment, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    print(child.stdout.read(), end="", file=sys.stderr, flush=True)
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, not by Popen
