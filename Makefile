@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install install-dev chromium clean
+.PHONY: run test lint bench install install-dev chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: install
 ## test: ruff, mypy and the whole pytest suite (integration tests included)
 test: install-dev lint
 	$(BIN)/pytest
+
+## bench: all seven benchmarks of issue 7 in one run on a large city-year (about an hour)
+bench: install
+	$(BIN)/python -m bench.all --city large
 
 lint: install-dev
 	$(BIN)/ruff check .
