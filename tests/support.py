@@ -114,6 +114,14 @@ def settings_for(settings_class: type[S], *, database_url: str, infrastructure: 
     )
 
 
+async def settings_on_own_database(settings_class: type[S], *, infrastructure: Infrastructure,
+                                   topics: Topics, secret: str, **extra: Any) -> S:
+    """`settings_for` a service of a system sharing `topics`, on a new database of its own."""
+    return settings_for(settings_class, database_url=await new_database(infrastructure),
+                        infrastructure=infrastructure, topic_prefix=topics.prefix,
+                        secret=secret, **extra)
+
+
 class KafkaTestPublisher:
     """Our relay's Publisher interface on a plain aiokafka producer (a real broker)."""
 

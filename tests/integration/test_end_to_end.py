@@ -30,10 +30,9 @@ from tests.support import (
     Tokens,
     bearer,
     eventually,
-    new_database,
     new_topics,
     serving,
-    settings_for,
+    settings_on_own_database,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -52,9 +51,8 @@ async def system(infrastructure: Infrastructure, secret: str) -> AsyncIterator[S
     topics = await new_topics(infrastructure)
 
     async def settings(kind: type[Any], **extra: Any) -> Any:
-        return settings_for(kind, database_url=await new_database(infrastructure),
-                            infrastructure=infrastructure, topic_prefix=topics.prefix,
-                            secret=secret, **extra)
+        return await settings_on_own_database(kind, infrastructure=infrastructure,
+                                              topics=topics, secret=secret, **extra)
 
     async with AsyncExitStack() as stack:
         yield System(
