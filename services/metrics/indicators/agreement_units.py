@@ -60,8 +60,9 @@ def budget_utilisation(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
     served, units = _cases_by_agreement(snapshot), []
     for period in buckets:
         for agreement in snapshot.agreements.values():
-            costs = {case.client: case.cost(snapshot.price_of, period, agreement.id)
-                     for case in served[agreement.id]}
+            costs: dict[str, Decimal] = defaultdict(Decimal)  # a client may have two cases
+            for case in served[agreement.id]:
+                costs[case.client] += case.cost(snapshot.price_of, period, agreement.id)
             budget = agreement.budget_cents(period)
             spend = sum(costs.values(), Decimal(0))
             if budget or spend:
@@ -75,8 +76,9 @@ def capacity_utilisation(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
     served, units = _cases_by_agreement(snapshot), []
     for period in buckets:
         for agreement in snapshot.agreements.values():
-            days = {case.client: case.service_days(period, agreement.id)
-                    for case in served[agreement.id]}
+            days: dict[str, int] = defaultdict(int)
+            for case in served[agreement.id]:
+                days[case.client] += case.service_days(period, agreement.id)
             capacity = agreement.capacity_days(period)
             if capacity or any(days.values()):
                 units.append(Unit(snapshot.agreement_dims(agreement, period),
