@@ -141,7 +141,9 @@ _COSTS = ("SELECT p.agreement_id, b.label, k.client, sum(p.cents * greatest(0, "
           "least(b.last_day, p.last_day) - greatest(b.first_day, p.first_day) + 1) "
           "/ (p.last_day - p.first_day + 1)) AS cents FROM priced p "
           "JOIN known_cases k USING (case_id) JOIN buckets b ON p.first_day <= b.last_day "
-          "AND p.last_day >= b.first_day GROUP BY 1, 2, 3")
+          "AND p.last_day >= b.first_day "  # and, so that only those deliveries are priced:
+          "WHERE p.first_day <= (SELECT max(last_day) FROM buckets) "
+          "AND p.last_day >= (SELECT min(first_day) FROM buckets) GROUP BY 1, 2, 3")
 # The days of a period each client's services under an agreement ran, up to (not
 # including) their end (CaseRecord.service_days).
 _SERVICE_DAYS = ("SELECT s.agreement_id, b.label, k.client, sum(greatest(0, "
@@ -192,5 +194,6 @@ _GAP = (
 UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     IndicatorId.BUDGET_UTILISATION: (_BUDGET, ("running", "priced")),
     IndicatorId.CAPACITY_UTILISATION: (_CAPACITY, ("running", "service_spans")),
-    IndicatorId.REPORTED_VS_LOGGED_SUCCESS: (_GAP, ("buckets", "figures", "service_spans", "closures")),
+    IndicatorId.REPORTED_VS_LOGGED_SUCCESS: (
+        _GAP, ("buckets", "figures", "service_spans", "closures")),
 }
