@@ -1,9 +1,10 @@
 """Cells counted in PostgreSQL equal the cells of the Python reference path.
 
 `engine.evaluate` over `engine.snapshot_of` (records folded in Python, units
-of case_units / society_units counted by cells_of) is kept as the reference
-implementation; `engine.answer` counts the indicators that case_sql covers in
-the database, and evaluates those of WITHOUT_CASES without loading cases.
+of case_units / society_units / agreement_units counted by cells_of) is kept as
+the reference implementation; `engine.answer` counts the indicators that
+case_sql and agreement_sql cover in the database, and evaluates those of
+WITHOUT_CASES without loading cases.
 Both answer every such indicator here, for a generated history of many cases
 (bench.events) and for the hand-written one, along several breakdowns,
 periods, as_of times and a provider's scope.
@@ -33,7 +34,20 @@ from services.metrics.indicators.in_database import supported
 from services.metrics.indicators.knowledge import Knowledge
 from services.metrics.periods import Grain, parse_period
 from services.metrics.population import PopulationRow, import_population
-from tests.metrics.history import POPULATION, fixed_history
+from shared.contracts import (
+    CaseClosed,
+    CaseOpened,
+    GoalOutcomeCounts,
+    ProviderReportRejected,
+    ProviderReportSubmitted,
+    ServiceAgreementAmended,
+    ServiceAgreementEdited,
+    ServiceAgreementTerminated,
+    ServiceAssigned,
+    ServiceDeliveryRecorded,
+    ServiceEnded,
+)
+from tests.metrics.history import A1, A2, P1, POPULATION, History, d, fixed_history, uid
 from tests.support import Infrastructure, new_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -42,7 +56,8 @@ COUNTED_IN_DATABASE = [name for name, definition in CATALOG.items() if supported
 # answer() leaves the cases out of these indicators' snapshot; the reference loads them.
 NEW_PATHS = [*COUNTED_IN_DATABASE, *sorted(WITHOUT_CASES)]
 BREAKDOWNS = ((), ("district", "age_band"), ("provider", "period"),
-              ("field_of_action", "target_group"), ("agreement",), ("budget_product", "period"))
+              ("field_of_action", "target_group"), ("agreement",), ("budget_product", "period"),
+              ("district", "provider"), ("target_group", "agreement"))
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +76,53 @@ async def generated(infrastructure: Infrastructure) -> AsyncIterator[asyncpg.Poo
     await pool.close()
 
 
+def _written_history() -> History:
+    """The hand-written history and later turns: an edited budget, an amended term end and
+    a termination, a second case of p2 under A1 whose service ends early, a report whose
+    latest revision was rejected."""
+    h = fixed_history()
+    h.add("agreements", A1, ServiceAgreementEdited(
+        agreement_id=A1, annual_budget_cents=4_380_000, occurred_on=d(6, 1), actor="cm-1"))
+    h.add("agreements", A2, ServiceAgreementAmended(
+        agreement_id=A2, effective_date=d(7, 1), reason="kürzer", term_end=d(10, 31),
+        capacity=8, occurred_on=d(6, 5), actor="cm-1"))
+    h.add("agreements", A2, ServiceAgreementTerminated(
+        agreement_id=A2, termination_date=d(9, 1), reason="Ende", occurred_on=d(6, 10),
+        actor="cm-1"))
+    k8, s8 = uid("K8"), uid("s8")
+    h.add("cases", k8, CaseOpened(
+        case_id=k8, client_pseudonym="p2", field_of_action="jugend", target_groups=["Familien"],
+        district="Nordstadt", team="asd-nord", legal_basis="SGB VIII §27", age_band="14-17",
+        occurred_on=d(3, 28), actor="cw-1"))
+    h.add("cases", k8, ServiceAssigned(case_id=k8, service_id=s8, agreement_id=A1,
+                                       units_planned="10", unit="hour", start_date=d(3, 30),
+                                       occurred_on=d(3, 29), actor="cw-1"))
+    for period, units, on in (("2026-03", "2", d(4, 2)), ("2026-Q2", "9", d(6, 30))):
+        h.add("cases", k8, ServiceDeliveryRecorded(case_id=k8, service_id=s8, period=period,
+                                                   units=units, occurred_on=on, actor="cw-1"))
+    h.add("cases", k8, ServiceEnded(case_id=k8, service_id=s8, occurred_on=d(7, 1),
+                                    actor="cw-1"))
+    h.add("cases", k8, CaseClosed(case_id=k8, reason="planned_goals_achieved",
+                                  ended_service_ids=[], occurred_on=d(8, 20), actor="cw-1"))
+    r3 = uid("R3")
+    h.add("agreements", r3, ProviderReportSubmitted(
+        report_id=r3, agreement_id=A1, provider_id=P1, period="2026-Q2", period_start=d(4, 1),
+        period_end=d(6, 30), due_on=d(7, 30), late=False, participants=4,
+        units_delivered="30", expenditure_cents=500_000, outcomes=[GoalOutcomeCounts(
+            indicator_id="planned_closure_rate", achieved=1, measured=2)],
+        occurred_on=d(7, 20), actor="pt-1"))
+    h.add("agreements", r3, ProviderReportRejected(report_id=r3, revision=1, reason="Zahlen",
+                                                   occurred_on=d(7, 25), actor="cm-1"))
+    return h
+
+
 @pytest.fixture(scope="module")
 async def written(infrastructure: Infrastructure) -> AsyncIterator[asyncpg.Pool]:
     pool = await create_pool(await new_database(infrastructure))
     await migrate(pool)
     async with pool.acquire() as connection, connection.transaction():
         await project_batch(connection, [(envelope, parse(envelope))
-                                         for _, envelope in fixed_history().in_recorded_order()])
+                                         for _, envelope in _written_history().in_recorded_order()])
         await import_population(connection, [PopulationRow(*row) for row in POPULATION],
                                 source="test", imported_by="cm-1")
     yield pool
@@ -123,7 +178,8 @@ async def test_the_written_history_gives_the_cells_of_the_reference_path(
         if not set(by) <= set(definition.dimensions):
             continue
         for period, as_of in (("2026", None), ("2026-Q1", datetime(2026, 4, 1, tzinfo=UTC)),
-                              ("2026-Q2", None)):
+                              ("2026-Q2", None), ("2026", datetime(2026, 6, 7, tzinfo=UTC)),
+                              ("2026-Q3", None)):
             question = Question(parse_period(period), by, None, as_of)
             counted, reference = await _both(written, indicator, question, threshold=1)
             _assert_same(counted, reference, f"{indicator} {period} by {by} as of {as_of}")
@@ -134,8 +190,11 @@ async def test_a_providers_scope_gives_the_cells_of_the_reference_path(
     async with generated.acquire() as connection:
         provider = str(await connection.fetchval(
             "SELECT provider_id FROM agreement_facts WHERE change = 'drafted' LIMIT 1"))
-    question = Question(parse_period("2025"), ("district",), None, None, provider)
-    for indicator in ("active_cases", "cost_per_successful_outcome", "gas_t_score"):
-        counted, reference = await _both(generated, indicator, question, threshold=1)
-        assert reference, indicator
-        _assert_same(counted, reference, f"{indicator} of provider {provider}")
+    for indicator in ("active_cases", "cost_per_successful_outcome", "gas_t_score",
+                      "budget_utilisation", "capacity_utilisation",
+                      "reported_vs_logged_success_gap"):
+        for by in (("district",), ("period", "target_group")):
+            question = Question(parse_period("2025"), by, None, None, provider)
+            counted, reference = await _both(generated, indicator, question, threshold=1)
+            assert reference, indicator
+            _assert_same(counted, reference, f"{indicator} by {by} of provider {provider}")

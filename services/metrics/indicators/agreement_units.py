@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -60,8 +61,9 @@ def budget_utilisation(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
     served, units = _cases_by_agreement(snapshot), []
     for period in buckets:
         for agreement in snapshot.agreements.values():
-            costs = {case.client: case.cost(snapshot.price_of, period, agreement.id)
-                     for case in served[agreement.id]}
+            costs: dict[str, Decimal] = defaultdict(Decimal)  # a client may have two cases
+            for case in served[agreement.id]:
+                costs[case.client] += case.cost(snapshot.price_of, period, agreement.id)
             budget = agreement.budget_cents(period)
             spend = sum(costs.values(), Decimal(0))
             if budget or spend:
@@ -75,8 +77,9 @@ def capacity_utilisation(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
     served, units = _cases_by_agreement(snapshot), []
     for period in buckets:
         for agreement in snapshot.agreements.values():
-            days = {case.client: case.service_days(period, agreement.id)
-                    for case in served[agreement.id]}
+            days: dict[str, int] = defaultdict(int)
+            for case in served[agreement.id]:
+                days[case.client] += case.service_days(period, agreement.id)
             capacity = agreement.capacity_days(period)
             if capacity or any(days.values()):
                 units.append(Unit(snapshot.agreement_dims(agreement, period),
@@ -87,14 +90,19 @@ def capacity_utilisation(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
 
 def report_timeliness(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
     submitted = {(r.agreement_id, r.end): r for r in snapshot.reports}
+    reported: dict[UUID, dict[date, date]] = defaultdict(dict)
+    for record in snapshot.reports:
+        reported[record.agreement_id][record.end] = record.due_on
+    dues = {}  # per agreement: reporting period end -> due day, in order
+    for agreement in snapshot.agreements.values():
+        due = {p.end: agreement.due_on(p.end) for p in agreement.reporting_periods()}
+        due = {end: on for end, on in due.items() if on < snapshot.today}
+        due.update(reported[agreement.id])
+        dues[agreement.id] = sorted(due.items())
     units = []
     for period in buckets:
         for agreement in snapshot.agreements.values():
-            due = {p.end: agreement.due_on(p.end) for p in agreement.reporting_periods()}
-            due = {end: on for end, on in due.items() if on < snapshot.today}
-            due.update({r.end: r.due_on for r in snapshot.reports
-                        if r.agreement_id == agreement.id})
-            for end, due_on in sorted(due.items()):
+            for end, due_on in dues[agreement.id]:
                 if period.contains(due_on):
                     report = submitted.get((agreement.id, end))
                     on_time = report is not None and not report.late

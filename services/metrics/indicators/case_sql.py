@@ -15,6 +15,8 @@ a closure only of an open case, a reopening only of a closed one.
 # (as_of, periods, provider) is a query parameter.
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from shared.indicators import IndicatorId
 
 
@@ -85,7 +87,7 @@ CTES: dict[str, str] = {
                       f"AND {known('a')}) d",
     # Deliveries (summed per service and delivery period) with their price in cents.
     "priced": "SELECT d.case_id, d.first_day, d.last_day, d.units * coalesce(m.price, "
-              "t.unit_price) AS cents FROM (SELECT case_id, service_id, "
+              "t.unit_price) AS cents, s.agreement_id FROM (SELECT case_id, service_id, "
               "period_start AS first_day, period_end AS last_day, sum(units) AS units "
               f"FROM deliveries d WHERE {known('d')} GROUP BY 1, 2, 3, 4) d "
               "JOIN services s ON s.case_id = d.case_id AND s.service_id = d.service_id "
@@ -181,16 +183,17 @@ UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def with_clause(wanted: tuple[str, ...]) -> str:
+def with_clause(wanted: tuple[str, ...], ctes: Mapping[str, str] = CTES,
+                needs: Mapping[str, tuple[str, ...]] = NEEDS) -> str:
     """`WITH` the expressions wanted and those they read, each once, in dependency order."""
     ordered: list[str] = []
 
     def add(name: str) -> None:
-        for need in NEEDS.get(name, ()):
+        for need in needs.get(name, ()):
             add(need)
         if name not in ordered:
             ordered.append(name)
 
     for name in ("known_cases", *wanted):
         add(name)
-    return "WITH " + ",\n".join(f"{name} AS ({CTES[name]})" for name in ordered)
+    return "WITH " + ",\n".join(f"{name} AS ({ctes[name]})" for name in ordered)

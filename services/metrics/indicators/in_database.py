@@ -6,13 +6,15 @@ medians are `percentile_cont(0.5)`; what the cells then show is decided by
 `cells.cell_of`, as for the cells counted in Python.
 """
 
+# ruff: noqa: S608 - the SQL is put together from constants only; values are parameters.
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
 from services.metrics.catalog import IndicatorDefinition
-from services.metrics.indicators.case_sql import UNITS, with_clause
+from services.metrics.indicators import agreement_sql
+from services.metrics.indicators.case_sql import CTES, NEEDS, UNITS, with_clause
 from services.metrics.indicators.cells import NONE, Cell, Population, Totals, cell_of
 from services.metrics.periods import Period
 from shared.projection import Connection
@@ -24,31 +26,72 @@ _DIMENSIONS = {
     "budget_product": "x.budget_products",
 }
 _FROM_SERVICES = ("agreement", "provider", "budget_product")
+# An agreement's unit counts under the agreement's own dimensions.
+_AGREEMENT_DIMENSIONS = {
+    "period": "ARRAY[u.label]", "agreement": "ARRAY[a.agreement_id::text]",
+    "provider": "ARRAY[a.provider_id::text]", "field_of_action": "ARRAY[a.field_of_action]",
+    "budget_product": "ARRAY[a.budget_product]", "district": "a.districts",
+    "target_group": "a.target_groups",
+}
 
 
 def supported(definition: IndicatorDefinition) -> bool:
-    return definition.id in UNITS
+    return definition.id in UNITS or definition.id in agreement_sql.UNITS
+
+
+def _unnested(by: Sequence[str], dimensions: dict[str, str]) -> str:
+    return "".join(
+        f" CROSS JOIN LATERAL unnest(coalesce(nullif({dimensions[name]}, '{{}}'), "
+        f"ARRAY['{NONE}'])) AS d{index}" for index, name in enumerate(by))
+
+
+def _grouped(by: Sequence[str]) -> str:
+    keys = ", ".join(f"d{index}" for index in range(len(by)))
+    return f" GROUP BY {keys}" if keys else " HAVING count(*) > 0"
 
 
 def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool) -> str:
     """The query of an indicator's cells along `by` ($5: the only provider, if `provider`)."""
+    if definition.id in agreement_sql.UNITS:
+        return _agreement_cells_sql(definition, by, provider)
     units, reads = UNITS[definition.id]
     served = provider or any(name in _FROM_SERVICES for name in by)
-    keys = [f"d{index}" for index in range(len(by))]
-    unnested = "".join(
-        f" CROSS JOIN LATERAL unnest(coalesce(nullif({_DIMENSIONS[name]}, '{{}}'), "
-        f"ARRAY['{NONE}'])) AS {key}" for key, name in zip(keys, by, strict=True))
     return (
         f"{with_clause((*reads, *(('dimensions',) if served else ())))},\n"
         f"units (case_id, label, numerator, denominator, value) AS ({units})\n"
-        f"SELECT {''.join(f'{key}, ' for key in keys)}"
+        f"SELECT {''.join(f'd{index}, ' for index in range(len(by)))}"
         "sum(u.numerator::float8) AS numerator, sum(u.denominator::float8) AS denominator, "
+        "0.0::float8 AS reference_numerator, 0.0::float8 AS reference_denominator, "
         "percentile_cont(0.5) WITHIN GROUP (ORDER BY u.value::float8) AS median, "
         "count(u.value) AS values, count(DISTINCT k.client) AS persons "
         "FROM units u JOIN known_cases k USING (case_id)"
-        + (" LEFT JOIN dimensions x USING (case_id)" if served else "") + unnested
-        + (" WHERE x.providers = ARRAY[$5::text]" if provider else "")
-        + (f" GROUP BY {', '.join(keys)}" if keys else " HAVING count(*) > 0")
+        + (" LEFT JOIN dimensions x USING (case_id)" if served else "")
+        + _unnested(by, _DIMENSIONS)
+        + (" WHERE x.providers = ARRAY[$5::text]" if provider else "") + _grouped(by)
+    )
+
+
+def _agreement_cells_sql(definition: IndicatorDefinition, by: Sequence[str],
+                         provider: bool) -> str:
+    """Units per agreement: their sums once, each of their persons once more."""
+    units, reads = agreement_sql.UNITS[definition.id]
+    expressions = with_clause(("agreements", *reads), {**CTES, **agreement_sql.AGREEMENT_CTES},
+                              {**NEEDS, **agreement_sql.AGREEMENT_NEEDS})
+    return (
+        f"{expressions},\n"
+        "units (agreement_id, label, numerator, denominator, reference_numerator, "
+        f"reference_denominator, persons) AS ({units}),\n"
+        "counted AS (SELECT agreement_id, label, numerator, denominator, reference_numerator, "
+        "reference_denominator, NULL::text AS client FROM units UNION ALL "
+        "SELECT agreement_id, label, 0, 0, 0, 0, client FROM units, unnest(persons) client)\n"
+        f"SELECT {''.join(f'd{index}, ' for index in range(len(by)))}"
+        "sum(u.numerator)::float8 AS numerator, sum(u.denominator)::float8 AS denominator, "
+        "sum(u.reference_numerator)::float8 AS reference_numerator, "
+        "sum(u.reference_denominator)::float8 AS reference_denominator, "
+        "NULL::float8 AS median, 0 AS values, count(DISTINCT u.client) AS persons "
+        "FROM counted u JOIN agreements a USING (agreement_id)"
+        + _unnested(by, _AGREEMENT_DIMENSIONS)
+        + (" WHERE a.provider_id::text = $5" if provider else "") + _grouped(by)
     )
 
 
@@ -56,7 +99,7 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
                             by: Sequence[str], buckets: Sequence[Period], as_of: Any,
                             provider_id: str | None, threshold: int,
                             population: Population | None) -> list[Cell]:
-    """The cells of a case, target-group or society indicator, counted in PostgreSQL."""
+    """The cells of an indicator that case_sql or agreement_sql covers, counted in PostgreSQL."""
     arguments: list[Any] = [as_of, [b.start for b in buckets], [b.end for b in buckets],
                             [b.label for b in buckets]]
     if provider_id is not None:
@@ -71,7 +114,8 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
     for row in rows:
         key = tuple(row[f"d{index}"] for index in range(len(by)))
         persons = row["persons"]
-        totals = Totals(row["numerator"], row["denominator"], (0.0, 0.0), row["median"],
+        totals = Totals(row["numerator"], row["denominator"],
+                        (row["reference_numerator"], row["reference_denominator"]), row["median"],
                         row["values"], persons, persons)
         cells.append((key, cell_of(dict(zip(by, key, strict=True)), totals, definition,
                                    threshold, population)))

@@ -1,0 +1,199 @@
+"""The units of the agreement indicators, as SQL over the facts.
+
+Each indicator's units are one SELECT of (agreement_id, label, numerator,
+denominator, reference numerator, reference denominator, persons) rows: one
+per agreement and period (budget, capacity) or per report (the success gap),
+`persons` the pseudonyms behind it. The rules are those of
+`agreements.AgreementRecord`, `cases.CaseRecord` and `agreement_units` (the
+reference implementation, which the equivalence test compares with): an
+agreement's terms as drafted and edited, amended from each amendment's day
+(the latest amendment by version wins), and the days it runs in runs of days
+on which nothing changes (`_segments`). Parameters as in case_sql.
+"""
+
+# ruff: noqa: S608 - the SQL is put together from this module's constants only; every value
+# (as_of, periods, provider) is a query parameter.
+from __future__ import annotations
+
+from services.metrics.indicators.case_sql import known
+from services.metrics.indicators.cases import SUCCESS
+from shared.indicators import IndicatorId
+
+_DRAFTED = "change IN ('drafted', 'edited')"
+
+
+def _term(column: str) -> str:
+    """A term as drafted and edited: its latest value."""
+    return (f"(array_agg({column} ORDER BY version DESC) "
+            f"FILTER (WHERE {_DRAFTED} AND {column} IS NOT NULL))[1]")
+
+
+def _list_term(column: str) -> str:
+    """A list term as drafted and edited ({} if none); array_agg cannot nest arrays."""
+    return f"ARRAY(SELECT jsonb_array_elements_text({_term(f'to_jsonb({column})')}))"
+
+
+def _latest(column: str, change: str) -> str:
+    return f"(array_agg({column} ORDER BY version DESC) FILTER (WHERE change = '{change}'))[1]"
+
+
+def _amended(column: str) -> str:
+    """A term in force on a segment's first day: amended (latest version) or as drafted."""
+    return (f"coalesce((array_agg(c.{column} ORDER BY c.version DESC) FILTER (WHERE "
+            f"c.change = 'amended' AND c.{column} IS NOT NULL))[1], a.{column})")
+
+
+AGREEMENT_CTES: dict[str, str] = {
+    # Agreements whose draft is known: their dimensions and terms as drafted and edited.
+    "agreements": "SELECT agreement_id, "
+                  f"{_latest('provider_id', 'drafted')} AS provider_id, "
+                  f"{_term('budget_product_code')} AS budget_product, "
+                  f"{_term('field_of_action')} AS field_of_action, "
+                  f"{_list_term('districts')} AS districts, "
+                  f"{_list_term('target_groups')} AS target_groups, "
+                  f"{_term('term_start')} AS term_start, {_term('term_end')} AS term_end, "
+                  f"{_term('annual_budget_cents')} AS annual_budget_cents, "
+                  f"{_term('capacity')} AS capacity, "
+                  f"{_latest('effective_on', 'signed')} IS NOT NULL AS signed, "
+                  f"{_latest('effective_on', 'terminated')} AS terminated_on "
+                  f"FROM agreement_facts a WHERE {known('a')} GROUP BY agreement_id "
+                  "HAVING bool_or(change = 'drafted')",
+    # Amendments, suspensions and resumptions: what changes from a day on.
+    "agreement_changes": "SELECT agreement_id, version, change, effective_on, term_end, "
+                         "annual_budget_cents, capacity FROM agreement_facts a "
+                         "WHERE change IN ('amended', 'suspended', 'resumed') "
+                         f"AND effective_on IS NOT NULL AND {known('a')}",
+    # Per agreement and period, the days from which nothing changes up to the next (the
+    # first day after the period ends the last): AgreementRecord._segments.
+    "segments": "SELECT agreement_id, label, day AS first_day, lead(day) OVER (PARTITION BY "
+                "agreement_id, label ORDER BY day) - day AS days FROM ("
+                "SELECT a.agreement_id, b.label, c.day FROM agreements a CROSS JOIN buckets b "
+                "CROSS JOIN LATERAL (SELECT b.first_day UNION SELECT b.last_day + 1 UNION "
+                "SELECT make_date(y, 1, 1) FROM generate_series(extract(year FROM b.first_day)"
+                "::int, extract(year FROM b.last_day)::int + 1) y) c(day) "
+                "WHERE c.day BETWEEN b.first_day AND b.last_day + 1 "
+                "UNION SELECT c.agreement_id, b.label, c.day FROM (SELECT agreement_id, "
+                "term_start AS day FROM agreements UNION ALL SELECT agreement_id, term_end + 1 "
+                "FROM agreements WHERE term_end < '9999-12-31' UNION ALL SELECT agreement_id, "
+                "terminated_on FROM agreements UNION ALL SELECT agreement_id, effective_on "
+                "FROM agreement_changes UNION ALL SELECT agreement_id, term_end + 1 "
+                "FROM agreement_changes WHERE term_end < '9999-12-31') c "
+                "JOIN agreements USING (agreement_id) "
+                "JOIN buckets b ON c.day BETWEEN b.first_day AND b.last_day + 1) cuts",
+    # The segments on which the agreement runs (AgreementRecord.runs_on their first day),
+    # with the budget and capacity in force.
+    "running": "SELECT agreement_id, label, first_day, days, annual_budget_cents, capacity "
+               "FROM ("
+               "SELECT s.agreement_id, s.label, s.first_day, s.days, a.signed, a.term_start, "
+               "a.terminated_on, " + _amended("term_end") + " AS term_end, "
+               + _amended("annual_budget_cents") + " AS annual_budget_cents, "
+               + _amended("capacity") + " AS capacity, (array_agg(c.change ORDER BY "
+               "c.version DESC) FILTER (WHERE c.change <> 'amended'))[1] AS pause "
+               "FROM segments s JOIN agreements a USING (agreement_id) "
+               "LEFT JOIN agreement_changes c ON c.agreement_id = s.agreement_id "
+               "AND c.effective_on <= s.first_day WHERE s.days IS NOT NULL "
+               "GROUP BY s.agreement_id, s.label, s.first_day, s.days, a.signed, a.term_start, "
+               "a.terminated_on, a.term_end, a.annual_budget_cents, a.capacity) t "
+               "WHERE signed AND first_day >= term_start AND first_day <= term_end "
+               "AND (terminated_on IS NULL OR first_day < terminated_on) "
+               "AND pause IS DISTINCT FROM 'suspended'",
+    # Services of known cases: the latest assignment, ended by the first end after it.
+    "service_spans": "SELECT s.case_id, s.service_id, s.agreement_id, s.start_date, "
+                     "(array_agg(e.occurred_on ORDER BY e.version))[1] AS ended_on FROM ("
+                     "SELECT DISTINCT ON (case_id, service_id) case_id, service_id, version, "
+                     "agreement_id, start_date FROM case_services v "
+                     f"WHERE change = 'assigned' AND {known('v')} "
+                     "ORDER BY case_id, service_id, version DESC) s "
+                     "JOIN known_cases USING (case_id) "
+                     "LEFT JOIN case_services e ON e.case_id = s.case_id "
+                     "AND e.service_id = s.service_id AND e.change <> 'assigned' "
+                     f"AND e.version > s.version AND {known('e')} "
+                     "GROUP BY s.case_id, s.service_id, s.agreement_id, s.start_date",
+    # Each report by its (latest) submission.
+    "submissions": "SELECT DISTINCT ON (report_id) report_id, version, agreement_id, "
+                   "period_start AS first_day, period_end AS last_day FROM report_facts r "
+                   f"WHERE change = 'submitted' AND {known('r')} ORDER BY report_id, version DESC",
+    # Reports with figures: their latest revision, unless its latest review rejected it.
+    "figures": "SELECT r.* FROM (SELECT DISTINCT ON (s.report_id) s.report_id, s.agreement_id, "
+               "s.first_day, s.last_day, f.revision, f.participants FROM submissions s "
+               "JOIN report_facts f ON f.report_id = s.report_id AND f.version >= s.version "
+               f"AND f.change IN ('submitted', 'resubmitted') AND {known('f')} "
+               "ORDER BY s.report_id, f.revision DESC, f.version DESC) r "
+               "LEFT JOIN (SELECT DISTINCT ON (v.report_id, v.revision) v.report_id, "
+               "v.revision, v.change FROM report_facts v JOIN submissions s "
+               "ON s.report_id = v.report_id AND v.version >= s.version "
+               f"WHERE v.change NOT IN ('submitted', 'resubmitted') AND {known('v')} "
+               "ORDER BY v.report_id, v.revision, v.version DESC) v "
+               "ON v.report_id = r.report_id AND v.revision = r.revision "
+               "WHERE v.change IS DISTINCT FROM 'rejected'",
+}
+AGREEMENT_NEEDS: dict[str, tuple[str, ...]] = {
+    "agreements": (), "agreement_changes": (),
+    "segments": ("agreements", "agreement_changes", "buckets"),
+    "running": ("segments",), "service_spans": (), "figures": ("submissions",),
+}
+
+_YEAR_DAYS = ("((date_trunc('year', first_day) + interval '1 year')::date "
+              "- date_trunc('year', first_day)::date)")
+# The cents of each client's deliveries under an agreement in a period, in proportion of
+# the delivery period's days in it (CaseRecord.cost).
+_COSTS = ("SELECT p.agreement_id, b.label, k.client, sum(p.cents * greatest(0, "
+          "least(b.last_day, p.last_day) - greatest(b.first_day, p.first_day) + 1) "
+          "/ (p.last_day - p.first_day + 1)) AS cents FROM priced p "
+          "JOIN known_cases k USING (case_id) JOIN buckets b ON p.first_day <= b.last_day "
+          "AND p.last_day >= b.first_day "  # and, so that only those deliveries are priced:
+          "WHERE p.first_day <= (SELECT max(last_day) FROM buckets) "
+          "AND p.last_day >= (SELECT min(first_day) FROM buckets) GROUP BY 1, 2, 3")
+# The days of a period each client's services under an agreement ran, up to (not
+# including) their end (CaseRecord.service_days).
+_SERVICE_DAYS = ("SELECT s.agreement_id, b.label, k.client, sum(greatest(0, "
+                 "least(b.last_day, s.ended_on - 1) - greatest(b.first_day, s.start_date) + 1)"
+                 ") AS days FROM service_spans s JOIN known_cases k USING (case_id) "
+                 "CROSS JOIN buckets b GROUP BY 1, 2, 3")
+
+
+def _per_agreement(allowed: str, used: str) -> str:
+    """Units per agreement and period with `allowed` (running segments: agreement_id,
+    label, amount) or `used` (agreement_id, label, client, amount) not zero; the persons
+    those with some of `used`."""
+    return (
+        "SELECT a.agreement_id, b.label, coalesce(u.amount, 0), coalesce(r.amount, 0), "
+        "0, 0, coalesce(u.persons, '{}') FROM agreements a CROSS JOIN buckets b "
+        f"LEFT JOIN ({allowed}) r ON r.agreement_id = a.agreement_id AND r.label = b.label "
+        "LEFT JOIN (SELECT agreement_id, label, sum(amount) AS amount, array_agg(client) "
+        f"FILTER (WHERE amount <> 0) AS persons FROM ({used}) c GROUP BY 1, 2) u "
+        "ON u.agreement_id = a.agreement_id AND u.label = b.label "
+        "WHERE coalesce(r.amount, 0) <> 0 OR coalesce(u.amount, 0) <> 0")
+
+
+_BUDGET = _per_agreement(
+    "SELECT agreement_id, label, sum(annual_budget_cents * days::numeric / "
+    f"{_YEAR_DAYS}) / 100 AS amount FROM running GROUP BY 1, 2",
+    f"SELECT agreement_id, label, client, cents / 100 AS amount FROM ({_COSTS}) c")
+_CAPACITY = _per_agreement(
+    "SELECT agreement_id, label, sum(capacity * days) AS amount FROM running GROUP BY 1, 2",
+    f"SELECT agreement_id, label, client, days AS amount FROM ({_SERVICE_DAYS}) d")
+# Per report ending in a period with figures: reported achieved / measured beside the
+# logged successes / closures (latest status) in its reporting period of the cases served
+# under its agreement.
+_GAP = (
+    "SELECT r.agreement_id, b.label, o.achieved, o.measured, "
+    f"count(*) FILTER (WHERE c.reason = '{SUCCESS}'), count(*), array_agg(k.client) "
+    "FROM figures r JOIN agreements USING (agreement_id) "
+    "JOIN buckets b ON r.last_day BETWEEN b.first_day AND b.last_day "
+    "JOIN (SELECT report_id, revision, sum(achieved) AS achieved, sum(measured) AS measured "
+    f"FROM report_outcomes o WHERE {known('o')} GROUP BY 1, 2) o "
+    "ON o.report_id = r.report_id AND o.revision = r.revision "
+    "JOIN (SELECT DISTINCT case_id, agreement_id FROM service_spans) s "
+    "ON s.agreement_id = r.agreement_id "
+    "JOIN closures c ON c.case_id = s.case_id AND c.day BETWEEN r.first_day AND r.last_day "
+    "JOIN known_cases k ON k.case_id = s.case_id WHERE o.measured <> 0 "
+    "GROUP BY r.report_id, r.agreement_id, b.label, o.achieved, o.measured")
+
+# Per indicator: the units' SELECT and the expressions it reads.
+UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
+    IndicatorId.BUDGET_UTILISATION: (_BUDGET, ("running", "priced")),
+    IndicatorId.CAPACITY_UTILISATION: (_CAPACITY, ("running", "service_spans")),
+    IndicatorId.REPORTED_VS_LOGGED_SUCCESS: (
+        _GAP, ("buckets", "figures", "service_spans", "closures")),
+}
