@@ -44,11 +44,45 @@ class CasesView(View):
 
     @contextlib.contextmanager
     def changing(self, tracking: Tracking) -> Iterator[Cursor[DictRow]]:
+        in_batch = getattr(self._batch, "cursor", None) is not None
         with super().changing(tracking) as cursor:
-            # Rows and position commit together; should a crash lose the last ones, they are
-            # projected again from the store, so the view need not wait for the disk.
-            cursor.execute("SET LOCAL synchronous_commit TO off")
+            if not in_batch:
+                _without_waiting_for_the_disk(cursor)
             yield cursor
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """A batch's events in one transaction; the cases' new versions written once, last."""
+        with super().batch():
+            cursor = self._batch.cursor
+            _without_waiting_for_the_disk(cursor)
+            self._batch.versions = {}
+            try:
+                yield
+                versions: dict[Any, int] = self._batch.versions
+                if versions:
+                    cursor.execute(
+                        """UPDATE case_summaries AS s SET version = GREATEST(s.version, v.version)
+                           FROM unnest(%s::uuid[], %s::integer[]) AS v(case_id, version)
+                           WHERE s.case_id = v.case_id""",
+                        (list(versions), list(versions.values())))
+            finally:
+                self._batch.versions = None
+
+    def set_version(self, cursor: Cursor[DictRow], case_id: Any, version: int) -> None:
+        """A case's version: at the end of the batch, if in one (most events only move it)."""
+        versions: dict[Any, int] | None = getattr(self._batch, "versions", None)
+        if versions is not None:
+            versions[case_id] = max(version, versions.get(case_id, 0))
+            return
+        cursor.execute("UPDATE case_summaries SET version = %s WHERE case_id = %s",
+                       (version, case_id))
+
+
+def _without_waiting_for_the_disk(cursor: Cursor[DictRow]) -> None:
+    # Rows and position commit together; should a crash lose the last ones, they are
+    # projected again from the store, so the view need not wait for the disk.
+    cursor.execute("SET LOCAL synchronous_commit TO off")
 
 
 class CasesProjection(Projection[CasesView]):
@@ -107,6 +141,9 @@ class CasesProjection(Projection[CasesView]):
 
     def _update(self, event: Case.Event, tracking: Tracking, assignments: str) -> None:
         with self.view.changing(tracking) as cursor:
+            if not assignments:
+                self._set_version(cursor, event)
+                return
             cursor.execute(
                 # `assignments` is one of the fixed strings of this class.
                 f"UPDATE case_summaries SET {assignments}version = %s "  # noqa: S608
@@ -119,7 +156,5 @@ class CasesProjection(Projection[CasesView]):
                WHERE case_id = %s AND service_id = ANY(%s) AND ended_on IS NULL""",
             (event.occurred_on, event.originator_id, list(service_ids)))
 
-    @staticmethod
-    def _set_version(cursor: Any, event: Any) -> None:
-        cursor.execute("UPDATE case_summaries SET version = %s WHERE case_id = %s",
-                       (event.originator_version, event.originator_id))
+    def _set_version(self, cursor: Any, event: Any) -> None:
+        self.view.set_version(cursor, event.originator_id, event.originator_version)
