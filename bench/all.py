@@ -48,14 +48,14 @@ def independent(name: str, arguments: list[str]) -> None:
         raise RuntimeError(f"bench.{name} exited with {child.returncode}")
 
 
-def queries(system: CityYear) -> None:
-    """Benchmark 5, from `bench.queries` (its `run` takes the metrics database URL)."""
+def queries(system: CityYear, year: int) -> None:
+    """Benchmark 5, from `bench.queries`: the city-year's year and its last quarter."""
     try:
         module = importlib.import_module("bench.queries")
     except ModuleNotFoundError:
         figure("queries_missing", "bench.queries is not in this checkout")
         return
-    outcome = module.run(system.database_urls["metrics"])
+    outcome = module.run(system.database_urls["metrics"], periods=(str(year), f"{year}-Q4"))
     if inspect.isawaitable(outcome):
         async def wait() -> object:
             return await outcome
@@ -74,6 +74,7 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--city", choices=("small", "medium", "large"), default="large")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--rate", type=float, default=200.0, help="freshness: commands/s")
     parser.add_argument("--seconds", type=float, default=30.0, help="freshness: how long")
     parser.add_argument("--sustainable-rate", type=float, default=50.0,
@@ -87,7 +88,7 @@ def main() -> None:
     if not args.only_city_year:
         for name, arguments in INDEPENDENT:
             independent(name, arguments)
-    with city_year(args.city, seed=args.seed) as system:
+    with city_year(args.city, seed=args.seed, year=args.year) as system:
         report(system)
         for name, mib in system.peak_rss_mib().items():
             figure(f"peak_rss_mib_{name}_after_intake", mib)
@@ -96,7 +97,7 @@ def main() -> None:
         freshness.run(system, args.rate, args.seconds)
         freshness.run(system, args.sustainable_rate, args.seconds,
                       prefix=f"freshness_at_{args.sustainable_rate:.0f}")
-        queries(system)
+        queries(system, args.year)
         memory(system)
     figure("finished", datetime.now(UTC).isoformat(timespec="seconds"))
 
