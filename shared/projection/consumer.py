@@ -36,6 +36,10 @@ from shared.projection.ordering import BatchOutcome, Decoded, Pending, in_order
 from shared.projection.tracking import last_offsets, track
 
 _log = logging.getLogger("wirkung.projection")
+# How long the broker may hold a fetch that finds nothing new. A broker may hold it this
+# long even when an event arrives meanwhile (seen with the development broker), so this
+# bounds how late a trickle of events is applied (aiokafka's default: 500 ms).
+FETCH_MAX_WAIT_MS = 100
 
 
 class ProjectionConsumer:
@@ -73,6 +77,7 @@ class ProjectionConsumer:
             enable_auto_commit=False, auto_offset_reset="earliest",
             max_poll_records=self.batch_size, client_id=f"wirkung-{self.name}",
             fetch_max_bytes=16 * 1024 * 1024, max_partition_fetch_bytes=4 * 1024 * 1024,
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
         )
         self.consumer.subscribe(list(self.topics), listener=_Rebalance(self))
         await self.consumer.start()
