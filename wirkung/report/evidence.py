@@ -9,14 +9,14 @@ value after the period closed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 
 from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.engine import Question
 from services.metrics.indicators.manifest import attested_answer
 from services.metrics.indicators.moments import EventRef
-from services.metrics.indicators.restatements import restatements
+from services.metrics.indicators.restatements import closing_of, restatements
 from services.metrics.periods import Period
 from wirkung.report.facts import Facts
 from wirkung.report.model import Manifest, Restated, Restatement
@@ -36,8 +36,8 @@ async def attested_total(facts: Facts, definition: IndicatorDefinition,
 
 
 def period_closed_at(period: Period) -> datetime:
-    """The moment a period ends: midnight (UTC) after its last day."""
-    return datetime.combine(period.end + timedelta(days=1), time(), tzinfo=UTC)
+    """The moment a period ends: midnight (UTC) after its last day, as restatements count it."""
+    return closing_of(Question(period))
 
 
 async def restatements_of(facts: Facts, definition: IndicatorDefinition,
