@@ -11,7 +11,7 @@ from uuid import UUID
 
 from shared.auth import Role
 
-SERVICES = ("agreements", "cases", "metrics")
+SERVICES = ("agreements", "cases", "metrics", "web")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,6 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev.add_argument("--agreements-port", type=int, default=8001)
     dev.add_argument("--cases-port", type=int, default=8002)
     dev.add_argument("--metrics-port", type=int, default=8003)
+    dev.add_argument("--web-port", type=int, default=8000)
     dev.add_argument("--postgres-port", type=int, default=5433)
     dev.add_argument("--broker-port", type=int, default=9092)
     dev.add_argument("--no-demo", action="store_true", help="start without demo data")

@@ -1,4 +1,4 @@
-"""`wirkung dev`: the embedded stack, the three services and demo data, until Ctrl-C."""
+"""`wirkung dev`: the embedded stack, the four services and demo data, until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -34,6 +34,19 @@ def development_secret(home: Path) -> str:
     return path.read_text().strip()
 
 
+def development_session_key(home: Path) -> str:
+    """The web service's session cookie key: from the environment, else made once in `home`."""
+    if key := os.environ.get("WIRKUNG_WEB_SESSION_KEY"):
+        return key
+    from services.web.session import new_session_key
+
+    path = home / "web-session.key"
+    if not path.exists():
+        path.write_text(new_session_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def development_audit_keys(home: Path) -> dict[str, str]:
     """Each write service's audit signing key, made once and kept in `home`."""
     keys = {}
@@ -59,7 +72,7 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 def run_dev(args: argparse.Namespace) -> int:
     home: Path = args.home.resolve()
     ports = {"agreements": args.agreements_port, "cases": args.cases_port,
-             "metrics": args.metrics_port}
+             "metrics": args.metrics_port, "web": args.web_port}
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     stack = EmbeddedStack(home, postgres_port=args.postgres_port, broker_port=args.broker_port)
     children: dict[str, Any] = {}
@@ -69,11 +82,15 @@ def run_dev(args: argparse.Namespace) -> int:
         addresses = stack.start()
         secret = development_secret(home)
         audit_keys = development_audit_keys(home)
-        environment = {**os.environ, **addresses.as_environment(), **audit_keys,
-                       "WIRKUNG_AUTH_SECRET": secret}
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        service_urls = {f"WIRKUNG_{n.upper()}_URL": u for n, u in urls.items()}
+        environment = {**os.environ, **addresses.as_environment(), **audit_keys,
+                       **service_urls, "WIRKUNG_AUTH_SECRET": secret,
+                       # Plain HTTP on the loopback: the session cookie cannot be Secure.
+                       "WIRKUNG_WEB_SESSION_KEY": development_session_key(home),
+                       "WIRKUNG_WEB_SECURE_COOKIES": "false"}
         _write_dev_env(home, {**addresses.as_environment(), **public_keys(audit_keys),
-                              **{f"WIRKUNG_{n.upper()}_URL": u for n, u in urls.items()}})
+                              **service_urls})
         for name, port in ports.items():
             children[name] = start_child(
                 [sys.executable, "-m", "wirkung", "serve", name, "--port", str(port)],
@@ -110,7 +127,10 @@ def run_dev(args: argparse.Namespace) -> int:
 
 def _ready(url: str) -> bool:
     try:
-        return httpx.get(f"{url}/ready", timeout=2.0).status_code == 200
+        ready = httpx.get(f"{url}/ready", timeout=2.0)
+        if ready.status_code == 404:  # the web service keeps no dependency of its own
+            ready = httpx.get(f"{url}/health", timeout=2.0)
+        return ready.status_code == 200
     except httpx.HTTPError:
         return False
 
@@ -121,9 +141,12 @@ def _write_dev_env(home: Path, values: dict[str, str]) -> None:
 
 
 def _print_welcome(urls: dict[str, str], secret: str, home: Path, seconds: float) -> None:
-    print(f"\nWirkung is up ({seconds:.0f}s). Services:", flush=True)
+    print(f"\nWirkung is up ({seconds:.0f}s).", flush=True)
+    print(f"\n  Open {urls['web']} in your browser and sign in as any role.\n", flush=True)
+    print("Services:")
     for name, url in urls.items():
-        print(f"  {name:<11} {url}   (API docs {url}/docs, AsyncAPI {url}/asyncapi)")
+        if name != "web":
+            print(f"  {name:<11} {url}   (API docs {url}/docs, AsyncAPI {url}/asyncapi)")
     print("\nTokens (valid 12 hours; `wirkung token --role ROLE` makes more):")
     for role, team in ((Role.CONTRACT_MANAGER, None), (Role.CASEWORKER, "asd-nord"),
                        (Role.AUDITOR, None), (Role.DATA_PROTECTION_OFFICER, None)):

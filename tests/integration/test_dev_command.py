@@ -44,8 +44,8 @@ def readme_examples() -> str:
 @contextmanager
 def running_dev(home: Path, *extra: str) -> Iterator[Dev]:
     """`wirkung dev` on free ports, in a process group of its own, until it is ready."""
-    ports = {name: free_port() for name in ("agreements", "cases", "metrics", "postgres",
-                                            "broker")}
+    ports = {name: free_port() for name in ("agreements", "cases", "metrics", "web",
+                                            "postgres", "broker")}
     output = home / "stdout.txt"
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("WIRKUNG_", "KAFKA_"))}

@@ -1,0 +1,1 @@
+"""The browser application: pages over the three services' public APIs (owns no data)."""

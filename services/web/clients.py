@@ -1,0 +1,180 @@
+"""One client per service API: the only place that speaks HTTP to the other services.
+
+Each call carries the signed-in person's token, so every rule of scope, purpose,
+suppression and logging holds for the pages as it does for the API. Answers are
+the services' JSON; failures become the exceptions below, named by what they mean
+for a page (sign in again, not there, someone else changed it, fix the input).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+JSON = dict[str, Any]
+
+
+class ServiceError(Exception):
+    """A service refused or failed; `problem` is its RFC 9457 document."""
+
+    def __init__(self, status: int, problem: JSON) -> None:
+        super().__init__(problem.get("detail") or problem.get("title") or str(status))
+        self.status = status
+        self.problem = problem
+
+    @property
+    def rule(self) -> str:
+        return str(self.problem.get("rule") or "")
+
+
+class SignInRequired(ServiceError):
+    """The token is missing, invalid or expired (401)."""
+
+
+class NotThere(ServiceError):
+    """Not found, not yours, or erased (403 on an object, 404, 410)."""
+
+
+class ChangedMeanwhile(ServiceError):
+    """The version read is stale (409 on If-Match) or the rule refuses the state (409)."""
+
+
+class Invalid(ServiceError):
+    """The input breaks a field rule (400, 422); `field_errors` by field name."""
+
+    @property
+    def field_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        for error in self.problem.get("errors") or []:
+            location = [str(part) for part in error.get("loc", []) if part != "body"]
+            errors.setdefault(".".join(location) or "_", str(error.get("type", "")))
+        return errors
+
+
+class Unavailable(ServiceError):
+    """The service does not answer or failed (5xx, connection errors)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    data: Any
+    version: int | None
+
+
+def _version(response: httpx.Response) -> int | None:
+    etag = response.headers.get("ETag", "").strip('W/"')
+    return int(etag) if etag.isdigit() else None
+
+
+class ServiceClient:
+    """Calls one service with a person's token."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def call(self, method: str, path: str, token: str, *, params: JSON | None = None,
+                   body: JSON | None = None, version: int | None = None,
+                   idempotency_key: str | None = None, purpose: str | None = None) -> Answer:
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        if version is not None:
+            headers["If-Match"] = f'"{version}"'
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        if purpose:
+            headers["X-Purpose"] = purpose
+        query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+        try:
+            response = await self.http.request(method, path, params=query, json=body,
+                                               headers=headers)
+        except httpx.HTTPError as error:
+            raise Unavailable(503, {"title": type(error).__name__}) from error
+        if response.status_code >= 400:
+            raise _error(response)
+        data = response.json() if response.content else None
+        return Answer(data, _version(response))
+
+    async def get(self, path: str, token: str, **params: Any) -> Any:
+        return (await self.call("GET", path, token, params=params)).data
+
+
+def _error(response: httpx.Response) -> ServiceError:
+    try:
+        problem = response.json()
+    except ValueError:
+        problem = {}
+    if not isinstance(problem, dict):
+        problem = {}
+    status = response.status_code
+    kind: type[ServiceError]
+    if status == 401:
+        kind = SignInRequired
+    elif status in (403, 404, 410):
+        kind = NotThere
+    elif status in (409, 412, 428):
+        kind = ChangedMeanwhile
+    elif status in (400, 422):
+        kind = Invalid
+    else:
+        kind = Unavailable
+    return kind(status, problem)
+
+
+class CasesApi(ServiceClient):
+    """The cases service: clients, cases, goals, services, the work list."""
+
+    async def cases(self, token: str, **filters: Any) -> JSON:
+        result: JSON = await self.get("/cases", token, **filters)
+        return result
+
+    async def counts(self, token: str) -> JSON:
+        result: JSON = await self.get("/cases/counts", token)
+        return result
+
+    async def work_list(self, token: str) -> JSON:
+        result: JSON = await self.get("/work-list", token)
+        return result
+
+    async def case(self, token: str, case_id: str) -> Answer:
+        return await self.call("GET", f"/cases/{case_id}", token)
+
+    async def history(self, token: str, case_id: str) -> list[JSON]:
+        result: list[JSON] = await self.get(f"/cases/{case_id}/history", token)
+        return result
+
+    async def assignable_agreements(self, token: str, case_id: str) -> JSON:
+        result: JSON = await self.get(f"/cases/{case_id}/assignable-agreements", token)
+        return result
+
+    async def find_clients(self, token: str, *, name: str, birth_date: str) -> JSON:
+        result: JSON = await self.get("/clients", token, name=name, birth_date=birth_date)
+        return result
+
+    async def client(self, token: str, client_id: str) -> Answer:
+        return await self.call("GET", f"/clients/{client_id}", token)
+
+    async def command(self, token: str, path: str, body: JSON, *, version: int | None = None,
+                      idempotency_key: str | None = None, method: str = "POST") -> Answer:
+        """A command of the cases service (`path` below the service's root)."""
+        return await self.call(method, path, token, body=body, version=version,
+                               idempotency_key=idempotency_key)
+
+
+class Services:
+    """The three services' clients, one pooled connection pool each."""
+
+    def __init__(self, *, agreements_url: str, cases_url: str, metrics_url: str,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        def pooled(url: str) -> httpx.AsyncClient:
+            return httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(15.0, connect=3.0),
+                                     limits=httpx.Limits(max_connections=50),
+                                     transport=transport)
+
+        self.agreements = ServiceClient(pooled(agreements_url))
+        self.cases = CasesApi(pooled(cases_url))
+        self.metrics = ServiceClient(pooled(metrics_url))
+
+    async def close(self) -> None:
+        for client in (self.agreements, self.cases, self.metrics):
+            await client.http.aclose()

@@ -1,0 +1,65 @@
+"""German names of the domain's codes, marked for translation (the templates translate them)."""
+
+from __future__ import annotations
+
+
+def N_(text: str) -> str:
+    return text
+
+
+FIELDS_OF_ACTION = {
+    "soziales": N_("Soziales"), "jugend": N_("Jugend"), "wohnen": N_("Wohnen"),
+    "arbeit": N_("Arbeit"), "bildung": N_("Bildung"), "gesundheit": N_("Gesundheit"),
+}
+STATUSES = {"open": N_("offen"), "closed": N_("abgeschlossen")}
+CLOSURE_REASONS = {
+    "planned_goals_achieved": N_("planmäßig, Ziele erreicht"),
+    "planned_partially": N_("planmäßig, Ziele teilweise erreicht"),
+    "dropped_out": N_("abgebrochen"),
+    "transferred": N_("an andere Stelle übergeben"),
+    "moved": N_("verzogen"),
+}
+WORK_KINDS = {
+    "review": N_("Hilfeplan überprüfen"),
+    "assessment": N_("Einschätzung fehlt"),
+    "service_ending": N_("Leistung endet"),
+}
+PRICING_UNITS = {"hour": N_("Stunden"), "day": N_("Tage"), "case": N_("Fälle"),
+                 "place": N_("Plätze")}
+GENDERS = {"female": N_("weiblich"), "male": N_("männlich"), "diverse": N_("divers")}
+# The minus sign, not a hyphen: screen readers read it as "minus".
+GAS_LEVELS = {
+    "-2": N_("−2: viel weniger als erwartet"),  # noqa: RUF001
+    "-1": N_("−1: weniger als erwartet"),  # noqa: RUF001
+    "0": N_("0: wie erwartet"), "1": N_("+1: mehr als erwartet"),
+    "2": N_("+2: viel mehr als erwartet"),
+}
+# Pydantic's error types, as a person filling in a form should read them.
+FIELD_ERRORS = {
+    "missing": N_("Bitte ausfüllen."),
+    "string_too_short": N_("Bitte ausfüllen."),
+    "string_too_long": N_("Der Text ist zu lang."),
+    "date_from_datetime_parsing": N_("Bitte ein Datum angeben, z. B. 17.05.2010."),
+    "date_parsing": N_("Bitte ein Datum angeben, z. B. 17.05.2010."),
+    "date_past": N_("Das Datum muss in der Vergangenheit liegen."),
+    "decimal_parsing": N_("Bitte eine Zahl angeben."),
+    "greater_than": N_("Die Zahl ist zu klein."),
+    "greater_than_equal": N_("Die Zahl ist zu klein."),
+    "less_than_equal": N_("Die Zahl ist zu groß."),
+    "int_parsing": N_("Bitte eine ganze Zahl angeben."),
+    "enum": N_("Bitte einen Eintrag aus der Liste wählen."),
+    "literal_error": N_("Bitte einen Eintrag aus der Liste wählen."),
+    "uuid_parsing": N_("Bitte einen Eintrag aus der Liste wählen."),
+    "string_pattern_mismatch": N_("Das Format stimmt nicht."),
+}
+ANY_FIELD_ERROR = N_("Diese Angabe ist ungültig.")
+EVENTS = {
+    "Case.Opened": N_("Fall eröffnet"), "Case.Assessed": N_("Einschätzung erfasst"),
+    "Case.GoalSet": N_("Ziel gesetzt"), "Case.GoalReviewed": N_("Ziel bewertet"),
+    "Case.GoalWithdrawn": N_("Ziel zurückgenommen"),
+    "Case.ServiceAssigned": N_("Leistung zugewiesen"),
+    "Case.DeliveryRecorded": N_("Erbringung erfasst"),
+    "Case.DeliveryReversed": N_("Erbringung storniert"),
+    "Case.ServiceEnded": N_("Leistung beendet"), "Case.Closed": N_("Fall abgeschlossen"),
+    "Case.Reopened": N_("Fall wiedereröffnet"), "Case.HandedOver": N_("Fall übergeben"),
+}

@@ -1,0 +1,1 @@
+"""The pages, one module per area; each handler reads, calls a client, renders."""

@@ -1,0 +1,50 @@
+"""The caseworker's lists: Meine Fälle (filters, sorting, paging, count tiles) and Fristen."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from services.web.clients import Services
+from services.web.flow import SignedIn
+from services.web.rendering import Pages
+
+router = APIRouter()
+PAGE_SIZE = 25
+Sort = Literal["opened_on", "-opened_on", "district", "field_of_action", "status"]
+Due = Literal["assessment", "review", "service_ending"]
+
+
+@router.get("/faelle", include_in_schema=False)
+async def my_cases(
+    request: Request, person: SignedIn,
+    status: Literal["open", "closed", ""] = "open",
+    field_of_action: Annotated[str, Query(max_length=40)] = "",
+    district: Annotated[str, Query(max_length=100)] = "",
+    reentry: Literal["true", ""] = "",
+    due: Due | Literal[""] = "",
+    sort: Sort = "-opened_on",
+    seite: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    services: Services = request.app.state.services
+    filters = {"status": status, "field_of_action": field_of_action, "district": district,
+               "reentry": reentry, "due": due, "sort": sort}
+    page = await services.cases.cases(person.token, **filters, limit=PAGE_SIZE,
+                                      offset=(seite - 1) * PAGE_SIZE)
+    pages: Pages = request.app.state.pages
+    template = "cases/_results.html" if request.headers.get("HX-Request") else "cases/list.html"
+    counts = {} if request.headers.get("HX-Request") else \
+        await services.cases.counts(person.token)
+    last_page = max(1, -(-int(page["total"]) // PAGE_SIZE))
+    return pages.render(request, template, page=page, counts=counts, filters=filters,
+                        current_page=seite, last_page=last_page)
+
+
+@router.get("/fristen", include_in_schema=False)
+async def work_list(request: Request, person: SignedIn) -> Response:
+    services: Services = request.app.state.services
+    pages: Pages = request.app.state.pages
+    return pages.render(request, "cases/work_list.html",
+                        work=await services.cases.work_list(person.token))

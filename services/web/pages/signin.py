@@ -1,0 +1,128 @@
+"""Signing in and out, the start page and the language switch.
+
+On the embedded stack a development sign-in offers every role and mints a token with
+the local secret; it does not exist when the services verify tokens against an
+OIDC issuer's keys — then `services.web.oidc` signs people in.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from starlette.responses import Response
+
+from services.web.clients import Services
+from services.web.flow import form_of, safe_next, see_other
+from services.web.i18n import language_of
+from services.web.person import Person
+from services.web.rendering import Pages
+from services.web.settings import WebSettings
+from shared.auth import Role, mint_token
+
+HOMES = {Role.CASEWORKER.value: "/faelle"}
+ROLE_NAMES = {
+    Role.CASEWORKER.value: "Fallmanagement",
+    Role.PROVIDER.value: "Freier Träger",
+    Role.CONTRACT_MANAGER.value: "Sozialplanung / Controlling",
+    Role.AUDITOR.value: "Rechnungsprüfung",
+    Role.DATA_PROTECTION_OFFICER.value: "Datenschutz",
+}
+
+
+def home_of(person: Person | None) -> str:
+    return HOMES.get(person.role, "/start") if person else "/anmelden"
+
+
+def install(app: FastAPI, settings: WebSettings) -> None:
+    """The start page, sign-out and language for everyone; the sign-in that fits."""
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
+    async def start(request: Request) -> Response:
+        person = Person.from_session(request.session)
+        if person is None or person.expired:
+            return await sign_in_page(request)
+        return see_other(home_of(person))
+
+    @router.get("/start", include_in_schema=False)
+    async def role_start(request: Request) -> Response:
+        person = Person.from_session(request.session)
+        if person is None or person.expired:
+            return see_other("/anmelden?next=/start")
+        pages: Pages = request.app.state.pages
+        return pages.render(request, "signin/start.html", role_name=ROLE_NAMES[person.role])
+
+    @router.post("/abmelden", include_in_schema=False)
+    async def sign_out(request: Request) -> Response:
+        await form_of(request)
+        language = request.session.get("lang")
+        request.session.clear()
+        if language:
+            request.session["lang"] = language
+        return see_other("/anmelden?abgemeldet=1")
+
+    @router.post("/sprache", include_in_schema=False)
+    async def switch_language(request: Request) -> Response:
+        form = await form_of(request)
+        request.session["lang"] = language_of(form.get("lang"))
+        return see_other(safe_next(form.get("next")))
+
+    async def sign_in_page(request: Request, next_path: str = "/",
+                           signed_out: bool = False) -> Response:
+        pages: Pages = request.app.state.pages
+        services: Services = request.app.state.services
+        return pages.render(
+            request, "signin/development.html", roles=ROLE_NAMES, teams=settings.teams,
+            providers=await _providers(services, settings), next_path=safe_next(next_path),
+            signed_out=signed_out)
+
+    if settings.development_sign_in:
+        @router.get("/anmelden", include_in_schema=False)
+        async def development_sign_in(request: Request,
+                                      next: Annotated[str, Query(max_length=2000)] = "/",
+                                      abgemeldet: str | None = None) -> Response:
+            return await sign_in_page(request, next, signed_out=bool(abgemeldet))
+
+        @router.post("/anmelden", include_in_schema=False)
+        async def development_sign_in_done(request: Request) -> Response:
+            form = await form_of(request)
+            role = form.get("role", "")
+            if role not in ROLE_NAMES:
+                return await sign_in_page(request, form.get("next", "/"))
+            team = form.get("team") if role == Role.CASEWORKER.value else None
+            provider = form.get("provider_id") if role == Role.PROVIDER.value else None
+            if (role == Role.CASEWORKER.value and team not in settings.teams) or \
+                    (role == Role.PROVIDER.value and not provider):
+                return await sign_in_page(request, form.get("next", "/"))
+            secret = settings.auth_secret.get_secret_value() if settings.auth_secret else ""
+            ttl = settings.dev_session_minutes * 60
+            subject = f"{role}-{team or provider or 'demo'}"
+            token = mint_token(secret, role=Role(role), subject=subject, team=team,
+                               provider_id=provider, ttl_seconds=ttl)
+            person = Person(token=token, subject=subject, role=role, team=team,
+                            provider_id=provider, expires_at=int(time.time()) + ttl)
+            request.session["person"] = person.as_session()
+            next_path = safe_next(form.get("next"))
+            return see_other(next_path if next_path != "/" else home_of(person))
+    else:
+        from services.web import oidc
+
+        oidc.install(router, settings)
+
+    app.include_router(router)
+
+
+async def _providers(services: Services, settings: WebSettings) -> list[dict[str, str]]:
+    """The demo's providers to sign in as (development only: read with a minted token)."""
+    if not settings.development_sign_in or settings.auth_secret is None:
+        return []
+    token = mint_token(settings.auth_secret.get_secret_value(), role=Role.CONTRACT_MANAGER,
+                       subject="web-development-sign-in", ttl_seconds=60)
+    try:
+        page = await services.agreements.get("/providers", token, active=True, limit=200)
+    except Exception:
+        return []
+    return sorted(({"id": str(p["provider_id"]), "name": str(p["name"])} for p in page["items"]),
+                  key=lambda provider: provider["name"])
