@@ -61,7 +61,11 @@ def _aiokafka_producer(router: KafkaRouter) -> Any:
 
 
 def topic_size(bootstrap_servers: str, topic: str) -> Callable[[], Awaitable[int]]:
-    """How many messages were ever written to `topic` (the sum of its end offsets)."""
+    """The sum of the end offsets the broker reports for `topic`: 0 only if none was written.
+
+    On Apache Kafka, how many messages were ever written; the development broker
+    reports less (see `shared.offsets`). The relay asks only whether it is 0.
+    """
 
     async def size() -> int:
         from aiokafka import AIOKafkaConsumer, TopicPartition

@@ -86,6 +86,7 @@ async def _read_checkpoints(bootstrap: str, topic: str, service: str) -> list[Ch
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
     from shared.envelope import Envelope
+    from shared.offsets import partition_ends
 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                 request_timeout_ms=5000)
@@ -97,7 +98,7 @@ async def _read_checkpoints(bootstrap: str, topic: str, service: str) -> list[Ch
             return []
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
+        ends = await partition_ends(bootstrap, partitions)  # the broker may report less
         found: list[Checkpoint] = []
         while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
             for records in (await consumer.getmany(timeout_ms=1000)).values():

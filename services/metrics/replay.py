@@ -2,7 +2,9 @@
 
 A rebuild replays to the end and swaps the schema in; an auditor's
 verification replays up to the input positions an answer named and stops
-exactly there, so that later events are not counted.
+exactly there, so that later events are not counted. Where a partition ends
+is found by reading it (`shared.offsets`): the development broker reports
+less than the offset after the last record.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from services.metrics.consumer import metrics_consumer
 from services.metrics.facts.schema import create_pool, migrate
 from shared.envelope import Headers
+from shared.offsets import partition_ends
 from shared.projection import ProjectionConsumer
 
 Progress = Callable[[int, int], None]  # events read so far, events to read
@@ -39,10 +42,11 @@ class Replayed:
 class Replay:
     """Reads its partitions in batches and applies them to the schema's facts."""
 
-    def __init__(self, pool: asyncpg.Pool, reader: AIOKafkaConsumer,
+    def __init__(self, pool: asyncpg.Pool, reader: AIOKafkaConsumer, bootstrap_servers: str,
                  projection: ProjectionConsumer, partitions: Sequence[TopicPartition],
                  stop_at: StopAt | None, outcome: Replayed, batch_size: int) -> None:
         self.pool, self.reader, self.projection = pool, reader, projection
+        self.bootstrap_servers = bootstrap_servers
         self.partitions, self.stop_at, self.outcome = partitions, stop_at, outcome
         self.batch_size = batch_size
 
@@ -69,7 +73,7 @@ class Replay:
 
     async def _ends(self) -> dict[TopicPartition, int]:
         """Per partition, the offset to stop before."""
-        ends: dict[TopicPartition, int] = await self.reader.end_offsets(list(self.partitions))
+        ends = await partition_ends(self.bootstrap_servers, self.partitions)
         if self.stop_at is None:
             return ends
         beyond = [f"{tp.topic}[{tp.partition}] at offset {last} (its end offset is {ends[tp]})"
@@ -114,7 +118,8 @@ async def replaying(database_url: str, schema: str, bootstrap_servers: str,
             pool=pool, bootstrap_servers=bootstrap_servers, topics=topics, group_id="",
             swap_lock=False, dead_letter=count_dead_letter, batch_size=batch_size)
         partitions = await _assign_from_the_beginning(reader, topics, stop_at)
-        yield Replay(pool, reader, projection, partitions, stop_at, outcome, batch_size)
+        yield Replay(pool, reader, bootstrap_servers, projection, partitions, stop_at, outcome,
+                     batch_size)
     finally:
         await reader.stop()
         await pool.close()

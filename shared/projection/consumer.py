@@ -238,6 +238,8 @@ class ProjectionConsumer:
             return
         self._lag_reported = time.monotonic()
         for tp in self.consumer.assignment():
+            # The high watermark of the last fetch, not `end_offsets`: that one is exact on
+            # the development broker too (see shared.offsets).
             highwater = self.consumer.highwater(tp)
             if highwater is not None:
                 position = await self.consumer.position(tp)
