@@ -19,6 +19,9 @@ def field_messages(pages: Pages, request: Request, error: Invalid,
         name = (aliases or {}).get(location, location.replace(".", "_"))
         text = labels.FIELD_ERRORS.get(kind, labels.ANY_FIELD_ERROR)
         messages.setdefault(name, pages.text(request, text))
+    if not messages:  # a rule of the domain, not of one field
+        rule = labels.RULES.get(error.rule, labels.ANY_RULE)
+        messages["_"] = pages.text(request, rule)
     return messages
 
 

@@ -63,3 +63,20 @@ EVENTS = {
     "Case.ServiceEnded": N_("Leistung beendet"), "Case.Closed": N_("Fall abgeschlossen"),
     "Case.Reopened": N_("Fall wiedereröffnet"), "Case.HandedOver": N_("Fall übergeben"),
 }
+# The cases service's rules (`rule` of its problem documents), as a caseworker should read them.
+RULES = {
+    "goal_needs_five_levels": N_("Bitte beschreiben Sie alle fünf Stufen."),
+    "agreement_fully_booked": N_("Diese Vereinbarung hat keinen freien Platz mehr."),
+    "agreement_not_active": N_("Diese Vereinbarung ist an diesem Tag nicht aktiv."),
+    "agreement_field_of_action_mismatch": N_(
+        "Die Vereinbarung gehört zu einem anderen Handlungsfeld oder Sozialraum."),
+    "agreement_unknown": N_("Diese Vereinbarung ist nicht bekannt."),
+    "case_already_closed": N_("Der Fall ist bereits abgeschlossen."),
+    "case_not_closed": N_("Der Fall ist nicht abgeschlossen."),
+    "case_not_open": N_("Der Fall ist nicht offen."),
+    "period_malformed": N_("Bitte den Zeitraum wie 2026-Q3 oder 2026-09 angeben."),
+    "units_not_positive": N_("Die Einheiten müssen größer als null sein."),
+    "service_already_ended": N_("Die Leistung ist bereits beendet."),
+    "level_out_of_range": N_("Die Stufe muss zwischen −2 und +2 liegen."),  # noqa: RUF001
+}
+ANY_RULE = N_("Das ist so nicht möglich. Bitte prüfen Sie Ihre Eingaben.")

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from services.web import labels
 from services.web.charts import t_score_chart
 from services.web.clients import ChangedMeanwhile, Invalid, NotThere, Services
 from services.web.flow import SignedIn, draft_for, flash, form_of, new_idempotency_key, see_other
@@ -142,7 +143,8 @@ async def _run(request: Request, person: Person, case_id: str, action: str, *,
             request, person, case_id, failed=_form_id(action, item, sub),
             typed=_without(form, "idempotency_key", "version"),
             conflict=changes, status=409,
-            errors={} if changes else {"_": str(error.problem.get("detail", ""))})
+            errors={} if changes else {"_": _pages(request).text(
+                request, labels.RULES.get(error.rule, labels.ANY_RULE))})
     flash(request, _pages(request).text(request, command.done))
     return see_other(f"/faelle/{case_id}#{command.section}")
 
