@@ -40,6 +40,8 @@ class CasesView(View):
             start_date date NOT NULL, ended_on date, PRIMARY KEY (case_id, service_id))""",
         """CREATE INDEX IF NOT EXISTS case_services_running
             ON case_services (agreement_id) WHERE ended_on IS NULL""",
+        # Added later: a view built before gets them on start and is filled by its replay.
+        "ALTER TABLE case_services ADD COLUMN IF NOT EXISTS end_date date",
     )
 
     @contextlib.contextmanager
@@ -88,7 +90,9 @@ def _without_waiting_for_the_disk(cursor: Cursor[DictRow]) -> None:
 class CasesProjection(Projection[CasesView]):
     """Keeps the summaries and services in step with the case events."""
 
-    name = "cases_view"
+    # A new name when the tables gain what earlier events must fill: the view then replays
+    # the whole store into them (every handler leaves a row as the last event says).
+    name = "cases_view_v2"
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
@@ -113,9 +117,12 @@ class CasesProjection(Projection[CasesView]):
     def _(self, event: Case.ServiceAssigned, tracking: Tracking) -> None:
         with self.view.changing(tracking) as cursor:
             cursor.execute(
-                """INSERT INTO case_services VALUES (%s, %s, %s, %s, NULL)
-                   ON CONFLICT DO NOTHING""",
-                (event.originator_id, event.service_id, event.agreement_id, event.start_date))
+                """INSERT INTO case_services (case_id, service_id, agreement_id, start_date,
+                                              end_date)
+                   VALUES (%s, %s, %s, %s, %s)
+                   ON CONFLICT (case_id, service_id) DO UPDATE SET end_date = EXCLUDED.end_date""",
+                (event.originator_id, event.service_id, event.agreement_id, event.start_date,
+                 event.end_date))
             self._set_version(cursor, event)
 
     @process_event.register

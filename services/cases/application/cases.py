@@ -100,7 +100,8 @@ class Cases(ClientCommands):
 
     def assign_service(self, case_id: UUID, *, agreement_id: UUID, units_planned: Decimal | int,
                        start_date: date, caller: Caller, occurred_on: date,
-                       expected_version: int | None = None) -> tuple[CaseDetails, UUID]:
+                       expected_version: int | None = None,
+                       end_date: date | None = None) -> tuple[CaseDetails, UUID]:
         """Assign a service under an agreement the replica says admits it."""
         service_id = uuid4()
         case = self.case_to_change(case_id, caller, expected_version)
@@ -112,7 +113,7 @@ class Cases(ClientCommands):
                 running_services=self.index.running_services(agreement_id),
                 service_id=service_id, agreement_id=agreement_id,
                 units_planned=units_planned, start_date=start_date, actor=caller.subject,
-                occurred_on=occurred_on)
+                occurred_on=occurred_on, end_date=end_date)
             self.save(case)
         return case_details(case), service_id
 

@@ -36,6 +36,7 @@ class ServiceDetails:
     units_delivered: Decimal
     ended_on: date | None
     running: bool
+    end_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ def case_details(case: Case) -> CaseDetails:
                                  units_planned=service.units_planned, unit=service.unit,
                                  start_date=service.start_date,
                                  units_delivered=service.units_delivered,
-                                 ended_on=service.ended_on, running=service.running)
+                                 ended_on=service.ended_on, running=service.running,
+                                 end_date=service.end_date)
                   for service_id, service in case.services.items()],
     )
 
