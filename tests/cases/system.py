@@ -129,10 +129,10 @@ class AgreementFeed:
         return version
 
     async def signed_agreement(self, *, field_of_action: str = "jugend", capacity: int = 1,
-                               unit: str = "hour") -> uuid.UUID:
+                               unit: str = "hour", **terms: Any) -> uuid.UUID:
         agreement_id = uuid.uuid4()
         await self.send(agreement_id, drafted(agreement_id, field_of_action=field_of_action,
-                                              capacity=capacity, unit=unit))
+                                              capacity=capacity, unit=unit, **terms))
         await self.signed_after_draft(agreement_id)
         return agreement_id
 
@@ -152,11 +152,13 @@ class AgreementFeed:
 
 
 def drafted(agreement_id: uuid.UUID, *, field_of_action: str = "jugend", capacity: int = 1,
-            unit: str = "hour") -> ServiceAgreementDrafted:
+            unit: str = "hour", provider_id: uuid.UUID | None = None,
+            title: str = "Ambulante Hilfen",
+            districts: tuple[str, ...] = ("Nordstadt",)) -> ServiceAgreementDrafted:
     return ServiceAgreementDrafted(
-        agreement_id=agreement_id, provider_id=uuid.uuid4(), title="Ambulante Hilfen",
+        agreement_id=agreement_id, provider_id=provider_id or uuid.uuid4(), title=title,
         budget_product_code="3.6.3.01", field_of_action=FieldOfAction(field_of_action),
-        target_groups=["Familien"], districts=["Nordstadt"], term_start=TERM_START,
+        target_groups=["Familien"], districts=list(districts), term_start=TERM_START,
         term_end=TERM_END, annual_budget_cents=24_000_000, pricing_unit=PricingUnit(unit),
         unit_price_cents=6500, capacity=capacity,
         impact_goals=[ImpactGoalTerm(text="Zwei Drittel enden planmäßig",
