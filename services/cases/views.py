@@ -1,4 +1,4 @@
-"""The cases read model: lists, a client's cases and the running services per agreement.
+"""The cases read model: lists, a client's cases, running services per agreement, due work.
 
 It follows the notification log (see `shared.views`) into tables of the cases
 database; pseudonyms and coarse attributes only, as in the events.
@@ -42,6 +42,11 @@ class CasesView(View):
             ON case_services (agreement_id) WHERE ended_on IS NULL""",
         # Added later: a view built before gets them on start and is filled by its replay.
         "ALTER TABLE case_services ADD COLUMN IF NOT EXISTS end_date date",
+        "ALTER TABLE case_summaries ADD COLUMN IF NOT EXISTS assessed_on date",
+        # Each goal and its last review, for the reviews the work list shows as due.
+        """CREATE TABLE IF NOT EXISTS case_goals (
+            case_id uuid NOT NULL, goal_id uuid NOT NULL, set_on date NOT NULL,
+            last_reviewed_on date, PRIMARY KEY (case_id, goal_id))""",
     )
 
     @contextlib.contextmanager
@@ -112,6 +117,32 @@ class CasesProjection(Projection[CasesView]):
                 (event.originator_id, event.client_pseudonym, event.field_of_action,
                  list(event.target_groups), event.district, event.team, event.legal_basis,
                  event.age_band, event.reentry, event.occurred_on, event.originator_version))
+
+    @process_event.register
+    def _(self, event: Case.Assessed, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            cursor.execute("UPDATE case_summaries SET assessed_on = %s WHERE case_id = %s",
+                           (event.occurred_on, event.originator_id))
+            self._set_version(cursor, event)
+
+    @process_event.register
+    def _(self, event: Case.GoalSet, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            cursor.execute(
+                """INSERT INTO case_goals (case_id, goal_id, set_on) VALUES (%s, %s, %s)
+                   ON CONFLICT DO NOTHING""",
+                (event.originator_id, event.goal_id, event.occurred_on))
+            self._set_version(cursor, event)
+
+    @process_event.register
+    def _(self, event: Case.GoalReviewed, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            # The latest day reviewed, even if a review is recorded after a later one.
+            cursor.execute(
+                """UPDATE case_goals SET last_reviewed_on = GREATEST(last_reviewed_on, %s)
+                   WHERE case_id = %s AND goal_id = %s""",
+                (event.occurred_on, event.originator_id, event.goal_id))
+            self._set_version(cursor, event)
 
     @process_event.register
     def _(self, event: Case.ServiceAssigned, tracking: Tracking) -> None:

@@ -18,6 +18,8 @@ from services.cases.application.dto import (
     case_details,
 )
 from services.cases.application.ports import Caller
+from services.cases.application.workspace import WorkspaceReads
+from services.cases.application.workspace_dto import CaseOrder, WorkKind
 from services.cases.domain import Case, Client, is_reentry
 from services.cases.personal_data import PersonalData
 from shared.auth import Role
@@ -27,7 +29,7 @@ from shared.problems import Forbidden, NotFound
 Part = TypeVar("Part", GoalDetails, ServiceDetails)
 
 
-class Cases(ClientCommands):
+class Cases(ClientCommands, WorkspaceReads):
     """Clients, cases, help-plan goals, services and outcomes."""
 
     def open_case(self, *, client: ClientRef, field_of_action: str, target_groups: list[str],
@@ -68,13 +70,16 @@ class Cases(ClientCommands):
 
     def cases(self, *, caller: Caller, status: str | None = None,
               field_of_action: str | None = None, district: str | None = None,
-              limit: int = 50, offset: int = 0) -> CasePage:
+              limit: int = 50, offset: int = 0, reentry: bool | None = None,
+              due: WorkKind | None = None,
+              sort: CaseOrder = CaseOrder.NEWEST_FIRST) -> CasePage:
         """A page of the caller's team's cases (auditors: of every team)."""
         team = None if caller.role is Role.AUDITOR else self.own_team(caller)
         self.granted(caller, "case_list", f"team:{team or '*'}")
         return self.index.cases(CaseQuery(
             team=team, status=status, field_of_action=field_of_action, district=district,
-            limit=limit, offset=offset))
+            limit=limit, offset=offset, reentry=reentry, due=due, sort=sort,
+            today=self.today(), deadlines=self.parts.deadlines))
 
     # Commands on a case: the caller's team only, at the version the caller read.
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from services.cases.application.workspace_dto import CaseOrder, Deadlines, WorkKind
 from services.cases.domain import Case, Client
 from services.cases.personal_data import PersonalData
 
@@ -88,6 +89,12 @@ class CaseQuery:
     district: str | None = None
     limit: int = 50
     offset: int = 0
+    reentry: bool | None = None
+    # Only the open cases on the work list for this reason, as of `today`.
+    due: WorkKind | None = None
+    today: date | None = None
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    sort: CaseOrder = CaseOrder.NEWEST_FIRST
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,7 @@ class Case(Aggregate):
                              occurred_on: date, end_date: date | None = None) -> None:
         """Assign a service under an agreement that admits it, priced in its unit."""
         self._require_open()
+        checked_end_date(start_date, end_date)  # a wrong value before the agreement's standing
         admitting = admitting_agreement(agreement, agreement_id=agreement_id,
                                         field_of_action=self.field_of_action,
                                         start_date=start_date, running_services=running_services)
