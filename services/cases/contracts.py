@@ -55,7 +55,8 @@ def _service_assigned(event: Case.ServiceAssigned) -> ServiceAssigned:
     return ServiceAssigned(case_id=event.originator_id, service_id=event.service_id,
                            agreement_id=event.agreement_id, units_planned=event.units_planned,
                            unit=event.unit, start_date=event.start_date,
-                           occurred_on=event.occurred_on, actor=event.actor)
+                           end_date=event.end_date, occurred_on=event.occurred_on,
+                           actor=event.actor)
 
 
 def _delivery_recorded(event: Case.DeliveryRecorded) -> ServiceDeliveryRecorded:

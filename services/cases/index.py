@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
@@ -9,15 +10,24 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from services.cases.application.dto import CasePage, CaseQuery, CaseSummary
+from services.cases.application.workspace_dto import CaseOrder
+from services.cases.work_list import WorkListQueries, due_filter, due_parameters
 
 _FILTER = """(%(team)s::text IS NULL OR team = %(team)s)
              AND (%(status)s::text IS NULL OR status = %(status)s)
              AND (%(field_of_action)s::text IS NULL OR field_of_action = %(field_of_action)s)
-             AND (%(district)s::text IS NULL OR district = %(district)s)"""
+             AND (%(district)s::text IS NULL OR district = %(district)s)
+             AND (%(reentry)s::boolean IS NULL OR reentry = %(reentry)s)"""
+# The case id last, so that a page never repeats or skips a case among equals.
+_ORDER = {CaseOrder.OPENED_ON: "opened_on, case_id",
+          CaseOrder.NEWEST_FIRST: "opened_on DESC, case_id",
+          CaseOrder.DISTRICT: "district, opened_on DESC, case_id",
+          CaseOrder.FIELD_OF_ACTION: "field_of_action, opened_on DESC, case_id",
+          CaseOrder.STATUS: "status DESC, opened_on DESC, case_id"}  # open before closed
 
 
-class PostgresCaseIndex:
-    """Reads `case_summaries` and `case_services`."""
+class PostgresCaseIndex(WorkListQueries):
+    """Reads `case_summaries`, `case_services` and `case_goals`."""
 
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
@@ -28,6 +38,13 @@ class PostgresCaseIndex:
                 "SELECT count(*) FROM case_services WHERE agreement_id = %s "
                 "AND ended_on IS NULL", (agreement_id,)).fetchone()
         return int(row[0]) if row else 0
+
+    def running_services_of(self, agreement_ids: Sequence[UUID]) -> dict[UUID, int]:
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT agreement_id, count(*) FROM case_services WHERE agreement_id = ANY(%s) "
+                "AND ended_on IS NULL GROUP BY agreement_id", (list(agreement_ids),)).fetchall()
+        return {agreement_id: int(running) for agreement_id, running in rows}
 
     def teams_with_cases(self, client_pseudonym: str) -> set[str]:
         with self.pool.connection() as connection:
@@ -46,18 +63,20 @@ class PostgresCaseIndex:
     def cases(self, query: CaseQuery) -> CasePage:
         parameters = {"team": query.team, "status": query.status,
                       "field_of_action": query.field_of_action, "district": query.district,
-                      "limit": query.limit, "offset": query.offset}
+                      "reentry": query.reentry, "limit": query.limit, "offset": query.offset,
+                      **due_parameters(query.today, query.deadlines)}
+        where = _FILTER if query.due is None else f"{_FILTER} AND {due_filter(query.due)}"
         with self.pool.connection() as connection, connection.cursor(
                 row_factory=dict_row) as cursor:
             cursor.execute(
                 f"""SELECT case_id AS id, version, client_pseudonym, field_of_action, district,
                            team, age_band, reentry, status, opened_on, closed_on,
                            closure_reason
-                    FROM case_summaries WHERE {_FILTER}
-                    ORDER BY opened_on DESC, case_id
+                    FROM case_summaries s WHERE {where}
+                    ORDER BY {_ORDER[query.sort]}
                     LIMIT %(limit)s OFFSET %(offset)s""", parameters)  # noqa: S608 - fixed
             items = [CaseSummary(**row) for row in cursor.fetchall()]
-            cursor.execute(f"SELECT count(*) AS total FROM case_summaries WHERE {_FILTER}",  # noqa: S608
+            cursor.execute(f"SELECT count(*) AS total FROM case_summaries s WHERE {where}",  # noqa: S608
                            parameters)
             total = cursor.fetchone()
         return CasePage(items=items, total=int(total["total"]) if total else 0,

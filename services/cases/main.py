@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
 
 from services.cases.api import install_rule_problems, routers
-from services.cases.application import Cases, CasesParts
+from services.cases.application import Cases, CasesParts, Deadlines
 from services.cases.contracts import to_contract
 from services.cases.index import PostgresCaseIndex
 from services.cases.personal_data import PostgresVault
@@ -20,7 +23,8 @@ from shared.topics import Topics
 from shared.write_service import ViewSpec, create_write_service
 
 
-def postgres_parts(database_url: str) -> CasesParts:
+def postgres_parts(database_url: str, *, clock: Callable[[], date] = date.today,
+                   deadlines: Deadlines | None = None) -> CasesParts:
     """The application's collaborators, all in the cases database."""
     if not database_url.startswith(("postgresql:", "postgres:")):
         raise ValueError("the cases service keeps its vault and read model in PostgreSQL")
@@ -29,16 +33,26 @@ def postgres_parts(database_url: str) -> CasesParts:
     access_log = PostgresAccessLog(database_url)
     return CasesParts(vault=PostgresVault(pool), access_log=access_log,
                       agreements=PostgresAgreements(pool), index=PostgresCaseIndex(pool),
-                      closers=[access_log.close, pool.close])
+                      closers=[access_log.close, pool.close], clock=clock,
+                      deadlines=deadlines or Deadlines())
 
 
-def build_application(database_url: str, environment: dict[str, str]) -> Cases:
+def build_application(database_url: str, environment: dict[str, str],
+                      settings: CasesSettings, clock: Callable[[], date]) -> Cases:
     """The application with its collaborators (its read model runs as the service's view)."""
-    return Cases(env=environment, parts=postgres_parts(database_url))
+    deadlines = Deadlines(review_interval_days=settings.review_interval_days,
+                          assessment_within_days=settings.assessment_within_days,
+                          ending_within_days=settings.service_ending_days)
+    return Cases(env=environment, parts=postgres_parts(database_url, clock=clock,
+                                                        deadlines=deadlines))
 
 
-def create_app(settings: CasesSettings | None = None) -> FastAPI:
-    """Build the cases service from its settings (the environment by default)."""
+def create_app(settings: CasesSettings | None = None, *,
+               clock: Callable[[], date] = date.today) -> FastAPI:
+    """Build the cases service from its settings (the environment by default).
+
+    `clock` says what day it is for the work list and the agreements open today.
+    """
     settings = settings or CasesSettings()
     configure_logging("cases", settings.log_level)
     topics = Topics(settings.topic_prefix)
@@ -48,7 +62,7 @@ def create_app(settings: CasesSettings | None = None) -> FastAPI:
         description="Clients (pseudonymous), cases with help-plan goals, services and outcomes.",
         settings=settings,
         database_url=settings.database_url,
-        application=lambda env: build_application(settings.database_url, env),
+        application=lambda env: build_application(settings.database_url, env, settings, clock),
         translate=to_contract,
         topic=topics.cases,
         routers=routers,

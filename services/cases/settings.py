@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import WriteServiceSettings
@@ -14,3 +15,9 @@ class CasesSettings(WriteServiceSettings):
 
     # The consumer group of the agreements replica; a new group name rebuilds it from the topic.
     replica_group: str = "wirkung-cases-replica"
+    # The work list (Fristen): a goal is due for review this many days after its last review
+    # (or its setting), an assessment this many days after the opening, and a running service
+    # is listed from this many days before its end.
+    review_interval_days: int = Field(182, ge=1, le=3650)
+    assessment_within_days: int = Field(14, ge=0, le=3650)
+    service_ending_days: int = Field(30, ge=0, le=3650)

@@ -1,4 +1,4 @@
-"""The cases read model: lists, a client's cases and the running services per agreement.
+"""The cases read model: lists, a client's cases, running services per agreement, due work.
 
 It follows the notification log (see `shared.views`) into tables of the cases
 database; pseudonyms and coarse attributes only, as in the events.
@@ -40,6 +40,13 @@ class CasesView(View):
             start_date date NOT NULL, ended_on date, PRIMARY KEY (case_id, service_id))""",
         """CREATE INDEX IF NOT EXISTS case_services_running
             ON case_services (agreement_id) WHERE ended_on IS NULL""",
+        # Added later: a view built before gets them on start and is filled by its replay.
+        "ALTER TABLE case_services ADD COLUMN IF NOT EXISTS end_date date",
+        "ALTER TABLE case_summaries ADD COLUMN IF NOT EXISTS assessed_on date",
+        # Each goal and its last review, for the reviews the work list shows as due.
+        """CREATE TABLE IF NOT EXISTS case_goals (
+            case_id uuid NOT NULL, goal_id uuid NOT NULL, set_on date NOT NULL,
+            last_reviewed_on date, PRIMARY KEY (case_id, goal_id))""",
     )
 
     @contextlib.contextmanager
@@ -88,7 +95,9 @@ def _without_waiting_for_the_disk(cursor: Cursor[DictRow]) -> None:
 class CasesProjection(Projection[CasesView]):
     """Keeps the summaries and services in step with the case events."""
 
-    name = "cases_view"
+    # A new name when the tables gain what earlier events must fill: the view then replays
+    # the whole store into them (every handler leaves a row as the last event says).
+    name = "cases_view_v2"
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
@@ -110,12 +119,41 @@ class CasesProjection(Projection[CasesView]):
                  event.age_band, event.reentry, event.occurred_on, event.originator_version))
 
     @process_event.register
+    def _(self, event: Case.Assessed, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            cursor.execute("UPDATE case_summaries SET assessed_on = %s WHERE case_id = %s",
+                           (event.occurred_on, event.originator_id))
+            self._set_version(cursor, event)
+
+    @process_event.register
+    def _(self, event: Case.GoalSet, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            cursor.execute(
+                """INSERT INTO case_goals (case_id, goal_id, set_on) VALUES (%s, %s, %s)
+                   ON CONFLICT DO NOTHING""",
+                (event.originator_id, event.goal_id, event.occurred_on))
+            self._set_version(cursor, event)
+
+    @process_event.register
+    def _(self, event: Case.GoalReviewed, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            # The latest day reviewed, even if a review is recorded after a later one.
+            cursor.execute(
+                """UPDATE case_goals SET last_reviewed_on = GREATEST(last_reviewed_on, %s)
+                   WHERE case_id = %s AND goal_id = %s""",
+                (event.occurred_on, event.originator_id, event.goal_id))
+            self._set_version(cursor, event)
+
+    @process_event.register
     def _(self, event: Case.ServiceAssigned, tracking: Tracking) -> None:
         with self.view.changing(tracking) as cursor:
             cursor.execute(
-                """INSERT INTO case_services VALUES (%s, %s, %s, %s, NULL)
-                   ON CONFLICT DO NOTHING""",
-                (event.originator_id, event.service_id, event.agreement_id, event.start_date))
+                """INSERT INTO case_services (case_id, service_id, agreement_id, start_date,
+                                              end_date)
+                   VALUES (%s, %s, %s, %s, %s)
+                   ON CONFLICT (case_id, service_id) DO UPDATE SET end_date = EXCLUDED.end_date""",
+                (event.originator_id, event.service_id, event.agreement_id, event.start_date,
+                 event.end_date))
             self._set_version(cursor, event)
 
     @process_event.register

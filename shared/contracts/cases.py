@@ -78,6 +78,8 @@ class ServiceAssigned(IntegrationEvent):
     unit: str = Field(description="What one unit is, as priced in the agreement.",
                       examples=["hour"])
     start_date: date = Field(description="First day of the service.", examples=["2026-03-02"])
+    end_date: date | None = Field(default=None, description="Planned last day (bewilligt bis), "
+                                  "if the approval has one.", examples=["2026-08-31", None])
 
 
 class ServiceDeliveryRecorded(IntegrationEvent):

@@ -81,10 +81,10 @@ def a_whole_history() -> list[Case | Client]:
     case.assess(summary="Schulabsentismus", actor=CASEWORKER, occurred_on=OPENED_ON)
     case.set_goal(goal_id=SCHOOL, title="Regelmäßiger Schulbesuch", levels=FIVE_LEVELS,
                   weight="1.5", baseline=-1, actor=CASEWORKER, occurred_on=OPENED_ON)
-    for service_id in (COUNSELLING, GROUP_WORK):
+    for service_id, end_date in ((COUNSELLING, None), (GROUP_WORK, date(2026, 8, 31))):
         case.assign_service(service_id=service_id, agreement_id=AGREEMENT, units_planned=40,
                             unit="hour", start_date=OPENED_ON, actor=CASEWORKER,
-                            occurred_on=OPENED_ON)
+                            occurred_on=OPENED_ON, end_date=end_date)
     case.record_delivery(service_id=COUNSELLING, period="2026-Q1", units=Decimal("12.5"),
                          actor=CASEWORKER, occurred_on=LATER)
     case.end_service(service_id=GROUP_WORK, reason="Gruppe aufgelöst", actor=CASEWORKER,

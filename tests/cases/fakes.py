@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
-from services.cases.application import CasePage, CaseQuery, Cases, CasesParts
+from services.cases.application import (
+    AgreementOffer,
+    CaseCounts,
+    CasePage,
+    CaseQuery,
+    Cases,
+    CasesParts,
+    Deadlines,
+    WorkItem,
+)
 from services.cases.domain import AgreementOnRecord
 from services.cases.personal_data import MemoryVault
 from shared.access_log import MemoryAccessLog
@@ -34,16 +44,31 @@ class FakeIndex:
     def cases(self, query: CaseQuery) -> CasePage:
         return CasePage(items=[], total=0, limit=query.limit, offset=query.offset)
 
+    def running_services_of(self, agreement_ids: Sequence[UUID]) -> dict[UUID, int]:
+        return {agreement_id: self.running[agreement_id] for agreement_id in agreement_ids
+                if agreement_id in self.running}
+
+    def work_list(self, team: str, today: date, deadlines: Deadlines) -> list[WorkItem]:
+        return []
+
+    def case_counts(self, team: str, today: date, deadlines: Deadlines) -> CaseCounts:
+        return CaseCounts(open=0, without_assessment=0, reviews_due=0, services_ending=0)
+
 
 @dataclass
 class FakeAgreements:
     on_record: dict[UUID, AgreementOnRecord] = field(default_factory=dict)
+    offered: list[AgreementOffer] = field(default_factory=list)
 
     def agreement(self, agreement_id: UUID) -> AgreementOnRecord | None:
         return self.on_record.get(agreement_id)
 
     def assignment_lock(self, agreement_id: UUID) -> AbstractContextManager[None]:
         return nullcontext()
+
+    def offers(self, field_of_action: str, district: str) -> list[AgreementOffer]:
+        return [offer for offer in self.offered if offer.record.field_of_action == field_of_action
+                and district in offer.districts and offer.record.signed_on is not None]
 
 
 @dataclass

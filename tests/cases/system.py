@@ -96,14 +96,16 @@ class CasesSystem:
 @asynccontextmanager
 async def cases_system(infrastructure: Infrastructure, secret: str, *,
                        topics: Topics | None = None, database_url: str | None = None,
-                       replica_group: str | None = None) -> AsyncIterator[CasesSystem]:
+                       replica_group: str | None = None,
+                       today: date | None = None) -> AsyncIterator[CasesSystem]:
+    """The service on a database and topics of its own; `today` fixes its clock."""
     topics = topics or await new_topics(infrastructure)
     database_url = database_url or await new_database(infrastructure)
     settings = settings_for(CasesSettings, database_url=database_url,
                             infrastructure=infrastructure, topic_prefix=topics.prefix,
                             secret=secret,
                             replica_group=replica_group or f"replica-{uuid.uuid4().hex[:8]}")
-    app = create_app(settings)
+    app = create_app(settings) if today is None else create_app(settings, clock=lambda: today)
     async with serving(app) as http:
         yield CasesSystem(http=http, app=app, topics=topics, database_url=database_url,
                           infrastructure=infrastructure)
@@ -129,10 +131,10 @@ class AgreementFeed:
         return version
 
     async def signed_agreement(self, *, field_of_action: str = "jugend", capacity: int = 1,
-                               unit: str = "hour") -> uuid.UUID:
+                               unit: str = "hour", **terms: Any) -> uuid.UUID:
         agreement_id = uuid.uuid4()
         await self.send(agreement_id, drafted(agreement_id, field_of_action=field_of_action,
-                                              capacity=capacity, unit=unit))
+                                              capacity=capacity, unit=unit, **terms))
         await self.signed_after_draft(agreement_id)
         return agreement_id
 
@@ -152,11 +154,13 @@ class AgreementFeed:
 
 
 def drafted(agreement_id: uuid.UUID, *, field_of_action: str = "jugend", capacity: int = 1,
-            unit: str = "hour") -> ServiceAgreementDrafted:
+            unit: str = "hour", provider_id: uuid.UUID | None = None,
+            title: str = "Ambulante Hilfen",
+            districts: tuple[str, ...] = ("Nordstadt",)) -> ServiceAgreementDrafted:
     return ServiceAgreementDrafted(
-        agreement_id=agreement_id, provider_id=uuid.uuid4(), title="Ambulante Hilfen",
+        agreement_id=agreement_id, provider_id=provider_id or uuid.uuid4(), title=title,
         budget_product_code="3.6.3.01", field_of_action=FieldOfAction(field_of_action),
-        target_groups=["Familien"], districts=["Nordstadt"], term_start=TERM_START,
+        target_groups=["Familien"], districts=list(districts), term_start=TERM_START,
         term_end=TERM_END, annual_budget_cents=24_000_000, pricing_unit=PricingUnit(unit),
         unit_price_cents=6500, capacity=capacity,
         impact_goals=[ImpactGoalTerm(text="Zwei Drittel enden planmäßig",

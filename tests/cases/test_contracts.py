@@ -69,6 +69,7 @@ def test_contracts_carry_the_facts_of_the_domain_events() -> None:
     assert len(contracts["CaseClosed"]["ended_service_ids"]) == 1
     assert contracts["GoalReviewed"]["level"] == 1
     assert contracts["ClientRegistered"]["gender_category"] == "female"
+    assert contracts["ServiceAssigned"]["end_date"] == "2026-08-31"
 
 
 @pytest.mark.parametrize("event", whole_history(), ids=lambda e: type(e).__qualname__)

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime
 from services.cases.api.deps import App, CaseReader, CaseWorker
 from services.cases.api.models import CaseOpening
 from services.cases.api.outputs import CaseOut, CasePageOut, GoalOut, ServiceOut
+from services.cases.application import CaseOrder, WorkKind
 from shared.http import HistoryEntryOut, etag
 from shared.vocabulary import FieldOfAction
 
@@ -38,9 +39,17 @@ def list_cases(
     district: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    reentry: Annotated[bool | None, Query(
+        description="Only re-entries (true) or only first cases (false).")] = None,
+    due: Annotated[WorkKind | None, Query(
+        description="Only open cases on the work list (`GET /work-list`) for this reason.")
+    ] = None,
+    sort: Annotated[CaseOrder, Query(
+        description="Order of the list; `-opened_on` is newest first.")
+    ] = CaseOrder.NEWEST_FIRST,
 ) -> CasePageOut:
     page = cases.cases(caller=caller, status=status, district=district, limit=limit,
-                       offset=offset,
+                       offset=offset, reentry=reentry, due=due, sort=sort,
                        field_of_action=field_of_action.value if field_of_action else None)
     return CasePageOut.of(page)
 

@@ -71,7 +71,7 @@ def assign_service(case_id: UUID, body: ServiceAssignment, response: Response,
     case, service_id = cases.assign_service(
         case_id, agreement_id=body.agreement_id, units_planned=body.units_planned,
         start_date=body.start_date, caller=caller, occurred_on=body.occurred_on,
-        expected_version=version)
+        expected_version=version, end_date=body.end_date)
     return _answer(case, response, f"/cases/{case_id}/services/{service_id}")
 
 

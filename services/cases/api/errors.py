@@ -11,6 +11,7 @@ from services.cases.domain import (
     GoalWeightNotPositiveError,
     LevelOutOfRangeError,
     MalformedPeriodError,
+    ServiceEndBeforeStartError,
     ServiceNotAssignedError,
     UnitsNotPositiveError,
     UnknownClosureReasonError,
@@ -22,7 +23,7 @@ from shared.problems import problem_response
 # Anything else is a conflict with the object's state (409).
 _INVALID_VALUES = (GoalLevelsIncompleteError, GoalWeightNotPositiveError, LevelOutOfRangeError,
                    MalformedPeriodError, UnitsNotPositiveError, UnknownClosureReasonError,
-                   UnknownGenderCategoryError)
+                   UnknownGenderCategoryError, ServiceEndBeforeStartError)
 _UNKNOWN_PARTS = (UnknownGoalError, ServiceNotAssignedError)
 
 

@@ -103,6 +103,8 @@ class ServiceAssignment(Command):
     agreement_id: UUID
     units_planned: Decimal = Field(gt=0, description="In the agreement's pricing unit.")
     start_date: date
+    end_date: date | None = Field(default=None, description="Planned last day (bewilligt bis), "
+                                  "if the approval has one; not before start_date.")
     occurred_on: OccurredOn
 
 

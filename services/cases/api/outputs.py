@@ -65,6 +65,8 @@ class ServiceOut(Out):
     units_delivered: Decimal
     ended_on: date | None
     running: bool
+    end_date: date | None = Field(default=None,
+                                  description="Planned last day (bewilligt bis), if any.")
 
 
 class CaseOut(Out):

@@ -22,12 +22,26 @@ from services.cases.application.ports import (
     CaseIndex,
     CasesParts,
 )
+from services.cases.application.workspace_dto import (
+    AgreementOffer,
+    AssignableAgreement,
+    CaseCounts,
+    CaseOrder,
+    Deadlines,
+    WorkItem,
+    WorkKind,
+    WorkList,
+)
 
 __all__ = [
+    "AgreementOffer",
     "AgreementReplica",
+    "AssignableAgreement",
     "Caller",
+    "CaseCounts",
     "CaseDetails",
     "CaseIndex",
+    "CaseOrder",
     "CasePage",
     "CaseQuery",
     "CaseSummary",
@@ -35,9 +49,13 @@ __all__ = [
     "CasesParts",
     "ClientDetails",
     "ClientRef",
+    "Deadlines",
     "GoalDetails",
     "PersonalDataGone",
     "PseudonymousClient",
     "RegisteredClient",
     "ServiceDetails",
+    "WorkItem",
+    "WorkKind",
+    "WorkList",
 ]

@@ -18,6 +18,8 @@ from services.cases.application.dto import (
     case_details,
 )
 from services.cases.application.ports import Caller
+from services.cases.application.workspace import WorkspaceReads
+from services.cases.application.workspace_dto import CaseOrder, WorkKind
 from services.cases.domain import Case, Client, is_reentry
 from services.cases.personal_data import PersonalData
 from shared.auth import Role
@@ -27,7 +29,7 @@ from shared.problems import Forbidden, NotFound
 Part = TypeVar("Part", GoalDetails, ServiceDetails)
 
 
-class Cases(ClientCommands):
+class Cases(ClientCommands, WorkspaceReads):
     """Clients, cases, help-plan goals, services and outcomes."""
 
     def open_case(self, *, client: ClientRef, field_of_action: str, target_groups: list[str],
@@ -68,13 +70,16 @@ class Cases(ClientCommands):
 
     def cases(self, *, caller: Caller, status: str | None = None,
               field_of_action: str | None = None, district: str | None = None,
-              limit: int = 50, offset: int = 0) -> CasePage:
+              limit: int = 50, offset: int = 0, reentry: bool | None = None,
+              due: WorkKind | None = None,
+              sort: CaseOrder = CaseOrder.NEWEST_FIRST) -> CasePage:
         """A page of the caller's team's cases (auditors: of every team)."""
         team = None if caller.role is Role.AUDITOR else self.own_team(caller)
         self.granted(caller, "case_list", f"team:{team or '*'}")
         return self.index.cases(CaseQuery(
             team=team, status=status, field_of_action=field_of_action, district=district,
-            limit=limit, offset=offset))
+            limit=limit, offset=offset, reentry=reentry, due=due, sort=sort,
+            today=self.today(), deadlines=self.parts.deadlines))
 
     # Commands on a case: the caller's team only, at the version the caller read.
 
@@ -100,7 +105,8 @@ class Cases(ClientCommands):
 
     def assign_service(self, case_id: UUID, *, agreement_id: UUID, units_planned: Decimal | int,
                        start_date: date, caller: Caller, occurred_on: date,
-                       expected_version: int | None = None) -> tuple[CaseDetails, UUID]:
+                       expected_version: int | None = None,
+                       end_date: date | None = None) -> tuple[CaseDetails, UUID]:
         """Assign a service under an agreement the replica says admits it."""
         service_id = uuid4()
         case = self.case_to_change(case_id, caller, expected_version)
@@ -112,7 +118,7 @@ class Cases(ClientCommands):
                 running_services=self.index.running_services(agreement_id),
                 service_id=service_id, agreement_id=agreement_id,
                 units_planned=units_planned, start_date=start_date, actor=caller.subject,
-                occurred_on=occurred_on)
+                occurred_on=occurred_on, end_date=end_date)
             self.save(case)
         return case_details(case), service_id
 

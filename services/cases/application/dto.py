@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from services.cases.application.workspace_dto import CaseOrder, Deadlines, WorkKind
 from services.cases.domain import Case, Client
 from services.cases.personal_data import PersonalData
 
@@ -36,6 +37,7 @@ class ServiceDetails:
     units_delivered: Decimal
     ended_on: date | None
     running: bool
+    end_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,12 @@ class CaseQuery:
     district: str | None = None
     limit: int = 50
     offset: int = 0
+    reentry: bool | None = None
+    # Only the open cases on the work list for this reason, as of `today`.
+    due: WorkKind | None = None
+    today: date | None = None
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    sort: CaseOrder = CaseOrder.NEWEST_FIRST
 
 
 @dataclass(frozen=True)
@@ -135,7 +143,8 @@ def case_details(case: Case) -> CaseDetails:
                                  units_planned=service.units_planned, unit=service.unit,
                                  start_date=service.start_date,
                                  units_delivered=service.units_delivered,
-                                 ended_on=service.ended_on, running=service.running)
+                                 ended_on=service.ended_on, running=service.running,
+                                 end_date=service.end_date)
                   for service_id, service in case.services.items()],
     )
 

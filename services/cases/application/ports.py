@@ -5,7 +5,7 @@ PostgreSQL implementations are wired in `main.py`; tests may pass fakes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +13,12 @@ from typing import Protocol
 from uuid import UUID
 
 from services.cases.application.dto import CasePage, CaseQuery
+from services.cases.application.workspace_dto import (
+    AgreementOffer,
+    CaseCounts,
+    Deadlines,
+    WorkItem,
+)
 from services.cases.domain import AgreementOnRecord
 from services.cases.personal_data import Vault
 from shared.access_log import AccessLog
@@ -53,6 +59,9 @@ class CaseIndex(Protocol):
     def teams_with_cases(self, client_pseudonym: str) -> set[str]: ...
     def last_closure(self, client_pseudonym: str, *, on_or_before: date) -> date | None: ...
     def cases(self, query: CaseQuery) -> CasePage: ...
+    def running_services_of(self, agreement_ids: Sequence[UUID]) -> dict[UUID, int]: ...
+    def work_list(self, team: str, today: date, deadlines: Deadlines) -> list[WorkItem]: ...
+    def case_counts(self, team: str, today: date, deadlines: Deadlines) -> CaseCounts: ...
 
 
 class AgreementReplica(Protocol):
@@ -60,6 +69,7 @@ class AgreementReplica(Protocol):
 
     def agreement(self, agreement_id: UUID) -> AgreementOnRecord | None: ...
     def assignment_lock(self, agreement_id: UUID) -> AbstractContextManager[None]: ...
+    def offers(self, field_of_action: str, district: str) -> list[AgreementOffer]: ...
 
 
 @dataclass
@@ -71,6 +81,9 @@ class CasesParts:
     agreements: AgreementReplica
     index: CaseIndex
     closers: list[Callable[[], None]] = field(default_factory=list)
+    # What "today" is for the work list and the agreements open to assignment.
+    clock: Callable[[], date] = date.today
+    deadlines: Deadlines = field(default_factory=Deadlines)
 
     def close(self) -> None:
         for close in self.closers:

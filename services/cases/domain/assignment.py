@@ -38,6 +38,10 @@ class AgreementOnRecord:
         return not any(since <= day and (until is None or day < until)
                        for since, until in self.suspensions)
 
+    def places_left(self, running_services: int) -> int:
+        """Places no running service takes (none, too, when a cut left it overbooked)."""
+        return max(self.capacity - running_services, 0)
+
 
 def admitting_agreement(agreement: AgreementOnRecord | None, *, agreement_id: UUID,
                         field_of_action: str, start_date: date,
@@ -52,7 +56,7 @@ def admitting_agreement(agreement: AgreementOnRecord | None, *, agreement_id: UU
         raise errors.AgreementFieldOfActionMismatchError(
             f"Agreement {agreement_id} covers {agreement.field_of_action}, "
             f"not {field_of_action}.")
-    if running_services >= agreement.capacity:
+    if agreement.places_left(running_services) == 0:
         raise errors.AgreementFullyBookedError(
             f"All {agreement.capacity} places of agreement {agreement_id} are taken.")
     return agreement

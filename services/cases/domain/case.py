@@ -16,6 +16,7 @@ from services.cases.domain.gas import share_at_or_above_expected, t_score
 from services.cases.domain.plan import (
     AssignedService,
     Goal,
+    checked_end_date,
     checked_level,
     checked_levels,
     checked_period,
@@ -71,6 +72,7 @@ class Case(Aggregate):
         start_date: date
         actor: str
         occurred_on: date
+        end_date: date | None = None  # "bewilligt bis"; stored events without one read as None
 
     class DeliveryRecorded(Aggregate.Event):
         service_id: UUID
@@ -143,26 +145,29 @@ class Case(Aggregate):
 
     def assign_service(self, *, service_id: UUID, agreement_id: UUID,
                        units_planned: Decimal | int, unit: str, start_date: date,
-                       actor: str, occurred_on: date) -> None:
+                       actor: str, occurred_on: date, end_date: date | None = None) -> None:
         self._require_open()
         if service_id in self.services:
             raise errors.ServiceAlreadyAssignedError(f"Service {service_id} is already assigned.")
         self._service_assigned(service_id=service_id, agreement_id=agreement_id,
                                units_planned=checked_units(units_planned), unit=unit,
-                               start_date=start_date, actor=actor, occurred_on=occurred_on)
+                               start_date=start_date, actor=actor, occurred_on=occurred_on,
+                               end_date=checked_end_date(start_date, end_date))
 
     def assign_service_under(self, agreement: AgreementOnRecord | None, *,
                              running_services: int, service_id: UUID, agreement_id: UUID,
                              units_planned: Decimal | int, start_date: date, actor: str,
-                             occurred_on: date) -> None:
+                             occurred_on: date, end_date: date | None = None) -> None:
         """Assign a service under an agreement that admits it, priced in its unit."""
         self._require_open()
+        checked_end_date(start_date, end_date)  # a wrong value before the agreement's standing
         admitting = admitting_agreement(agreement, agreement_id=agreement_id,
                                         field_of_action=self.field_of_action,
                                         start_date=start_date, running_services=running_services)
         self.assign_service(service_id=service_id, agreement_id=agreement_id,
                             units_planned=units_planned, unit=admitting.pricing_unit,
-                            start_date=start_date, actor=actor, occurred_on=occurred_on)
+                            start_date=start_date, actor=actor, occurred_on=occurred_on,
+                            end_date=end_date)
 
     def record_delivery(self, *, service_id: UUID, period: str, units: Decimal | int,
                         actor: str, occurred_on: date) -> None:
@@ -225,10 +230,11 @@ class Case(Aggregate):
 
     @event(ServiceAssigned)
     def _service_assigned(self, service_id: UUID, agreement_id: UUID, units_planned: Decimal,
-                          unit: str, start_date: date, actor: str, occurred_on: date) -> None:
+                          unit: str, start_date: date, actor: str, occurred_on: date,
+                          end_date: date | None = None) -> None:
         self.services[service_id] = AssignedService(agreement_id=agreement_id,
                                                     units_planned=units_planned, unit=unit,
-                                                    start_date=start_date)
+                                                    start_date=start_date, end_date=end_date)
 
     @event(DeliveryRecorded)
     def _delivery_recorded(self, service_id: UUID, period: str, units: Decimal, actor: str,

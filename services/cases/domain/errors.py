@@ -93,6 +93,12 @@ class ServiceAlreadyEndedError(CaseError):
     rule = "service_already_ended"
 
 
+class ServiceEndBeforeStartError(CaseError):
+    """A service's planned end is not before its start."""
+
+    rule = "service_end_before_start"
+
+
 class UnitsNotPositiveError(CaseError):
     """Planned and delivered units are greater than zero."""
 

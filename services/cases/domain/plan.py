@@ -40,6 +40,7 @@ class AssignedService:
     start_date: date
     units_delivered: Decimal = Decimal(0)
     ended_on: date | None = None
+    end_date: date | None = None  # the planned end ("bewilligt bis"), if the approval has one
 
     @property
     def running(self) -> bool:
@@ -75,6 +76,15 @@ def checked_units(units: Decimal | int) -> Decimal:
     if positive is None:
         raise errors.UnitsNotPositiveError(f"Units {units!r} are not above zero.")
     return positive
+
+
+def checked_end_date(start_date: date, end_date: date | None) -> date | None:
+    """A planned end on or after the start, or none."""
+    if end_date is not None and end_date < start_date:
+        raise errors.ServiceEndBeforeStartError(
+            f"The planned end {end_date.isoformat()} lies before the start "
+            f"{start_date.isoformat()}.")
+    return end_date
 
 
 def checked_period(period: str) -> str:

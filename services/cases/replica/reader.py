@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
+from typing import Any
 from uuid import UUID
 
+from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from services.cases.application.workspace_dto import AgreementOffer
 from services.cases.domain import AgreementOnRecord
 from services.cases.replica.schema import create_tables
+
+Suspensions = list[tuple[date, date | None]]
+_TERMS = """agreement_id, field_of_action, pricing_unit, capacity, term_start, term_end,
+            signed_on, termination_date"""
 
 
 class PostgresAgreements:
@@ -20,21 +29,30 @@ class PostgresAgreements:
         create_tables(pool)
 
     def agreement(self, agreement_id: UUID) -> AgreementOnRecord | None:
-        with self.pool.connection() as connection:
-            row = connection.execute(
-                """SELECT field_of_action, pricing_unit, capacity, term_start, term_end,
-                          signed_on, termination_date
-                   FROM replica_agreements WHERE agreement_id = %s""",
-                (agreement_id,)).fetchone()
-            suspensions = connection.execute(
-                "SELECT since, until FROM replica_suspensions WHERE agreement_id = %s "
-                "ORDER BY id", (agreement_id,)).fetchall()
-        if row is None:
-            return None
-        return AgreementOnRecord(
-            agreement_id=agreement_id, field_of_action=row[0], pricing_unit=row[1],
-            capacity=row[2], term_start=row[3], term_end=row[4], signed_on=row[5],
-            termination_date=row[6], suspensions=tuple((s[0], s[1]) for s in suspensions))
+        with self.pool.connection() as connection, connection.cursor(
+                row_factory=dict_row) as cursor:
+            row = cursor.execute(f"SELECT {_TERMS} FROM replica_agreements "  # noqa: S608 - fixed
+                                 "WHERE agreement_id = %s", (agreement_id,)).fetchone()
+            suspensions = _suspensions(cursor, [agreement_id])
+        return None if row is None else _record(row, suspensions[agreement_id])
+
+    def offers(self, field_of_action: str, district: str) -> list[AgreementOffer]:
+        """The signed agreements of a field that cover a district, whatever their standing."""
+        with self.pool.connection() as connection, connection.cursor(
+                row_factory=dict_row) as cursor:
+            rows = cursor.execute(
+                f"""SELECT {_TERMS}, title, provider_id, districts, unit_price_cents,
+                           p.name AS provider_name
+                    FROM replica_agreements LEFT JOIN replica_providers p USING (provider_id)
+                    WHERE field_of_action = %s AND %s = ANY(districts)
+                      AND signed_on IS NOT NULL""",  # noqa: S608 - fixed
+                (field_of_action, district)).fetchall()
+            suspensions = _suspensions(cursor, [row["agreement_id"] for row in rows])
+        return [AgreementOffer(
+            record=_record(row, suspensions[row["agreement_id"]]), title=row["title"],
+            provider_id=row["provider_id"], provider_name=row["provider_name"],
+            districts=list(row["districts"]), unit_price_cents=row["unit_price_cents"])
+            for row in rows]
 
     @contextmanager
     def assignment_lock(self, agreement_id: UUID) -> Iterator[None]:
@@ -55,3 +73,19 @@ class PostgresAgreements:
                                        (str(agreement_id),))
             finally:
                 connection.autocommit = False
+
+
+def _suspensions(cursor: Any, agreement_ids: list[UUID]) -> dict[UUID, Suspensions]:
+    found: dict[UUID, Suspensions] = defaultdict(list)
+    for row in cursor.execute("SELECT agreement_id, since, until FROM replica_suspensions "
+                              "WHERE agreement_id = ANY(%s) ORDER BY id", (agreement_ids,)):
+        found[row["agreement_id"]].append((row["since"], row["until"]))
+    return found
+
+
+def _record(row: dict[str, Any], suspensions: Suspensions) -> AgreementOnRecord:
+    return AgreementOnRecord(
+        agreement_id=row["agreement_id"], field_of_action=row["field_of_action"],
+        pricing_unit=row["pricing_unit"], capacity=row["capacity"],
+        term_start=row["term_start"], term_end=row["term_end"], signed_on=row["signed_on"],
+        termination_date=row["termination_date"], suspensions=tuple(suspensions))

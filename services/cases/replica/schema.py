@@ -22,6 +22,16 @@ REPLICA_TABLES = (
         since date NOT NULL, until date)""",
     """CREATE INDEX IF NOT EXISTS replica_suspensions_agreement
         ON replica_suspensions (agreement_id)""",
+    # What caseworkers choose an agreement by. Added later: a replica built before has them
+    # empty until it is rebuilt (`rebuild_replica`, or a new consumer group).
+    """ALTER TABLE replica_agreements ADD COLUMN IF NOT EXISTS title text,
+        ADD COLUMN IF NOT EXISTS unit_price_cents bigint""",
+    """CREATE INDEX IF NOT EXISTS replica_agreements_field
+        ON replica_agreements (field_of_action)""",
+    # Providers come on their own key, so in no fixed order with their agreements: a join.
+    """CREATE TABLE IF NOT EXISTS replica_providers (
+        provider_id uuid PRIMARY KEY, name text NOT NULL,
+        version integer NOT NULL, recorded_at timestamptz NOT NULL)""",
     # Messages the replica could not apply: kept, never dropped, for an operator to look at.
     """CREATE TABLE IF NOT EXISTS replica_dead_letters (
         id bigserial PRIMARY KEY, key bytea, value bytea, headers jsonb NOT NULL,
@@ -29,8 +39,8 @@ REPLICA_TABLES = (
 )
 
 # What a rebuild empties: the replica and the record of what it applied.
-REBUILT_TABLES = ("replica_agreements", "replica_suspensions", "applied_versions",
-                  "input_positions")
+REBUILT_TABLES = ("replica_agreements", "replica_suspensions", "replica_providers",
+                  "applied_versions", "input_positions")
 
 
 def create_tables(pool: ConnectionPool) -> None:
