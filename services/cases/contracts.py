@@ -9,11 +9,14 @@ from services.cases.domain import Case, Client
 from shared.contracts import (
     CaseAssessed,
     CaseClosed,
+    CaseHandedOver,
     CaseOpened,
     CaseReopened,
     ClientPersonalDataErased,
     ClientRegistered,
+    DeliveryReversed,
     GoalReviewed,
+    GoalWithdrawn,
     HelpPlanGoalSet,
     IntegrationEvent,
     ServiceAssigned,
@@ -86,6 +89,26 @@ def _case_reopened(event: Case.Reopened) -> CaseReopened:
                         actor=event.actor)
 
 
+# The reasons of the corrections and of the hand-over are a caseworker's free text
+# about the person: they stay in the event store.
+def _goal_withdrawn(event: Case.GoalWithdrawn) -> GoalWithdrawn:
+    return GoalWithdrawn(case_id=event.originator_id, goal_id=event.goal_id,
+                         occurred_on=event.occurred_on, actor=event.actor)
+
+
+def _delivery_reversed(event: Case.DeliveryReversed) -> DeliveryReversed:
+    return DeliveryReversed(case_id=event.originator_id, service_id=event.service_id,
+                            delivery_id=event.delivery_id, period=event.period,
+                            units=event.units, occurred_on=event.occurred_on,
+                            actor=event.actor)
+
+
+def _case_handed_over(event: Case.HandedOver) -> CaseHandedOver:
+    return CaseHandedOver(case_id=event.originator_id, from_team=event.from_team,
+                          to_team=event.to_team, occurred_on=event.occurred_on,
+                          actor=event.actor)
+
+
 def _client_registered(event: Client.Registered) -> ClientRegistered:
     gender = None if event.gender_category is None else GenderCategory(event.gender_category)
     return ClientRegistered(client_id=event.originator_id, client_pseudonym=event.pseudonym,
@@ -108,6 +131,9 @@ _TRANSLATIONS: dict[type[Any], Callable[[Any], IntegrationEvent]] = {
     Case.GoalReviewed: _goal_reviewed,
     Case.Closed: _case_closed,
     Case.Reopened: _case_reopened,
+    Case.GoalWithdrawn: _goal_withdrawn,
+    Case.DeliveryReversed: _delivery_reversed,
+    Case.HandedOver: _case_handed_over,
     Client.Registered: _client_registered,
     Client.PersonalDataErased: _personal_data_erased,
 }

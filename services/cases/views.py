@@ -177,6 +177,12 @@ class CasesProjection(Projection[CasesView]):
         self._update(event, tracking,
                      "status = 'open', closed_on = NULL, closure_reason = NULL, ")
 
+    @process_event.register
+    def _(self, event: Case.HandedOver, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            cursor.execute("UPDATE case_summaries SET team = %s, version = %s WHERE case_id = %s",
+                           (event.to_team, event.originator_version, event.originator_id))
+
     def _update(self, event: Case.Event, tracking: Tracking, assignments: str) -> None:
         with self.view.changing(tracking) as cursor:
             if not assignments:

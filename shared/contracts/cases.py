@@ -1,8 +1,9 @@
 """Contracts published on the cases topic: pseudonyms and coarse attributes only.
 
 Free text a caseworker writes about a person (assessment summary, review
-note, reasons for ending a service or reopening a case, goal level
-descriptions) stays in the cases service and is never published.
+note, reasons for ending a service, reopening a case, withdrawing a goal,
+reversing a delivery or handing a case over, goal level descriptions) stays
+in the cases service and is never published.
 """
 
 from __future__ import annotations
@@ -161,3 +162,42 @@ class ClientPersonalDataErased(IntegrationEvent):
 
     client_id: UUID = Field(description="Aggregate id of the client.",
                             examples=["1da633fa-1f3d-58d9-9d3d-52228b2d87c4"])
+
+
+class GoalWithdrawn(IntegrationEvent):
+    """A help-plan goal set wrongly was withdrawn: it no longer counts (the reason stays in
+    the case)."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    goal_id: UUID = Field(description="Id of the goal within the case.",
+                          examples=[_GOAL_EXAMPLE])
+
+
+class DeliveryReversed(IntegrationEvent):
+    """A delivery logged wrongly was reversed: its units no longer count (the reason stays
+    in the case)."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    service_id: UUID = Field(description="Id of the service within the case.",
+                             examples=[_SERVICE_EXAMPLE])
+    delivery_id: UUID = Field(description="Id of the delivery within the service.",
+                              examples=["5b2e8f0c-0000-4000-8000-00000000000d"])
+    period: str = Field(pattern=r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$",
+                        description="Quarter or month of the reversed delivery.",
+                        examples=["2026-Q1", "2026-03"])
+    units: Decimal = Field(gt=0, description="Units the delivery had, no longer counted.",
+                           examples=["12.5"])
+
+
+class CaseHandedOver(IntegrationEvent):
+    """A case was handed over to another team (the reason stays in the case)."""
+
+    service = "cases"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    from_team: str = Field(description="Team the case was with.", examples=["asd-nord"])
+    to_team: str = Field(description="Team the case is with now.", examples=["asd-sued"])

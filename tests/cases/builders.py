@@ -16,6 +16,7 @@ OPENED_ON = date(2026, 2, 2)
 LATER = date(2026, 3, 2)
 AGREEMENT = UUID("3e8d1c2b-0000-4000-8000-00000000000c")
 SCHOOL = UUID("0c5e2f1a-0000-4000-8000-00000000000a")
+WRONG_DELIVERY = UUID("5b2e8f0c-0000-4000-8000-00000000000d")
 HOUSING = UUID("0c5e2f1a-0000-4000-8000-00000000000b")
 COUNSELLING = UUID("9a7b3c4d-0000-4000-8000-00000000000b")
 GROUP_WORK = UUID("9a7b3c4d-0000-4000-8000-00000000000c")
@@ -79,20 +80,31 @@ def a_whole_history() -> list[Case | Client]:
                 district="Nordstadt", team="asd-nord", legal_basis="SGB VIII §27",
                 age_band="14-17", actor=CASEWORKER, occurred_on=OPENED_ON, reentry=True)
     case.assess(summary="Schulabsentismus", actor=CASEWORKER, occurred_on=OPENED_ON)
+    case.set_goal(goal_id=HOUSING, title="Wohnung halten", levels=FIVE_LEVELS, baseline=0,
+                  actor=CASEWORKER, occurred_on=OPENED_ON)
     case.set_goal(goal_id=SCHOOL, title="Regelmäßiger Schulbesuch", levels=FIVE_LEVELS,
                   weight="1.5", baseline=-1, actor=CASEWORKER, occurred_on=OPENED_ON)
     for service_id, end_date in ((COUNSELLING, None), (GROUP_WORK, date(2026, 8, 31))):
         case.assign_service(service_id=service_id, agreement_id=AGREEMENT, units_planned=40,
                             unit="hour", start_date=OPENED_ON, actor=CASEWORKER,
                             occurred_on=OPENED_ON, end_date=end_date)
+    case.record_delivery(service_id=COUNSELLING, period="2026-03", units=2, actor=CASEWORKER,
+                         occurred_on=LATER, delivery_id=WRONG_DELIVERY)
     case.record_delivery(service_id=COUNSELLING, period="2026-Q1", units=Decimal("12.5"),
                          actor=CASEWORKER, occurred_on=LATER)
+    case.reverse_delivery(service_id=COUNSELLING, delivery_id=WRONG_DELIVERY,
+                          reason="beim falschen Fall erfasst", actor=CASEWORKER,
+                          occurred_on=LATER)
+    case.withdraw_goal(goal_id=HOUSING, reason="gehört zum Fall der Mutter", actor=CASEWORKER,
+                       occurred_on=LATER)
     case.end_service(service_id=GROUP_WORK, reason="Gruppe aufgelöst", actor=CASEWORKER,
                      occurred_on=LATER)
     case.review_goal(goal_id=SCHOOL, level=1, note="fehlt kaum noch", actor=CASEWORKER,
                      occurred_on=LATER)
     case.close(reason="planned_goals_achieved", actor=CASEWORKER, occurred_on=LATER)
     case.reopen(reason="Rückfall", actor=CASEWORKER, occurred_on=LATER)
+    case.hand_over(to_team="asd-sued", reason="Umzug in den Süden", actor=CASEWORKER,
+                   occurred_on=LATER)
     client = Client.register(pseudonym="p-3f2a9c", gender_category="female", team="asd-nord",
                              actor=CASEWORKER, occurred_on=OPENED_ON)
     client.erase_personal_data(actor="dsb-1", occurred_on=LATER)

@@ -70,6 +70,22 @@ def test_contracts_carry_the_facts_of_the_domain_events() -> None:
     assert contracts["GoalReviewed"]["level"] == 1
     assert contracts["ClientRegistered"]["gender_category"] == "female"
     assert contracts["ServiceAssigned"]["end_date"] == "2026-08-31"
+    assert (contracts["DeliveryReversed"]["period"], contracts["DeliveryReversed"]["units"]) == (
+        "2026-03", "2")
+    assert (contracts["CaseHandedOver"]["from_team"], contracts["CaseHandedOver"]["to_team"]) == (
+        "asd-nord", "asd-sued")
+
+
+@pytest.mark.parametrize("event_class", [Case.GoalWithdrawn, Case.DeliveryReversed,
+                                         Case.HandedOver], ids=lambda c: c.__qualname__)
+def test_the_reason_of_a_correction_or_hand_over_is_not_published(event_class: type[Any]) -> None:
+    [event] = [event for event in whole_history() if type(event) is event_class]
+
+    contract = to_contract(event)
+
+    assert contract is not None
+    assert "reason" not in type(contract).model_fields
+    assert event.reason not in contract.model_dump_json()
 
 
 @pytest.mark.parametrize("event", whole_history(), ids=lambda e: type(e).__qualname__)

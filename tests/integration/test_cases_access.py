@@ -16,13 +16,14 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 @dataclass
 class Objects:
-    """A client and a case of team asd-nord, with a goal and a service."""
+    """A client and a case of team asd-nord, with a goal and a service with a delivery."""
 
     client_id: str
     pseudonym: str
     case_id: str
     goal_id: str
     service_id: str
+    delivery_id: str
     agreement_id: str
 
     def fill(self, template: str) -> str:
@@ -45,9 +46,12 @@ async def nord(system: CasesSystem, tokens: Tokens) -> Objects:
     goal = await system.post(f"/cases/{case['id']}/goals", tokens.caseworker, A_GOAL)
     service = await system.post(f"/cases/{case['id']}/services", tokens.caseworker, {
         "agreement_id": str(agreement_id), "units_planned": 10, "start_date": "2026-03-02"})
+    service_id = service.headers["location"].rsplit("/", 1)[1]
+    delivered = await system.post(f"/cases/{case['id']}/services/{service_id}/deliveries",
+                                  tokens.caseworker, {"period": "2026-Q1", "units": 1})
     return Objects(client_id=client["id"], pseudonym=client["pseudonym"], case_id=case["id"],
-                   goal_id=goal.headers["location"].rsplit("/", 1)[1],
-                   service_id=service.headers["location"].rsplit("/", 1)[1],
+                   goal_id=goal.headers["location"].rsplit("/", 1)[1], service_id=service_id,
+                   delivery_id=delivered.json()["services"][0]["deliveries"][0]["delivery_id"],
                    agreement_id=str(agreement_id))
 
 
@@ -67,6 +71,10 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("POST", "/cases/{case_id}/services/{service_id}/end", {"reason": "fremd"}, "case"),
     ("POST", "/cases/{case_id}/closure", {"reason": "moved"}, "case"),
     ("POST", "/cases/{case_id}/reopening", {"reason": "fremd"}, "case"),
+    ("POST", "/cases/{case_id}/goals/{goal_id}/withdrawal", {"reason": "fremd"}, "case"),
+    ("POST", "/cases/{case_id}/services/{service_id}/deliveries/{delivery_id}/reversal",
+     {"reason": "fremd"}, "case"),
+    ("POST", "/cases/{case_id}/handover", {"team": "asd-sued", "reason": "fremd"}, "case"),
     ("GET", "/clients/{client_id}", None, "client"),
     ("POST", "/cases", {"client_id": "{client_id}", "field_of_action": "jugend",
                         "district": "Südviertel", "legal_basis": "SGB VIII §27"}, "client"),
@@ -124,7 +132,7 @@ async def test_a_caseworker_of_another_team_gets_404_and_the_refusal_is_logged(
     assert (entries[0]["granted"], entries[0]["role"], entries[0]["object_type"]) == (
         False, "caseworker", object_type)
     own = await call(system, tokens.caseworker, "GET", f"/cases/{nord.case_id}", None)
-    assert own.json()["version"] == 3  # nothing changed
+    assert own.json()["version"] == 4  # nothing changed
 
 
 async def test_another_teams_cases_are_not_in_a_caseworkers_list(

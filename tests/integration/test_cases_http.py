@@ -49,7 +49,9 @@ async def test_invalid_values_are_refused_as_unprocessable(
 
 @pytest.mark.parametrize("path", ["/assessment", "/goals", "/goals/{goal}/reviews",
                                   "/services", "/services/{goal}/deliveries",
-                                  "/services/{goal}/end", "/closure", "/reopening"])
+                                  "/services/{goal}/end", "/closure", "/reopening",
+                                  "/goals/{goal}/withdrawal",
+                                  "/services/{goal}/deliveries/{goal}/reversal", "/handover"])
 async def test_an_unknown_field_in_a_command_is_refused(
         system: CasesSystem, tokens: Tokens, path: str) -> None:
     case = await a_case(system, tokens)

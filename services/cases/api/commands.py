@@ -12,8 +12,11 @@ from services.cases.api.models import (
     Assessment,
     Closure,
     Delivery,
+    DeliveryReversal,
     GoalReview,
     GoalSetting,
+    GoalWithdrawal,
+    Handover,
     Reopening,
     ServiceAssignment,
     ServiceEnding,
@@ -109,4 +112,33 @@ def reopen_case(case_id: UUID, body: Reopening, response: Response, caller: Case
                 cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.reopen_case(case_id, reason=body.reason, caller=caller,
                                      occurred_on=body.occurred_on, expected_version=version),
+                   response)
+
+
+@router.post("/cases/{case_id}/goals/{goal_id}/withdrawal", response_model=CaseOut,
+             responses=REFUSALS, summary="Withdraw a goal set wrongly: it no longer counts")
+def withdraw_goal(case_id: UUID, goal_id: UUID, body: GoalWithdrawal, response: Response,
+                  caller: CaseWorker, cases: App, version: ExpectedVersion) -> CaseOut:
+    return _answer(cases.withdraw_goal(case_id, goal_id, reason=body.reason, caller=caller,
+                                       occurred_on=body.occurred_on, expected_version=version),
+                   response)
+
+
+@router.post("/cases/{case_id}/services/{service_id}/deliveries/{delivery_id}/reversal",
+             response_model=CaseOut, responses=REFUSALS,
+             summary="Reverse a delivery logged wrongly: its units no longer count")
+def reverse_delivery(case_id: UUID, service_id: UUID, delivery_id: UUID,
+                     body: DeliveryReversal, response: Response, caller: CaseWorker,
+                     cases: App, version: ExpectedVersion) -> CaseOut:
+    return _answer(cases.reverse_delivery(case_id, service_id, delivery_id, reason=body.reason,
+                                          caller=caller, occurred_on=body.occurred_on,
+                                          expected_version=version), response)
+
+
+@router.post("/cases/{case_id}/handover", response_model=CaseOut, responses=REFUSALS,
+             summary="Hand the case over to another team; your team no longer sees it")
+def hand_over(case_id: UUID, body: Handover, response: Response, caller: CaseWorker,
+              cases: App, version: ExpectedVersion) -> CaseOut:
+    return _answer(cases.hand_over(case_id, team=body.team, reason=body.reason, caller=caller,
+                                   occurred_on=body.occurred_on, expected_version=version),
                    response)

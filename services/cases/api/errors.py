@@ -15,6 +15,7 @@ from services.cases.domain import (
     ServiceNotAssignedError,
     UnitsNotPositiveError,
     UnknownClosureReasonError,
+    UnknownDeliveryError,
     UnknownGenderCategoryError,
     UnknownGoalError,
 )
@@ -24,7 +25,7 @@ from shared.problems import problem_response
 _INVALID_VALUES = (GoalLevelsIncompleteError, GoalWeightNotPositiveError, LevelOutOfRangeError,
                    MalformedPeriodError, UnitsNotPositiveError, UnknownClosureReasonError,
                    UnknownGenderCategoryError, ServiceEndBeforeStartError)
-_UNKNOWN_PARTS = (UnknownGoalError, ServiceNotAssignedError)
+_UNKNOWN_PARTS = (UnknownGoalError, ServiceNotAssignedError, UnknownDeliveryError)
 
 
 def _status(error: DomainError) -> tuple[int, str]:

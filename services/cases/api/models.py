@@ -128,3 +128,28 @@ class Reopening(Command):
     reason: Reason
     occurred_on: OccurredOn
 
+
+class GoalWithdrawal(Command):
+    """Withdraw a goal set wrongly: it no longer counts; its reviews stay in the history."""
+
+    reason: Reason
+    occurred_on: OccurredOn
+
+
+class DeliveryReversal(Command):
+    """Reverse a delivery logged wrongly: its units no longer count."""
+
+    reason: Reason
+    occurred_on: OccurredOn
+
+
+class Handover(Command):
+    """Hand the case over to another team; from then on only that team sees it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "team": "asd-sued", "reason": "Umzug in den Bezirk Süd"}]})
+
+    team: str = Field(min_length=1, max_length=100, pattern=r"\S",
+                      description="The team that takes the case over.")
+    reason: Reason
+    occurred_on: OccurredOn

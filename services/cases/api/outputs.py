@@ -42,6 +42,33 @@ class ClientOut(Out):
         default=None, description="Absent for auditors and in the answer to a registration.")
 
 
+class ReviewOut(Out):
+    """One review of a goal."""
+
+    level: int = Field(examples=[1])
+    note: str
+    occurred_on: date
+
+
+class DeliveryOut(Out):
+    """Units delivered in a period; a reversed delivery no longer counts."""
+
+    delivery_id: UUID = Field(description="Names the delivery for its reversal.")
+    period: str = Field(examples=["2026-Q1"])
+    units: Decimal
+    occurred_on: date
+    reversed: bool
+    reversed_on: date | None
+    reversal_reason: str | None
+
+
+class ScoreOut(Out):
+    """The case's GAS T-score after one review."""
+
+    occurred_on: date
+    t_score: float = Field(examples=[54.02])
+
+
 class GoalOut(Out):
     """A help-plan goal and its reviews."""
 
@@ -52,6 +79,11 @@ class GoalOut(Out):
     baseline: int
     latest_level: int | None
     reviewed_levels: list[int]
+    reviews: list[ReviewOut] = Field(description="Oldest first, as recorded.")
+    set_on: date
+    withdrawn: bool = Field(description="Withdrawn as set wrongly: counts no more.")
+    withdrawn_on: date | None
+    withdrawal_reason: str | None
 
 
 class ServiceOut(Out):
@@ -67,6 +99,7 @@ class ServiceOut(Out):
     running: bool
     end_date: date | None = Field(default=None,
                                   description="Planned last day (bewilligt bis), if any.")
+    deliveries: list[DeliveryOut] = Field(description="Oldest first, as recorded.")
 
 
 class CaseOut(Out):
@@ -92,6 +125,10 @@ class CaseOut(Out):
     share_of_goals_at_or_above_expected: float | None
     goals: list[GoalOut]
     services: list[ServiceOut]
+    assessment_summary: str | None = Field(description="The latest assessment's text.")
+    t_score_history: list[ScoreOut] = Field(description=(
+        "The T-score after each review, over each goal's latest level by then, ordered by "
+        "the day reviewed (one day's reviews as recorded); withdrawn goals left out."))
 
 
 class CaseSummaryOut(Out):

@@ -110,7 +110,9 @@ class CasesBase(ServiceApplication):
             raise NotFound(f"No case {case_id}.")
         return case
 
-    # Clients: the registering team and teams with a case of the client; auditors see pseudonyms.
+    # Clients: the teams with a case of the client, or, before the first case, the team that
+    # registered it; auditors see pseudonyms. A client follows its cases: a team that hands
+    # over its last case of the client no longer sees the client.
 
     def visible_client(self, client_id: UUID, caller: Caller) -> Client:
         """The client if the caller may see it; else 404 (and the refusal is logged)."""
@@ -118,9 +120,10 @@ class CasesBase(ServiceApplication):
         if client is None:
             self.refused(caller, "client", str(client_id))
             raise NotFound(f"No client {client_id}.")
-        if caller.role is Role.AUDITOR or (caller.role is Role.CASEWORKER and (
-                caller.team == client.team
-                or caller.team in self.index.teams_with_cases(client.pseudonym))):
+        if caller.role is Role.AUDITOR:
+            return client
+        teams = self.index.teams_with_cases(client.pseudonym)
+        if caller.role is Role.CASEWORKER and caller.team in (teams or {client.team}):
             return client
         self.refused(caller, "client", client.pseudonym)
         raise NotFound(f"No client {client_id}.")

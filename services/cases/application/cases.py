@@ -125,9 +125,11 @@ class Cases(ClientCommands, WorkspaceReads):
     def record_delivery(self, case_id: UUID, service_id: UUID, *, period: str,
                         units: Decimal | int, caller: Caller, occurred_on: date,
                         expected_version: int | None = None) -> CaseDetails:
+        delivery_id = uuid4()
         return self._change(case_id, caller, expected_version, lambda case: (
             case.record_delivery(service_id=service_id, period=period, units=units,
-                                 actor=caller.subject, occurred_on=occurred_on)))
+                                 actor=caller.subject, occurred_on=occurred_on,
+                                 delivery_id=delivery_id)))
 
     def end_service(self, case_id: UUID, service_id: UUID, *, reason: str, caller: Caller,
                     occurred_on: date, expected_version: int | None = None) -> CaseDetails:
@@ -144,6 +146,28 @@ class Cases(ClientCommands, WorkspaceReads):
                     expected_version: int | None = None) -> CaseDetails:
         return self._change(case_id, caller, expected_version, lambda case: case.reopen(
             reason=reason, actor=caller.subject, occurred_on=occurred_on))
+
+    def withdraw_goal(self, case_id: UUID, goal_id: UUID, *, reason: str, caller: Caller,
+                      occurred_on: date, expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: case.withdraw_goal(
+            goal_id=goal_id, reason=reason, actor=caller.subject, occurred_on=occurred_on))
+
+    def reverse_delivery(self, case_id: UUID, service_id: UUID, delivery_id: UUID, *,
+                         reason: str, caller: Caller, occurred_on: date,
+                         expected_version: int | None = None) -> CaseDetails:
+        return self._change(case_id, caller, expected_version, lambda case: (
+            case.reverse_delivery(service_id=service_id, delivery_id=delivery_id,
+                                  reason=reason, actor=caller.subject,
+                                  occurred_on=occurred_on)))
+
+    def hand_over(self, case_id: UUID, *, team: str, reason: str, caller: Caller,
+                  occurred_on: date, expected_version: int | None = None) -> CaseDetails:
+        """Hand the case to another team; from then on only that team sees it."""
+        handed = self._change(case_id, caller, expected_version, lambda case: case.hand_over(
+            to_team=team, reason=reason, actor=caller.subject, occurred_on=occurred_on))
+        # Another team sees the case and its client from now on: a disclosure to log.
+        self.granted(caller, "case_handover", str(case_id))
+        return handed
 
     def import_history(self, clients: Sequence[tuple[Client, PersonalData]],
                        cases: Sequence[Case]) -> None:

@@ -7,6 +7,14 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from services.cases.application.plan_details import (
+    DeliveryDetails,
+    ReviewDetails,
+    ScoreDetails,
+    deliveries_of,
+    reviews_of,
+    t_score_history_of,
+)
 from services.cases.application.workspace_dto import CaseOrder, Deadlines, WorkKind
 from services.cases.domain import Case, Client
 from services.cases.personal_data import PersonalData
@@ -23,6 +31,11 @@ class GoalDetails:
     baseline: int
     latest_level: int | None
     reviewed_levels: list[int]
+    reviews: list[ReviewDetails]
+    set_on: date
+    withdrawn: bool
+    withdrawn_on: date | None
+    withdrawal_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,7 @@ class ServiceDetails:
     units_delivered: Decimal
     ended_on: date | None
     running: bool
+    deliveries: list[DeliveryDetails]
     end_date: date | None = None
 
 
@@ -63,6 +77,8 @@ class CaseDetails:
     share_of_goals_at_or_above_expected: float | None
     goals: list[GoalDetails]
     services: list[ServiceDetails]
+    assessment_summary: str | None
+    t_score_history: list[ScoreDetails]
 
 
 @dataclass(frozen=True)
@@ -137,15 +153,21 @@ def case_details(case: Case) -> CaseDetails:
         goals=[GoalDetails(id=goal_id, title=goal.title, levels=dict(goal.levels),
                            weight=goal.weight, baseline=goal.baseline,
                            latest_level=goal.latest_level,
-                           reviewed_levels=list(goal.reviewed_levels))
+                           reviewed_levels=list(goal.reviewed_levels),
+                           reviews=reviews_of(goal), set_on=goal.set_on,
+                           withdrawn=goal.withdrawn, withdrawn_on=goal.withdrawn_on,
+                           withdrawal_reason=goal.withdrawal_reason)
                for goal_id, goal in case.goals.items()],
         services=[ServiceDetails(id=service_id, agreement_id=service.agreement_id,
                                  units_planned=service.units_planned, unit=service.unit,
                                  start_date=service.start_date,
                                  units_delivered=service.units_delivered,
                                  ended_on=service.ended_on, running=service.running,
-                                 end_date=service.end_date)
+                                 end_date=service.end_date,
+                                 deliveries=deliveries_of(service))
                   for service_id, service in case.services.items()],
+        assessment_summary=case.assessment_summary,
+        t_score_history=t_score_history_of(case),
     )
 
 

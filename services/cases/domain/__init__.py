@@ -1,7 +1,7 @@
 """Cases (Einzelfälle) and clients: aggregates, their events and rules. No I/O here."""
 
 from services.cases.domain.assignment import AgreementOnRecord, admitting_agreement
-from services.cases.domain.case import Case, CaseStatus
+from services.cases.domain.case import Case
 from services.cases.domain.client import Client
 from services.cases.domain.errors import (
     AgreementFieldOfActionMismatchError,
@@ -14,10 +14,13 @@ from services.cases.domain.errors import (
     CaseNotClosedError,
     CaseNotOpenError,
     ClientError,
+    DeliveryAlreadyReversedError,
     DomainError,
     GoalAlreadySetError,
     GoalLevelsIncompleteError,
     GoalWeightNotPositiveError,
+    GoalWithdrawnError,
+    HandOverToOwnTeamError,
     LevelOutOfRangeError,
     MalformedPeriodError,
     PersonalDataAlreadyErasedError,
@@ -27,11 +30,14 @@ from services.cases.domain.errors import (
     ServiceNotAssignedError,
     UnitsNotPositiveError,
     UnknownClosureReasonError,
+    UnknownDeliveryError,
     UnknownGenderCategoryError,
     UnknownGoalError,
 )
 from services.cases.domain.gas import t_score
 from services.cases.domain.opening import age_band_on, is_reentry
+from services.cases.domain.progress import ScorePoint
+from services.cases.domain.status import CaseStatus
 
 __all__ = [
     "AgreementFieldOfActionMismatchError",
@@ -48,19 +54,24 @@ __all__ = [
     "CaseStatus",
     "Client",
     "ClientError",
+    "DeliveryAlreadyReversedError",
     "DomainError",
     "GoalAlreadySetError",
     "GoalLevelsIncompleteError",
     "GoalWeightNotPositiveError",
+    "GoalWithdrawnError",
+    "HandOverToOwnTeamError",
     "LevelOutOfRangeError",
     "MalformedPeriodError",
     "PersonalDataAlreadyErasedError",
+    "ScorePoint",
     "ServiceAlreadyAssignedError",
     "ServiceAlreadyEndedError",
     "ServiceEndBeforeStartError",
     "ServiceNotAssignedError",
     "UnitsNotPositiveError",
     "UnknownClosureReasonError",
+    "UnknownDeliveryError",
     "UnknownGenderCategoryError",
     "UnknownGoalError",
     "admitting_agreement",

@@ -5,37 +5,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from services.cases.domain import errors
 from services.cases.domain.assignment import AgreementOnRecord, admitting_agreement
-from services.cases.domain.gas import share_at_or_above_expected, t_score
 from services.cases.domain.plan import (
     AssignedService,
+    Delivery,
     Goal,
+    Review,
+    assigned_service,
     checked_end_date,
     checked_level,
     checked_levels,
     checked_period,
     checked_units,
     checked_weight,
+    derived_delivery_id,
+    standing_goal,
 )
-from shared.vocabulary import ClosureReason
-
-_CLOSURE_REASONS = frozenset(ClosureReason)
-
-
-class CaseStatus(StrEnum):
-    """Whether caseworkers still log help in the case."""
-
-    OPEN = "open"
-    CLOSED = "closed"
+from services.cases.domain.progress import CaseProgress
+from services.cases.domain.revisions import CaseRevisions
+from services.cases.domain.status import CLOSURE_REASONS, CaseStatus
 
 
-class Case(Aggregate):
+class Case(Aggregate, CaseRevisions, CaseProgress):
     """One client's case, from opening to closure, as caseworkers log it."""
 
     class Opened(Aggregate.Created):
@@ -80,6 +76,7 @@ class Case(Aggregate):
         units: Decimal
         actor: str
         occurred_on: date
+        delivery_id: UUID | None = None  # None in events stored before deliveries had ids
 
     class ServiceEnded(Aggregate.Event):
         service_id: UUID
@@ -105,6 +102,28 @@ class Case(Aggregate):
         actor: str
         occurred_on: date
 
+    class GoalWithdrawn(Aggregate.Event):
+        goal_id: UUID
+        reason: str
+        actor: str
+        occurred_on: date
+
+    class DeliveryReversed(Aggregate.Event):
+        service_id: UUID
+        delivery_id: UUID
+        period: str
+        units: Decimal
+        reason: str
+        actor: str
+        occurred_on: date
+
+    class HandedOver(Aggregate.Event):
+        from_team: str
+        to_team: str
+        reason: str
+        actor: str
+        occurred_on: date
+
     # No bare `*` here: eventsourcing 9.5 treats a keyword-only parameter with a
     # default as required, and `reentry` must stay optional for existing callers.
     @event(Opened)
@@ -122,6 +141,7 @@ class Case(Aggregate):
         self.opened_on = occurred_on
         self.status = CaseStatus.OPEN
         self.assessed_on: date | None = None
+        self.assessment_summary: str | None = None
         self.closed_on: date | None = None
         self.closure_reason: str | None = None
         self.goals: dict[UUID, Goal] = {}
@@ -170,12 +190,12 @@ class Case(Aggregate):
                             end_date=end_date)
 
     def record_delivery(self, *, service_id: UUID, period: str, units: Decimal | int,
-                        actor: str, occurred_on: date) -> None:
+                        actor: str, occurred_on: date, delivery_id: UUID | None = None) -> None:
         self._require_open()
         self._require_running(service_id)
         self._delivery_recorded(service_id=service_id, units=checked_units(units),
                                 period=checked_period(period), actor=actor,
-                                occurred_on=occurred_on)
+                                occurred_on=occurred_on, delivery_id=delivery_id)
 
     def end_service(self, *, service_id: UUID, reason: str, actor: str,
                     occurred_on: date) -> None:
@@ -187,15 +207,14 @@ class Case(Aggregate):
     def review_goal(self, *, goal_id: UUID, level: int, note: str, actor: str,
                     occurred_on: date) -> None:
         self._require_open()
-        if goal_id not in self.goals:
-            raise errors.UnknownGoalError(f"Goal {goal_id} is not set on this case.")
+        standing_goal(self.goals, goal_id)
         self._goal_reviewed(goal_id=goal_id, level=checked_level(level), note=note,
                             actor=actor, occurred_on=occurred_on)
 
     def close(self, *, reason: str, actor: str, occurred_on: date) -> None:
         if self.status == CaseStatus.CLOSED:
             raise errors.CaseAlreadyClosedError("The case is already closed.")
-        if reason not in _CLOSURE_REASONS:
+        if reason not in CLOSURE_REASONS:
             raise errors.UnknownClosureReasonError(f"{reason!r} is no closure reason.")
         running = [sid for sid, service in self.services.items() if service.running]
         self._closed(reason=str(reason), ended_service_ids=running, actor=actor,
@@ -211,9 +230,7 @@ class Case(Aggregate):
             raise errors.CaseNotOpenError("The case is closed.")
 
     def _require_running(self, service_id: UUID) -> None:
-        if service_id not in self.services:
-            raise errors.ServiceNotAssignedError(f"Service {service_id} is not assigned.")
-        if not self.services[service_id].running:
+        if not assigned_service(self.services, service_id).running:
             raise errors.ServiceAlreadyEndedError(f"Service {service_id} has ended.")
 
     # Events: these bodies run again at every replay, so they only change state.
@@ -221,12 +238,13 @@ class Case(Aggregate):
     @event(Assessed)
     def _assessed(self, summary: str, actor: str, occurred_on: date) -> None:
         self.assessed_on = occurred_on
+        self.assessment_summary = summary
 
     @event(GoalSet)
     def _goal_set(self, goal_id: UUID, title: str, levels: dict[str, str], weight: Decimal,
                   baseline: int, actor: str, occurred_on: date) -> None:
         self.goals[goal_id] = Goal(title=title, levels=dict(levels), weight=weight,
-                                   baseline=baseline)
+                                   baseline=baseline, set_on=occurred_on)
 
     @event(ServiceAssigned)
     def _service_assigned(self, service_id: UUID, agreement_id: UUID, units_planned: Decimal,
@@ -238,8 +256,12 @@ class Case(Aggregate):
 
     @event(DeliveryRecorded)
     def _delivery_recorded(self, service_id: UUID, period: str, units: Decimal, actor: str,
-                           occurred_on: date) -> None:
-        self.services[service_id].units_delivered += units
+                           occurred_on: date, delivery_id: UUID | None = None) -> None:
+        # Without an id (so stored before deliveries had one), one from the event's place:
+        # the version here is still the one before this event.
+        self.services[service_id].record(
+            delivery_id or derived_delivery_id(self.id, self.version + 1),
+            Delivery(period=period, units=units, occurred_on=occurred_on))
 
     @event(ServiceEnded)
     def _service_ended(self, service_id: UUID, reason: str, actor: str,
@@ -249,7 +271,9 @@ class Case(Aggregate):
     @event(GoalReviewed)
     def _goal_reviewed(self, goal_id: UUID, level: int, note: str, actor: str,
                        occurred_on: date) -> None:
-        self.goals[goal_id].reviewed_levels.append(level)
+        self.goals[goal_id].reviews.append(Review(level=level, note=note,
+                                                  occurred_on=occurred_on,
+                                                  version=self.version + 1))
 
     @event(Closed)
     def _closed(self, reason: str, ended_service_ids: list[UUID], actor: str,
@@ -266,27 +290,17 @@ class Case(Aggregate):
         self.closed_on = None
         self.closure_reason = None
 
-    # Queries.
+    @event(GoalWithdrawn)
+    def _goal_withdrawn(self, goal_id: UUID, reason: str, actor: str,
+                        occurred_on: date) -> None:
+        self.goals[goal_id].withdraw(occurred_on, reason)
 
-    def latest_levels(self) -> dict[UUID, int]:
-        """The latest review level of each goal reviewed so far."""
-        return {goal_id: goal.latest_level for goal_id, goal in self.goals.items()
-                if goal.latest_level is not None}
+    @event(DeliveryReversed)
+    def _delivery_reversed(self, service_id: UUID, delivery_id: UUID, period: str,
+                           units: Decimal, reason: str, actor: str, occurred_on: date) -> None:
+        self.services[service_id].reverse(delivery_id, occurred_on, reason)
 
-    def gas_t_score(self) -> float | None:
-        """The GAS T-score over the reviewed goals; None before the first review."""
-        levels = self.latest_levels()
-        if not levels:
-            return None
-        return t_score((self.goals[goal_id].weight, level) for goal_id, level in levels.items())
-
-    def share_of_goals_at_or_above_expected(self) -> float | None:
-        """The share of reviewed goals at level 0 or above; None before the first review."""
-        levels = self.latest_levels()
-        return share_at_or_above_expected(levels.values()) if levels else None
-
-    def duration_days(self, until: date) -> int:
-        """Days from opening to closure, or to `until` if that comes first or the case is open."""
-        end = until if self.closed_on is None else min(self.closed_on, until)
-        return (end - self.opened_on).days
-
+    @event(HandedOver)
+    def _handed_over(self, from_team: str, to_team: str, reason: str, actor: str,
+                     occurred_on: date) -> None:
+        self.team = to_team

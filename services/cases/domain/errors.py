@@ -157,3 +157,27 @@ class AgreementFullyBookedError(AssignmentError):
     """Every place of the agreement is taken by a running service."""
 
     rule = "agreement_fully_booked"
+
+
+class GoalWithdrawnError(CaseError):
+    """A withdrawn goal takes no more reviews and cannot be withdrawn again."""
+
+    rule = "goal_withdrawn"
+
+
+class UnknownDeliveryError(CaseError):
+    """Only a delivery logged for the service can be reversed."""
+
+    rule = "delivery_unknown"
+
+
+class DeliveryAlreadyReversedError(CaseError):
+    """A delivery is reversed once; log a new one if units were delivered after all."""
+
+    rule = "delivery_already_reversed"
+
+
+class HandOverToOwnTeamError(CaseError):
+    """A case is handed over to another team than the one it is with."""
+
+    rule = "handover_to_own_team"

@@ -7,12 +7,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from services.cases.domain import errors
 from services.cases.domain.gas import LEVEL_KEYS, is_level
 
 _PERIOD = re.compile(r"\d{4}-(Q[1-4]|0[1-9]|1[0-2])")
+
+
+@dataclass(frozen=True)
+class Review:
+    """One review of a goal: the level attained and the caseworker's note."""
+
+    level: int
+    note: str
+    occurred_on: date
+    version: int  # of the case when recorded: orders the reviews of one day
 
 
 @dataclass
@@ -23,11 +33,40 @@ class Goal:
     levels: dict[str, str]
     weight: Decimal
     baseline: int
-    reviewed_levels: list[int] = field(default_factory=list)
+    set_on: date
+    reviews: list[Review] = field(default_factory=list)
+    withdrawn_on: date | None = None
+    withdrawal_reason: str | None = None
+
+    @property
+    def reviewed_levels(self) -> list[int]:
+        return [review.level for review in self.reviews]
 
     @property
     def latest_level(self) -> int | None:
-        return self.reviewed_levels[-1] if self.reviewed_levels else None
+        return self.reviews[-1].level if self.reviews else None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
+
+    def withdraw(self, on: date, reason: str) -> None:
+        self.withdrawn_on, self.withdrawal_reason = on, reason
+
+
+@dataclass
+class Delivery:
+    """Units of a service delivered in a period, as logged; a wrong one is reversed."""
+
+    period: str
+    units: Decimal
+    occurred_on: date
+    reversed_on: date | None = None
+    reversal_reason: str | None = None
+
+    @property
+    def reversed(self) -> bool:
+        return self.reversed_on is not None
 
 
 @dataclass
@@ -41,10 +80,58 @@ class AssignedService:
     units_delivered: Decimal = Decimal(0)
     ended_on: date | None = None
     end_date: date | None = None  # the planned end ("bewilligt bis"), if the approval has one
+    deliveries: dict[UUID, Delivery] = field(default_factory=dict)
 
     @property
     def running(self) -> bool:
         return self.ended_on is None
+
+    def record(self, delivery_id: UUID, delivery: Delivery) -> None:
+        self.deliveries[delivery_id] = delivery
+        self.units_delivered += delivery.units
+
+    def reverse(self, delivery_id: UUID, on: date, reason: str) -> None:
+        delivery = self.deliveries[delivery_id]
+        delivery.reversed_on, delivery.reversal_reason = on, reason
+        self.units_delivered -= delivery.units
+
+    def delivery_to_reverse(self, delivery_id: UUID) -> Delivery:
+        """The delivery, if it was logged for this service and still counts."""
+        delivery = self.deliveries.get(delivery_id)
+        if delivery is None:
+            raise errors.UnknownDeliveryError(f"Delivery {delivery_id} was not logged here.")
+        if delivery.reversed:
+            raise errors.DeliveryAlreadyReversedError(
+                f"Delivery {delivery_id} was reversed already.")
+        return delivery
+
+
+def standing_goal(goals: Mapping[UUID, Goal], goal_id: UUID) -> Goal:
+    """The goal, if it is set on the case and not withdrawn."""
+    goal = goals.get(goal_id)
+    if goal is None:
+        raise errors.UnknownGoalError(f"Goal {goal_id} is not set on this case.")
+    if goal.withdrawn:
+        raise errors.GoalWithdrawnError(f"Goal {goal_id} was withdrawn.")
+    return goal
+
+
+def assigned_service(services: Mapping[UUID, AssignedService],
+                     service_id: UUID) -> AssignedService:
+    """The service, if it is assigned to the case."""
+    service = services.get(service_id)
+    if service is None:
+        raise errors.ServiceNotAssignedError(f"Service {service_id} is not assigned.")
+    return service
+
+
+def derived_delivery_id(case_id: UUID, version: int) -> UUID:
+    """The id of a delivery recorded before deliveries had ids, from where it stands.
+
+    A case's id and the version of its DeliveryRecorded event never change, so
+    the id is the same at every replay and in every service that derives it.
+    """
+    return uuid5(case_id, f"delivery/{version}")
 
 
 def checked_levels(levels: Mapping[str, str]) -> dict[str, str]:
