@@ -37,7 +37,9 @@ from services.metrics.population import PopulationRow, import_population
 from shared.contracts import (
     CaseClosed,
     CaseOpened,
+    DeliveryReversed,
     GoalOutcomeCounts,
+    GoalWithdrawn,
     ProviderReportRejected,
     ProviderReportSubmitted,
     ServiceAgreementAmended,
@@ -78,8 +80,8 @@ async def generated(infrastructure: Infrastructure) -> AsyncIterator[asyncpg.Poo
 
 def _written_history() -> History:
     """The hand-written history and later turns: an edited budget, an amended term end and
-    a termination, a second case of p2 under A1 whose service ends early, a report whose
-    latest revision was rejected."""
+    a termination, a second case of p2 under A1 whose service ends early and one of whose
+    deliveries is reversed, goals withdrawn, a report whose latest revision was rejected."""
     h = fixed_history()
     h.add("agreements", A1, ServiceAgreementEdited(
         agreement_id=A1, annual_budget_cents=4_380_000, occurred_on=d(6, 1), actor="cm-1"))
@@ -102,6 +104,12 @@ def _written_history() -> History:
                                                    units=units, occurred_on=on, actor="cw-1"))
     h.add("cases", k8, ServiceEnded(case_id=k8, service_id=s8, occurred_on=d(7, 1),
                                     actor="cw-1"))
+    h.add("cases", k8, DeliveryReversed(case_id=k8, service_id=s8, delivery_id=uid("K8-Q2"),
+                                        period="2026-Q2", units="9", occurred_on=d(7, 5),
+                                        actor="cw-1"))
+    for case, goal, on in (("K1", "g2", d(6, 3)), ("K5", "g5", d(6, 20))):
+        h.add("cases", uid(case), GoalWithdrawn(case_id=uid(case), goal_id=uid(goal),
+                                                occurred_on=on, actor="cw-1"))
     h.add("cases", k8, CaseClosed(case_id=k8, reason="planned_goals_achieved",
                                   ended_service_ids=[], occurred_on=d(8, 20), actor="cw-1"))
     r3 = uid("R3")

@@ -8,6 +8,8 @@ from services.metrics.facts.tables import (
     CASES,
     CLIENTS,
     DELIVERIES,
+    DELIVERY_REVERSALS,
+    GOAL_WITHDRAWALS,
     GOALS,
     REVIEWS,
     SERVICES,
@@ -20,7 +22,9 @@ from shared.contracts import (
     CaseReopened,
     ClientPersonalDataErased,
     ClientRegistered,
+    DeliveryReversed,
     GoalReviewed,
+    GoalWithdrawn,
     HelpPlanGoalSet,
     ServiceAssigned,
     ServiceDeliveryRecorded,
@@ -92,3 +96,16 @@ def delivery_recorded(rows: Rows, envelope: Envelope, event: ServiceDeliveryReco
     rows.add(DELIVERIES, event.case_id, event.service_id, envelope.aggregate_version,
              event.period, period.start, period.end, event.units, event.occurred_on,
              envelope.time)
+
+
+def goal_withdrawn(rows: Rows, envelope: Envelope, event: GoalWithdrawn) -> None:
+    rows.add(GOAL_WITHDRAWALS, event.case_id, event.goal_id, envelope.aggregate_version,
+             event.occurred_on, envelope.time)
+
+
+def delivery_reversed(rows: Rows, envelope: Envelope, event: DeliveryReversed) -> None:
+    # The reversed delivery's period and units, as positive units: readers subtract them.
+    period = parse_period(event.period)
+    rows.add(DELIVERY_REVERSALS, event.case_id, event.service_id, event.delivery_id,
+             envelope.aggregate_version, event.period, period.start, period.end, event.units,
+             event.occurred_on, envelope.time)

@@ -19,7 +19,9 @@ from shared.contracts import (
     CaseReopened,
     ClientPersonalDataErased,
     ClientRegistered,
+    DeliveryReversed,
     GoalReviewed,
+    GoalWithdrawn,
     HelpPlanGoalSet,
     IntegrationEvent,
     ProviderDeactivated,
@@ -77,6 +79,8 @@ PROJECTORS: dict[type[IntegrationEvent], Projector] = {
     GoalReviewed: cases.goal_reviewed,
     CaseClosed: cases.case_closed,
     CaseReopened: cases.case_reopened,
+    GoalWithdrawn: cases.goal_withdrawn,
+    DeliveryReversed: cases.delivery_reversed,
 }
 
 

@@ -92,6 +92,18 @@ DELIVERIES = FactTable("deliveries", (
     ("period_start", "date NOT NULL"), ("period_end", "date NOT NULL"),
     ("units", "numeric NOT NULL"), *_KNOWN,
 ))
+# Corrections: a goal set wrongly, a delivery logged wrongly. The rows they correct stay;
+# what counts leaves these out (a goal) or subtracts them (a delivery's units).
+GOAL_WITHDRAWALS = FactTable("goal_withdrawals", (
+    ("case_id", "uuid NOT NULL"), ("goal_id", "uuid NOT NULL"), ("version", "integer NOT NULL"),
+    *_KNOWN,
+))
+DELIVERY_REVERSALS = FactTable("delivery_reversals", (
+    ("case_id", "uuid NOT NULL"), ("service_id", "uuid NOT NULL"),
+    ("delivery_id", "uuid NOT NULL"), ("version", "integer NOT NULL"),
+    ("period", "text NOT NULL"), ("period_start", "date NOT NULL"),
+    ("period_end", "date NOT NULL"), ("units", "numeric NOT NULL"), *_KNOWN,
+))
 
 FACT_TABLES = (PROVIDERS, AGREEMENTS, REPORTS, REPORT_OUTCOMES, CLIENTS, CASES, CASE_STATUS,
-               GOALS, REVIEWS, SERVICES, DELIVERIES)
+               GOALS, REVIEWS, SERVICES, DELIVERIES, GOAL_WITHDRAWALS, DELIVERY_REVERSALS)

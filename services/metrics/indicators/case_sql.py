@@ -52,8 +52,11 @@ CTES: dict[str, str] = {
               "HAVING bool_or(s.last_day IS NULL OR s.last_day >= b.first_day)",
     "closed": "SELECT b.label, c.case_id, coalesce(c.reason, '') AS reason, c.day "
               "FROM closures c JOIN buckets b ON c.day BETWEEN b.first_day AND b.last_day",
+    # A goal withdrawn (as known) was set wrongly: neither it nor its reviews count.
     "weights": "SELECT DISTINCT ON (case_id, goal_id) case_id, goal_id, weight::float8 AS weight "
-               f"FROM case_goals g WHERE {known('g')} ORDER BY case_id, goal_id, version DESC",
+               f"FROM case_goals g WHERE {known('g')} AND NOT EXISTS (SELECT FROM "
+               "goal_withdrawals x WHERE x.case_id = g.case_id AND x.goal_id = g.goal_id "
+               f"AND {known('x')}) ORDER BY case_id, goal_id, version DESC",
     # Each review stands from its day until the goal's next review.
     "reviews": "SELECT r.case_id, r.goal_id, r.level, r.occurred_on AS day, "
                "lead(r.occurred_on) OVER (PARTITION BY r.case_id, r.goal_id "
@@ -85,11 +88,15 @@ CTES: dict[str, str] = {
                       "FROM (SELECT DISTINCT agreement_id, effective_on FROM agreement_facts a "
                       "WHERE change = 'amended' AND unit_price_cents IS NOT NULL "
                       f"AND {known('a')}) d",
-    # Deliveries (summed per service and delivery period) with their price in cents.
+    # Deliveries less those reversed (as known), summed per service and delivery period,
+    # with their price in cents.
     "priced": "SELECT d.case_id, d.first_day, d.last_day, d.units * coalesce(m.price, "
               "t.unit_price) AS cents, s.agreement_id FROM (SELECT case_id, service_id, "
-              "period_start AS first_day, period_end AS last_day, sum(units) AS units "
-              f"FROM deliveries d WHERE {known('d')} GROUP BY 1, 2, 3, 4) d "
+              "period_start AS first_day, period_end AS last_day, sum(units) AS units FROM ("
+              "SELECT case_id, service_id, period_start, period_end, units, recorded_at "
+              "FROM deliveries UNION ALL SELECT case_id, service_id, period_start, period_end, "
+              f"-units, recorded_at FROM delivery_reversals) d WHERE {known('d')} "
+              "GROUP BY 1, 2, 3, 4) d "
               "JOIN services s ON s.case_id = d.case_id AND s.service_id = d.service_id "
               "JOIN terms t ON t.agreement_id = s.agreement_id "
               "LEFT JOIN amended_prices m ON m.agreement_id = s.agreement_id "
@@ -134,11 +141,12 @@ _REENTRY = (  # joins, not correlated subqueries: those scan the cases once per 
     "AND o.opened_on BETWEEN ch.day AND ch.day + 365 "
     "WHERE ch.status = 'closed' AND ch.reason = 'planned_goals_achieved' "
     "GROUP BY ch.case_id, ch.version, b.label")
-_SPEND = (
-    "SELECT p.case_id, b.label, sum(p.cents * greatest(0, least(b.last_day, p.last_day) - "
-    "greatest(b.first_day, p.first_day) + 1) / (p.last_day - p.first_day + 1))::float8 / 100, "
+_IN_BUCKET = ("sum(p.cents * greatest(0, least(b.last_day, p.last_day) - "
+              "greatest(b.first_day, p.first_day) + 1) / (p.last_day - p.first_day + 1))")
+_SPEND = (  # a case whose deliveries in the period were all reversed spent nothing: no unit
+    f"SELECT p.case_id, b.label, {_IN_BUCKET}::float8 / 100, "
     "0.0, NULL FROM priced p JOIN buckets b ON p.first_day <= b.last_day "
-    "AND p.last_day >= b.first_day GROUP BY p.case_id, b.label")
+    f"AND p.last_day >= b.first_day GROUP BY p.case_id, b.label HAVING {_IN_BUCKET} <> 0")
 
 # Per indicator: the units' SELECT and the expressions it reads.
 UNITS: dict[str, tuple[str, tuple[str, ...]]] = {

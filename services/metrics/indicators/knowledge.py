@@ -56,6 +56,11 @@ class Knowledge:
                 "SELECT case_id, goal_id, weight, recorded_at FROM case_goals WHERE $KNOWN"):
             if row["case_id"] in cases:
                 cases[row["case_id"]].weights[row["goal_id"]] = row["weight"]
+        # A withdrawn goal was set wrongly: without its weight, none of its reviews counts.
+        for row in await self._fetch(
+                "SELECT case_id, goal_id, recorded_at FROM goal_withdrawals WHERE $KNOWN"):
+            if row["case_id"] in cases:
+                cases[row["case_id"]].weights.pop(row["goal_id"], None)
         for row in await self._fetch(
                 "SELECT case_id, goal_id, level, occurred_on, version, recorded_at "
                 "FROM goal_reviews WHERE $KNOWN ORDER BY occurred_on, version"):
@@ -77,9 +82,11 @@ class Knowledge:
             elif (service := case.services.get(row["service_id"])) and service.ended_on is None:
                 service.ended_on = row["occurred_on"]
         units: dict[tuple[UUID, UUID, date, date], Decimal] = defaultdict(Decimal)
-        for row in await self._fetch(
+        for row in await self._fetch(  # less the units of deliveries reversed
                 "SELECT case_id, service_id, period_start, period_end, units, recorded_at "
-                "FROM deliveries WHERE $KNOWN ORDER BY 1, 2, 3, 4"):
+                "FROM deliveries WHERE $KNOWN UNION ALL SELECT case_id, service_id, "
+                "period_start, period_end, -units, recorded_at FROM delivery_reversals "
+                "WHERE $KNOWN ORDER BY 1, 2, 3, 4"):
             if row["case_id"] in cases:
                 units[(row["case_id"], row["service_id"], row["period_start"],
                        row["period_end"])] += row["units"]

@@ -5,11 +5,12 @@ period P. Its horizon H is P's last day; for the re-entry rate a year later,
 since a return within twelve months of a successful closure counts for the
 period of that closure. The rows chosen:
 
-- cases opened by H: the opening, and every later closure, reopening, goal and
-  service assignment or end, whatever its date (a reopening undoes a closure in
-  P; a later service adds an agreement and provider to the case's dimensions; a
-  goal's weight counts for all its reviews); reviews dated by H; deliveries for
-  periods starting by H;
+- cases opened by H: the opening, and every later closure, reopening, goal set
+  or withdrawn, and service assignment or end, whatever its date (a reopening
+  undoes a closure in P; a later service adds an agreement and provider to the
+  case's dimensions; a goal's weight, or its withdrawal, counts for all its
+  reviews); reviews dated by H; deliveries, and their reversals, for periods
+  starting by H;
 - agreements whose term starts by H: every change (an amendment may reach back,
   a late signing starts a term that began earlier);
 - reports for a reporting period that ends by H and falls due no earlier than
@@ -36,7 +37,9 @@ from shared.contracts import (
     CaseClosed,
     CaseOpened,
     CaseReopened,
+    DeliveryReversed,
     GoalReviewed,
+    GoalWithdrawn,
     HelpPlanGoalSet,
     IntegrationEvent,
     ProviderReportAccepted,
@@ -68,6 +71,7 @@ _CONTRACTS: dict[tuple[str, str], type[IntegrationEvent]] = {
     ("case", "reopened"): CaseReopened, ("case", "goal set"): HelpPlanGoalSet,
     ("case", "reviewed"): GoalReviewed, ("case", "assigned"): ServiceAssigned,
     ("case", "ended"): ServiceEnded, ("case", "delivered"): ServiceDeliveryRecorded,
+    ("case", "goal withdrawn"): GoalWithdrawn, ("case", "delivery reversed"): DeliveryReversed,
     ("agreement", "drafted"): ServiceAgreementDrafted,
     ("agreement", "edited"): ServiceAgreementEdited,
     ("agreement", "signed"): ServiceAgreementSigned,
@@ -105,6 +109,10 @@ UNION ALL SELECT f.recorded_at, 'case', f.change, case_id, f.version, c.team, NU
   FROM case_services f JOIN cases c USING (case_id) WHERE $LATER
 UNION ALL SELECT f.recorded_at, 'case', 'delivered', case_id, f.version, c.team, NULL
   FROM deliveries f JOIN cases c USING (case_id) WHERE f.period_start <= $3 AND $LATER
+UNION ALL SELECT f.recorded_at, 'case', 'goal withdrawn', case_id, f.version, c.team, NULL
+  FROM goal_withdrawals f JOIN cases c USING (case_id) WHERE $LATER
+UNION ALL SELECT f.recorded_at, 'case', 'delivery reversed', case_id, f.version, c.team, NULL
+  FROM delivery_reversals f JOIN cases c USING (case_id) WHERE f.period_start <= $3 AND $LATER
 UNION ALL SELECT f.recorded_at, 'agreement', f.change, agreement_id, f.version, NULL,
                  a.provider_id
   FROM agreement_facts f JOIN agreements a USING (agreement_id) WHERE $LATER
