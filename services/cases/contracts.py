@@ -12,6 +12,7 @@ from shared.contracts import (
     CaseOpened,
     CaseReopened,
     ClientPersonalDataErased,
+    ClientPersonalDataUpdated,
     ClientRegistered,
     GoalReviewed,
     HelpPlanGoalSet,
@@ -98,6 +99,11 @@ def _personal_data_erased(event: Client.PersonalDataErased) -> ClientPersonalDat
                                     occurred_on=event.occurred_on, actor=event.actor)
 
 
+def _personal_data_updated(event: Client.PersonalDataUpdated) -> ClientPersonalDataUpdated:
+    return ClientPersonalDataUpdated(client_id=event.originator_id,
+                                     occurred_on=event.occurred_on, actor=event.actor)
+
+
 _TRANSLATIONS: dict[type[Any], Callable[[Any], IntegrationEvent]] = {
     Case.Opened: _case_opened,
     Case.Assessed: _case_assessed,
@@ -110,4 +116,5 @@ _TRANSLATIONS: dict[type[Any], Callable[[Any], IntegrationEvent]] = {
     Case.Reopened: _case_reopened,
     Client.Registered: _client_registered,
     Client.PersonalDataErased: _personal_data_erased,
+    Client.PersonalDataUpdated: _personal_data_updated,
 }

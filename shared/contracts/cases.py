@@ -161,3 +161,12 @@ class ClientPersonalDataErased(IntegrationEvent):
 
     client_id: UUID = Field(description="Aggregate id of the client.",
                             examples=["1da633fa-1f3d-58d9-9d3d-52228b2d87c4"])
+
+
+class ClientPersonalDataUpdated(IntegrationEvent):
+    """A client's name, birth date or address changed; the data stays in the cases service."""
+
+    service = "cases"
+
+    client_id: UUID = Field(description="Aggregate id of the client.",
+                            examples=["1da633fa-1f3d-58d9-9d3d-52228b2d87c4"])

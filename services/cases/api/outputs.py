@@ -42,6 +42,12 @@ class ClientOut(Out):
         default=None, description="Absent for auditors and in the answer to a registration.")
 
 
+class ClientsOut(Out):
+    """Clients found."""
+
+    items: list[ClientOut]
+
+
 class GoalOut(Out):
     """A help-plan goal and its reviews."""
 
