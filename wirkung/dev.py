@@ -20,6 +20,7 @@ from shared.embedded import EmbeddedStack
 from shared.embedded.process import start_child, stop_child, wait_until
 
 SECRET_FILE = "secret"  # noqa: S105 - a file name, not a secret
+BLIND_INDEX_KEY_FILE = "blind-index-cases.key"
 
 
 def development_secret(home: Path) -> str:
@@ -46,6 +47,16 @@ def development_audit_keys(home: Path) -> dict[str, str]:
     return keys
 
 
+def development_blind_index_key(home: Path) -> str:
+    """The key of the cases service's blind index of clients, made once and kept in `home`."""
+    path = home / BLIND_INDEX_KEY_FILE
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_secret())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def public_keys(audit_keys: dict[str, str]) -> dict[str, str]:
     """What an auditor needs to verify the checkpoints: the public halves."""
     return {name.replace("_AUDIT_KEY", "_AUDIT_PUBLIC_KEY"): public_key_text(private_key(text))
@@ -70,7 +81,8 @@ def run_dev(args: argparse.Namespace) -> int:
         secret = development_secret(home)
         audit_keys = development_audit_keys(home)
         environment = {**os.environ, **addresses.as_environment(), **audit_keys,
-                       "WIRKUNG_AUTH_SECRET": secret}
+                       "WIRKUNG_AUTH_SECRET": secret,
+                       "WIRKUNG_CASES_BLIND_INDEX_KEY": development_blind_index_key(home)}
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         _write_dev_env(home, {**addresses.as_environment(), **public_keys(audit_keys),
                               **{f"WIRKUNG_{n.upper()}_URL": u for n, u in urls.items()}})
