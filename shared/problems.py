@@ -29,13 +29,16 @@ class Problem(Exception):
 
     def __init__(self, detail: str = "", *, status: int | None = None,
                  title: str | None = None, rule: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None,
+                 extensions: dict[str, Any] | None = None) -> None:
         super().__init__(detail or self.title)
         self.detail = detail
         self.status = status or self.status
         self.title = title or self.title
         self.rule = rule if rule is not None else self.rule
         self.headers = headers or {}
+        # Further members of the problem document (RFC 9457 extensions), e.g. what conflicts.
+        self.extensions = extensions or {}
 
 
 class Unauthorized(Problem):
@@ -75,7 +78,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
         return problem_response(exc.status, exc.title, exc.detail, instance=request.url.path,
-                                headers=exc.headers, rule=exc.rule)
+                                headers=exc.headers, **{**exc.extensions, "rule": exc.rule})
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

@@ -17,6 +17,7 @@ from services.cases.main import postgres_parts
 from shared.eventstore import event_store_environment
 from wirkung.demo_agreements import seed_agreements
 from wirkung.demo_cases import seed_cases
+from wirkung.dev import development_blind_index_key
 
 MARKER = "demo-seeded"
 
@@ -35,7 +36,9 @@ def seed_demo(home: Path, database_urls: dict[str, str], *, cases: int = 3000,
     finally:
         agreements.close()
     url = database_urls["cases"]
-    store = Cases(env=event_store_environment(url), parts=postgres_parts(url))
+    # Under the running service's key, so that its search finds the demo's clients.
+    parts = postgres_parts(url, blind_index_key=development_blind_index_key(home).encode())
+    store = Cases(env=event_store_environment(url), parts=parts)
     try:
         generated = seed_cases(store, signed, count=cases, seed=seed, today=date.today())
     finally:

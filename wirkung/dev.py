@@ -20,6 +20,7 @@ from shared.embedded import EmbeddedStack
 from shared.embedded.process import start_child, stop_child, wait_until
 
 SECRET_FILE = "secret"  # noqa: S105 - a file name, not a secret
+BLIND_INDEX_KEY_FILE = "blind-index-cases.key"
 
 
 def development_secret(home: Path) -> str:
@@ -59,6 +60,16 @@ def development_audit_keys(home: Path) -> dict[str, str]:
     return keys
 
 
+def development_blind_index_key(home: Path) -> str:
+    """The key of the cases service's blind index of clients, made once and kept in `home`."""
+    path = home / BLIND_INDEX_KEY_FILE
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_secret())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def public_keys(audit_keys: dict[str, str]) -> dict[str, str]:
     """What an auditor needs to verify the checkpoints: the public halves."""
     return {name.replace("_AUDIT_KEY", "_AUDIT_PUBLIC_KEY"): public_key_text(private_key(text))
@@ -88,7 +99,8 @@ def run_dev(args: argparse.Namespace) -> int:
                        **service_urls, "WIRKUNG_AUTH_SECRET": secret,
                        # Plain HTTP on the loopback: the session cookie cannot be Secure.
                        "WIRKUNG_WEB_SESSION_KEY": development_session_key(home),
-                       "WIRKUNG_WEB_SECURE_COOKIES": "false"}
+                       "WIRKUNG_WEB_SECURE_COOKIES": "false",
+                       "WIRKUNG_CASES_BLIND_INDEX_KEY": development_blind_index_key(home)}
         _write_dev_env(home, {**addresses.as_environment(), **public_keys(audit_keys),
                               **service_urls})
         for name, port in ports.items():

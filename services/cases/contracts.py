@@ -13,6 +13,7 @@ from shared.contracts import (
     CaseOpened,
     CaseReopened,
     ClientPersonalDataErased,
+    ClientPersonalDataUpdated,
     ClientRegistered,
     DeliveryReversed,
     GoalReviewed,
@@ -121,6 +122,11 @@ def _personal_data_erased(event: Client.PersonalDataErased) -> ClientPersonalDat
                                     occurred_on=event.occurred_on, actor=event.actor)
 
 
+def _personal_data_updated(event: Client.PersonalDataUpdated) -> ClientPersonalDataUpdated:
+    return ClientPersonalDataUpdated(client_id=event.originator_id,
+                                     occurred_on=event.occurred_on, actor=event.actor)
+
+
 _TRANSLATIONS: dict[type[Any], Callable[[Any], IntegrationEvent]] = {
     Case.Opened: _case_opened,
     Case.Assessed: _case_assessed,
@@ -136,4 +142,5 @@ _TRANSLATIONS: dict[type[Any], Callable[[Any], IntegrationEvent]] = {
     Case.HandedOver: _case_handed_over,
     Client.Registered: _client_registered,
     Client.PersonalDataErased: _personal_data_erased,
+    Client.PersonalDataUpdated: _personal_data_updated,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections.abc import Callable
 from datetime import date
 
@@ -22,16 +24,23 @@ from shared.observability import configure_logging
 from shared.topics import Topics
 from shared.write_service import ViewSpec, create_write_service
 
+_log = logging.getLogger("wirkung.cases")
+
 
 def postgres_parts(database_url: str, *, clock: Callable[[], date] = date.today,
-                   deadlines: Deadlines | None = None) -> CasesParts:
-    """The application's collaborators, all in the cases database."""
+                   deadlines: Deadlines | None = None,
+                   blind_index_key: bytes | None = None) -> CasesParts:
+    """The application's collaborators, all in the cases database.
+
+    Without `blind_index_key` clients are indexed under a key of this process only.
+    """
     if not database_url.startswith(("postgresql:", "postgres:")):
         raise ValueError("the cases service keeps its vault and read model in PostgreSQL")
     pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True,
                           check=ConnectionPool.check_connection)
     access_log = PostgresAccessLog(database_url)
-    return CasesParts(vault=PostgresVault(pool), access_log=access_log,
+    vault = PostgresVault(pool, blind_index_key or secrets.token_bytes(32))
+    return CasesParts(vault=vault, access_log=access_log,
                       agreements=PostgresAgreements(pool), index=PostgresCaseIndex(pool),
                       closers=[access_log.close, pool.close], clock=clock,
                       deadlines=deadlines or Deadlines())
@@ -43,8 +52,13 @@ def build_application(database_url: str, environment: dict[str, str],
     deadlines = Deadlines(review_interval_days=settings.review_interval_days,
                           assessment_within_days=settings.assessment_within_days,
                           ending_within_days=settings.service_ending_days)
-    return Cases(env=environment, parts=postgres_parts(database_url, clock=clock,
-                                                        deadlines=deadlines))
+    key = settings.blind_index_key
+    if key is None:
+        _log.warning("WIRKUNG_CASES_BLIND_INDEX_KEY is not set: clients registered before this "
+                     "start cannot be found by name and birth date")
+    return Cases(env=environment, parts=postgres_parts(
+        database_url, clock=clock, deadlines=deadlines,
+        blind_index_key=key.get_secret_value().encode() if key else None))
 
 
 def create_app(settings: CasesSettings | None = None, *,

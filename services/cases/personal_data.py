@@ -6,13 +6,21 @@ Erasing a client deletes its key and ciphertext: whatever copy of the
 ciphertext remains anywhere is unreadable. Keep the `client_keys` table out
 of long-term backups (or back it up separately, with a retention shorter than
 the erasure deadline), so that a restored backup cannot revive an erased key.
+
+Beside them, each client's blind index entry (see `blind_index`) finds the
+person by name and birth date without decrypting anyone; it is written and
+erased with the ciphertext.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+import secrets
+import threading
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Protocol
@@ -21,6 +29,8 @@ from uuid import UUID
 import psycopg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg_pool import ConnectionPool
+
+from services.cases.blind_index import blind_index
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,9 @@ class Vault(Protocol):
     def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None: ...
     def read(self, client_id: UUID) -> PersonalData: ...
     def erase(self, client_id: UUID) -> None: ...
+    def replace(self, client_id: UUID, data: PersonalData) -> None: ...
+    def find(self, name: str, birth_date: date) -> list[UUID]: ...
+    def changing(self, client_id: UUID) -> AbstractContextManager[None]: ...
 
 
 def _encrypt(client_id: UUID, data: PersonalData) -> tuple[bytes, bytes]:
@@ -67,12 +80,16 @@ def _decrypt(client_id: UUID, key: bytes, sealed: bytes) -> PersonalData:
 class MemoryVault:
     """For tests on the in-memory event store."""
 
-    def __init__(self) -> None:
+    def __init__(self, index_key: bytes | None = None) -> None:
         self._keys: dict[UUID, bytes] = {}
         self._sealed: dict[UUID, bytes] = {}
+        self._entries: dict[UUID, bytes] = {}
+        self._index_key = index_key or secrets.token_bytes(32)
+        self._locks: defaultdict[UUID, threading.Lock] = defaultdict(threading.Lock)
 
     def store(self, client_id: UUID, data: PersonalData) -> None:
         self._keys[client_id], self._sealed[client_id] = _encrypt(client_id, data)
+        self._entries[client_id] = blind_index(self._index_key, data.name, data.birth_date)
 
     def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None:
         for client_id, data in items:
@@ -86,19 +103,39 @@ class MemoryVault:
     def erase(self, client_id: UUID) -> None:
         self._keys.pop(client_id, None)
         self._sealed.pop(client_id, None)
+        self._entries.pop(client_id, None)
+
+    def replace(self, client_id: UUID, data: PersonalData) -> None:
+        if client_id not in self._keys:
+            raise PersonalDataErased(client_id)
+        self.store(client_id, data)
+
+    def find(self, name: str, birth_date: date) -> list[UUID]:
+        entry = blind_index(self._index_key, name, birth_date)
+        return [client_id for client_id, found in self._entries.items() if found == entry]
+
+    @contextmanager
+    def changing(self, client_id: UUID) -> Iterator[None]:
+        with self._locks[client_id]:
+            yield
 
 
 class PostgresVault:
-    """Keys and ciphertexts in two tables of the cases database."""
+    """Keys, ciphertexts and blind index entries in three tables of the cases database."""
 
-    def __init__(self, pool: ConnectionPool) -> None:
+    def __init__(self, pool: ConnectionPool, index_key: bytes) -> None:
         self.pool = pool
+        self._index_key = index_key
         with self.pool.connection() as connection:
             connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_vault'))")
             connection.execute("""CREATE TABLE IF NOT EXISTS client_keys (
                                       client_id uuid PRIMARY KEY, key bytea NOT NULL)""")
             connection.execute("""CREATE TABLE IF NOT EXISTS client_personal_data (
                                       client_id uuid PRIMARY KEY, sealed bytea NOT NULL)""")
+            connection.execute("""CREATE TABLE IF NOT EXISTS client_lookup (
+                                      client_id uuid PRIMARY KEY, entry bytea NOT NULL)""")
+            connection.execute(
+                "CREATE INDEX IF NOT EXISTS client_lookup_entry ON client_lookup (entry)")
 
     def store(self, client_id: UUID, data: PersonalData) -> None:
         self.store_many([(client_id, data)])
@@ -111,6 +148,49 @@ class PostgresVault:
                                [(client_id, key) for client_id, key, _ in sealed])
             cursor.executemany("INSERT INTO client_personal_data VALUES (%s, %s)",
                                [(client_id, box) for client_id, _, box in sealed])
+            cursor.executemany("INSERT INTO client_lookup VALUES (%s, %s)",
+                               [(client_id, self._entry(data)) for client_id, data in items])
+
+    def replace(self, client_id: UUID, data: PersonalData) -> None:
+        """New data under a new key; never for an erased client (that stays erased)."""
+        key, box = _encrypt(client_id, data)
+        with self.pool.connection() as connection, connection.transaction():
+            replaced = connection.execute("UPDATE client_keys SET key = %s WHERE client_id = %s",
+                                          (key, client_id)).rowcount
+            if replaced == 0:
+                raise PersonalDataErased(client_id)
+            connection.execute("UPDATE client_personal_data SET sealed = %s WHERE client_id = %s",
+                               (box, client_id))
+            connection.execute(
+                """INSERT INTO client_lookup VALUES (%s, %s)
+                   ON CONFLICT (client_id) DO UPDATE SET entry = EXCLUDED.entry""",
+                (client_id, self._entry(data)))
+
+    def find(self, name: str, birth_date: date) -> list[UUID]:
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT client_id FROM client_lookup WHERE entry = %s ORDER BY client_id",
+                (blind_index(self._index_key, name, birth_date),)).fetchall()
+        return [row[0] for row in rows]
+
+    @contextmanager
+    def changing(self, client_id: UUID) -> Iterator[None]:
+        """One change of a client's personal data at a time, across instances of the service."""
+        with self.pool.connection() as connection:
+            connection.autocommit = True
+            try:
+                connection.execute("SELECT pg_advisory_lock(hashtextextended(%s, 1))",
+                                   (str(client_id),))
+                try:
+                    yield
+                finally:
+                    connection.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 1))",
+                                       (str(client_id),))
+            finally:
+                connection.autocommit = False
+
+    def _entry(self, data: PersonalData) -> bytes:
+        return blind_index(self._index_key, data.name, data.birth_date)
 
     def read(self, client_id: UUID) -> PersonalData:
         with self.pool.connection() as connection:
@@ -127,6 +207,7 @@ class PostgresVault:
             connection.execute("DELETE FROM client_keys WHERE client_id = %s", (client_id,))
             connection.execute("DELETE FROM client_personal_data WHERE client_id = %s",
                                (client_id,))
+            connection.execute("DELETE FROM client_lookup WHERE client_id = %s", (client_id,))
         try:
             with self.pool.connection() as connection:
                 connection.autocommit = True
@@ -134,6 +215,7 @@ class PostgresVault:
                     # Dead rows would still hold the key bytes on disk until vacuumed.
                     connection.execute("VACUUM client_keys")
                     connection.execute("VACUUM client_personal_data")
+                    connection.execute("VACUUM client_lookup")
                 finally:
                     connection.autocommit = False
         except psycopg.Error:

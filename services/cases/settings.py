@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from services.cases.blind_index import MIN_KEY_LENGTH
 from shared.settings import WriteServiceSettings
 
 
@@ -21,3 +22,15 @@ class CasesSettings(WriteServiceSettings):
     review_interval_days: int = Field(182, ge=1, le=3650)
     assessment_within_days: int = Field(14, ge=0, le=3650)
     service_ending_days: int = Field(30, ge=0, le=3650)
+    # The key of the blind index that finds clients by name and birth date (HMAC-SHA256):
+    # random text of at least 32 characters, kept apart from the database like the audit key
+    # (`wirkung dev` makes one). Without it the service makes one at each start, and finds
+    # no client registered before that start.
+    blind_index_key: SecretStr | None = None
+
+    @field_validator("blind_index_key")
+    @classmethod
+    def long_enough(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None and len(key.get_secret_value().encode()) < MIN_KEY_LENGTH:
+            raise ValueError(f"the blind index key needs at least {MIN_KEY_LENGTH} bytes")
+        return key

@@ -201,3 +201,12 @@ class CaseHandedOver(IntegrationEvent):
     case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
     from_team: str = Field(description="Team the case was with.", examples=["asd-nord"])
     to_team: str = Field(description="Team the case is with now.", examples=["asd-sued"])
+
+
+class ClientPersonalDataUpdated(IntegrationEvent):
+    """A client's name, birth date or address changed; the data stays in the cases service."""
+
+    service = "cases"
+
+    client_id: UUID = Field(description="Aggregate id of the client.",
+                            examples=["1da633fa-1f3d-58d9-9d3d-52228b2d87c4"])

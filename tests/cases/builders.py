@@ -107,5 +107,6 @@ def a_whole_history() -> list[Case | Client]:
                    occurred_on=LATER)
     client = Client.register(pseudonym="p-3f2a9c", gender_category="female", team="asd-nord",
                              actor=CASEWORKER, occurred_on=OPENED_ON)
+    client.update_personal_data(actor=CASEWORKER, occurred_on=LATER)
     client.erase_personal_data(actor="dsb-1", occurred_on=LATER)
     return [case, client]

@@ -83,3 +83,27 @@ def test_erasing_a_clients_personal_data_twice_is_rejected() -> None:
 
     assert rule == "personal_data_already_erased"
     assert client.collect_events() == []
+
+
+def test_changing_personal_data_records_who_and_when_and_nothing_of_the_data() -> None:
+    client = a_client()
+
+    client.update_personal_data(actor="cw-1", occurred_on=ERASED_ON)
+
+    [updated] = client.collect_events()
+    assert isinstance(updated, Client.PersonalDataUpdated)
+    recorded = {field.name for field in dataclasses.fields(updated)}
+    assert recorded - {"originator_id", "originator_version", "timestamp",
+                       "originator_topic"} == {"actor", "occurred_on"}
+    assert client.version == 2
+
+
+def test_erased_personal_data_cannot_be_changed() -> None:
+    client = a_client()
+    client.erase_personal_data(actor="dsb-1", occurred_on=ERASED_ON)
+    client.collect_events()
+
+    rule = broken_rule(lambda: client.update_personal_data(actor="cw-1", occurred_on=ERASED_ON))
+
+    assert rule == "personal_data_erased"
+    assert client.collect_events() == []

@@ -45,6 +45,7 @@ OPERATOR_ENVIRONMENT = {
     "WIRKUNG_AUTH_JWKS_URL": "https://idp.example.org/realms/wirkung/certs",
     "WIRKUNG_AGREEMENTS_AUDIT_KEY": "operator-provided-agreements-key",
     "WIRKUNG_CASES_AUDIT_KEY": "operator-provided-cases-key",
+    "WIRKUNG_CASES_BLIND_INDEX_KEY": "operator-provided-blind-index-key-of-32-characters",
 }
 ALWAYS_SET = {"KAFKA_BOOTSTRAP_SERVERS", "KAFKA_ENABLE_IDEMPOTENCE"}
 
@@ -412,3 +413,10 @@ def test_compose_refuses_to_start_a_write_service_without_its_audit_key(name: st
 
     with pytest.raises(ValueError, match=f"WIRKUNG_{name.upper()}_AUDIT_KEY"):
         environment(name, without)
+
+
+def test_compose_refuses_to_start_the_cases_service_without_its_blind_index_key() -> None:
+    without = {k: v for k, v in OPERATOR_ENVIRONMENT.items() if "BLIND_INDEX" not in k}
+
+    with pytest.raises(ValueError, match="WIRKUNG_CASES_BLIND_INDEX_KEY"):
+        environment("cases", without)

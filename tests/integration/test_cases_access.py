@@ -75,13 +75,17 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("POST", "/cases/{case_id}/services/{service_id}/deliveries/{delivery_id}/reversal",
      {"reason": "fremd"}, "case"),
     ("POST", "/cases/{case_id}/handover", {"team": "asd-sued", "reason": "fremd"}, "case"),
+    ("GET", "/cases/{case_id}/assignable-agreements", None, "case"),
     ("GET", "/clients/{client_id}", None, "client"),
+    ("PUT", "/clients/{client_id}/personal-data",
+     {"name": "Fremd", "birth_date": "2000-01-01", "address": "Weg 1"}, "client"),
     ("POST", "/cases", {"client_id": "{client_id}", "field_of_action": "jugend",
                         "district": "Südviertel", "legal_basis": "SGB VIII §27"}, "client"),
 ]
 # Routes naming no object of a team (lists filter by team instead), or not for caseworkers.
 NOT_TEAM_OBJECTS = {("POST", "/clients"), ("GET", "/cases"), ("GET", "/access-log"),
-                    ("DELETE", "/clients/{client_id}/personal-data")}
+                    ("DELETE", "/clients/{client_id}/personal-data"), ("GET", "/clients"),
+                    ("GET", "/cases/counts"), ("GET", "/work-list")}
 
 
 def request_of(objects: Objects, body: dict[str, Any] | None) -> dict[str, Any] | None:

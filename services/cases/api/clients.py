@@ -19,13 +19,17 @@ ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 
 
 @router.post("/clients", status_code=201, response_model=ClientOut,
-             summary="Register a client (the answer holds the pseudonym, not the data)")
+             summary="Register a client (the answer holds the pseudonym, not the data)",
+             responses={409: {"description": "Your team knows a client of this name and birth "
+                              "date: `rule` is `client_already_known`, `matches` lists their "
+                              "ids. Send `register_anyway: true` for a namesake."}})
 def register_client(body: ClientRegistration, response: Response, caller: ClientWorker,
                     cases: App) -> ClientOut:
     client = cases.register_client(
         personal_data=PersonalData(name=body.name, birth_date=body.birth_date,
                                    address=body.address),
-        gender_category=body.gender_category, caller=caller, occurred_on=body.occurred_on)
+        gender_category=body.gender_category, caller=caller, occurred_on=body.occurred_on,
+        register_anyway=body.register_anyway)
     response.headers["Location"] = f"/clients/{client.id}"
     response.headers["ETag"] = etag(client.version)
     return ClientOut.of(client)

@@ -33,6 +33,20 @@ class ClientRegistration(Command):
     address: str = Field(min_length=1, max_length=300)
     gender_category: GenderCategory | None = None
     occurred_on: OccurredOn
+    register_anyway: bool = Field(default=False, description="Register even though your team "
+                                  "knows a client of this name and birth date (a namesake).")
+
+
+class PersonalDataChange(Command):
+    """A client's name, birth date and address as they are now; sealed like a registration."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Erika Musterfrau", "birth_date": "2009-05-17",
+        "address": "Bahnhofstraße 5, 12345 Musterstadt"}]})
+
+    name: str = Field(min_length=1, max_length=200)
+    birth_date: PastDate
+    address: str = Field(min_length=1, max_length=300)
 
 
 class CaseOpening(Command):

@@ -69,6 +69,12 @@ class ScoreOut(Out):
     t_score: float = Field(examples=[54.02])
 
 
+class ClientsOut(Out):
+    """Clients found."""
+
+    items: list[ClientOut]
+
+
 class GoalOut(Out):
     """A help-plan goal and its reviews."""
 

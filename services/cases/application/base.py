@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -30,6 +30,10 @@ class CasesBase(ServiceApplication):
         if self._parts is None:
             raise RuntimeError("this Cases application was built without its collaborators")
         return self._parts
+
+    def today(self) -> date:
+        """The day it is for the application (its clock, fixed in tests)."""
+        return self.parts.clock()
 
     @property
     def index(self) -> CaseIndex:
@@ -120,13 +124,19 @@ class CasesBase(ServiceApplication):
         if client is None:
             self.refused(caller, "client", str(client_id))
             raise NotFound(f"No client {client_id}.")
-        if caller.role is Role.AUDITOR:
-            return client
-        teams = self.index.teams_with_cases(client.pseudonym)
-        if caller.role is Role.CASEWORKER and caller.team in (teams or {client.team}):
+        if self.sees_client(caller, client):
             return client
         self.refused(caller, "client", client.pseudonym)
         raise NotFound(f"No client {client_id}.")
+
+    def sees_client(self, caller: Caller, client: Client) -> bool:
+        """Auditors see every client, caseworkers their team's and those their team helps."""
+        if caller.role is Role.AUDITOR:
+            return True
+        # A client follows its cases: the registering team sees it only until a case exists,
+        # so a team that hands over its last case of a client no longer sees the client.
+        teams = self.index.teams_with_cases(client.pseudonym)
+        return caller.role is Role.CASEWORKER and caller.team in (teams or {client.team})
 
     def client_aggregate(self, client_id: UUID) -> Client | None:
         try:

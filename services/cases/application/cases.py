@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from services.cases.application.clients import ClientCommands, ClientRef
+from services.cases.application.client_update import ClientUpdates
+from services.cases.application.clients import ClientRef
 from services.cases.application.dto import (
     CaseDetails,
     CasePage,
@@ -29,7 +30,7 @@ from shared.problems import Forbidden, NotFound
 Part = TypeVar("Part", GoalDetails, ServiceDetails)
 
 
-class Cases(ClientCommands, WorkspaceReads):
+class Cases(ClientUpdates, WorkspaceReads):
     """Clients, cases, help-plan goals, services and outcomes."""
 
     def open_case(self, *, client: ClientRef, field_of_action: str, target_groups: list[str],

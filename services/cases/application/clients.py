@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from services.cases.application.base import CasesBase
+from services.cases.application.client_search import ClientSearch
 from services.cases.application.dto import ClientDetails, client_details
 from services.cases.application.ports import Caller
 from services.cases.domain import Client, age_band_on
@@ -45,12 +45,17 @@ def new_pseudonym() -> str:
     return f"p-{secrets.token_hex(8)}"
 
 
-class ClientCommands(CasesBase):
+class ClientCommands(ClientSearch):
     """Register, read and erase clients."""
 
     def register_client(self, *, personal_data: PersonalData, gender_category: str | None,
-                        caller: Caller, occurred_on: date) -> ClientDetails:
-        client = Client.register(pseudonym=new_pseudonym(), team=self.own_team(caller),
+                        caller: Caller, occurred_on: date,
+                        register_anyway: bool = False) -> ClientDetails:
+        """Register a client; 409 if the team knows the person already, unless told anyway."""
+        team = self.own_team(caller)
+        if not register_anyway:
+            self.refuse_if_known(personal_data.name, personal_data.birth_date, caller)
+        client = Client.register(pseudonym=new_pseudonym(), team=team,
                                  actor=caller.subject, occurred_on=occurred_on,
                                  gender_category=gender_category)
         self.parts.vault.store(client.id, personal_data)

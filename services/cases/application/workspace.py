@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID
 
 from services.cases.application.base import CasesBase
@@ -17,9 +16,6 @@ from services.cases.application.workspace_dto import (
 
 class WorkspaceReads(CasesBase):
     """Reads of a team's open cases as of the application's today; each in the access log."""
-
-    def today(self) -> date:
-        return self.parts.clock()
 
     def work_list(self, *, caller: Caller) -> WorkList:
         """The team's due work, most urgent first."""

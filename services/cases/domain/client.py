@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.cases.domain.errors import (
     PersonalDataAlreadyErasedError,
+    PersonalDataErasedError,
     UnknownGenderCategoryError,
 )
 from shared.vocabulary import GenderCategory
@@ -34,6 +35,12 @@ class Client(Aggregate):
         occurred_on: date
 
     class PersonalDataErased(Aggregate.Event):
+        actor: str
+        occurred_on: date
+
+    class PersonalDataUpdated(Aggregate.Event):
+        """The name, birth date or address changed; the new data is in the vault, not here."""
+
         actor: str
         occurred_on: date
 
@@ -67,6 +74,15 @@ class Client(Aggregate):
             raise PersonalDataAlreadyErasedError("This client's personal data is already erased.")
         self._personal_data_erased(actor=actor, occurred_on=occurred_on)
 
+    def update_personal_data(self, *, actor: str, occurred_on: date) -> None:
+        if self.personal_data_erased:
+            raise PersonalDataErasedError("This client's personal data was erased.")
+        self._personal_data_updated(actor=actor, occurred_on=occurred_on)
+
     @event(PersonalDataErased)
     def _personal_data_erased(self, actor: str, occurred_on: date) -> None:
         self.erased_on = occurred_on
+
+    @event(PersonalDataUpdated)
+    def _personal_data_updated(self, actor: str, occurred_on: date) -> None:
+        pass  # the data lives in the vault; the event records who changed it and when

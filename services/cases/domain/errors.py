@@ -129,6 +129,12 @@ class PersonalDataAlreadyErasedError(ClientError):
     rule = "personal_data_already_erased"
 
 
+class PersonalDataErasedError(ClientError):
+    """Erased personal data cannot be changed (nor read) any more."""
+
+    rule = "personal_data_erased"
+
+
 class AssignmentError(CaseError):
     """A service may be assigned only under an agreement that admits it."""
 
