@@ -61,7 +61,8 @@ def seed(stack: Stack) -> Seed:
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
+def playwright(stack: Stack) -> Iterator[Playwright]:
+    # After the stack: its setup runs asyncio, which the sync Playwright's loop would block.
     with sync_playwright() as running:
         yield running
 

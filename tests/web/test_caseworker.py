@@ -1,0 +1,208 @@
+"""The caseworker's working day in the browser, on the real services."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from shared.auth import Role, mint_token
+from tests.web.browser import assert_accessible
+from tests.web.conftest import new_context
+from tests.web.people import sign_in_as_caseworker
+from tests.web.stack import Stack
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def tab_to(page: Page, target: Locator, *, limit: int = 250) -> None:
+    """Press Tab until `target` has the focus, and check the focus is visible there."""
+    for _ in range(limit):
+        if target.evaluate("element => element === document.activeElement"):
+            outline = target.evaluate("element => getComputedStyle(element).outlineStyle")
+            shadow = target.evaluate("element => getComputedStyle(element).boxShadow")
+            assert outline != "none" or shadow != "none", "the focus is not visible"
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def type_into(page: Page, field: Locator, text: str) -> None:
+    tab_to(page, field)
+    page.keyboard.type(text)
+
+
+def press_button(page: Page, button: Locator) -> None:
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def open_details(page: Page, summary: Locator) -> None:
+    tab_to(page, summary)
+    page.keyboard.press("Enter")
+
+
+def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_keyboard(
+        page: Page, stack: Stack) -> None:
+    name = f"Lena Schäfer-{uuid.uuid4().hex[:6]}"
+    sign_in_as_caseworker(page, stack, next_path="/klienten")
+
+    # Find: nobody of that name yet.
+    type_into(page, page.get_by_label("Name"), name)
+    type_into(page, page.get_by_label("Geburtsdatum"), "17052012")
+    press_button(page, page.get_by_role("button", name="Suchen"))
+    expect(page.get_by_text("Niemand mit diesem Namen")).to_be_visible()
+    assert_accessible(page, "klient-finden")
+
+    # Register: the name and birth date come along from the search.
+    tab_to(page, page.get_by_role("link", name="Neue Person registrieren").first)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_label("Name")).to_have_value(name)
+    type_into(page, page.get_by_label("Anschrift"), "Lindenweg 4, 12345 Musterstadt")
+    assert_accessible(page, "klient-registrieren")
+    press_button(page, page.get_by_role("button", name="Registrieren"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+    # Open a case for her.
+    tab_to(page, page.get_by_label("Handlungsfeld"))
+    page.keyboard.press("j")  # Jugend, as a keyboard user picks an option
+    type_into(page, page.get_by_label("Sozialraum"), "Nordstadt")
+    type_into(page, page.get_by_label("Rechtsgrundlage"), "SGB VIII §27")
+    type_into(page, page.get_by_label("Zielgruppen"), "Familien")
+    assert_accessible(page, "klient")
+    press_button(page, page.get_by_role("button", name="Fall eröffnen"))
+    expect(page.get_by_text("Der Fall ist eröffnet.")).to_be_visible()
+    case_url = page.url
+
+    # Assessment.
+    type_into(page, page.get_by_role("textbox", name="Einschätzung"),
+              "Mutter alleinerziehend, Sohn fehlt häufig in der Schule.")
+    press_button(page, page.get_by_role("button", name="Einschätzung speichern"))
+    expect(page.get_by_text("Die Einschätzung ist gespeichert.")).to_be_visible()
+
+    # A goal with its five levels.
+    open_details(page, page.locator("summary", has_text="Neues Ziel setzen"))
+    type_into(page, page.locator("#ziel-title"), "Regelmäßiger Schulbesuch")
+    for level, text in (("2", "fehlt nie"), ("1", "fehlt höchstens einen Tag im Monat"),
+                        ("0", "fehlt höchstens einen Tag pro Woche"),
+                        ("-1", "fehlt zwei bis drei Tage"), ("-2", "fehlt mehr als drei Tage")):
+        type_into(page, page.locator(f"#ziel-level_{level}"), text)
+    tab_to(page, page.locator("#ziel-baseline"))
+    page.keyboard.press("ArrowDown")  # −2
+    press_button(page, page.get_by_role("button", name="Ziel setzen", exact=True))
+    expect(page.get_by_text("Das Ziel ist gesetzt.")).to_be_visible()
+
+    # A review: level +1 with a note; the T-score chart and its table appear.
+    open_details(page, page.locator("summary", has_text="Ziel bewerten"))
+    tab_to(page, page.get_by_label("Erreichte Stufe"))
+    for _ in range(4):  # −2, −1, 0, +1
+        page.keyboard.press("ArrowDown")
+    type_into(page, page.get_by_label("Notiz"), "Seit drei Wochen jeden Tag in der Schule.")
+    press_button(page, page.get_by_role("button", name="Bewertung speichern"))
+    expect(page.get_by_text("Die Bewertung ist gespeichert.")).to_be_visible()
+    expect(page.get_by_role("img", name="T-Wert des Falls nach jeder Bewertung")).to_be_visible()
+    expect(page.get_by_role("table", name="T-Wert nach jeder Bewertung")).to_contain_text("60")
+
+    assert_accessible(page, "fall")
+
+    # Close the case: planned, goals achieved.
+    tab_to(page, page.get_by_label("Abschlussgrund"))
+    page.keyboard.press("ArrowDown")
+    press_button(page, page.get_by_role("button", name="Fall abschließen"))
+    expect(page.get_by_text("Der Fall ist abgeschlossen.")).to_be_visible()
+    expect(page.get_by_text("planmäßig, Ziele erreicht")).to_be_visible()
+
+    # The history shows every step.
+    page.goto(case_url + "/verlauf")
+    for event in ("Fall eröffnet", "Einschätzung erfasst", "Ziel gesetzt", "Ziel bewertet",
+                  "Fall abgeschlossen"):
+        expect(page.get_by_role("rowheader", name=event)).to_be_visible()
+    assert_accessible(page, "fall-verlauf")
+
+
+def a_case(stack: Stack, team: str = "asd-nord") -> str:
+    """A case of `team`, opened through the API as the setup of a test."""
+    token = mint_token(stack.secret, role=Role.CASEWORKER, team=team, subject=f"cw-{team}")
+    with httpx.Client(base_url=stack.urls["cases"], timeout=15,
+                      headers={"Authorization": f"Bearer {token}"}) as api:
+        client = api.post("/clients", json={
+            "name": f"Tim Wagner {uuid.uuid4().hex[:6]}", "birth_date": "2011-03-02",
+            "address": "Am Markt 2, 12345 Musterstadt"})
+        client.raise_for_status()
+        case = api.post("/cases", json={
+            "client_id": client.json()["id"], "field_of_action": "jugend",
+            "district": "Nordstadt", "legal_basis": "SGB VIII §27"})
+        case.raise_for_status()
+        case_id: str = case.json()["id"]
+        return case_id
+
+
+def test_caseworker_sees_the_lists_with_tiles_filters_and_deadlines(
+        page: Page, stack: Stack) -> None:
+    a_case(stack)
+    sign_in_as_caseworker(page, stack)
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Meine Fälle")
+    assert_accessible(page, "meine-faelle")
+    page.get_by_label("Handlungsfeld").select_option("jugend")
+    expect(page.locator("#fallliste")).to_contain_text("Jugend")
+    expect(page).to_have_url(re.compile("field_of_action=jugend"))
+    page.get_by_role("link", name=re.compile("ohne Einschätzung")).click()
+    expect(page).to_have_url(re.compile("due=assessment"))
+    page.get_by_role("link", name="Fristen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fristen")
+    assert_accessible(page, "fristen")
+
+
+def test_another_teams_case_by_url_shows_a_404_page_and_no_data(
+        page: Page, stack: Stack) -> None:
+    foreign = a_case(stack, team="asd-sued")
+    sign_in_as_caseworker(page, stack)
+
+    answer = page.goto(f"{stack.web}/faelle/{foreign}")
+
+    assert answer is not None
+    assert answer.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Seite nicht gefunden")
+    assert "Tim Wagner" not in page.content()
+    assert_accessible(page, "nicht-gefunden")
+
+
+def test_a_double_click_records_the_assessment_once(page: Page, stack: Stack) -> None:
+    case_id = a_case(stack)
+    sign_in_as_caseworker(page, stack, next_path=f"/faelle/{case_id}")
+    page.get_by_role("textbox", name="Einschätzung").fill("Erstgespräch geführt.")
+    form = page.locator("#form-einschaetzung")
+    # Two submissions of the same form (as a double click sends them, scripts off).
+    form.evaluate("f => { f.dataset.submitted = ''; f.requestSubmit(); "
+                  "f.dataset.submitted = ''; f.requestSubmit(); }")
+    page.wait_for_load_state()
+
+    page.goto(f"{stack.web}/faelle/{case_id}/verlauf")
+    expect(page.get_by_role("rowheader", name="Einschätzung erfasst")).to_have_count(1)
+
+
+def test_a_concurrent_edit_shows_the_other_persons_change_and_keeps_the_input(
+        browser: Browser, stack: Stack) -> None:
+    case_id = a_case(stack)
+    first, second = new_context(browser).new_page(), new_context(browser).new_page()
+    for page in (first, second):
+        sign_in_as_caseworker(page, stack, next_path=f"/faelle/{case_id}")
+    first.get_by_role("textbox", name="Einschätzung").fill("Sicht von Frau Yilmaz.")
+    first.get_by_role("button", name="Einschätzung speichern").click()
+    expect(first.get_by_text("Die Einschätzung ist gespeichert.")).to_be_visible()
+
+    second.get_by_label("Abschlussgrund").select_option("moved")
+    second.get_by_role("button", name="Fall abschließen").click()
+
+    expect(second.get_by_role("heading", name=re.compile("jemand anderes"))).to_be_visible()
+    expect(second.locator("#konflikt")).to_contain_text("Einschätzung erfasst")
+    expect(second.get_by_label("Abschlussgrund")).to_have_value("moved")
+    assert_accessible(second, "fall-konflikt")
+    second.get_by_role("button", name="Fall abschließen").click()
+    expect(second.get_by_text("Der Fall ist abgeschlossen.")).to_be_visible()
