@@ -10,6 +10,7 @@ sending the person round between the issuer and a refused page.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import jwt
@@ -35,6 +36,8 @@ REASONS = {
                   "die Benutzerverwaltung Ihrer Verwaltung."),
 }
 STATUS = {"failed": 400, "denied": 400, "unreachable": 503, "not_accepted": 403, "no_role": 403}
+
+_log = logging.getLogger("wirkung.web.oidc")
 
 
 class SignInRefused(Exception):
@@ -75,9 +78,14 @@ async def person_of(verifier: TokenVerifier, bearer: str, id_token: str) -> Pers
         if isinstance(refused.__cause__, jwt.PyJWKClientConnectionError):
             raise SignInRefused("unreachable") from refused
         if isinstance(refused.__cause__, jwt.PyJWTError):
+            # PyJWT's message names the check (audience, issuer, key), never the token.
+            _log.warning("the services would refuse the issuer's token (%s): check "
+                         "WIRKUNG_AUTH_ISSUER and WIRKUNG_AUTH_AUDIENCE", refused.__cause__)
             raise SignInRefused("not_accepted") from refused
-        raise SignInRefused("no_role") from refused  # a role the services lack
+        _log.info("sign-in refused: the token names no role the services know")
+        raise SignInRefused("no_role") from refused
     if not _has_scope(principal):
+        _log.info("sign-in refused: a %s without team or provider", principal.role.value)
         raise SignInRefused("no_role")
     # Verified a moment ago, so reading `exp` unverified reads what was verified.
     expires_at = int(jwt.decode(bearer, options={"verify_signature": False})["exp"])
