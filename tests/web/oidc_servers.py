@@ -52,13 +52,14 @@ def running_issuer(*users: oidc_provider_mock.User) -> Iterator[str]:
 
 
 @contextmanager
-def running_web(issuer: str) -> Iterator[Web]:
+def running_web(issuer: str, auth_audience: str | None = None) -> Iterator[Web]:
     """The web service signing people in at `issuer`, served by uvicorn."""
     session_key = new_session_key()
     settings = WebSettings(session_key=session_key, oidc_issuer=issuer,
                            oidc_client_id=CLIENT_ID, oidc_client_secret=CLIENT_SECRET,
                            secure_cookies=False, agreements_url=NO_SERVICE,
-                           cases_url=NO_SERVICE, metrics_url=NO_SERVICE)
+                           cases_url=NO_SERVICE, metrics_url=NO_SERVICE,
+                           auth_audience=auth_audience)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
                                           log_config=None, access_log=False))

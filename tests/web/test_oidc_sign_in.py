@@ -6,6 +6,7 @@ goes through the authorization code flow as a caseworker would.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -84,7 +85,9 @@ def artifacts(tmp_path: Path) -> Path:
 
 
 def test_caseworker_signs_in_at_the_issuer_and_out_again(
-        page: Page, web: Web, issuer: str, artifacts: Path) -> None:
+        page: Page, web: Web, issuer: str, artifacts: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)  # as in production
     page.goto(f"{web.url}/anmelden?next=/barrierefreiheit")
     page.wait_for_url(at_issuer(issuer, "/oauth2/authorize"))
     asked = {key: values[0] for key, values in parse_qs(urlsplit(page.url).query).items()}
@@ -103,6 +106,8 @@ def test_caseworker_signs_in_at_the_issuer_and_out_again(
     principal = verifier.verify(session["person"]["token"])
     assert (principal.subject, principal.role, principal.team) == (
         CASEWORKER.sub, Role.CASEWORKER, "asd-nord")
+    assert "signed in with role caseworker" in caplog.text
+    assert session["person"]["token"] not in caplog.text
 
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_url(at_issuer(issuer, "/oauth2/end_session"))
@@ -156,6 +161,17 @@ def test_a_sign_in_refused_at_the_issuer_says_so(page: Page, web: Web, issuer: s
 
     expect(page.get_by_role("alert")).to_contain_text("abgebrochen oder abgelehnt")
     assert "person" not in session_of(page.context, web)[1]
+
+
+def test_a_token_the_services_would_refuse_ends_the_sign_in_on_a_page_saying_so(
+        page: Page, issuer: str) -> None:
+    with running_web(issuer, auth_audience="another-audience") as misconfigured:
+        page.goto(f"{misconfigured.url}/anmelden?next=/barrierefreiheit")
+        page.get_by_role("button", name=CASEWORKER.sub).click()
+        page.wait_for_url(f"{misconfigured.url}/anmelden/fehler")
+
+        expect(page.get_by_role("alert")).to_contain_text("erkennen sie nicht an")
+        assert "person" not in session_of(page.context, misconfigured)[1]
 
 
 def test_the_development_sign_in_does_not_exist_when_oidc_is_configured(
