@@ -61,7 +61,7 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         try:
             if self._jwks is not None:
-                key: Any = self._jwks.get_signing_key_from_jwt(token).key
+                key: Any = _signing_key(self._jwks, token)
                 algorithms = ["RS256"]
             else:
                 key, algorithms = self._secret, ["HS256"]
@@ -74,6 +74,20 @@ class TokenVerifier:
                 from error
         return Principal(subject=str(claims["sub"]), role=role,
                          provider_id=claims.get("provider_id"), team=claims.get("team"))
+
+
+def _signing_key(jwks: jwt.PyJWKClient, token: str) -> Any:
+    """The issuer's key the token names; the issuer's only key if it names none.
+
+    `kid` is optional (RFC 7515, 4.1.4): an issuer with a single signing key may leave it
+    out of its tokens' headers. With several keys a token must say which one signed it.
+    """
+    if jwt.get_unverified_header(token).get("kid") is not None:
+        return jwks.get_signing_key_from_jwt(token).key
+    keys = [key for key in jwks.get_jwk_set().keys if key.public_key_use in ("sig", None)]
+    if len(keys) != 1:
+        raise jwt.InvalidTokenError("the token names no key and the issuer has several")
+    return keys[0].key
 
 
 def new_secret() -> str:

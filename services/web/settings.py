@@ -33,6 +33,13 @@ class WebSettings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: SecretStr | None = None
+    # The address people open (https://wirkung.example), for the redirect URIs registered
+    # at the issuer; behind a TLS proxy the request's own URL says http. Default: that URL.
+    public_url: str | None = None
+    # The services' token check, repeated at sign-in so that a token they would refuse is
+    # refused there. Unset: the issuer's own keys and name, and this client's id.
+    auth_issuer: str | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_ISSUER"))
+    auth_audience: str | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_AUDIENCE"))
     # Teams offered by the development sign-in (the demo's teams).
     dev_teams: str = "asd-nord,asd-sued,asd-mitte,asd-west"
     # How long a development sign-in lasts.

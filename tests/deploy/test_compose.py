@@ -2,8 +2,9 @@
 
 No Docker engine runs where the tests run, so these read the files: the
 environment each service gets must be what its settings model reads, every
-address must point at a service that exists and listens there, and the
-dashboards must chart metrics the services export.
+address must point at a service that exists and listens there, the image must
+carry what `make` would build, and the dashboards must chart metrics the
+services export.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,18 +23,25 @@ from pydantic_settings import BaseSettings
 from services.agreements.settings import AgreementsSettings
 from services.cases.settings import CasesSettings
 from services.metrics.settings import MetricsSettings
+from services.web.main import create_app
+from services.web.session import new_session_key
+from services.web.settings import WebSettings
 from shared.settings import ServiceSettings, environment_names
 from shared.topics import Topics
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 
-SETTINGS: dict[str, type[ServiceSettings]] = {
+# The services with an event store or a projection: broker, database, topics.
+BACKENDS: dict[str, type[ServiceSettings]] = {
     "agreements": AgreementsSettings,
     "cases": CasesSettings,
     "metrics": MetricsSettings,
 }
-HOST_PORTS = {"agreements": "8001", "cases": "8002", "metrics": "8003"}
+# Every process the stack runs from the image, with the settings model it reads; the web
+# service reads no broker or database, only the services' APIs and the OIDC issuer.
+SETTINGS: dict[str, type[BaseSettings]] = {**BACKENDS, "web": WebSettings}
+HOST_PORTS = {"agreements": "8001", "cases": "8002", "metrics": "8003", "web": "8000"}
 CONTAINER_PORT = "8000"
 DATABASE_URL_NAMES = {
     "agreements": "WIRKUNG_AGREEMENTS_DATABASE_URL",
@@ -43,11 +51,21 @@ DATABASE_URL_NAMES = {
 # What an operator must export before `docker compose up`; everything else has a default.
 OPERATOR_ENVIRONMENT = {
     "WIRKUNG_AUTH_JWKS_URL": "https://idp.example.org/realms/wirkung/certs",
+    "WIRKUNG_AUTH_ISSUER": "https://idp.example.org/realms/wirkung",
     "WIRKUNG_AGREEMENTS_AUDIT_KEY": "operator-provided-agreements-key",
     "WIRKUNG_CASES_AUDIT_KEY": "operator-provided-cases-key",
     "WIRKUNG_CASES_BLIND_INDEX_KEY": "operator-provided-blind-index-key-of-32-characters",
+    "WIRKUNG_WEB_SESSION_KEY": new_session_key(),
+    "WIRKUNG_WEB_OIDC_CLIENT_SECRET": "operator-provided-client-secret",
+    "WIRKUNG_WEB_PUBLIC_URL": "https://wirkung.example.org",
 }
+# Set for every backend although their settings have defaults: the defaults fit development.
 ALWAYS_SET = {"KAFKA_BOOTSTRAP_SERVERS", "KAFKA_ENABLE_IDEMPOTENCE"}
+# Without these the web service has no sign-in: only development has one of its own.
+WEB_ALWAYS_SET = {"WIRKUNG_WEB_OIDC_ISSUER", "WIRKUNG_WEB_OIDC_CLIENT_ID",
+                  "WIRKUNG_WEB_OIDC_CLIENT_SECRET", "WIRKUNG_WEB_PUBLIC_URL",
+                  "WIRKUNG_AUTH_JWKS_URL", "WIRKUNG_AUTH_ISSUER", "WIRKUNG_AUTH_AUDIENCE"}
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 
 _VARIABLE = re.compile(
     r"\$\$|\$\{(?P<name>\w+)(?:(?P<operator>:?[-?+])(?P<argument>[^}]*))?\}|\$(?P<bare>\w+)"
@@ -137,14 +155,33 @@ def required_environment_names(settings_class: type[BaseSettings]) -> set[str]:
 
 
 def settings_from_compose(
-    name: str, settings_class: type[ServiceSettings], monkeypatch: pytest.MonkeyPatch
-) -> ServiceSettings:
+    name: str, settings_class: type[SettingsT], monkeypatch: pytest.MonkeyPatch
+) -> SettingsT:
     """Build a service's settings from nothing but what compose hands its container."""
     for env_name in environment_names(settings_class):
         monkeypatch.delenv(env_name, raising=False)
     for key, value in environment(name, OPERATOR_ENVIRONMENT).items():
         monkeypatch.setenv(key, value)
     return settings_class()
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(KEYWORD, arguments) of each Dockerfile instruction, continuation lines joined."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    lines = [
+        line.strip()
+        for line in dockerfile.replace("\\\n", " ").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    return [(line.split(maxsplit=1)[0].upper(), line.split(maxsplit=1)[1]) for line in lines]
+
+
+def asset_copies(commands: str, node_modules: str, vendor: str) -> list[str]:
+    """The `cp` commands among `commands`, with both sides' folders named alike."""
+    copies = [part.strip() for part in re.split(r"&&|\n", commands)
+              if part.strip().startswith("cp ")]
+    named = (c.replace(node_modules, "NODE_MODULES/").replace(vendor, "VENDOR/") for c in copies)
+    return [re.sub(r"\s+", " ", c) for c in named]
 
 
 def databases_created_by_init_script() -> set[str]:
@@ -194,7 +231,7 @@ def metric_names(expression: str) -> set[str]:
 
 def test_the_stack_has_brokers_databases_services_and_monitoring() -> None:
     expected = {
-        "kafka", "kafka-init", "postgres", "agreements", "cases", "metrics",
+        "kafka", "kafka-init", "postgres", "agreements", "cases", "metrics", "web",
         "prometheus", "grafana",
     }  # fmt: skip
 
@@ -203,18 +240,20 @@ def test_the_stack_has_brokers_databases_services_and_monitoring() -> None:
 
 @pytest.mark.parametrize(("name", "settings_class"), list(SETTINGS.items()))
 def test_every_service_reads_exactly_the_environment_its_settings_model_declares(
-    name: str, settings_class: type[ServiceSettings]
+    name: str, settings_class: type[BaseSettings]
 ) -> None:
     given = set(environment(name, OPERATOR_ENVIRONMENT))
     read = environment_names(settings_class)
     required = required_environment_names(settings_class)
+    always = ALWAYS_SET if name in BACKENDS else WEB_ALWAYS_SET
 
     assert required <= read
+    assert always <= read
     assert given - read == set(), "compose sets names the settings model never reads"
-    assert (required | ALWAYS_SET) - given == set(), "compose leaves out required settings"
+    assert (required | always) - given == set(), "compose leaves out required settings"
 
 
-@pytest.mark.parametrize(("name", "settings_class"), list(SETTINGS.items()))
+@pytest.mark.parametrize(("name", "settings_class"), list(BACKENDS.items()))
 def test_the_compose_environment_alone_is_enough_to_start_each_service(
     name: str, settings_class: type[ServiceSettings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -229,7 +268,51 @@ def test_compose_refuses_to_start_without_the_token_issuers_keys() -> None:
         environment("agreements", {})
 
 
-@pytest.mark.parametrize(("name", "settings_class"), list(SETTINGS.items()))
+def test_the_compose_environment_alone_is_enough_to_start_the_web_service(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = settings_from_compose("web", WebSettings, monkeypatch)
+
+    create_app(settings)  # signs in at the issuer: the development sign-in is not built
+    assert settings.development_sign_in is False
+    assert settings.auth_secret is None, "the shared dev secret has no place in production"
+    assert settings.oidc_issuer == OPERATOR_ENVIRONMENT["WIRKUNG_AUTH_ISSUER"]
+    assert settings.public_url == OPERATOR_ENVIRONMENT["WIRKUNG_WEB_PUBLIC_URL"]
+    assert settings.secure_cookies is True
+
+
+def test_the_web_service_checks_tokens_as_the_services_do() -> None:
+    web = environment("web", OPERATOR_ENVIRONMENT)
+    names = {"WIRKUNG_AUTH_JWKS_URL", "WIRKUNG_AUTH_ISSUER", "WIRKUNG_AUTH_AUDIENCE"}
+
+    for name in BACKENDS:
+        backend = environment(name, OPERATOR_ENVIRONMENT)
+        assert {k: web[k] for k in names} == {k: backend[k] for k in names}
+    # People sign in at the very issuer whose tokens the services accept.
+    assert web["WIRKUNG_WEB_OIDC_ISSUER"] == web["WIRKUNG_AUTH_ISSUER"]
+
+
+@pytest.mark.parametrize("name", list(BACKENDS))
+def test_the_web_service_calls_each_service_where_it_listens(name: str) -> None:
+    url = urlsplit(environment("web", OPERATOR_ENVIRONMENT)[f"WIRKUNG_{name.upper()}_URL"])
+    command = [str(part) for part in service(name)["command"]]
+
+    assert (url.scheme, url.hostname, url.path) == ("http", name, "")
+    assert str(url.port) == command[command.index("--port") + 1] == CONTAINER_PORT
+
+
+@pytest.mark.parametrize("name", ["WIRKUNG_WEB_SESSION_KEY", "WIRKUNG_WEB_OIDC_CLIENT_SECRET",
+                                  "WIRKUNG_WEB_PUBLIC_URL", "WIRKUNG_AUTH_ISSUER"])
+def test_compose_refuses_to_start_the_web_service_without_its_secrets_and_addresses(
+    name: str,
+) -> None:
+    without = {k: v for k, v in OPERATOR_ENVIRONMENT.items() if k != name}
+
+    with pytest.raises(ValueError, match=name):
+        environment("web", without)
+
+
+@pytest.mark.parametrize(("name", "settings_class"), list(BACKENDS.items()))
 def test_kafka_idempotence_is_switched_on_for_every_service(
     name: str, settings_class: type[ServiceSettings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -241,7 +324,7 @@ def test_kafka_idempotence_is_switched_on_for_every_service(
     assert settings.kafka_enable_idempotence is True
 
 
-@pytest.mark.parametrize("name", list(SETTINGS))
+@pytest.mark.parametrize("name", list(BACKENDS))
 def test_every_service_reaches_kafka_at_the_address_the_broker_advertises(name: str) -> None:
     broker = environment("kafka", {})
     bootstrap = environment(name, OPERATOR_ENVIRONMENT)["KAFKA_BOOTSTRAP_SERVERS"]
@@ -251,7 +334,7 @@ def test_every_service_reaches_kafka_at_the_address_the_broker_advertises(name: 
     assert broker["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
 
 
-@pytest.mark.parametrize("name", list(SETTINGS))
+@pytest.mark.parametrize("name", list(BACKENDS))
 def test_each_service_keeps_its_store_in_its_own_database_on_the_postgres_service(
     name: str,
 ) -> None:
@@ -299,7 +382,7 @@ def test_no_two_services_publish_the_same_host_port() -> None:
     assert len(host_ports) == len(set(host_ports))
 
 
-@pytest.mark.parametrize("name", list(SETTINGS))
+@pytest.mark.parametrize("name", list(BACKENDS))
 def test_services_start_only_after_the_database_is_healthy_and_the_topics_exist(
     name: str,
 ) -> None:
@@ -316,7 +399,7 @@ def test_services_start_only_after_the_database_is_healthy_and_the_topics_exist(
 
 def test_kafka_init_creates_every_topic_the_services_use() -> None:
     prefixes = {
-        environment(name, OPERATOR_ENVIRONMENT)["WIRKUNG_TOPIC_PREFIX"] for name in SETTINGS
+        environment(name, OPERATOR_ENVIRONMENT)["WIRKUNG_TOPIC_PREFIX"] for name in BACKENDS
     }
     script = interpolate(" ".join(str(part) for part in service("kafka-init")["command"]), {})
     creations = [line for line in script.splitlines() if "--create" in line]
@@ -389,15 +472,9 @@ def test_metric_names_are_told_apart_from_functions_labels_and_ranges() -> None:
 
 
 def test_the_image_runs_the_wirkung_command_unprivileged_on_port_8000() -> None:
-    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    instructions = [
-        line.strip()
-        for line in dockerfile.replace("\\\n", " ").splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    keyword = {
-        line.split(maxsplit=1)[0].upper(): line.split(maxsplit=1)[1] for line in instructions
-    }
+    instructions = dockerfile_instructions()
+    # The last instruction of a kind wins: the final stage's base, user, entrypoint.
+    keyword = dict(instructions)
 
     assert keyword["FROM"] == "python:3.11-slim"
     assert json.loads(keyword["ENTRYPOINT"]) == ["wirkung", "serve"]
@@ -420,3 +497,23 @@ def test_compose_refuses_to_start_the_cases_service_without_its_blind_index_key(
 
     with pytest.raises(ValueError, match="WIRKUNG_CASES_BLIND_INDEX_KEY"):
         environment("cases", without)
+
+
+def test_the_image_makes_the_web_assets_as_make_assets_does() -> None:
+    instructions = dockerfile_instructions()
+    stages = [arguments for keyword, arguments in instructions if keyword == "FROM"]
+    [npm] = [args for keyword, args in instructions if keyword == "RUN" and "npm ci" in args]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("$(VENDOR)/.installed:", 1)[1].split("\nassets:", 1)[0]
+    copy_into_image = instructions.index(
+        ("COPY", "--from=assets /vendor/ services/web/static/vendor/"))
+    install = instructions.index(("RUN", "pip install --no-cache-dir ."))
+
+    assert stages[0].endswith(" AS assets")
+    assert stages[-1] == "python:3.11-slim"
+    assert "npm ci --ignore-scripts" in npm
+    assert "npm ci --ignore-scripts" in recipe
+    made = asset_copies(recipe, "$(WEB)/assets/node_modules/", "$(VENDOR)/")
+    assert made, "the Makefile's assets recipe copies files"
+    assert asset_copies(npm, "node_modules/", "/vendor/") == made
+    assert copy_into_image < install, "pip installs the package data the assets are part of"

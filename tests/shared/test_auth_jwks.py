@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import jwt
@@ -20,10 +21,15 @@ ISSUER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-@pytest.fixture(scope="module")
-def jwks_url() -> Iterator[str]:
-    public = json.loads(RSAAlgorithm.to_jwk(ISSUER_KEY.public_key()))
-    body = json.dumps({"keys": [{**public, "kid": "k1", "use": "sig", "alg": "RS256"}]})
+def public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, object]:
+    public = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+    return {**public, "kid": kid, "use": "sig", "alg": "RS256"}
+
+
+@contextmanager
+def serving(*keys: dict[str, object]) -> Iterator[str]:
+    """A JWKS endpoint on loopback holding `keys`."""
+    body = json.dumps({"keys": list(keys)})
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -42,10 +48,16 @@ def jwks_url() -> Iterator[str]:
     server.shutdown()
 
 
-def issued(key: rsa.RSAPrivateKey, **claims: object) -> str:
+@pytest.fixture(scope="module")
+def jwks_url() -> Iterator[str]:
+    with serving(public_jwk(ISSUER_KEY, "k1")) as url:
+        yield url
+
+
+def issued(key: rsa.RSAPrivateKey, kid: str | None = "k1", **claims: object) -> str:
     payload = {"sub": "oidc-user-1", "role": "contract_manager", "iss": "https://idp.example",
                "aud": "wirkung", "exp": int(time.time()) + 60, **claims}
-    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "k1"})
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid} if kid else None)
 
 
 def test_a_token_of_the_issuer_is_accepted(jwks_url: str) -> None:
@@ -81,3 +93,22 @@ def test_an_hs256_token_is_refused_when_verifying_against_jwks(jwks_url: str) ->
 
     with pytest.raises(Unauthorized):
         verifier.verify(forged)
+
+
+def test_a_token_naming_no_key_is_checked_against_the_issuers_only_key(jwks_url: str) -> None:
+    verifier = TokenVerifier(jwks_url=jwks_url, issuer="https://idp.example")
+
+    principal = verifier.verify(issued(ISSUER_KEY, kid=None, role="auditor"))
+
+    assert principal == Principal(subject="oidc-user-1", role=Role.AUDITOR)
+    with pytest.raises(Unauthorized):
+        verifier.verify(issued(OTHER_KEY, kid=None))
+
+
+def test_a_token_naming_no_key_is_refused_when_the_issuer_has_several() -> None:
+    with serving(public_jwk(ISSUER_KEY, "k1"), public_jwk(OTHER_KEY, "k2")) as url:
+        verifier = TokenVerifier(jwks_url=url, issuer="https://idp.example")
+
+        with pytest.raises(Unauthorized):
+            verifier.verify(issued(ISSUER_KEY, kid=None))
+        assert verifier.verify(issued(OTHER_KEY, kid="k2")).role is Role.CONTRACT_MANAGER

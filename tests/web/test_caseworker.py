@@ -93,14 +93,14 @@ def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_
                         ("-1", "fehlt zwei bis drei Tage"), ("-2", "fehlt mehr als drei Tage")):
         type_into(page, page.locator(f"#ziel-level_{level}"), text)
     tab_to(page, page.locator("#ziel-baseline"))
-    page.keyboard.press("ArrowDown")  # −2
+    page.keyboard.press("ArrowDown")  # -2
     press_button(page, page.get_by_role("button", name="Ziel setzen", exact=True))
     expect(page.get_by_text("Das Ziel ist gesetzt.")).to_be_visible()
 
     # A review: level +1 with a note; the T-score chart and its table appear.
     open_details(page, page.locator("summary", has_text="Ziel bewerten"))
     tab_to(page, page.get_by_label("Erreichte Stufe"))
-    for _ in range(4):  # −2, −1, 0, +1
+    for _ in range(4):  # -2, -1, 0, +1
         page.keyboard.press("ArrowDown")
     type_into(page, page.get_by_label("Notiz"), "Seit drei Wochen jeden Tag in der Schule.")
     press_button(page, page.get_by_role("button", name="Bewertung speichern"))

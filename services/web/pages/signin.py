@@ -36,13 +36,15 @@ def home_of(person: Person | None) -> str:
 
 
 def install(app: FastAPI, settings: WebSettings) -> None:
-    """The start page, sign-out and language for everyone; the sign-in that fits."""
+    """The start page and language for everyone; the sign-in (and sign-out) that fits."""
     router = APIRouter()
 
     @router.get("/", include_in_schema=False)
     async def start(request: Request) -> Response:
         person = Person.from_session(request.session)
         if person is None or person.expired:
+            if not settings.development_sign_in:
+                return see_other("/anmelden")
             return await sign_in_page(request)
         return see_other(home_of(person))
 
@@ -53,15 +55,6 @@ def install(app: FastAPI, settings: WebSettings) -> None:
             return see_other("/anmelden?next=/start")
         pages: Pages = request.app.state.pages
         return pages.render(request, "signin/start.html", role_name=ROLE_NAMES[person.role])
-
-    @router.post("/abmelden", include_in_schema=False)
-    async def sign_out(request: Request) -> Response:
-        await form_of(request)
-        language = request.session.get("lang")
-        request.session.clear()
-        if language:
-            request.session["lang"] = language
-        return see_other("/anmelden?abgemeldet=1")
 
     @router.post("/sprache", include_in_schema=False)
     async def switch_language(request: Request) -> Response:
@@ -84,6 +77,12 @@ def install(app: FastAPI, settings: WebSettings) -> None:
                                       next: Annotated[str, Query(max_length=2000)] = "/",
                                       abgemeldet: str | None = None) -> Response:
             return await sign_in_page(request, next, signed_out=bool(abgemeldet))
+
+        @router.post("/abmelden", include_in_schema=False)
+        async def sign_out(request: Request) -> Response:
+            await form_of(request)
+            end_session(request)
+            return see_other("/anmelden?abgemeldet=1")
 
         @router.post("/anmelden", include_in_schema=False)
         async def development_sign_in_done(request: Request) -> Response:
@@ -112,6 +111,16 @@ def install(app: FastAPI, settings: WebSettings) -> None:
         oidc.install(router, settings)
 
     app.include_router(router)
+
+
+def end_session(request: Request) -> Person | None:
+    """Forget who was signed in (and everything else but the language); who that was."""
+    person = Person.from_session(request.session)
+    language = request.session.get("lang")
+    request.session.clear()
+    if language:
+        request.session["lang"] = language
+    return person
 
 
 async def _providers(services: Services, settings: WebSettings) -> list[dict[str, str]]:
