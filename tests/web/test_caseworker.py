@@ -181,7 +181,7 @@ def test_a_double_click_records_the_assessment_once(page: Page, stack: Stack) ->
     # Two submissions of the same form (as a double click sends them, scripts off).
     form.evaluate("f => { f.dataset.submitted = ''; f.requestSubmit(); "
                   "f.dataset.submitted = ''; f.requestSubmit(); }")
-    page.wait_for_load_state()
+    expect(page.get_by_text("Die Einschätzung ist gespeichert.")).to_be_visible()
 
     page.goto(f"{stack.web}/faelle/{case_id}/verlauf")
     expect(page.get_by_role("rowheader", name="Einschätzung erfasst")).to_have_count(1)

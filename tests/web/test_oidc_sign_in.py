@@ -18,7 +18,7 @@ import httpx
 import oidc_provider_mock
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from services.web.session import COOKIE, SessionCipher
 from shared.auth import Role, TokenVerifier
@@ -43,15 +43,6 @@ def issuer() -> Iterator[str]:
 def web(issuer: str) -> Iterator[Web]:
     with running_web(issuer) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
