@@ -97,7 +97,7 @@ class CasesProjection(Projection[CasesView]):
 
     # A new name when the tables gain what earlier events must fill: the view then replays
     # the whole store into them (every handler leaves a row as the last event says).
-    name = "cases_view_v2"
+    name = "cases_view_v3"
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
@@ -142,6 +142,14 @@ class CasesProjection(Projection[CasesView]):
                 """UPDATE case_goals SET last_reviewed_on = GREATEST(last_reviewed_on, %s)
                    WHERE case_id = %s AND goal_id = %s""",
                 (event.occurred_on, event.originator_id, event.goal_id))
+            self._set_version(cursor, event)
+
+    @process_event.register
+    def _(self, event: Case.GoalWithdrawn, tracking: Tracking) -> None:
+        with self.view.changing(tracking) as cursor:
+            # A withdrawn goal is no longer reviewed: off the work list and the counts.
+            cursor.execute("DELETE FROM case_goals WHERE case_id = %s AND goal_id = %s",
+                           (event.originator_id, event.goal_id))
             self._set_version(cursor, event)
 
     @process_event.register

@@ -79,6 +79,32 @@ def team(system: CasesSystem, secret: str) -> Team:
                                          team=name))
 
 
+async def test_a_withdrawn_goal_is_no_longer_due_for_review(team: Team) -> None:
+    case = await team.case(-300)
+    withdrawn = await team.goal(case, -250)
+    kept = await team.goal(case, -250)
+
+    await team.do(case, f"/goals/{withdrawn}/withdrawal", {"reason": "falsch gesetzt"})
+
+    assert [(item["kind"], item.get("goal_id")) for item in await team.work()] == [
+        ("review", kept)]
+    assert (await team.get("/cases/counts"))["reviews_due"] == 1
+
+
+async def test_a_handed_over_case_is_on_the_new_teams_work_list_only(
+        team: Team, system: CasesSystem, secret: str) -> None:
+    case = await team.case(-20, assessed=False)
+    name = f"team-{uuid.uuid4().hex[:8]}"
+    other = Team(system, name, mint_token(secret, role=Role.CASEWORKER, subject="cw-o",
+                                          team=name))
+
+    await team.do(case, "/handover", {"team": other.name, "reason": "Zuständigkeit"})
+
+    assert await team.work() == []
+    assert [item["case_id"] for item in await other.work()] == [case]
+    assert (await other.get("/cases/counts"))["without_assessment"] == 1
+
+
 async def test_an_assessment_is_due_the_days_allowed_after_the_opening(team: Team) -> None:
     due = await team.case(-20, assessed=False)
     due_today = await team.case(-14, assessed=False)
