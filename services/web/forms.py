@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from starlette.requests import Request
@@ -35,6 +36,30 @@ def decimal_text(value: str) -> str:
     except InvalidOperation:
         return value  # the service names it as not a number
     return cleaned
+
+
+def date_text(value: str | None) -> str | None:
+    """A date as typed in German (17.05.2012, 17.5.12 is not accepted) or ISO, as the API
+    reads it; anything else is passed on for the service to name as not a date."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    parts = text.split(".")
+    if len(parts) == 3 and all(part.isdigit() for part in parts) and len(parts[2]) == 4:
+        day, month, year = (int(part) for part in parts)
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return text
+    return text
+
+
+def german_date(iso: str) -> str:
+    """An ISO date as the date fields show it (Tag.Monat.Jahr)."""
+    try:
+        return date.fromisoformat(iso).strftime("%d.%m.%Y")
+    except ValueError:
+        return iso
 
 
 def optional(value: str | None) -> str | None:

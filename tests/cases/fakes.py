@@ -18,6 +18,7 @@ from services.cases.application import (
     Deadlines,
     WorkItem,
 )
+from services.cases.application.workspace_dto import AgreementName
 from services.cases.domain import AgreementOnRecord
 from services.cases.personal_data import MemoryVault
 from shared.access_log import MemoryAccessLog
@@ -65,6 +66,10 @@ class FakeAgreements:
 
     def assignment_lock(self, agreement_id: UUID) -> AbstractContextManager[None]:
         return nullcontext()
+
+    def names(self, agreement_ids: Sequence[UUID]) -> dict[UUID, AgreementName]:
+        return {offer.record.agreement_id: AgreementName(offer.title, offer.provider_name)
+                for offer in self.offered if offer.record.agreement_id in agreement_ids}
 
     def offers(self, field_of_action: str, district: str) -> list[AgreementOffer]:
         return [offer for offer in self.offered if offer.record.field_of_action == field_of_action

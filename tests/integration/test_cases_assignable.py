@@ -84,3 +84,24 @@ async def test_another_teams_case_answers_404_and_auditors_may_look(
 
     assert (refused.status_code, audited.status_code, unknown.status_code) == (404, 200, 404)
     assert refused.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_cases_services_are_named_by_their_agreement_and_provider(
+        system: CasesSystem, tokens: Tokens) -> None:
+    provider = uuid.uuid4()
+    async with agreement_feed(system) as feed:
+        await feed.send(provider, ProviderRegistered(
+            provider_id=provider, name="Familienhilfe Süd gGmbH", legal_form="gGmbH",
+            fields_of_action=[], occurred_on=date(2025, 11, 1), actor="cm-1"))
+        agreement = await feed.signed_agreement(capacity=3, provider_id=provider,
+                                                title="Sozialpädagogische Familienhilfe")
+        await replicated(system, agreement, feed.versions[agreement])
+        await replicated(system, provider, 1)
+    case = await system.new_case(tokens.caseworker)
+    await assign(system, tokens.caseworker, case["id"], agreement)
+
+    read = await system.get(f"/cases/{case['id']}", tokens.caseworker)
+
+    [service] = read.json()["services"]
+    assert (service["agreement_title"], service["provider_name"]) == (
+        "Sozialpädagogische Familienhilfe", "Familienhilfe Süd gGmbH")

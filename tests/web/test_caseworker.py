@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
-from tests.web.conftest import new_context
+from tests.web.conftest import Seed, new_context
 from tests.web.people import sign_in_as_caseworker
 from tests.web.stack import Stack
 
@@ -47,13 +48,13 @@ def open_details(page: Page, summary: Locator) -> None:
 
 
 def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_keyboard(
-        page: Page, stack: Stack) -> None:
+        page: Page, stack: Stack, seed: Seed) -> None:
     name = f"Lena Schäfer-{uuid.uuid4().hex[:6]}"
     sign_in_as_caseworker(page, stack, next_path="/klienten")
 
     # Find: nobody of that name yet.
     type_into(page, page.get_by_label("Name"), name)
-    type_into(page, page.get_by_label("Geburtsdatum"), "17052012")
+    type_into(page, page.get_by_label("Geburtsdatum"), "17.05.2012")
     press_button(page, page.get_by_role("button", name="Suchen"))
     expect(page.get_by_text("Niemand mit diesem Namen")).to_be_visible()
     assert_accessible(page, "klient-finden")
@@ -108,7 +109,23 @@ def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_
     expect(page.get_by_role("img", name="T-Wert des Falls nach jeder Bewertung")).to_be_visible()
     expect(page.get_by_role("table", name="T-Wert nach jeder Bewertung")).to_contain_text("60")
 
+    # Assign a service under the provider's agreement (the replica may need a moment).
+    for _ in range(20):
+        if seed.provider_name in (page.locator("#leistung-agreement_id").text_content() or ""):
+            break
+        page.wait_for_timeout(500)
+        page.goto(case_url)
+    open_details(page, page.locator("summary", has_text="Leistung zuweisen"))
+    tab_to(page, page.locator("#leistung-agreement_id"))
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#leistung-agreement_id")).to_have_value(seed.agreement_id)
+    type_into(page, page.get_by_label("geplante Einheiten"), "40")
+    type_into(page, page.get_by_label("Beginn"), date.today().strftime("%d.%m.%Y"))
     assert_accessible(page, "fall")
+    press_button(page, page.get_by_role("button", name="Leistung zuweisen"))
+    expect(page.get_by_text("Die Leistung ist zugewiesen.")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(seed.agreement_title))).to_contain_text(
+        seed.provider_name)
 
     # Close the case: planned, goals achieved.
     tab_to(page, page.get_by_label("Abschlussgrund"))
@@ -120,7 +137,7 @@ def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_
     # The history shows every step.
     page.goto(case_url + "/verlauf")
     for event in ("Fall eröffnet", "Einschätzung erfasst", "Ziel gesetzt", "Ziel bewertet",
-                  "Fall abgeschlossen"):
+                  "Leistung zugewiesen", "Fall abgeschlossen"):
         expect(page.get_by_role("rowheader", name=event)).to_be_visible()
     assert_accessible(page, "fall-verlauf")
 

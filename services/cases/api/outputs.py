@@ -106,6 +106,8 @@ class ServiceOut(Out):
     end_date: date | None = Field(default=None,
                                   description="Planned last day (bewilligt bis), if any.")
     deliveries: list[DeliveryOut] = Field(description="Oldest first, as recorded.")
+    agreement_title: str | None = Field(default=None, description="As the replica knows it.")
+    provider_name: str | None = Field(default=None, description="As the replica knows it.")
 
 
 class CaseOut(Out):

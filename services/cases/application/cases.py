@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -54,7 +55,17 @@ class Cases(ClientUpdates, WorkspaceReads):
              as_of: datetime | None = None) -> CaseDetails:
         case = self.visible_case(case_id, caller, version=version, as_of=as_of)
         self.granted(caller, "case", str(case_id))
-        return case_details(case)
+        return self.named(case_details(case))
+
+    def named(self, details: CaseDetails) -> CaseDetails:
+        """The case's services with their agreements' titles and providers (from the replica)."""
+        names = self.parts.agreements.names([service.agreement_id
+                                             for service in details.services])
+        services = [replace(service, agreement_title=names[service.agreement_id].title,
+                            provider_name=names[service.agreement_id].provider_name)
+                    if service.agreement_id in names else service
+                    for service in details.services]
+        return replace(details, services=services)
 
     def goal(self, case_id: UUID, goal_id: UUID, *, caller: Caller) -> GoalDetails:
         details = self.case(case_id, caller=caller)

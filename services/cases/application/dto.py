@@ -52,6 +52,8 @@ class ServiceDetails:
     running: bool
     deliveries: list[DeliveryDetails]
     end_date: date | None = None
+    agreement_title: str | None = None
+    provider_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from services.cases.application.dto import CasePage, CaseQuery
 from services.cases.application.workspace_dto import (
+    AgreementName,
     AgreementOffer,
     CaseCounts,
     Deadlines,
@@ -70,6 +71,7 @@ class AgreementReplica(Protocol):
     def agreement(self, agreement_id: UUID) -> AgreementOnRecord | None: ...
     def assignment_lock(self, agreement_id: UUID) -> AbstractContextManager[None]: ...
     def offers(self, field_of_action: str, district: str) -> list[AgreementOffer]: ...
+    def names(self, agreement_ids: Sequence[UUID]) -> dict[UUID, AgreementName]: ...
 
 
 @dataclass

@@ -84,6 +84,14 @@ class AgreementOffer:
 
 
 @dataclass(frozen=True)
+class AgreementName:
+    """What a caseworker recognises an agreement by: its title and its provider's name."""
+
+    title: str | None
+    provider_name: str | None
+
+
+@dataclass(frozen=True)
 class AssignableAgreement:
     """An agreement a service of the case can be assigned under today, with its free places."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -12,7 +12,7 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from services.cases.application.workspace_dto import AgreementOffer
+from services.cases.application.workspace_dto import AgreementName, AgreementOffer
 from services.cases.domain import AgreementOnRecord
 from services.cases.replica.schema import create_tables
 
@@ -53,6 +53,19 @@ class PostgresAgreements:
             provider_id=row["provider_id"], provider_name=row["provider_name"],
             districts=list(row["districts"]), unit_price_cents=row["unit_price_cents"])
             for row in rows]
+
+    def names(self, agreement_ids: Sequence[UUID]) -> dict[UUID, AgreementName]:
+        """Title and provider name of each agreement the replica knows of `agreement_ids`."""
+        if not agreement_ids:
+            return {}
+        with self.pool.connection() as connection, connection.cursor(
+                row_factory=dict_row) as cursor:
+            rows = cursor.execute(
+                """SELECT agreement_id, title, p.name AS provider_name
+                   FROM replica_agreements LEFT JOIN replica_providers p USING (provider_id)
+                   WHERE agreement_id = ANY(%s)""", (list(agreement_ids),)).fetchall()
+        return {row["agreement_id"]: AgreementName(row["title"], row["provider_name"])
+                for row in rows}
 
     @contextmanager
     def assignment_lock(self, agreement_id: UUID) -> Iterator[None]:

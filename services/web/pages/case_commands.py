@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.web.flow import Form
-from services.web.forms import decimal_text, optional
+from services.web.forms import date_text, decimal_text, optional
 from services.web.labels import N_
 
 LEVELS = ("-2", "-1", "0", "1", "2")
@@ -32,8 +32,8 @@ def _review(form: Form) -> dict[str, Any]:
 def _assignment(form: Form) -> dict[str, Any]:
     return _present({"agreement_id": optional(form.get("agreement_id")),
                      "units_planned": decimal_text(form.get("units_planned", "")),
-                     "start_date": optional(form.get("start_date")),
-                     "end_date": optional(form.get("end_date"))})
+                     "start_date": date_text(form.get("start_date")),
+                     "end_date": date_text(form.get("end_date"))})
 
 
 def _delivery(form: Form) -> dict[str, Any]:

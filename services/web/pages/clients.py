@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from services.web.clients import ChangedMeanwhile, Invalid, Services
 from services.web.flow import SignedIn, draft_for, flash, form_of, new_idempotency_key, see_other
-from services.web.forms import field_messages, optional, version_of
+from services.web.forms import date_text, field_messages, german_date, optional, version_of
 from services.web.labels import N_
 from services.web.rendering import Pages
 
@@ -36,7 +36,7 @@ async def find(request: Request, person: SignedIn,
     if name or birth_date:
         try:
             found = (await _services(request).cases.find_clients(
-                person.token, name=name, birth_date=birth_date))["items"]
+                person.token, name=name, birth_date=date_text(birth_date) or ""))["items"]
         except Invalid as error:
             errors = field_messages(_pages(request), request, error)
     return _pages(request).render(request, "clients/find.html", name=name,
@@ -64,6 +64,7 @@ def _registration_form(request: Request, values: dict[str, str], *,
 async def register(request: Request, person: SignedIn) -> Response:
     form = await form_of(request)
     body: dict[str, Any] = {field: optional(form.get(field)) for field in CLIENT_FIELDS}
+    body["birth_date"] = date_text(form.get("birth_date"))
     body = {key: value for key, value in body.items() if value is not None}
     if form.get("register_anyway") == "yes":
         body["register_anyway"] = True
@@ -100,6 +101,7 @@ async def correction(request: Request, person: SignedIn, client_id: str) -> Resp
     answer = await _services(request).cases.client(person.token, client_id)
     personal = answer.data.get("personal_data") or {}
     values = {**{k: str(v) for k, v in personal.items()}, "version": str(answer.version or ""),
+              "birth_date": german_date(str(personal.get("birth_date", ""))),
               "idempotency_key": new_idempotency_key()}
     values |= draft_for(request, f"/klienten/{client_id}/bearbeiten")
     return _pages(request).render(request, "clients/edit.html", client=answer.data,
@@ -110,6 +112,7 @@ async def correction(request: Request, person: SignedIn, client_id: str) -> Resp
 async def correct(request: Request, person: SignedIn, client_id: str) -> Response:
     form = await form_of(request)
     body = {field: form.get(field, "").strip() for field in ("name", "birth_date", "address")}
+    body["birth_date"] = date_text(body["birth_date"]) or ""
     services = _services(request)
     try:
         await services.cases.command(
