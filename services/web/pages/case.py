@@ -146,6 +146,8 @@ async def _run(request: Request, person: Person, case_id: str, action: str, *,
             errors={} if changes else {"_": _pages(request).text(
                 request, labels.RULES.get(error.rule, labels.ANY_RULE))})
     flash(request, _pages(request).text(request, command.done))
+    if command.leaves_the_case:
+        return see_other("/faelle")
     return see_other(f"/faelle/{case_id}#{command.section}")
 
 

@@ -61,6 +61,8 @@ class CaseCommand:
     body: Callable[[Form], dict[str, Any]]
     done: str
     section: str
+    # Where the person goes afterwards, when the case is no longer theirs to see.
+    leaves_the_case: bool = False
 
 
 COMMANDS = {
@@ -82,5 +84,6 @@ COMMANDS = {
     "abschluss": CaseCommand("closure", _reason, N_("Der Fall ist abgeschlossen."), "abschluss"),
     "wiedereroeffnung": CaseCommand("reopening", _reason, N_("Der Fall ist wiedereröffnet."),
                                     "abschluss"),
-    "uebergabe": CaseCommand("handover", _handover, N_("Der Fall ist übergeben."), "uebergabe"),
+    "uebergabe": CaseCommand("handover", _handover, N_("Der Fall ist übergeben."), "uebergabe",
+                             leaves_the_case=True),
 }
