@@ -38,6 +38,7 @@ def test_german_is_the_source_and_english_is_read_from_the_catalog() -> None:
 def test_dates_and_numbers_follow_the_language() -> None:
     assert formatted_date("2026-05-17", "de") == "17.05.2026"
     assert formatted_date("2026-05-17", "en") == "17 May 2026"
+    assert formatted_date("2026-11-30T12:23:00+00:00", "de") == "30.11.26, 13:23"
     assert formatted_number("1234.5", "de") == "1.234,5"
     assert formatted_number("1234.5", "en") == "1,234.5"
 

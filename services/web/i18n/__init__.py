@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -22,6 +23,8 @@ from babel.support import NullTranslations, Translations
 HERE = Path(__file__).parent
 LANGUAGES = {"de": "de_DE", "en": "en_GB"}
 DEFAULT_LANGUAGE = "de"
+# Moments (when something was recorded) are shown in the municipality's time, not UTC.
+TIMEZONE = ZoneInfo("Europe/Berlin")
 
 
 def catalog_path(language: str) -> Path:
@@ -55,7 +58,7 @@ def formatted_date(value: date | datetime | str | None, language: str) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
-        return format_datetime(value, "short", locale=locale_of(language))
+        return format_datetime(value, "short", tzinfo=TIMEZONE, locale=locale_of(language))
     return format_date(value, "medium", locale=locale_of(language))
 
 
