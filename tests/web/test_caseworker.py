@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -142,7 +142,7 @@ def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_
     assert_accessible(page, "fall-verlauf")
 
 
-def a_case(stack: Stack, team: str = "asd-nord") -> str:
+def a_case(stack: Stack, team: str = "asd-nord", opened_on: date | None = None) -> str:
     """A case of `team`, opened through the API as the setup of a test."""
     token = mint_token(stack.secret, role=Role.CASEWORKER, team=team, subject=f"cw-{team}")
     with httpx.Client(base_url=stack.urls["cases"], timeout=15,
@@ -153,7 +153,8 @@ def a_case(stack: Stack, team: str = "asd-nord") -> str:
         client.raise_for_status()
         case = api.post("/cases", json={
             "client_id": client.json()["id"], "field_of_action": "jugend",
-            "district": "Nordstadt", "legal_basis": "SGB VIII §27"})
+            "district": "Nordstadt", "legal_basis": "SGB VIII §27",
+            "occurred_on": (opened_on or date.today()).isoformat()})
         case.raise_for_status()
         case_id: str = case.json()["id"]
         return case_id
@@ -161,7 +162,7 @@ def a_case(stack: Stack, team: str = "asd-nord") -> str:
 
 def test_caseworker_sees_the_lists_with_tiles_filters_and_deadlines(
         page: Page, stack: Stack) -> None:
-    a_case(stack)
+    a_case(stack, opened_on=date.today() - timedelta(days=30))
     sign_in_as_caseworker(page, stack)
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Meine Fälle")
@@ -173,6 +174,9 @@ def test_caseworker_sees_the_lists_with_tiles_filters_and_deadlines(
     expect(page).to_have_url(re.compile("due=assessment"))
     page.get_by_role("link", name="Fristen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fristen")
+    overdue = page.get_by_role("row").filter(has_text="Einschätzung fehlt").filter(
+        has_text="16 Tage überfällig")
+    expect(overdue.first).to_be_visible()
     assert_accessible(page, "fristen")
 
 
