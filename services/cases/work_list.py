@@ -80,6 +80,8 @@ _WORK_LIST = (" UNION ALL ".join(f"({_rows(kind)})" for kind in WorkKind)
               + " ORDER BY due_on, kind, case_id")
 _COUNTS = f"""SELECT count(*) AS open,
                      count(*) FILTER (WHERE s.assessed_on IS NULL) AS without_assessment,
+                     count(*) FILTER (WHERE {due_filter(WorkKind.ASSESSMENT)})
+                         AS assessments_due,
                      count(*) FILTER (WHERE {due_filter(WorkKind.REVIEW)}) AS reviews_due,
                      count(*) FILTER (WHERE {due_filter(WorkKind.SERVICE_ENDING)})
                          AS services_ending

@@ -213,8 +213,8 @@ async def test_the_counts_are_of_the_teams_open_cases_and_their_due_work(team: T
 
     counts = await team.get("/cases/counts")
 
-    assert counts == {"open": 3, "without_assessment": 2, "reviews_due": 1,
-                      "services_ending": 0}
+    assert counts == {"open": 3, "without_assessment": 2, "assessments_due": 1,
+                      "reviews_due": 1, "services_ending": 0}
 
 
 async def test_the_case_list_shows_only_the_cases_due_for_a_reason(team: Team) -> None:

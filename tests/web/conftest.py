@@ -60,14 +60,15 @@ def seed(stack: Stack) -> Seed:
                 agreement_title=title)
 
 
-@pytest.fixture(scope="session")
+# Per module: while the sync Playwright runs, its event loop blocks any asyncio use in this
+# thread (the stack's setup, the async tests of other folders), so it lives no longer.
+@pytest.fixture(scope="module")
 def playwright(stack: Stack) -> Iterator[Playwright]:
-    # After the stack: its setup runs asyncio, which the sync Playwright's loop would block.
     with sync_playwright() as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield launched

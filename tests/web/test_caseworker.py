@@ -170,8 +170,11 @@ def test_caseworker_sees_the_lists_with_tiles_filters_and_deadlines(
     page.get_by_label("Handlungsfeld").select_option("jugend")
     expect(page.locator("#fallliste")).to_contain_text("Jugend")
     expect(page).to_have_url(re.compile("field_of_action=jugend"))
-    page.get_by_role("link", name=re.compile("ohne Einschätzung")).click()
+    tile = page.get_by_role("link", name=re.compile("ohne Einschätzung nach Frist"))
+    count = int(tile.locator(".tile__count").inner_text())
+    tile.click()
     expect(page).to_have_url(re.compile("due=assessment"))
+    expect(page.get_by_role("heading", name=f"{count} Fälle")).to_be_visible()
     page.get_by_role("link", name="Fristen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fristen")
     overdue = page.get_by_role("row").filter(has_text="Einschätzung fehlt").filter(

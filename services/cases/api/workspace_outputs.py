@@ -53,6 +53,8 @@ class CaseCountsOut(Out):
     open: int = Field(description="Open cases.")
     without_assessment: int = Field(description="Open cases not assessed yet, however "
                                     "recently opened.")
+    assessments_due: int = Field(description="Open cases whose assessment is overdue (as "
+                                 "`GET /cases?due=assessment` lists them).")
     reviews_due: int = Field(description="Open cases with a goal review due (as "
                              "`GET /cases?due=review` lists them).")
     services_ending: int = Field(description="Open cases with a running service ending "

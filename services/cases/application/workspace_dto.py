@@ -67,6 +67,7 @@ class CaseCounts:
 
     open: int
     without_assessment: int
+    assessments_due: int
     reviews_due: int
     services_ending: int
 
