@@ -53,7 +53,8 @@ class FakeIndex:
         return []
 
     def case_counts(self, team: str, today: date, deadlines: Deadlines) -> CaseCounts:
-        return CaseCounts(open=0, without_assessment=0, assessments_due=0, reviews_due=0, services_ending=0)
+        return CaseCounts(open=0, without_assessment=0, assessments_due=0, reviews_due=0,
+                          services_ending=0)
 
 
 @dataclass
