@@ -47,7 +47,7 @@ class Cases(ClientUpdates, WorkspaceReads):
                     legal_basis=legal_basis, age_band=age_band, actor=caller.subject,
                     occurred_on=occurred_on, reentry=is_reentry(last_closure, occurred_on))
         self.save(case)
-        return case_details(case)
+        return self.named(case_details(case))
 
     # Reads: each one is in the access log.
 
@@ -132,7 +132,7 @@ class Cases(ClientUpdates, WorkspaceReads):
                 units_planned=units_planned, start_date=start_date, actor=caller.subject,
                 occurred_on=occurred_on, end_date=end_date)
             self.save(case)
-        return case_details(case), service_id
+        return self.named(case_details(case)), service_id
 
     def record_delivery(self, case_id: UUID, service_id: UUID, *, period: str,
                         units: Decimal | int, caller: Caller, occurred_on: date,
@@ -201,7 +201,7 @@ class Cases(ClientUpdates, WorkspaceReads):
         case = self.case_to_change(case_id, caller, expected_version)
         command(case)
         self.save(case)
-        return case_details(case)
+        return self.named(case_details(case))
 
 
 def _one(parts: list[Part], part_id: UUID, missing: str) -> Part:
