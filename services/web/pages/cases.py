@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -31,12 +32,15 @@ async def my_cases(
     services: Services = request.app.state.services
     filters = {"status": status, "field_of_action": field_of_action, "district": district,
                "reentry": reentry, "due": due, "sort": sort}
-    page = await services.cases.cases(person.token, **filters, limit=PAGE_SIZE,
-                                      offset=(seite - 1) * PAGE_SIZE)
+    listing = services.cases.cases(person.token, **filters, limit=PAGE_SIZE,
+                                   offset=(seite - 1) * PAGE_SIZE)
     pages: Pages = request.app.state.pages
-    template = "cases/_results.html" if request.headers.get("HX-Request") else "cases/list.html"
-    counts = {} if request.headers.get("HX-Request") else \
-        await services.cases.counts(person.token)
+    counts: dict[str, int]
+    if request.headers.get("HX-Request"):  # only the results are swapped in
+        template, page, counts = "cases/_results.html", await listing, {}
+    else:  # the list and the tiles' counts asked at once
+        template = "cases/list.html"
+        page, counts = await asyncio.gather(listing, services.cases.counts(person.token))
     last_page = max(1, -(-int(page["total"]) // PAGE_SIZE))
     return pages.render(request, template, page=page, counts=counts, filters=filters,
                         current_page=seite, last_page=last_page)
