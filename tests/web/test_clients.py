@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.web.browser import assert_accessible
 from tests.web.people import sign_in_as_caseworker
 from tests.web.stack import Stack
+from tests.web.test_caseworker import a_case
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -77,10 +78,21 @@ def test_caseworker_corrects_a_clients_address(page: Page, stack: Stack) -> None
     expect(page.get_by_text("Bahnhofstraße 7, 12345 Musterstadt")).to_be_visible()
 
 
-def test_a_live_filter_is_announced_to_screen_readers(page: Page, stack: Stack) -> None:
+def test_a_live_filter_is_announced_and_keeps_the_sort_chosen(
+        page: Page, stack: Stack) -> None:
+    a_case(stack)
     sign_in_as_caseworker(page, stack)
+    page.get_by_role("link", name=re.compile("^Sozialraum")).click()
+    expect(page).to_have_url(re.compile("sort=district"))
 
-    page.get_by_label("Status").select_option("closed")
+    page.get_by_label("Handlungsfeld").select_option("jugend")
 
-    expect(page).to_have_url(re.compile("status=closed"))
     expect(page.locator("#ansage")).to_have_text(re.compile(r"\d+ Fälle gefunden"))
+    expect(page).to_have_url(re.compile("field_of_action=jugend"))
+    expect(page).to_have_url(re.compile("sort=district"))
+    expect(page.locator("#fallliste")).to_have_count(1)
+    expect(page.get_by_role("columnheader", name=re.compile("Sozialraum"))).to_have_attribute(
+        "aria-sort", "ascending")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Meine Fälle")
+    expect(page.get_by_label("Handlungsfeld")).to_have_value("")

@@ -36,14 +36,16 @@ async def my_cases(
                                    offset=(seite - 1) * PAGE_SIZE)
     pages: Pages = request.app.state.pages
     counts: dict[str, int]
-    if request.headers.get("HX-Request"):  # only the results are swapped in
+    partial = bool(request.headers.get("HX-Request")) and \
+        not request.headers.get("HX-History-Restore-Request")  # the back button: whole page
+    if partial:  # only the results are swapped in (and the sort kept in the filter form)
         template, page, counts = "cases/_results.html", await listing, {}
     else:  # the list and the tiles' counts asked at once
         template = "cases/list.html"
         page, counts = await asyncio.gather(listing, services.cases.counts(person.token))
     last_page = max(1, -(-int(page["total"]) // PAGE_SIZE))
     return pages.render(request, template, page=page, counts=counts, filters=filters,
-                        current_page=seite, last_page=last_page)
+                        current_page=seite, last_page=last_page, partial=partial)
 
 
 @router.get("/fristen", include_in_schema=False)
