@@ -51,6 +51,13 @@ def test_registering_a_person_the_team_knows_shows_the_match_first(
     register(page, stack, name)
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
+    page.goto(f"{stack.web}/klienten/neu")
+    page.get_by_label("Name").fill(name.lower())
+    page.get_by_label("Geburtsdatum").fill("03.02.2011")
+    page.get_by_label("Anschrift").focus()  # leaving the field checks it at once
+    expect(page.locator("#bekannt-hinweis")).to_contain_text("vermutlich schon registriert")
+    expect(page.locator("#ansage")).to_have_text("Diese Person ist vermutlich schon registriert")
+
     register(page, stack, name.upper().replace("BECKER", "BECKER "), address="Anderswo 1")
 
     warning = page.get_by_role("alert").filter(has_text="vermutlich schon registriert")

@@ -43,6 +43,22 @@ async def find(request: Request, person: SignedIn,
                                   birth_date=birth_date, found=found, errors=errors)
 
 
+@router.get("/klienten/neu/bekannt", include_in_schema=False)
+async def known(request: Request, person: SignedIn,
+                name: Annotated[str, Query(max_length=200)] = "",
+                birth_date: Annotated[str, Query(max_length=10)] = "") -> Response:
+    """While a person is typed in: whom the team already knows by that name and birth date."""
+    found: list[dict[str, Any]] = []
+    iso = date_text(birth_date)
+    if name.strip() and iso:
+        try:
+            found = (await _services(request).cases.find_clients(
+                person.token, name=name, birth_date=iso))["items"]
+        except Invalid:
+            found = []  # not yet a date: the form says so when it is sent
+    return _pages(request).render(request, "clients/_known.html", known=found)
+
+
 @router.get("/klienten/neu", include_in_schema=False)
 async def registration(request: Request, person: SignedIn,
                        name: Annotated[str, Query(max_length=200)] = "",
