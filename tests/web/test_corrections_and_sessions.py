@@ -132,3 +132,31 @@ def test_caseworker_hands_a_case_to_another_team(browser: Browser, stack: Stack)
     for event in ("Fall eröffnet", "Fall übergeben"):
         expect(sued.get_by_role("rowheader", name=event)).to_be_visible()
     expect(sued.get_by_text("Team asd-sued")).to_be_visible()
+
+
+def test_caseworker_reopens_a_closed_case_with_a_reason(page: Page, stack: Stack) -> None:
+    case_id = a_case(stack)
+    sign_in_as_caseworker(page, stack, next_path=f"/faelle/{case_id}")
+    page.get_by_label("Abschlussgrund").select_option("dropped_out")
+    page.get_by_role("button", name="Fall abschließen").click()
+    expect(page.get_by_text("abgebrochen")).to_be_visible()
+
+    page.get_by_label("Grund der Wiedereröffnung").fill("Mutter meldet sich erneut")
+    page.get_by_role("button", name="Fall wiedereröffnen").click()
+
+    expect(page.get_by_text("Der Fall ist wiedereröffnet.")).to_be_visible()
+    expect(page.get_by_label("Abschlussgrund")).to_be_visible()
+    page.goto(f"{stack.web}/faelle/{case_id}/verlauf")
+    expect(page.get_by_role("rowheader", name="Fall wiedereröffnet")).to_be_visible()
+
+
+def test_the_other_roles_start_page_says_who_is_signed_in(page: Page, stack: Stack) -> None:
+    page.goto(f"{stack.web}/anmelden?next=/")
+    page.get_by_label("Rechnungsprüfung").check()
+    page.get_by_role("button", name="Anmelden").click()
+
+    expect(page.get_by_text("Sie sind angemeldet als: Rechnungsprüfung.")).to_be_visible()
+    assert_accessible(page, "start")
+    answer = page.goto(f"{stack.web}/faelle")
+    assert answer is not None
+    assert answer.status == 404  # the caseworker's workspace is not the auditor's
