@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from starlette.requests import Request
 
 JSON = dict[str, Any]
 
@@ -178,3 +179,9 @@ class Services:
     async def close(self) -> None:
         for client in (self.agreements, self.cases, self.metrics):
             await client.http.aclose()
+
+
+def services_of(request: Request) -> Services:
+    """The app's service clients."""
+    services: Services = request.app.state.services
+    return services

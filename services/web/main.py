@@ -23,7 +23,7 @@ from services.web.flow import (
     sign_in_url,
 )
 from services.web.pages import accessibility, case, cases, clients, signin
-from services.web.rendering import Pages
+from services.web.rendering import Pages, pages_of
 from services.web.security import SecurityHeadersMiddleware
 from services.web.session import EncryptedSessionMiddleware
 from services.web.settings import WebSettings
@@ -80,10 +80,6 @@ def _origin(url: str) -> str:
 
 
 def _install_error_pages(app: FastAPI) -> None:
-    def pages(request: Request) -> Pages:
-        result: Pages = request.app.state.pages
-        return result
-
     async def on_sign_in_needed(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SignInNeeded)
         return _to_sign_in(request, exc.next_path)
@@ -96,21 +92,21 @@ def _install_error_pages(app: FastAPI) -> None:
         return _to_sign_in(request, back_path(request))
 
     async def on_not_there(request: Request, exc: Exception) -> Response:
-        return pages(request).render(request, "errors/not_found.html", status=404)
+        return pages_of(request).render(request, "errors/not_found.html", status=404)
 
     async def on_unavailable(request: Request, exc: Exception) -> Response:
         _log.warning("a service did not answer: %s", exc)
-        return pages(request).render(request, "errors/unavailable.html", status=503,
+        return pages_of(request).render(request, "errors/unavailable.html", status=503,
                                      headers={"Retry-After": "10"})
 
     async def on_csrf(request: Request, exc: Exception) -> Response:
-        return pages(request).render(request, "errors/refused.html", status=403)
+        return pages_of(request).render(request, "errors/refused.html", status=403)
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 404:
-            return pages(request).render(request, "errors/not_found.html", status=404)
-        return pages(request).render(request, "errors/refused.html", status=exc.status_code)
+            return pages_of(request).render(request, "errors/not_found.html", status=404)
+        return pages_of(request).render(request, "errors/refused.html", status=exc.status_code)
 
     app.add_exception_handler(SignInNeeded, on_sign_in_needed)
     app.add_exception_handler(SignInRequired, on_token_refused)

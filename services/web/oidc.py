@@ -29,7 +29,7 @@ from services.web.oidc_token import (
     person_of,
 )
 from services.web.pages.signin import end_session, home_of
-from services.web.rendering import Pages
+from services.web.rendering import Pages, pages_of
 from services.web.settings import WebSettings
 from shared.auth import TokenVerifier
 
@@ -164,5 +164,5 @@ def _failure_page(request: Request, reason: str, next_path: str) -> Response:
 
 
 def _pages(request: Request) -> Pages:
-    pages: Pages = request.app.state.pages
+    pages = pages_of(request)
     return pages

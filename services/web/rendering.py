@@ -68,6 +68,12 @@ def url_with(path: str, params: dict[str, Any], **changes: Any) -> str:
     return f"{path}?{query}" if query else path
 
 
+def pages_of(request: Request) -> Pages:
+    """The app's page renderer."""
+    pages: Pages = request.app.state.pages
+    return pages
+
+
 def language(request: Request) -> str:
     return language_of(request.session.get("lang"))
 

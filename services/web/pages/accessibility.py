@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from services.web.rendering import Pages
+from services.web.rendering import pages_of
 
 router = APIRouter()
 
 
 @router.get("/barrierefreiheit", include_in_schema=False)
 async def statement(request: Request) -> Response:
-    pages: Pages = request.app.state.pages
+    pages = pages_of(request)
     return pages.render(request, "pages/accessibility.html")

@@ -14,25 +14,15 @@ from starlette.responses import Response
 
 from services.web import labels
 from services.web.charts import t_score_chart
-from services.web.clients import ChangedMeanwhile, Invalid, NotThere, Services
+from services.web.clients import ChangedMeanwhile, Invalid, NotThere, services_of
 from services.web.flow import SignedIn, draft_for, flash, form_of, new_idempotency_key, see_other
 from services.web.forms import field_messages, optional, version_of
 from services.web.labels import N_
 from services.web.pages.case_commands import COMMANDS
 from services.web.person import Person
-from services.web.rendering import Pages
+from services.web.rendering import pages_of
 
 router = APIRouter()
-
-
-def _pages(request: Request) -> Pages:
-    pages: Pages = request.app.state.pages
-    return pages
-
-
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
 
 
 @router.post("/faelle/neu", include_in_schema=False)
@@ -44,18 +34,18 @@ async def open_case(request: Request, person: SignedIn) -> Response:
     body = {"client_id": client_id, "field_of_action": optional(form.get("field_of_action")),
             "district": optional(form.get("district")),
             "legal_basis": optional(form.get("legal_basis")), "target_groups": groups}
-    services = _services(request)
+    services = services_of(request)
     try:
         answer = await services.cases.command(
             person.token, "/cases", {k: v for k, v in body.items() if v is not None},
             idempotency_key=form.get("idempotency_key"))
     except Invalid as error:
         client = (await services.cases.client(person.token, client_id)).data
-        return _pages(request).render(
+        return pages_of(request).render(
             request, "clients/client.html", client=client, status=422,
             opening=dict(form) | {"idempotency_key": new_idempotency_key()},
-            errors=field_messages(_pages(request), request, error))
-    flash(request, _pages(request).text(request, N_("Der Fall ist eröffnet.")))
+            errors=field_messages(pages_of(request), request, error))
+    flash(request, pages_of(request).text(request, N_("Der Fall ist eröffnet.")))
     return see_other(f"/faelle/{answer.data['id']}")
 
 
@@ -66,10 +56,10 @@ async def case_page(request: Request, person: SignedIn, case_id: str) -> Respons
 
 @router.get("/faelle/{case_id}/verlauf", include_in_schema=False)
 async def case_history(request: Request, person: SignedIn, case_id: str) -> Response:
-    services = _services(request)
+    services = services_of(request)
     case = (await services.cases.case(person.token, case_id)).data
     history = await services.cases.history(person.token, case_id)
-    return _pages(request).render(request, "case/history.html", case=case,
+    return pages_of(request).render(request, "case/history.html", case=case,
                                   history=list(reversed(history)))
 
 
@@ -78,7 +68,7 @@ async def _render_case(request: Request, person: Person, case_id: str, *,
                        typed: dict[str, str] | None = None,
                        conflict: list[dict[str, Any]] | None = None,
                        status: int = 200) -> Response:
-    services = _services(request)
+    services = services_of(request)
     answer = await services.cases.case(person.token, case_id)
     case: dict[str, Any] = answer.data
     assignable: list[dict[str, Any]] = []
@@ -87,7 +77,7 @@ async def _render_case(request: Request, person: Person, case_id: str, *,
     if typed is None and (kept := _kept_draft(request, case_id)):
         failed, typed = kept
     history = case.get("t_score_history") or []
-    return _pages(request).render(
+    return pages_of(request).render(
         request, "case/page.html", status=status, case=case, assignable=assignable,
         chart=t_score_chart(history) if history else None, failed=failed,
         errors=errors or {}, typed=typed or {}, conflict=conflict, new_key=new_idempotency_key)
@@ -130,12 +120,12 @@ async def _run(request: Request, person: Person, case_id: str, action: str, *,
     version = version_of(form.get("version"))
     path = f"/cases/{case_id}/" + command.path.format(item=item, sub=sub)
     try:
-        await _services(request).cases.command(person.token, path, command.body(form),
+        await services_of(request).cases.command(person.token, path, command.body(form),
                                                version=version,
                                                idempotency_key=form.get("idempotency_key"))
     except Invalid as error:
         return await _render_case(request, person, case_id, failed=_form_id(action, item, sub),
-                                  errors=field_messages(_pages(request), request, error),
+                                  errors=field_messages(pages_of(request), request, error),
                                   typed=_without(form, "idempotency_key"), status=422)
     except ChangedMeanwhile as error:
         changes = await _changes_since(request, person, case_id, version)
@@ -143,9 +133,9 @@ async def _run(request: Request, person: Person, case_id: str, action: str, *,
             request, person, case_id, failed=_form_id(action, item, sub),
             typed=_without(form, "idempotency_key", "version"),
             conflict=changes, status=409,
-            errors={} if changes else {"_": _pages(request).text(
+            errors={} if changes else {"_": pages_of(request).text(
                 request, labels.RULES.get(error.rule, labels.ANY_RULE))})
-    flash(request, _pages(request).text(request, command.done))
+    flash(request, pages_of(request).text(request, command.done))
     if command.leaves_the_case:
         return see_other("/faelle")
     return see_other(f"/faelle/{case_id}#{command.section}")
@@ -166,5 +156,5 @@ async def _changes_since(request: Request, person: Person, case_id: str,
     """What others recorded after the version the form was filled in on."""
     if version is None:
         return []
-    history = await _services(request).cases.history(person.token, case_id)
+    history = await services_of(request).cases.history(person.token, case_id)
     return [entry for entry in history if int(entry["version"]) > version]

@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from services.web.clients import Services
+from services.web.clients import services_of
 from services.web.flow import SignedIn
-from services.web.rendering import Pages
+from services.web.rendering import pages_of
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -29,12 +29,12 @@ async def my_cases(
     sort: Sort = "-opened_on",
     seite: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    services: Services = request.app.state.services
+    services = services_of(request)
     filters = {"status": status, "field_of_action": field_of_action, "district": district,
                "reentry": reentry, "due": due, "sort": sort}
     listing = services.cases.cases(person.token, **filters, limit=PAGE_SIZE,
                                    offset=(seite - 1) * PAGE_SIZE)
-    pages: Pages = request.app.state.pages
+    pages = pages_of(request)
     counts: dict[str, int]
     partial = bool(request.headers.get("HX-Request")) and \
         not request.headers.get("HX-History-Restore-Request")  # the back button: whole page
@@ -50,7 +50,7 @@ async def my_cases(
 
 @router.get("/fristen", include_in_schema=False)
 async def work_list(request: Request, person: SignedIn) -> Response:
-    services: Services = request.app.state.services
-    pages: Pages = request.app.state.pages
+    services = services_of(request)
+    pages = pages_of(request)
     return pages.render(request, "cases/work_list.html",
                         work=await services.cases.work_list(person.token))

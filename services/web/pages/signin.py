@@ -13,11 +13,11 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query, Request
 from starlette.responses import Response
 
-from services.web.clients import Services
+from services.web.clients import Services, services_of
 from services.web.flow import form_of, safe_next, see_other
 from services.web.i18n import language_of
 from services.web.person import Person
-from services.web.rendering import Pages
+from services.web.rendering import pages_of
 from services.web.settings import WebSettings
 from shared.auth import Role, mint_token
 
@@ -53,7 +53,7 @@ def install(app: FastAPI, settings: WebSettings) -> None:
         person = Person.from_session(request.session)
         if person is None or person.expired:
             return see_other("/anmelden?next=/start")
-        pages: Pages = request.app.state.pages
+        pages = pages_of(request)
         return pages.render(request, "signin/start.html", role_name=ROLE_NAMES[person.role])
 
     @router.post("/sprache", include_in_schema=False)
@@ -64,8 +64,8 @@ def install(app: FastAPI, settings: WebSettings) -> None:
 
     async def sign_in_page(request: Request, next_path: str = "/",
                            signed_out: bool = False) -> Response:
-        pages: Pages = request.app.state.pages
-        services: Services = request.app.state.services
+        pages = pages_of(request)
+        services = services_of(request)
         return pages.render(
             request, "signin/development.html", roles=ROLE_NAMES, teams=settings.teams,
             providers=await _providers(services, settings), next_path=safe_next(next_path),
