@@ -16,6 +16,7 @@ from starlette.responses import Response
 from services.web.clients import Services, services_of
 from services.web.flow import form_of, safe_next, see_other
 from services.web.i18n import language_of
+from services.web.labels import N_
 from services.web.person import Person
 from services.web.rendering import pages_of
 from services.web.settings import WebSettings
@@ -23,11 +24,11 @@ from shared.auth import Role, mint_token
 
 HOMES = {Role.CASEWORKER.value: "/faelle"}
 ROLE_NAMES = {
-    Role.CASEWORKER.value: "Fallmanagement",
-    Role.PROVIDER.value: "Freier Träger",
-    Role.CONTRACT_MANAGER.value: "Sozialplanung / Controlling",
-    Role.AUDITOR.value: "Rechnungsprüfung",
-    Role.DATA_PROTECTION_OFFICER.value: "Datenschutz",
+    Role.CASEWORKER.value: N_("Fallmanagement"),
+    Role.PROVIDER.value: N_("Freier Träger"),
+    Role.CONTRACT_MANAGER.value: N_("Sozialplanung / Controlling"),
+    Role.AUDITOR.value: N_("Rechnungsprüfung"),
+    Role.DATA_PROTECTION_OFFICER.value: N_("Datenschutz"),
 }
 
 
