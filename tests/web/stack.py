@@ -58,6 +58,10 @@ def running_stack(infrastructure: Infrastructure, secret: str, home: Path,
            for name in ("agreements", "cases", "metrics")},
         **{f"WIRKUNG_{name.upper()}_URL": url for name, url in urls.items()},
         "WIRKUNG_WEB_SESSION_KEY": session_key, "WIRKUNG_WEB_SECURE_COOKIES": "false",
+        # Consumer groups of their own: a member of a process another test killed would hold
+        # up a shared group's rebalance until its session times out.
+        "WIRKUNG_CASES_REPLICA_GROUP": f"web-replica-{topics.prefix}",
+        "WIRKUNG_METRICS_CONSUMER_GROUP": f"web-metrics-{topics.prefix}",
         **web_environment,
     }
     logs = home / "logs"

@@ -110,8 +110,9 @@ def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_
     expect(page.get_by_role("table", name="T-Wert nach jeder Bewertung")).to_contain_text("60")
 
     # Assign a service under the provider's agreement (the replica may need a moment).
-    for _ in range(20):
-        if seed.provider_name in (page.locator("#leistung-agreement_id").text_content() or ""):
+    offered = page.locator("#leistung-agreement_id option", has_text=seed.provider_name)
+    for _ in range(120):
+        if offered.count():
             break
         page.wait_for_timeout(500)
         page.goto(case_url)

@@ -72,7 +72,7 @@ def a_case_with_a_goal_and_a_delivery(stack: Stack, seed: Seed) -> tuple[str, st
                 "-2": "Räumungsklage", "-1": "Mietrückstand wächst", "0": "Miete gezahlt",
                 "1": "Rückstand sinkt", "2": "Rückstand getilgt"}})
         goal.raise_for_status()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:  # the replica takes in the agreement from the topic
             assigned = api.post(f"/cases/{case_id}/services", json={
                 "agreement_id": seed.agreement_id, "units_planned": 20,
