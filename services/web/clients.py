@@ -162,6 +162,15 @@ class CasesApi(ServiceClient):
                                idempotency_key=idempotency_key)
 
 
+class AgreementsApi(ServiceClient):
+    """The agreements service: providers, agreements, reports."""
+
+    async def providers(self, token: str, *, active: bool, limit: int) -> list[JSON]:
+        page: JSON = await self.get("/providers", token, active=active, limit=limit)
+        items: list[JSON] = page["items"]
+        return items
+
+
 class Services:
     """The three services' clients, one pooled connection pool each."""
 
@@ -172,7 +181,7 @@ class Services:
                                      limits=httpx.Limits(max_connections=50),
                                      transport=transport)
 
-        self.agreements = ServiceClient(pooled(agreements_url))
+        self.agreements = AgreementsApi(pooled(agreements_url))
         self.cases = CasesApi(pooled(cases_url))
         self.metrics = ServiceClient(pooled(metrics_url))
 

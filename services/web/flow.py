@@ -46,13 +46,14 @@ def back_path(request: Request) -> str:
     if request.method == "GET":
         query = request.url.query
         return request.url.path + (f"?{query}" if query else "")
-    return safe_next(request.headers.get("HX-Current-URL-Path") or _form_page(request))
+    return safe_next(_form_page(request))
 
 
 def _form_page(request: Request) -> str:
-    referer = request.headers.get("Referer")
-    if referer:
-        parts = urlsplit(referer)
+    """The page a form was sent from: htmx names it, a browser's Referer does otherwise."""
+    page = request.headers.get("HX-Current-URL") or request.headers.get("Referer")
+    if page:
+        parts = urlsplit(page)
         if parts.netloc == request.url.netloc:
             return parts.path + (f"?{parts.query}" if parts.query else "")
     return request.url.path
@@ -81,17 +82,15 @@ async def form_of(request: Request) -> Form:
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
     if not csrf_is_valid(request, fields.get(CSRF_FIELD)):
         raise CsrfRefused
-    request.state.form = fields
     return fields
 
 
 async def keep_draft(request: Request) -> None:
-    """Keep what the person typed, for the page the form was on."""
+    """Keep what the person typed, for the form it was typed into (its action)."""
     form = await request.form()
     fields = {key: value for key, value in form.items()
               if isinstance(value, str) and key not in NOT_DRAFTED}
-    request.session["draft"] = {"page": back_path(request), "action": request.url.path,
-                                "fields": fields}
+    request.session["draft"] = {"action": request.url.path, "fields": fields}
 
 
 def draft_for(request: Request, action: str) -> Form:

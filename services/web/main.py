@@ -52,9 +52,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Wirkung", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
-    app.state.settings = settings
-    app.state.pages = Pages(development_sign_in=settings.development_sign_in,
-                            feedback_address=settings.feedback_address)
+    app.state.pages = Pages(feedback_address=settings.feedback_address)
     signin.install(app, settings)
     for module in (cases, case, clients, accessibility):
         app.include_router(module.router)
@@ -97,7 +95,7 @@ def _install_error_pages(app: FastAPI) -> None:
     async def on_unavailable(request: Request, exc: Exception) -> Response:
         _log.warning("a service did not answer: %s", exc)
         return pages_of(request).render(request, "errors/unavailable.html", status=503,
-                                     headers={"Retry-After": "10"})
+                                        headers={"Retry-After": "10"})
 
     async def on_csrf(request: Request, exc: Exception) -> Response:
         return pages_of(request).render(request, "errors/refused.html", status=403)

@@ -39,9 +39,8 @@ def _environment(language: str) -> Environment:
 class Pages:
     """Renders a template in the person's language."""
 
-    def __init__(self, *, development_sign_in: bool, feedback_address: str) -> None:
+    def __init__(self, *, feedback_address: str) -> None:
         self.environments = {language: _environment(language) for language in LANGUAGES}
-        self.development_sign_in = development_sign_in
         self.feedback_address = feedback_address
 
     def text(self, request: Request, message: str) -> str:
@@ -56,7 +55,7 @@ class Pages:
             request=request, lang=lang, person=Person.from_session(request.session),
             csrf_token=csrf_token(request.session), path=request.url.path,
             full_path=_full_path(request), feedback_address=self.feedback_address,
-            development_sign_in=self.development_sign_in, flashes=take_flashes(request),
+            flashes=take_flashes(request),
             **context)
         return HTMLResponse(html, status_code=status, headers=headers)
 

@@ -8,8 +8,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 
 WEB = Path(__file__).resolve().parents[1]
-METHODS = [("templates/**.html", "jinja2"), ("templates/**.svg", "jinja2"),
-           ("**.py", "python")]
+METHODS = [("templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 
 

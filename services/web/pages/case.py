@@ -60,7 +60,7 @@ async def case_history(request: Request, person: SignedIn, case_id: str) -> Resp
     case = (await services.cases.case(person.token, case_id)).data
     history = await services.cases.history(person.token, case_id)
     return pages_of(request).render(request, "case/history.html", case=case,
-                                  history=list(reversed(history)))
+                                    history=list(reversed(history)))
 
 
 async def _render_case(request: Request, person: Person, case_id: str, *,
@@ -90,7 +90,7 @@ def _kept_draft(request: Request, case_id: str) -> tuple[str, dict[str, str]] | 
     if not isinstance(draft, dict) or not str(draft.get("action", "")).startswith(prefix):
         return None
     fields = draft_for(request, str(draft["action"]))
-    return str(draft["action"])[len(prefix):].replace("/", "-"), fields
+    return _form_id(*str(draft["action"])[len(prefix):].split("/")), fields
 
 
 @router.post("/faelle/{case_id}/{action}", include_in_schema=False)
@@ -121,8 +121,8 @@ async def _run(request: Request, person: Person, case_id: str, action: str, *,
     path = f"/cases/{case_id}/" + command.path.format(item=item, sub=sub)
     try:
         await services_of(request).cases.command(person.token, path, command.body(form),
-                                               version=version,
-                                               idempotency_key=form.get("idempotency_key"))
+                                                 version=version,
+                                                 idempotency_key=form.get("idempotency_key"))
     except Invalid as error:
         return await _render_case(request, person, case_id, failed=_form_id(action, item, sub),
                                   errors=field_messages(pages_of(request), request, error),
@@ -147,7 +147,8 @@ def _without(form: dict[str, str], *names: str) -> dict[str, str]:
     return {key: value for key, value in form.items() if key not in names}
 
 
-def _form_id(action: str, item: str | None, sub: str | None) -> str:
+def _form_id(action: str, item: str | None = None, sub: str | None = None) -> str:
+    """Which form of the case page: its action and the goal, service, delivery it is for."""
     return "-".join(part for part in (action, item, sub) if part)
 
 

@@ -30,7 +30,7 @@ async def find(request: Request, person: SignedIn,
         except Invalid as error:
             errors = field_messages(pages_of(request), request, error)
     return pages_of(request).render(request, "clients/find.html", name=name,
-                                  birth_date=birth_date, found=found, errors=errors)
+                                    birth_date=birth_date, found=found, errors=errors)
 
 
 @router.get("/klienten/neu/bekannt", include_in_schema=False)
@@ -60,10 +60,11 @@ async def registration(request: Request, person: SignedIn,
 def _registration_form(request: Request, values: dict[str, str], *,
                        errors: dict[str, str] | None = None,
                        matches: list[dict[str, Any]] | None = None) -> Response:
-    values.setdefault("idempotency_key", new_idempotency_key())
+    # After a refusal the form gets a new key: its next sending is a new attempt.
+    values["idempotency_key"] = values.get("idempotency_key") or new_idempotency_key()
     return pages_of(request).render(request, "clients/register.html", values=values,
-                                  errors=errors or {}, matches=matches or [],
-                                  status=422 if errors or matches else 200)
+                                    errors=errors or {}, matches=matches or [],
+                                    status=422 if errors or matches else 200)
 
 
 @router.post("/klienten/neu", include_in_schema=False)
@@ -98,8 +99,8 @@ async def client_page(request: Request, person: SignedIn, client_id: str) -> Res
     answer = await services_of(request).cases.client(person.token, client_id)
     opening = draft_for(request, "/faelle/neu")
     return pages_of(request).render(request, "clients/client.html", client=answer.data,
-                                  opening=opening or {"idempotency_key": new_idempotency_key()},
-                                  errors={})
+                                    opening=opening or {"idempotency_key": new_idempotency_key()},
+                                    errors={})
 
 
 @router.get("/klienten/{client_id}/bearbeiten", include_in_schema=False)
@@ -111,7 +112,7 @@ async def correction(request: Request, person: SignedIn, client_id: str) -> Resp
               "idempotency_key": new_idempotency_key()}
     values |= draft_for(request, f"/klienten/{client_id}/bearbeiten")
     return pages_of(request).render(request, "clients/edit.html", client=answer.data,
-                                  values=values, errors={}, conflict=False)
+                                    values=values, errors={}, conflict=False)
 
 
 @router.post("/klienten/{client_id}/bearbeiten", include_in_schema=False)

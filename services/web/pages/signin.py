@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query, Request
 from starlette.responses import Response
 
-from services.web.clients import Services, services_of
+from services.web.clients import ServiceError, Services, services_of
 from services.web.flow import form_of, safe_next, see_other
 from services.web.i18n import language_of
 from services.web.labels import N_
@@ -131,8 +131,8 @@ async def _providers(services: Services, settings: WebSettings) -> list[dict[str
     token = mint_token(settings.auth_secret.get_secret_value(), role=Role.CONTRACT_MANAGER,
                        subject="web-development-sign-in", ttl_seconds=60)
     try:
-        page = await services.agreements.get("/providers", token, active=True, limit=200)
-    except Exception:
-        return []
-    return sorted(({"id": str(p["provider_id"]), "name": str(p["name"])} for p in page["items"]),
+        providers = await services.agreements.providers(token, active=True, limit=200)
+    except ServiceError:
+        return []  # the sign-in works without the list
+    return sorted(({"id": str(p["provider_id"]), "name": str(p["name"])} for p in providers),
                   key=lambda provider: provider["name"])
