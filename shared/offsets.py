@@ -12,21 +12,33 @@ reaches that high watermark: one record on Kafka, the last batch on Tansu.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 
-async def partition_ends(bootstrap_servers: str,
-                         partitions: Iterable[TopicPartition]) -> dict[TopicPartition, int]:
+async def partition_ends(bootstrap_servers: str, partitions: Iterable[TopicPartition], *,
+                         within: float = 60.0) -> dict[TopicPartition, int]:
     """Per partition, the offset after its last record (where it starts, if it holds none).
 
     Reads with a consumer of its own: the caller's positions stay where they are.
-    Records written meanwhile are counted up to the last high watermark seen.
+    Records written meanwhile are counted up to the last high watermark seen. A partition
+    that is not read to its end within `within` seconds (a broker that stops answering, a
+    partition that is not there) raises TimeoutError instead of holding a replay forever.
     """
     wanted = list(partitions)
     if not wanted:
         return {}
+    try:
+        async with asyncio.timeout(within):
+            return await _read_to_the_ends(bootstrap_servers, wanted)
+    except TimeoutError:
+        raise TimeoutError(f"no end found within {within:.0f}s for {wanted}") from None
+
+
+async def _read_to_the_ends(bootstrap_servers: str,
+                            wanted: list[TopicPartition]) -> dict[TopicPartition, int]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
                                 fetch_max_wait_ms=100)
     await consumer.start()

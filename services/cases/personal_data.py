@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
@@ -136,6 +136,19 @@ class PostgresVault:
                                       client_id uuid PRIMARY KEY, entry bytea NOT NULL)""")
             connection.execute(
                 "CREATE INDEX IF NOT EXISTS client_lookup_entry ON client_lookup (entry)")
+            self._index_the_unindexed(connection)
+
+    def _index_the_unindexed(self, connection: psycopg.Connection[Any]) -> None:
+        """Entries for clients stored before the index existed (each decrypted once, here)."""
+        rows = connection.execute(
+            """SELECT k.client_id, k.key, d.sealed FROM client_keys k
+               JOIN client_personal_data d USING (client_id)
+               LEFT JOIN client_lookup l USING (client_id) WHERE l.client_id IS NULL""").fetchall()
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany("INSERT INTO client_lookup VALUES (%s, %s)", [
+                    (client_id, self._entry(_decrypt(client_id, bytes(key), bytes(sealed))))
+                    for client_id, key, sealed in rows])
 
     def store(self, client_id: UUID, data: PersonalData) -> None:
         self.store_many([(client_id, data)])

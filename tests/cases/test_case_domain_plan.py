@@ -99,6 +99,17 @@ def test_setting_a_goal_on_a_closed_case_is_rejected() -> None:
     assert case.collect_events() == []
 
 
+def test_a_review_logged_late_for_an_earlier_day_does_not_become_the_latest_level() -> None:
+    case = with_goal(an_open_case())
+    case.review_goal(goal_id=SCHOOL, level=1, note="", actor="cw-2", occurred_on=LATER)
+
+    case.review_goal(goal_id=SCHOOL, level=-1, note="nachgetragen", actor="cw-2",
+                     occurred_on=OPENED_ON)
+
+    assert case.latest_levels() == {SCHOOL: 1}
+    assert case.gas_t_score() == pytest.approx(case.t_score_history()[-1].t_score)
+
+
 def test_reviewing_a_goal_records_its_level_and_note() -> None:
     case = with_goal(an_open_case())
 

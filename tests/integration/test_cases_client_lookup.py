@@ -88,6 +88,31 @@ async def test_registering_a_person_the_team_knows_answers_409_unless_registered
     assert len(await find(system, tokens.caseworker, f"Erika {surname}")) == 2
 
 
+async def test_a_409_naming_a_known_person_is_logged_as_a_search_finding_them(
+        system: CasesSystem, tokens: Tokens, surname: str) -> None:
+    first = (await register(system, tokens.caseworker, f"Paul {surname}")).json()
+
+    again = await register(system, tokens.caseworker, f"Paul {surname}")
+    log = await system.http.get("/access-log", params={"object_ref": first["pseudonym"]},
+                                headers=bearer(tokens.auditor))
+
+    assert again.status_code == 409
+    assert [(entry["object_type"], entry["subject"]) for entry in log.json()] == [
+        ("client", "cw-1")]
+
+
+async def test_clients_stored_before_the_index_existed_are_found_after_a_start(
+        infrastructure: Infrastructure, secret: str, tokens: Tokens, surname: str) -> None:
+    async with cases_system(infrastructure, secret) as before:
+        client = (await register(before, tokens.caseworker, f"Greta {surname}")).json()
+        await before.fetch("DELETE FROM client_lookup")  # as stored by an earlier version
+
+    async with cases_system(infrastructure, secret, database_url=before.database_url) as after:
+        found = await find(after, tokens.caseworker, f"Greta {surname}")
+
+    assert [item["id"] for item in found] == [client["id"]]
+
+
 async def test_an_erased_client_is_found_no_more_and_its_entry_is_gone(
         system: CasesSystem, tokens: Tokens, surname: str) -> None:
     client = (await register(system, tokens.caseworker, f"Anna {surname}")).json()

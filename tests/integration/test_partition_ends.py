@@ -42,3 +42,13 @@ async def test_a_partition_ends_after_its_last_record_however_the_records_were_b
     assert single == [0, 1, 2]
     assert ends == {TopicPartition(topic, 0): 44, TopicPartition(topic, 1): 3,
                     TopicPartition(topic, 2): 0}
+
+
+async def test_a_partition_that_never_answers_is_given_up_after_the_time_allowed(
+        infrastructure: Infrastructure, topics: Topics) -> None:
+    servers = infrastructure.bootstrap_servers
+    await write(servers, topics.cases, 0, [2])
+    missing = TopicPartition(topics.cases, 99)  # the topic has three: no fetch is answered
+
+    with pytest.raises(TimeoutError, match="no end found within 3s"):
+        await partition_ends(servers, [missing], within=3)

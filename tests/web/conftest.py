@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from shared.auth import Role, mint_token
 from tests.support import Infrastructure
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.web.people import a_case
 from tests.web.stack import Stack, running_stack
 
 
@@ -46,7 +49,9 @@ def seed(stack: Stack) -> Seed:
             "provider_id": provider.json()["id"], "title": title,
             "budget_product_code": "3.6.3.01", "field_of_action": "jugend",
             "districts": ["Nordstadt"], "target_groups": ["Familien"],
-            "term_start": "2026-01-01", "term_end": "2027-12-31",
+            # A term around today, so that a service assigned today falls into it.
+            "term_start": date(date.today().year, 1, 1).isoformat(),
+            "term_end": date(date.today().year + 1, 12, 31).isoformat(),
             "annual_budget_cents": 24_000_000, "pricing_unit": "hour",
             "unit_price_cents": 6200, "capacity": 12,
             "impact_goals": [{"text": "70 % enden planmäßig",
@@ -56,12 +61,29 @@ def seed(stack: Stack) -> Seed:
         agreement_id = agreement.json()["id"]
         api.post(f"/agreements/{agreement_id}/signature",
                  headers={"If-Match": '"1"'}).raise_for_status()
+    _until_offered(stack, agreement_id)
     return Seed(provider_name="Jugendhilfe Nordlicht e.V.", agreement_id=agreement_id,
                 agreement_title=title)
 
 
 # Per module: while the sync Playwright runs, its event loop blocks any asyncio use in this
 # thread (the stack's setup, the async tests of other folders), so it lives no longer.
+def _until_offered(stack: Stack, agreement_id: str, within: float = 60.0) -> None:
+    """Wait until the cases service's replica offers the agreement (it comes by the topic)."""
+    token = mint_token(stack.secret, role=Role.CASEWORKER, team="asd-nord", subject="cw-seed")
+    probe = a_case(stack)
+    deadline = time.monotonic() + within
+    with httpx.Client(base_url=stack.urls["cases"], timeout=15,
+                      headers={"Authorization": f"Bearer {token}"}) as api:
+        while time.monotonic() < deadline:
+            offered = api.get(f"/cases/{probe}/assignable-agreements")
+            offered.raise_for_status()
+            if any(item["agreement_id"] == agreement_id for item in offered.json()["items"]):
+                return
+            time.sleep(0.3)
+    raise AssertionError(f"the cases service did not offer {agreement_id} within {within}s")
+
+
 @pytest.fixture(scope="module")
 def playwright(stack: Stack) -> Iterator[Playwright]:
     with sync_playwright() as running:

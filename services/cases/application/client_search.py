@@ -48,6 +48,10 @@ class ClientSearch(CasesBase):
         """409 naming the caller's clients who are this person, if there are any."""
         known = self.same_person(name, birth_date, caller)
         if known:
+            # The refusal names clients: a disclosure, logged as a search finding them is.
+            self.granted(caller, "client_search", f"team:{self.own_team(caller)}")
+            for client in known:
+                self.granted(caller, "client", client.pseudonym)
             raise ClientAlreadyKnown(
                 "Your team knows a client of this name and birth date; open that one, or "
                 "register anyway (register_anyway) if it is another person.",

@@ -44,7 +44,11 @@ class Goal:
 
     @property
     def latest_level(self) -> int | None:
-        return self.reviews[-1].level if self.reviews else None
+        # By the day reviewed (then as recorded), as the T-score history and the metrics
+        # order reviews: a review logged late for an earlier day does not become the latest.
+        if not self.reviews:
+            return None
+        return max(self.reviews, key=lambda review: (review.occurred_on, review.version)).level
 
     @property
     def withdrawn(self) -> bool:
