@@ -40,6 +40,20 @@ class Principal:
     provider_id: str | None = None
     team: str | None = None
 
+    @property
+    def has_scope(self) -> bool:
+        """Whether the role's scope is named: a caseworker's team, a provider's id."""
+        return scope_is_named(self.role, team=self.team, provider_id=self.provider_id)
+
+
+def scope_is_named(role: Role, *, team: str | None, provider_id: str | None) -> bool:
+    """A caseworker acts for a team and a provider for itself; other roles need no scope."""
+    if role is Role.CASEWORKER:
+        return bool(team)
+    if role is Role.PROVIDER:
+        return bool(provider_id)
+    return True
+
 
 class TokenVerifier:
     """Checks a bearer token and turns it into a Principal."""
@@ -99,10 +113,9 @@ def mint_token(secret: str, *, role: Role, subject: str | None = None,
                ttl_seconds: int = 12 * 3600, issuer: str = "wirkung",
                audience: str = "wirkung") -> str:
     """Sign a development token (HS256)."""
-    if role is Role.PROVIDER and not provider_id:
-        raise ValueError("a provider token needs a provider id")
-    if role is Role.CASEWORKER and not team:
-        raise ValueError("a caseworker token needs a team")
+    if not scope_is_named(role, team=team, provider_id=provider_id):
+        raise ValueError("a provider token needs a provider id" if role is Role.PROVIDER
+                         else "a caseworker token needs a team")
     now = int(time.time())
     claims: dict[str, Any] = {
         "sub": subject or f"{role.value}-demo",

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from types import FrameType
@@ -23,51 +24,41 @@ SECRET_FILE = "secret"  # noqa: S105 - a file name, not a secret
 BLIND_INDEX_KEY_FILE = "blind-index-cases.key"
 
 
-def development_secret(home: Path) -> str:
-    """The local signing secret: from the environment, else from `home`, made once."""
-    if secret := os.environ.get("WIRKUNG_AUTH_SECRET"):
-        return secret
-    path = home / SECRET_FILE
+def kept_key(home: Path, file: str, make: Callable[[], str], variable: str | None = None) -> str:
+    """A development key: from the environment if `variable` is set there, else made once
+    and kept (readable by its owner only) in `home`."""
+    if variable and (given := os.environ.get(variable)):
+        return given
+    path = home / file
     if not path.exists():
         home.mkdir(parents=True, exist_ok=True)
-        path.write_text(new_secret())
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def development_secret(home: Path) -> str:
+    """The local signing secret of the development tokens."""
+    return kept_key(home, SECRET_FILE, new_secret, "WIRKUNG_AUTH_SECRET")
 
 
 def development_session_key(home: Path) -> str:
-    """The web service's session cookie key: from the environment, else made once in `home`."""
-    if key := os.environ.get("WIRKUNG_WEB_SESSION_KEY"):
-        return key
+    """The web service's session cookie key."""
     from services.web.session import new_session_key
 
-    path = home / "web-session.key"
-    if not path.exists():
-        path.write_text(new_session_key())
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return kept_key(home, "web-session.key", new_session_key, "WIRKUNG_WEB_SESSION_KEY")
 
 
 def development_audit_keys(home: Path) -> dict[str, str]:
-    """Each write service's audit signing key, made once and kept in `home`."""
-    keys = {}
-    for service in ("agreements", "cases"):
-        path = home / f"audit-{service}.key"
-        if not path.exists():
-            path.write_text(new_private_key_text())
-            path.chmod(0o600)
-        keys[f"WIRKUNG_{service.upper()}_AUDIT_KEY"] = path.read_text().strip()
-    return keys
+    """Each write service's audit signing key."""
+    return {f"WIRKUNG_{service.upper()}_AUDIT_KEY":
+            kept_key(home, f"audit-{service}.key", new_private_key_text)
+            for service in ("agreements", "cases")}
 
 
 def development_blind_index_key(home: Path) -> str:
-    """The key of the cases service's blind index of clients, made once and kept in `home`."""
-    path = home / BLIND_INDEX_KEY_FILE
-    if not path.exists():
-        home.mkdir(parents=True, exist_ok=True)
-        path.write_text(new_secret())
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """The key of the cases service's blind index of clients."""
+    return kept_key(home, BLIND_INDEX_KEY_FILE, new_secret, "WIRKUNG_CASES_BLIND_INDEX_KEY")
 
 
 def public_keys(audit_keys: dict[str, str]) -> dict[str, str]:
@@ -139,10 +130,7 @@ def run_dev(args: argparse.Namespace) -> int:
 
 def _ready(url: str) -> bool:
     try:
-        ready = httpx.get(f"{url}/ready", timeout=2.0)
-        if ready.status_code == 404:  # the web service keeps no dependency of its own
-            ready = httpx.get(f"{url}/health", timeout=2.0)
-        return ready.status_code == 200
+        return httpx.get(f"{url}/ready", timeout=2.0).status_code == 200
     except httpx.HTTPError:
         return False
 

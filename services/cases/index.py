@@ -33,11 +33,7 @@ class PostgresCaseIndex(WorkListQueries):
         self.pool = pool
 
     def running_services(self, agreement_id: UUID) -> int:
-        with self.pool.connection() as connection:
-            row = connection.execute(
-                "SELECT count(*) FROM case_services WHERE agreement_id = %s "
-                "AND ended_on IS NULL", (agreement_id,)).fetchone()
-        return int(row[0]) if row else 0
+        return self.running_services_of([agreement_id]).get(agreement_id, 0)
 
     def running_services_of(self, agreement_ids: Sequence[UUID]) -> dict[UUID, int]:
         with self.pool.connection() as connection:

@@ -185,6 +185,17 @@ class Services:
         self.cases = CasesApi(pooled(cases_url))
         self.metrics = ServiceClient(pooled(metrics_url))
 
+    async def answering(self) -> dict[str, bool]:
+        """Which services answer their health check (the web's readiness)."""
+        checks = {}
+        for name, client in (("agreements", self.agreements), ("cases", self.cases),
+                             ("metrics", self.metrics)):
+            try:
+                checks[name] = (await client.http.get("/health", timeout=2.0)).status_code == 200
+            except httpx.HTTPError:
+                checks[name] = False
+        return checks
+
     async def close(self) -> None:
         for client in (self.agreements, self.cases, self.metrics):
             await client.http.aclose()

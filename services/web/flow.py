@@ -121,3 +121,13 @@ def flash(request: Request, message: str) -> None:
 def take_flashes(request: Request) -> list[str]:
     messages = request.session.pop("flash", [])
     return [str(m) for m in messages] if isinstance(messages, list) else []
+
+
+def end_session(request: Request) -> Person | None:
+    """Forget who was signed in (and everything else but the language); who that was."""
+    person = Person.from_session(request.session)
+    language = request.session.get("lang")
+    request.session.clear()
+    if language:
+        request.session["lang"] = language
+    return person

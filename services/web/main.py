@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
-from services.web.clients import NotThere, Services, SignInRequired, Unavailable
+from services.web.clients import NotThere, Services, SignInRequired, Unavailable, services_of
 from services.web.flow import (
     CsrfRefused,
     SignInNeeded,
@@ -28,6 +28,7 @@ from services.web.security import SecurityHeadersMiddleware
 from services.web.session import EncryptedSessionMiddleware
 from services.web.settings import WebSettings
 from shared.observability import ObservabilityMiddleware, configure_logging, metrics_endpoint
+from shared.problems import problem_response
 
 STATIC = Path(__file__).parent / "static"
 _log = logging.getLogger("wirkung.web")
@@ -58,6 +59,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/ready", _ready, methods=["GET"], include_in_schema=False)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     _install_error_pages(app)
     app.add_middleware(EncryptedSessionMiddleware, key=settings.session_key.get_secret_value(),
@@ -70,6 +72,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
 async def _health() -> dict[str, str]:
     return {"status": "ok"}
+
+
+async def _ready(request: Request) -> Response:
+    """Ready: the services the pages call answer."""
+    checks = await services_of(request).answering()
+    if all(checks.values()):
+        return JSONResponse({"status": "ready", "checks": checks})
+    return problem_response(503, "Not ready", "A service does not answer.", checks=checks,
+                            headers={"Retry-After": "5"})
 
 
 def _origin(url: str) -> str:

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Query, Request
 from joserfc.errors import JoseError
 from starlette.responses import Response
 
-from services.web.flow import form_of, safe_next, see_other, sign_in_url
+from services.web.flow import end_session, form_of, safe_next, see_other, sign_in_url
 from services.web.oidc_token import (
     REASONS,
     STATUS,
@@ -28,8 +28,8 @@ from services.web.oidc_token import (
     id_token_of,
     person_of,
 )
-from services.web.pages.signin import end_session, home_of
-from services.web.rendering import Pages, pages_of
+from services.web.person import home_of
+from services.web.rendering import pages_of
 from services.web.settings import WebSettings
 from shared.auth import TokenVerifier
 
@@ -89,7 +89,7 @@ def install(router: APIRouter, settings: WebSettings) -> None:
                       abgemeldet: str | None = None) -> Response:
         if abgemeldet:
             # Not straight back to the issuer: it would sign the person in again at once.
-            return _pages(request).render(request, "signin/signed_out.html")
+            return pages_of(request).render(request, "signin/signed_out.html")
         request.session[NEXT] = safe_next(next)
         try:
             redirect: Response = await issuer.client.authorize_redirect(
@@ -159,10 +159,5 @@ async def _exchange(issuer: Issuer, request: Request) -> dict[str, Any]:
 
 
 def _failure_page(request: Request, reason: str, next_path: str) -> Response:
-    return _pages(request).render(request, "signin/failed.html", status=STATUS[reason],
+    return pages_of(request).render(request, "signin/failed.html", status=STATUS[reason],
                                   reason=REASONS[reason], retry=sign_in_url(safe_next(next_path)))
-
-
-def _pages(request: Request) -> Pages:
-    pages = pages_of(request)
-    return pages

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from services.web.labels import N_
 from services.web.person import Person
-from shared.auth import Principal, Role, TokenVerifier
+from shared.auth import TokenVerifier
 from shared.problems import Unauthorized
 
 # Why a sign-in ended, in the words the person reads, and the status of that page.
@@ -84,7 +84,7 @@ async def person_of(verifier: TokenVerifier, bearer: str, id_token: str) -> Pers
             raise SignInRefused("not_accepted") from refused
         _log.info("sign-in refused: the token names no role the services know")
         raise SignInRefused("no_role") from refused
-    if not _has_scope(principal):
+    if not principal.has_scope:
         _log.info("sign-in refused: a %s without team or provider", principal.role.value)
         raise SignInRefused("no_role")
     # Verified a moment ago, so reading `exp` unverified reads what was verified.
@@ -99,11 +99,3 @@ async def person_of(verifier: TokenVerifier, bearer: str, id_token: str) -> Pers
 def id_token_of(person: Person) -> str:
     """The ID token to name at sign-out (see `person_of`: kept once when it is the token)."""
     return person.id_token or person.token
-
-
-def _has_scope(principal: Principal) -> bool:
-    if principal.role is Role.CASEWORKER:
-        return bool(principal.team)
-    if principal.role is Role.PROVIDER:
-        return bool(principal.provider_id)
-    return True

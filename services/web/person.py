@@ -8,6 +8,9 @@ from typing import Any
 
 from shared.auth import Role
 
+# Where each role starts; roles without a workspace yet start on a page saying who they are.
+HOMES = {Role.CASEWORKER.value: "/faelle"}
+
 
 @dataclass(frozen=True)
 class Person:
@@ -42,3 +45,8 @@ class Person:
             return cls(**data)
         except TypeError:
             return None
+
+
+def home_of(person: Person | None) -> str:
+    """The first page of the person's role (the sign-in for no one)."""
+    return HOMES.get(person.role, "/start") if person else "/anmelden"

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-
-def _env(name: str) -> AliasChoices:
-    return AliasChoices(name)
 
 
 class WebSettings(BaseSettings):
@@ -17,18 +13,18 @@ class WebSettings(BaseSettings):
                                       populate_by_name=True)
 
     agreements_url: str = Field("http://127.0.0.1:8001",
-                                validation_alias=_env("WIRKUNG_AGREEMENTS_URL"))
-    cases_url: str = Field("http://127.0.0.1:8002", validation_alias=_env("WIRKUNG_CASES_URL"))
+                                validation_alias="WIRKUNG_AGREEMENTS_URL")
+    cases_url: str = Field("http://127.0.0.1:8002", validation_alias="WIRKUNG_CASES_URL")
     metrics_url: str = Field("http://127.0.0.1:8003",
-                             validation_alias=_env("WIRKUNG_METRICS_URL"))
+                             validation_alias="WIRKUNG_METRICS_URL")
     # 32 bytes, URL-safe base64: the key the session cookie is encrypted with.
     session_key: SecretStr
     # Behind TLS the cookie is marked Secure; off only for plain-HTTP development.
     secure_cookies: bool = True
     # Development sign-in: tokens minted with the services' HS256 secret. Absent when the
     # services verify tokens against an OIDC issuer's keys (WIRKUNG_AUTH_JWKS_URL).
-    auth_secret: SecretStr | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_SECRET"))
-    auth_jwks_url: str | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_JWKS_URL"))
+    auth_secret: SecretStr | None = Field(None, validation_alias="WIRKUNG_AUTH_SECRET")
+    auth_jwks_url: str | None = Field(None, validation_alias="WIRKUNG_AUTH_JWKS_URL")
     # OpenID Connect (production): the issuer and this client's registration.
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
@@ -38,14 +34,14 @@ class WebSettings(BaseSettings):
     public_url: str | None = None
     # The services' token check, repeated at sign-in so that a token they would refuse is
     # refused there. Unset: the issuer's own keys and name, and this client's id.
-    auth_issuer: str | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_ISSUER"))
-    auth_audience: str | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_AUDIENCE"))
+    auth_issuer: str | None = Field(None, validation_alias="WIRKUNG_AUTH_ISSUER")
+    auth_audience: str | None = Field(None, validation_alias="WIRKUNG_AUTH_AUDIENCE")
     # Teams offered by the development sign-in (the demo's teams).
     dev_teams: str = "asd-nord,asd-sued,asd-mitte,asd-west"
     # How long a development sign-in lasts.
     dev_session_minutes: int = 8 * 60
     feedback_address: str = "barrierefreiheit@wirkung.example"
-    log_level: str = Field("INFO", validation_alias=_env("WIRKUNG_LOG_LEVEL"))
+    log_level: str = Field("INFO", validation_alias="WIRKUNG_LOG_LEVEL")
 
     @property
     def development_sign_in(self) -> bool:

@@ -58,12 +58,14 @@ OPERATOR_ENVIRONMENT = {
     "WIRKUNG_WEB_SESSION_KEY": new_session_key(),
     "WIRKUNG_WEB_OIDC_CLIENT_SECRET": "operator-provided-client-secret",
     "WIRKUNG_WEB_PUBLIC_URL": "https://wirkung.example.org",
+    "WIRKUNG_WEB_FEEDBACK_ADDRESS": "barrierefreiheit@stadt.example.org",
 }
 # Set for every backend although their settings have defaults: the defaults fit development.
 ALWAYS_SET = {"KAFKA_BOOTSTRAP_SERVERS", "KAFKA_ENABLE_IDEMPOTENCE"}
 # Without these the web service has no sign-in: only development has one of its own.
 WEB_ALWAYS_SET = {"WIRKUNG_WEB_OIDC_ISSUER", "WIRKUNG_WEB_OIDC_CLIENT_ID",
                   "WIRKUNG_WEB_OIDC_CLIENT_SECRET", "WIRKUNG_WEB_PUBLIC_URL",
+                  "WIRKUNG_WEB_FEEDBACK_ADDRESS",
                   "WIRKUNG_AUTH_JWKS_URL", "WIRKUNG_AUTH_ISSUER", "WIRKUNG_AUTH_AUDIENCE"}
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
 

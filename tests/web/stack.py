@@ -71,7 +71,6 @@ def running_stack(infrastructure: Infrastructure, secret: str, home: Path,
                                  str(ports[name])], log=logs / f"{name}.log", env=environment,
                                 cwd=ROOT)
             stack.callback(stop_child, child, timeout=20)
-            probe = "/health" if name == "web" else "/ready"
-            wait_until(partial(_answers, urls[name] + probe), timeout=60,
+            wait_until(partial(_answers, urls[name] + "/ready"), timeout=60,
                        what=f"the {name} service", process=child, log=logs / f"{name}.log")
         yield Stack(urls=urls, secret=secret, session_key=session_key, logs=logs)

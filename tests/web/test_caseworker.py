@@ -6,14 +6,12 @@ import re
 import uuid
 from datetime import date, timedelta
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
 from tests.web.conftest import Seed, new_context
-from tests.web.people import sign_in_as_caseworker
+from tests.web.people import a_case, sign_in_as_caseworker
 from tests.web.stack import Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -109,13 +107,7 @@ def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_
     expect(page.get_by_role("img", name="T-Wert des Falls nach jeder Bewertung")).to_be_visible()
     expect(page.get_by_role("table", name="T-Wert nach jeder Bewertung")).to_contain_text("60")
 
-    # Assign a service under the provider's agreement (the replica may need a moment).
-    offered = page.locator("#leistung-agreement_id option", has_text=seed.provider_name)
-    for _ in range(120):
-        if offered.count():
-            break
-        page.wait_for_timeout(500)
-        page.goto(case_url)
+    # Assign a service under the provider's agreement.
     open_details(page, page.locator("summary", has_text="Leistung zuweisen"))
     tab_to(page, page.locator("#leistung-agreement_id"))
     page.keyboard.press("ArrowDown")
@@ -141,24 +133,6 @@ def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_
                   "Leistung zugewiesen", "Fall abgeschlossen"):
         expect(page.get_by_role("rowheader", name=event)).to_be_visible()
     assert_accessible(page, "fall-verlauf")
-
-
-def a_case(stack: Stack, team: str = "asd-nord", opened_on: date | None = None) -> str:
-    """A case of `team`, opened through the API as the setup of a test."""
-    token = mint_token(stack.secret, role=Role.CASEWORKER, team=team, subject=f"cw-{team}")
-    with httpx.Client(base_url=stack.urls["cases"], timeout=15,
-                      headers={"Authorization": f"Bearer {token}"}) as api:
-        client = api.post("/clients", json={
-            "name": f"Tim Wagner {uuid.uuid4().hex[:6]}", "birth_date": "2011-03-02",
-            "address": "Am Markt 2, 12345 Musterstadt"})
-        client.raise_for_status()
-        case = api.post("/cases", json={
-            "client_id": client.json()["id"], "field_of_action": "jugend",
-            "district": "Nordstadt", "legal_basis": "SGB VIII §27",
-            "occurred_on": (opened_on or date.today()).isoformat()})
-        case.raise_for_status()
-        case_id: str = case.json()["id"]
-        return case_id
 
 
 def test_caseworker_sees_the_lists_with_tiles_filters_and_deadlines(

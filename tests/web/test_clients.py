@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.browser import assert_accessible
-from tests.web.people import sign_in_as_caseworker
+from tests.web.people import a_case, sign_in_as_caseworker
 from tests.web.stack import Stack
-from tests.web.test_caseworker import a_case
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

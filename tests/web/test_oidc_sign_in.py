@@ -7,30 +7,26 @@ goes through the authorization code flow as a caseworker would.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import oidc_provider_mock
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_playwright
 
 from services.web.session import COOKIE, SessionCipher
 from shared.auth import Role, TokenVerifier
+from tests.web.browser import assert_accessible
 from tests.web.oidc_servers import CLIENT_ID, Web, running_issuer, running_web
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 CASEWORKER = oidc_provider_mock.User(sub="fallmanagerin-nord",
                                      claims={"role": "caseworker", "team": "asd-nord"})
 # A caseworker the issuer knows but gave no team: the services would refuse every list.
 WITHOUT_TEAM = oidc_provider_mock.User(sub="ohne-team", claims={"role": "caseworker"})
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +41,11 @@ def web(issuer: str) -> Iterator[Web]:
         yield running
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="de-DE")
-    yield context.new_page()
-    context.close()
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    """This module's own: it needs the issuer and the web service, not the other services."""
+    with sync_playwright() as running:
+        yield running
 
 
 def session_of(context: BrowserContext, web: Web) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -62,21 +58,8 @@ def at_issuer(issuer: str, path: str) -> re.Pattern[str]:
     return re.compile(re.escape(issuer + path) + r"(\?.*)?$")
 
 
-def assert_accessible(page: Page, name: str, artifacts: Path) -> None:
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
-    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
-    assert result.response["violations"] == [], result.generate_report()
-
-
-@pytest.fixture
-def artifacts(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("WIRKUNG_TEST_ARTIFACTS", tmp_path)) / "web"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def test_caseworker_signs_in_at_the_issuer_and_out_again(
-        page: Page, web: Web, issuer: str, artifacts: Path,
+        page: Page, web: Web, issuer: str,
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)  # as in production
     page.goto(f"{web.url}/anmelden?next=/barrierefreiheit")
@@ -110,13 +93,13 @@ def test_caseworker_signs_in_at_the_issuer_and_out_again(
     assert ending["post_logout_redirect_uri"] == f"{web.url}/anmelden?abgemeldet=1"
     expect(page.get_by_role("heading", level=1)).to_have_text("Sie sind abgemeldet.")
     assert "person" not in session_of(page.context, web)[1]
-    assert_accessible(page, "oidc-signed-out", artifacts)
+    assert_accessible(page, "oidc-signed-out")
     page.goto(f"{web.url}/faelle")
     page.wait_for_url(at_issuer(issuer, "/oauth2/authorize"))
 
 
 def test_a_return_with_a_wrong_state_shows_the_error_page_and_signs_no_one_in(
-        page: Page, web: Web, issuer: str, artifacts: Path) -> None:
+        page: Page, web: Web, issuer: str) -> None:
     page.goto(f"{web.url}/anmelden?next=/barrierefreiheit")
     page.wait_for_url(at_issuer(issuer, "/oauth2/authorize"))
     # A valid code, taken outside the browser: as an attacker would plant their own.
@@ -130,7 +113,7 @@ def test_a_return_with_a_wrong_state_shows_the_error_page_and_signs_no_one_in(
     expect(page.get_by_role("heading", level=1)).to_have_text("Anmeldung nicht möglich")
     expect(page.get_by_role("button", name="Abmelden")).to_have_count(0)
     assert "person" not in session_of(page.context, web)[1]
-    assert_accessible(page, "oidc-sign-in-failed", artifacts)
+    assert_accessible(page, "oidc-sign-in-failed")
 
 
 def test_a_caseworker_without_a_team_is_told_why_and_not_signed_in(

@@ -13,16 +13,16 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query, Request
 from starlette.responses import Response
 
+from services.web import oidc
 from services.web.clients import ServiceError, Services, services_of
-from services.web.flow import form_of, safe_next, see_other
+from services.web.flow import end_session, form_of, safe_next, see_other
 from services.web.i18n import language_of
 from services.web.labels import N_
-from services.web.person import Person
+from services.web.person import Person, home_of
 from services.web.rendering import pages_of
 from services.web.settings import WebSettings
 from shared.auth import Role, mint_token
 
-HOMES = {Role.CASEWORKER.value: "/faelle"}
 ROLE_NAMES = {
     Role.CASEWORKER.value: N_("Fallmanagement"),
     Role.PROVIDER.value: N_("Freier Träger"),
@@ -30,10 +30,6 @@ ROLE_NAMES = {
     Role.AUDITOR.value: N_("Rechnungsprüfung"),
     Role.DATA_PROTECTION_OFFICER.value: N_("Datenschutz"),
 }
-
-
-def home_of(person: Person | None) -> str:
-    return HOMES.get(person.role, "/start") if person else "/anmelden"
 
 
 def install(app: FastAPI, settings: WebSettings) -> None:
@@ -107,21 +103,9 @@ def install(app: FastAPI, settings: WebSettings) -> None:
             next_path = safe_next(form.get("next"))
             return see_other(next_path if next_path != "/" else home_of(person))
     else:
-        from services.web import oidc
-
         oidc.install(router, settings)
 
     app.include_router(router)
-
-
-def end_session(request: Request) -> Person | None:
-    """Forget who was signed in (and everything else but the language); who that was."""
-    person = Person.from_session(request.session)
-    language = request.session.get("lang")
-    request.session.clear()
-    if language:
-        request.session["lang"] = language
-    return person
 
 
 async def _providers(services: Services, settings: WebSettings) -> list[dict[str, str]]:
