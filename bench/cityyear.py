@@ -99,13 +99,13 @@ def city_year(city: str = "medium", *, seed: int = 1, year: int = 2026,
             system = CityYear(city=city, home=home, addresses=addresses, secret=new_secret(),
                               urls={}, processes={}, stages=stages)
             try:
-                with _stage(stages, "simulate"):
+                with stage(stages, "simulate"):
                     system.counts = _simulate(addresses, city, year, seed)
                 say(f"simulated {system.counts.events:,} events in "
                     f"{stages['simulate']:.0f} s")
-                with _stage(stages, "services_start"):
-                    _serve(system, environ)
-                asyncio.run(_await_intake(system, say))
+                with stage(stages, "services_start"):
+                    serve(system, environ)
+                asyncio.run(await_intake(system, say))
                 yield system
             finally:
                 for process in system.processes.values():
@@ -113,7 +113,8 @@ def city_year(city: str = "medium", *, seed: int = 1, year: int = 2026,
 
 
 @contextmanager
-def _stage(stages: dict[str, float], name: str) -> Iterator[None]:
+def stage(stages: dict[str, float], name: str) -> Iterator[None]:
+    """Time the block as the stage `name` (the benchmarks built on a city-year use it too)."""
     started = time.monotonic()
     yield
     stages[name] = time.monotonic() - started
@@ -129,7 +130,8 @@ def _simulate(addresses: StackAddresses, city: str, year: int, seed: int) -> Cou
         cases.close()
 
 
-def _serve(system: CityYear, environ: dict[str, str]) -> None:
+def serve(system: CityYear, environ: dict[str, str]) -> None:
+    """Start the three services on the system's stack and wait until they are ready."""
     environment = {**environ, **system.addresses.as_environment(),
                    **development_audit_keys(system.home),
                    "WIRKUNG_AUTH_SECRET": system.secret, "WIRKUNG_LOG_LEVEL": "WARNING"}
@@ -184,7 +186,7 @@ class Intake:
                 f"of {self.events:,} events")
 
 
-async def _await_intake(system: CityYear, say: Callable[[str], None],
+async def await_intake(system: CityYear, say: Callable[[str], None],
                         interval: float = 1.0, report_every: float = 10.0) -> None:
     """Poll the services' positions until each part has everything; time each part."""
     connections = {name: await asyncpg.connect(url)

@@ -51,7 +51,7 @@ from typing import TypeVar
 import httpx
 import psycopg
 
-from bench.cityyear import ROOT, CityYear, _await_intake, _serve, _stage, city_year
+from bench.cityyear import ROOT, CityYear, await_intake, city_year, serve, stage
 from bench.common import figure, machine
 from bench.queries import p95
 from services.web.session import new_session_key
@@ -87,12 +87,12 @@ def demo(cases: int = 3000) -> Iterator[CityYear]:
             system = CityYear(city="demo", home=home, addresses=addresses,
                               secret=new_secret(), urls={}, processes={})
             try:
-                with _stage(system.stages, "seed"):
+                with stage(system.stages, "seed"):
                     seed_demo(home, addresses.database_urls, cases=cases)
                 # Under the key the demo's clients were indexed with, as `wirkung dev` does.
-                _serve(system, {**environ, "WIRKUNG_CASES_BLIND_INDEX_KEY":
+                serve(system, {**environ, "WIRKUNG_CASES_BLIND_INDEX_KEY":
                                 development_blind_index_key(home)})
-                asyncio.run(_await_intake(system, say))
+                asyncio.run(await_intake(system, say))
                 yield system
             finally:
                 for process in system.processes.values():
@@ -289,8 +289,8 @@ def run_phase(phase: str, system: CityYear, team_name: str, requests: int,
     with psycopg.connect(cases_db) as db:
         row = db.execute("SELECT count(*) FROM case_summaries").fetchone()
     figure(f"{phase}_cases", str(row[0] if row else 0))
-    for stage, seconds in system.stages.items():
-        figure(f"{phase}_stage_{stage}_seconds", seconds)
+    for name, seconds in system.stages.items():
+        figure(f"{phase}_stage_{name}_seconds", seconds)
     team = team_cases(cases_db, team_name)
     # What else ran meanwhile (the goal is for a quiet machine): load before and after.
     figure(f"{phase}_load_average_before", os.getloadavg()[0])

@@ -49,9 +49,7 @@ def postgres_parts(database_url: str, *, clock: Callable[[], date] = date.today,
 def build_application(database_url: str, environment: dict[str, str],
                       settings: CasesSettings, clock: Callable[[], date]) -> Cases:
     """The application with its collaborators (its read model runs as the service's view)."""
-    deadlines = Deadlines(review_interval_days=settings.review_interval_days,
-                          assessment_within_days=settings.assessment_within_days,
-                          ending_within_days=settings.service_ending_days)
+    deadlines = settings.deadlines()
     key = settings.blind_index_key
     if key is None:
         _log.warning("WIRKUNG_CASES_BLIND_INDEX_KEY is not set: clients registered before this "

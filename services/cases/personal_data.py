@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg_pool import ConnectionPool
 
 from services.cases.blind_index import blind_index
+from services.cases.locks import CLIENT_CHANGE, advisory_lock
 
 
 @dataclass(frozen=True)
@@ -189,18 +190,8 @@ class PostgresVault:
     @contextmanager
     def changing(self, client_id: UUID) -> Iterator[None]:
         """One change of a client's personal data at a time, across instances of the service."""
-        with self.pool.connection() as connection:
-            connection.autocommit = True
-            try:
-                connection.execute("SELECT pg_advisory_lock(hashtextextended(%s, 1))",
-                                   (str(client_id),))
-                try:
-                    yield
-                finally:
-                    connection.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 1))",
-                                       (str(client_id),))
-            finally:
-                connection.autocommit = False
+        with advisory_lock(self.pool, str(client_id), CLIENT_CHANGE):
+            yield
 
     def _entry(self, data: PersonalData) -> bytes:
         return blind_index(self._index_key, data.name, data.birth_date)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from services.cases.application.workspace_dto import Deadlines
 from services.cases.blind_index import MIN_KEY_LENGTH
 from shared.settings import WriteServiceSettings
 
@@ -19,9 +20,9 @@ class CasesSettings(WriteServiceSettings):
     # The work list (Fristen): a goal is due for review this many days after its last review
     # (or its setting), an assessment this many days after the opening, and a running service
     # is listed from this many days before its end.
-    review_interval_days: int = Field(182, ge=1, le=3650)
-    assessment_within_days: int = Field(14, ge=0, le=3650)
-    service_ending_days: int = Field(30, ge=0, le=3650)
+    review_interval_days: int = Field(Deadlines.review_interval_days, ge=1, le=3650)
+    assessment_within_days: int = Field(Deadlines.assessment_within_days, ge=0, le=3650)
+    service_ending_days: int = Field(Deadlines.ending_within_days, ge=0, le=3650)
     # The key of the blind index that finds clients by name and birth date (HMAC-SHA256):
     # random text of at least 32 characters, kept apart from the database like the audit key
     # (`wirkung dev` makes one). Without it the service makes one at each start, and finds
@@ -34,3 +35,9 @@ class CasesSettings(WriteServiceSettings):
         if key is not None and len(key.get_secret_value().encode()) < MIN_KEY_LENGTH:
             raise ValueError(f"the blind index key needs at least {MIN_KEY_LENGTH} bytes")
         return key
+
+    def deadlines(self) -> Deadlines:
+        """The work list's deadlines, as the application takes them."""
+        return Deadlines(review_interval_days=self.review_interval_days,
+                         assessment_within_days=self.assessment_within_days,
+                         ending_within_days=self.service_ending_days)

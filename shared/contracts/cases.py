@@ -21,6 +21,7 @@ _CASE_ID = "Aggregate id of the case."
 _CASE_EXAMPLE = "6d1f0b8e-0000-4000-8000-000000000001"
 _GOAL_EXAMPLE = "0c5e2f1a-0000-4000-8000-00000000000a"
 _SERVICE_EXAMPLE = "9a7b3c4d-0000-4000-8000-00000000000b"
+_PERIOD = r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$"  # a quarter (2026-Q1) or a month (2026-03)
 
 
 class CaseOpened(IntegrationEvent):
@@ -91,7 +92,7 @@ class ServiceDeliveryRecorded(IntegrationEvent):
     case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
     service_id: UUID = Field(description="Id of the service within the case.",
                              examples=[_SERVICE_EXAMPLE])
-    period: str = Field(pattern=r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$",
+    period: str = Field(pattern=_PERIOD,
                         description="Quarter or month of the delivery.",
                         examples=["2026-Q1", "2026-03"])
     units: Decimal = Field(gt=0, description="Units delivered.", examples=["12.5"])
@@ -186,7 +187,7 @@ class DeliveryReversed(IntegrationEvent):
                              examples=[_SERVICE_EXAMPLE])
     delivery_id: UUID = Field(description="Id of the delivery within the service.",
                               examples=["5b2e8f0c-0000-4000-8000-00000000000d"])
-    period: str = Field(pattern=r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$",
+    period: str = Field(pattern=_PERIOD,
                         description="Quarter or month of the reversed delivery.",
                         examples=["2026-Q1", "2026-03"])
     units: Decimal = Field(gt=0, description="Units the delivery had, no longer counted.",

@@ -200,3 +200,11 @@ async def replicated(system: CasesSystem, agreement_id: uuid.UUID, version: int)
         return bool(rows) and rows[0]["version"] >= version
 
     await eventually(applied, within=30)
+
+
+async def replicated_agreement(system: CasesSystem, feed: AgreementFeed,
+                               **terms: Any) -> uuid.UUID:
+    """A signed agreement sent on the topic, once the replica has taken it in."""
+    agreement_id = await feed.signed_agreement(**terms)
+    await replicated(system, agreement_id, feed.versions[agreement_id])
+    return agreement_id

@@ -29,6 +29,7 @@ from tests.cases.system import (
     consumed,
     drafted,
     replicated,
+    replicated_agreement,
 )
 from tests.support import Infrastructure, Tokens, eventually
 
@@ -47,11 +48,6 @@ async def feed(system: CasesSystem) -> AsyncIterator[AgreementFeed]:
         yield publishing
 
 
-async def agreement(system: CasesSystem, feed: AgreementFeed, **terms: Any) -> uuid.UUID:
-    agreement_id = await feed.signed_agreement(**terms)
-    await replicated(system, agreement_id, feed.versions[agreement_id])
-    return agreement_id
-
 
 async def assign(system: CasesSystem, token: str, case_id: str, agreement_id: uuid.UUID,
                  start_date: str = "2026-03-02") -> Any:
@@ -61,7 +57,7 @@ async def assign(system: CasesSystem, token: str, case_id: str, agreement_id: uu
 
 async def test_a_service_under_an_active_agreement_of_the_field_is_assigned(
         system: CasesSystem, feed: AgreementFeed, tokens: Tokens) -> None:
-    agreement_id = await agreement(system, feed, unit="day")
+    agreement_id = await replicated_agreement(system, feed, unit="day")
     case = await system.new_case(tokens.caseworker)
 
     assigned = await assign(system, tokens.caseworker, case["id"], agreement_id)
@@ -77,7 +73,7 @@ async def test_a_service_under_an_active_agreement_of_the_field_is_assigned(
 
 async def test_a_fully_booked_agreement_refuses_until_it_is_amended_to_more_capacity(
         system: CasesSystem, feed: AgreementFeed, tokens: Tokens) -> None:
-    agreement_id = await agreement(system, feed, capacity=1)
+    agreement_id = await replicated_agreement(system, feed, capacity=1)
     first, second = [await system.new_case(tokens.caseworker) for _ in range(2)]
     assert (await assign(system, tokens.caseworker, first["id"], agreement_id)).status_code == 201
 
@@ -94,7 +90,7 @@ async def test_a_fully_booked_agreement_refuses_until_it_is_amended_to_more_capa
 
 async def test_a_terminated_agreement_refuses_services_from_its_termination_date(
         system: CasesSystem, feed: AgreementFeed, tokens: Tokens) -> None:
-    agreement_id = await agreement(system, feed, capacity=5)
+    agreement_id = await replicated_agreement(system, feed, capacity=5)
     await feed.terminate(agreement_id, on=date(2026, 3, 1))
     await replicated(system, agreement_id, feed.versions[agreement_id])
     case = await system.new_case(tokens.caseworker)
@@ -115,7 +111,7 @@ async def test_a_terminated_agreement_refuses_services_from_its_termination_date
 async def test_an_agreement_that_does_not_cover_the_service_refuses_it(
         system: CasesSystem, feed: AgreementFeed, tokens: Tokens, terms: dict[str, Any],
         start_date: str, rule: str) -> None:
-    agreement_id = await agreement(system, feed, **terms)
+    agreement_id = await replicated_agreement(system, feed, **terms)
     case = await system.new_case(tokens.caseworker)
 
     refused = await assign(system, tokens.caseworker, case["id"], agreement_id, start_date)
@@ -138,7 +134,7 @@ async def test_an_agreement_the_replica_never_heard_of_is_unknown(
 
 async def test_a_suspended_agreement_refuses_until_it_is_resumed(
         system: CasesSystem, feed: AgreementFeed, tokens: Tokens) -> None:
-    agreement_id = await agreement(system, feed, capacity=5)
+    agreement_id = await replicated_agreement(system, feed, capacity=5)
     await feed.send(agreement_id, ServiceAgreementSuspended(
         agreement_id=agreement_id, reason="Prüfung", occurred_on=date(2026, 2, 1),
         actor="cm-1"))
@@ -179,7 +175,7 @@ async def test_an_edited_draft_counts_with_its_edited_terms_once_signed(
 
 async def test_ending_a_service_or_closing_its_case_frees_the_place(
         system: CasesSystem, feed: AgreementFeed, tokens: Tokens) -> None:
-    agreement_id = await agreement(system, feed, capacity=1)
+    agreement_id = await replicated_agreement(system, feed, capacity=1)
     cases = [await system.new_case(tokens.caseworker) for _ in range(3)]
     first = await assign(system, tokens.caseworker, cases[0]["id"], agreement_id)
     [service] = first.json()["services"]
@@ -196,7 +192,7 @@ async def test_ending_a_service_or_closing_its_case_frees_the_place(
 
 async def test_concurrent_assignments_take_the_last_place_once(
         system: CasesSystem, feed: AgreementFeed, tokens: Tokens) -> None:
-    agreement_id = await agreement(system, feed, capacity=1)
+    agreement_id = await replicated_agreement(system, feed, capacity=1)
     cases = [await system.new_case(tokens.caseworker) for _ in range(4)]
 
     answers = await asyncio.gather(*(assign(system, tokens.caseworker, case["id"],
@@ -207,7 +203,7 @@ async def test_concurrent_assignments_take_the_last_place_once(
 
 async def test_a_redelivered_event_is_not_applied_again(
         system: CasesSystem, feed: AgreementFeed, tokens: Tokens) -> None:
-    agreement_id = await agreement(system, feed, capacity=1)
+    agreement_id = await replicated_agreement(system, feed, capacity=1)
     await feed.amend(agreement_id, capacity=2)
     await replicated(system, agreement_id, 3)
 
@@ -235,7 +231,7 @@ async def test_a_message_that_cannot_be_applied_is_kept_and_the_replica_goes_on(
                 if "Nonsense" in row["headers"]]
 
     [dead] = await eventually(kept)
-    after = await agreement(system, feed)
+    after = await replicated_agreement(system, feed)
 
     assert "dlq_origin_offset" in dead["headers"]
     assert after in feed.versions

@@ -14,7 +14,7 @@ from tests.cases.system import (
     CasesSystem,
     agreement_feed,
     cases_system,
-    replicated,
+    replicated_agreement,
 )
 from tests.support import Infrastructure, Tokens
 
@@ -30,9 +30,7 @@ async def system(infrastructure: Infrastructure, secret: str) -> AsyncIterator[C
 @pytest.fixture(scope="module")
 async def agreement(system: CasesSystem) -> AsyncIterator[str]:
     async with agreement_feed(system) as feed:
-        agreement_id = await feed.signed_agreement(capacity=1000)
-        await replicated(system, agreement_id, feed.versions[agreement_id])
-        yield str(agreement_id)
+        yield str(await replicated_agreement(system, feed, capacity=1000))
 
 
 async def test_registering_a_client_answers_with_the_pseudonym_and_keeps_the_data_sealed(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.cases.scenario import Case, a_case, with_goal, with_service
-from tests.cases.system import CasesSystem, agreement_feed, cases_system, replicated
+from tests.cases.system import CasesSystem, agreement_feed, cases_system, replicated_agreement
 from tests.support import Infrastructure, Tokens
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -25,9 +25,7 @@ async def system(infrastructure: Infrastructure, secret: str) -> AsyncIterator[C
 @pytest.fixture(scope="module")
 async def agreement(system: CasesSystem) -> AsyncIterator[str]:
     async with agreement_feed(system) as feed:
-        agreement_id = await feed.signed_agreement(capacity=1000)
-        await replicated(system, agreement_id, feed.versions[agreement_id])
-        yield str(agreement_id)
+        yield str(await replicated_agreement(system, feed, capacity=1000))
 
 
 def goal_of(case: Case, goal_id: str) -> dict[str, Any]:

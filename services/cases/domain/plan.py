@@ -81,7 +81,6 @@ class AssignedService:
     units_planned: Decimal
     unit: str
     start_date: date
-    units_delivered: Decimal = Decimal(0)
     ended_on: date | None = None
     end_date: date | None = None  # the planned end ("bewilligt bis"), if the approval has one
     deliveries: dict[UUID, Delivery] = field(default_factory=dict)
@@ -90,14 +89,18 @@ class AssignedService:
     def running(self) -> bool:
         return self.ended_on is None
 
+    @property
+    def units_delivered(self) -> Decimal:
+        """The units of the deliveries that still count (a reversed one does not)."""
+        return sum((delivery.units for delivery in self.deliveries.values()
+                    if not delivery.reversed), Decimal(0))
+
     def record(self, delivery_id: UUID, delivery: Delivery) -> None:
         self.deliveries[delivery_id] = delivery
-        self.units_delivered += delivery.units
 
     def reverse(self, delivery_id: UUID, on: date, reason: str) -> None:
         delivery = self.deliveries[delivery_id]
         delivery.reversed_on, delivery.reversal_reason = on, reason
-        self.units_delivered -= delivery.units
 
     def delivery_to_reverse(self, delivery_id: UUID) -> Delivery:
         """The delivery, if it was logged for this service and still counts."""

@@ -14,6 +14,7 @@ from psycopg_pool import ConnectionPool
 
 from services.cases.application.workspace_dto import AgreementName, AgreementOffer
 from services.cases.domain import AgreementOnRecord
+from services.cases.locks import AGREEMENT_ASSIGNMENT, advisory_lock
 from services.cases.replica.schema import create_tables
 
 Suspensions = list[tuple[date, date | None]]
@@ -74,18 +75,8 @@ class PostgresAgreements:
         Held from counting its running services until the new one is saved and
         in the read model, so two caseworkers cannot both take the last place.
         """
-        with self.pool.connection() as connection:
-            connection.autocommit = True
-            try:
-                connection.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))",
-                                   (str(agreement_id),))
-                try:
-                    yield
-                finally:
-                    connection.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))",
-                                       (str(agreement_id),))
-            finally:
-                connection.autocommit = False
+        with advisory_lock(self.pool, str(agreement_id), AGREEMENT_ASSIGNMENT):
+            yield
 
 
 def _suspensions(cursor: Any, agreement_ids: list[UUID]) -> dict[UUID, Suspensions]:
