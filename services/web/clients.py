@@ -99,6 +99,13 @@ class ServiceClient:
     async def get(self, path: str, token: str, **params: Any) -> Any:
         return (await self.call("GET", path, token, params=params)).data
 
+    async def command(self, token: str, path: str, body: JSON | None, *,
+                      version: int | None = None, idempotency_key: str | None = None,
+                      method: str = "POST") -> Answer:
+        """A command of the service (`path` below the service's root)."""
+        return await self.call(method, path, token, body=body, version=version,
+                               idempotency_key=idempotency_key)
+
 
 def _error(response: httpx.Response) -> ServiceError:
     try:
@@ -155,12 +162,6 @@ class CasesApi(ServiceClient):
     async def client(self, token: str, client_id: str) -> Answer:
         return await self.call("GET", f"/clients/{client_id}", token)
 
-    async def command(self, token: str, path: str, body: JSON, *, version: int | None = None,
-                      idempotency_key: str | None = None, method: str = "POST") -> Answer:
-        """A command of the cases service (`path` below the service's root)."""
-        return await self.call(method, path, token, body=body, version=version,
-                               idempotency_key=idempotency_key)
-
 
 class AgreementsApi(ServiceClient):
     """The agreements service: providers, agreements, reports."""
@@ -169,6 +170,19 @@ class AgreementsApi(ServiceClient):
         page: JSON = await self.get("/providers", token, active=active, limit=limit)
         items: list[JSON] = page["items"]
         return items
+
+
+class MetricsApi(ServiceClient):
+    """The metrics service: the indicator catalog and the indicators' values."""
+
+    async def catalog(self, token: str) -> list[JSON]:
+        result: list[JSON] = await self.get("/indicators", token)
+        return result
+
+    async def indicator(self, token: str, indicator_id: str, **params: Any) -> JSON:
+        """One indicator's values (params: period, by, grain, as_of)."""
+        result: JSON = await self.get(f"/indicators/{indicator_id}", token, **params)
+        return result
 
 
 class Services:
@@ -183,7 +197,7 @@ class Services:
 
         self.agreements = AgreementsApi(pooled(agreements_url))
         self.cases = CasesApi(pooled(cases_url))
-        self.metrics = ServiceClient(pooled(metrics_url))
+        self.metrics = MetricsApi(pooled(metrics_url))
 
     async def answering(self) -> dict[str, bool]:
         """Which services answer their health check (the web's readiness)."""

@@ -9,7 +9,12 @@ from typing import Any
 from shared.auth import Role
 
 # Where each role starts; roles without a workspace yet start on a page saying who they are.
-HOMES = {Role.CASEWORKER.value: "/faelle"}
+HOMES = {
+    Role.CASEWORKER.value: "/faelle",
+    Role.PROVIDER.value: "/meine-vereinbarungen",
+    Role.CONTRACT_MANAGER.value: "/steuerung",
+    Role.AUDITOR.value: "/revision",
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,18 @@ class Person:
     @property
     def is_caseworker(self) -> bool:
         return self.role == Role.CASEWORKER.value
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == Role.PROVIDER.value
+
+    @property
+    def is_contract_manager(self) -> bool:
+        return self.role == Role.CONTRACT_MANAGER.value
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role == Role.AUDITOR.value
 
     def as_session(self) -> dict[str, Any]:
         return asdict(self)

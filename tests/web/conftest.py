@@ -31,6 +31,7 @@ class Seed:
     active agreement for youth welfare in the Nordstadt."""
 
     provider_name: str
+    provider_id: str
     agreement_id: str
     agreement_title: str
 
@@ -62,7 +63,8 @@ def seed(stack: Stack) -> Seed:
         api.post(f"/agreements/{agreement_id}/signature",
                  headers={"If-Match": '"1"'}).raise_for_status()
     _until_offered(stack, agreement_id)
-    return Seed(provider_name="Jugendhilfe Nordlicht e.V.", agreement_id=agreement_id,
+    return Seed(provider_name="Jugendhilfe Nordlicht e.V.", provider_id=provider.json()["id"],
+                agreement_id=agreement_id,
                 agreement_title=title)
 
 

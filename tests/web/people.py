@@ -22,6 +22,22 @@ def sign_in_as_caseworker(page: Page, stack: Stack, team: str = "asd-nord",
     page.wait_for_load_state()
 
 
+# The role names as the development sign-in page shows them.
+ROLE_LABELS = {Role.PROVIDER: "Freier Träger", Role.CONTRACT_MANAGER: "Sozialplanung / Controlling",
+               Role.AUDITOR: "Rechnungsprüfung", Role.DATA_PROTECTION_OFFICER: "Datenschutz"}
+
+
+def sign_in_as(page: Page, stack: Stack, role: Role, *, provider: str | None = None,
+               next_path: str = "/") -> None:
+    """Sign in with a role other than casework; a provider by its name in the list."""
+    page.goto(f"{stack.web}/anmelden?next={next_path}")
+    page.get_by_label(ROLE_LABELS[role], exact=True).check()
+    if provider is not None:
+        page.get_by_label("Träger (für Freie Träger)").select_option(label=provider)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_load_state()
+
+
 def a_case(stack: Stack, team: str = "asd-nord", opened_on: date | None = None) -> str:
     """A case of `team`, opened through the API as the setup of a test."""
     token = mint_token(stack.secret, role=Role.CASEWORKER, team=team, subject=f"cw-{team}")

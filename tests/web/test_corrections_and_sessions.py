@@ -147,10 +147,10 @@ def test_caseworker_reopens_a_closed_case_with_a_reason(page: Page, stack: Stack
 
 def test_the_other_roles_start_page_says_who_is_signed_in(page: Page, stack: Stack) -> None:
     page.goto(f"{stack.web}/anmelden?next=/")
-    page.get_by_label("Rechnungsprüfung").check()
+    page.get_by_label("Datenschutz").check()
     page.get_by_role("button", name="Anmelden").click()
 
-    expect(page.get_by_text("Sie sind angemeldet als: Rechnungsprüfung.")).to_be_visible()
+    expect(page.get_by_text("Sie sind angemeldet als: Datenschutz.")).to_be_visible()
     assert_accessible(page, "start")
     answer = page.goto(f"{stack.web}/faelle")
     assert answer is not None
