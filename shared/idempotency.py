@@ -1,6 +1,9 @@
 """Idempotent commands: a retry with the same `Idempotency-Key` gets the first answer.
 
-The key is scoped to the caller (token subject). The first request claims the
+The key is scoped to the person: the verified token's subject, so a retry with a
+refreshed token (an OIDC client gets a new one every few minutes) is the same
+command, and another person's same key is another command. A request whose token
+does not verify is passed on untouched (the service refuses it). The first request claims the
 key, runs, and stores its answer; a retry replays that answer and runs
 nothing; the same key with another request is refused (422); a retry while
 the first is still running is told so (409). An answer of 5xx is not stored,
@@ -23,8 +26,10 @@ from datetime import datetime
 from typing import Protocol
 
 import asyncpg
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.auth import TokenVerifier
 from shared.problems import is_unavailable, problem_response, unavailable
 from shared.tasks import close_pool
 
@@ -180,9 +185,11 @@ def _decide(stored: str, fingerprint: str, answer: StoredAnswer | None) -> Claim
 class IdempotencyMiddleware:
     """ASGI middleware applying `Idempotency-Key` to every command of a service."""
 
-    def __init__(self, app: ASGIApp, store: IdempotencyStore) -> None:
+    def __init__(self, app: ASGIApp, store: IdempotencyStore,
+                 verifier: TokenVerifier) -> None:
         self.app = app
         self.store = store
+        self.verifier = verifier
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
@@ -194,8 +201,11 @@ class IdempotencyMiddleware:
             await problem_response(400, "Invalid Idempotency-Key",
                                    "At most 200 characters.")(scope, receive, send)
             return
+        caller = await self._person(headers.get(b"authorization", b""))
+        if caller is None:  # no valid token: the service answers 401, nothing to remember
+            await self.app(scope, receive, send)
+            return
         body = await _read_body(receive)
-        caller = hashlib.sha256(headers.get(b"authorization", b"")).hexdigest()
         fingerprint = hashlib.sha256(
             b"\0".join([scope["method"].encode(), scope["path"].encode(),
                         scope.get("query_string", b""), headers.get(b"if-match", b""), body])
@@ -229,6 +239,24 @@ class IdempotencyMiddleware:
                 scope, receive, send)
             return
         await self._run_once(scope, body, send, caller, key)
+
+    async def _person(self, authorization: bytes) -> str | None:
+        """Whose command: a digest of the verified token's subject; None without a valid token.
+
+        Verified here, before the command runs: a forged token naming someone's subject
+        must not get that person's stored answer.
+        """
+        scheme, _, token = authorization.decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        try:
+            if self.verifier.fetches_keys:  # may ask the JWKS endpoint: not on the event loop
+                principal = await run_in_threadpool(self.verifier.verify, token.strip())
+            else:
+                principal = self.verifier.verify(token.strip())
+        except Exception:  # invalid or expired; the route's own check answers it
+            return None
+        return hashlib.sha256(f"subject\0{principal.subject}".encode()).hexdigest()
 
     async def _run_once(self, scope: Scope, body: bytes, send: Send, caller: str,
                         key: str) -> None:

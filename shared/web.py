@@ -33,7 +33,8 @@ def create_service_app(*, service: str, title: str, description: str, settings: 
     app.state.token_verifier = token_verifier(settings)
     install_problem_handlers(app)
     if idempotency is not None:  # inside the observability middleware
-        app.add_middleware(IdempotencyMiddleware, store=idempotency)
+        app.add_middleware(IdempotencyMiddleware, store=idempotency,
+                           verifier=app.state.token_verifier)
     app.add_middleware(ObservabilityMiddleware, service=service)
 
     async def health() -> dict[str, str]:

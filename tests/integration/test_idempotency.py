@@ -108,6 +108,46 @@ async def test_keys_of_different_callers_do_not_collide(
     assert stored_events(app) == 2
 
 
+async def test_a_retry_with_a_refreshed_token_of_the_same_person_gets_the_first_answer(
+        cases: tuple[httpx.AsyncClient, Any], tokens: Tokens, secret: str) -> None:
+    from shared.auth import Role, mint_token
+
+    client, app = cases
+    # An OIDC client refreshes its token every few minutes: another token, the same person.
+    refreshed = mint_token(secret, role=Role.CASEWORKER, team="asd-nord", subject="cw-1",
+                           ttl_seconds=600)
+    assert refreshed != tokens.caseworker
+
+    first = await client.post("/cases", json=A_CASE,
+                              headers={**bearer(tokens.caseworker), "Idempotency-Key": "k-r"})
+    retry = await client.post("/cases", json=A_CASE,
+                              headers={**bearer(refreshed), "Idempotency-Key": "k-r"})
+
+    assert first.status_code == retry.status_code == 201
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json()["id"] == first.json()["id"]
+    assert stored_events(app) == 1
+
+
+async def test_a_forged_token_naming_the_person_gets_no_stored_answer(
+        cases: tuple[httpx.AsyncClient, Any], tokens: Tokens) -> None:
+    from shared.auth import Role, mint_token
+
+    client, app = cases
+    forged = mint_token("not-the-secret-" * 4, role=Role.CASEWORKER, team="asd-nord",
+                        subject="cw-1")
+    first = await client.post("/cases", json=A_CASE,
+                              headers={**bearer(tokens.caseworker), "Idempotency-Key": "k-f"})
+    replay = await client.post("/cases", json=A_CASE,
+                               headers={**bearer(forged), "Idempotency-Key": "k-f"})
+
+    assert first.status_code == 201
+    assert replay.status_code == 401
+    assert "idempotent-replayed" not in replay.headers
+    assert first.json()["id"] not in replay.text
+    assert stored_events(app) == 1
+
+
 async def test_a_command_whose_answer_was_lost_after_its_save_is_not_run_again(
         cases: tuple[httpx.AsyncClient, Any], tokens: Tokens,
         monkeypatch: pytest.MonkeyPatch) -> None:
