@@ -29,3 +29,12 @@ class Topics:
 
     def all(self) -> list[str]:
         return [self.agreements, self.cases, self.metrics_dlq, self.audit_checkpoints]
+
+    def durable(self) -> list[str]:
+        """The topics whose whole history must stay: a rebuild, an auditor's verification and
+        a new consumer read them from offset zero."""
+        return [self.agreements, self.cases, self.audit_checkpoints]
+
+
+# Topic configuration of the durable topics: kept forever (Kafka's default is seven days).
+UNLIMITED_RETENTION = {"retention.ms": "-1"}

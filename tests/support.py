@@ -160,7 +160,8 @@ async def new_database(infrastructure: Infrastructure) -> str:
 async def new_topics(infrastructure: Infrastructure) -> Topics:
     """Topics of their own (a fresh prefix), created on the broker."""
     fresh = Topics(prefix=f"test-{uuid.uuid4().hex[:10]}")
-    await create_topics(infrastructure.bootstrap_servers, fresh.all(), partitions=3)
+    await create_topics(infrastructure.bootstrap_servers, fresh.all(), partitions=3,
+                        durable=fresh.durable())
     return fresh
 
 

@@ -152,5 +152,7 @@ def _print_welcome(urls: dict[str, str], secret: str, home: Path, seconds: float
                        (Role.AUDITOR, None), (Role.DATA_PROTECTION_OFFICER, None)):
         print(f"  {role.value:<24} {mint_token(secret, role=role, team=team)}")
     print(f"  {Role.PROVIDER.value:<24} wirkung token --role provider --provider <provider id>")
+    print("\nThe event and checkpoint topics keep every record (retention.ms=-1): a rebuild "
+          "and an auditor's verification replay them from the start.")
     print(f"\nSettings in {home / 'dev.env'}, logs in {home / 'logs'}.")
     print("Stop with Ctrl-C.", flush=True)

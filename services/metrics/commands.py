@@ -26,6 +26,7 @@ def run_metrics_command(args: argparse.Namespace) -> int:
 async def _rebuild(settings: object) -> int:
     from services.metrics.progress import ProgressLine
     from services.metrics.rebuild import RebuildRunning, rebuild
+    from services.metrics.replay import HistoryIncomplete
     from services.metrics.settings import MetricsSettings
 
     assert isinstance(settings, MetricsSettings)
@@ -35,6 +36,11 @@ async def _rebuild(settings: object) -> int:
     except RebuildRunning as error:
         print(f"wirkung metrics rebuild: {error}", file=sys.stderr)
         return 1
+    except HistoryIncomplete as error:
+        if progress.shown:
+            progress.finish()
+        print(f"wirkung metrics rebuild: {error}", file=sys.stderr)
+        return 2
     progress.finish()
     print(f"rebuilt the facts from {outcome.events} events "
           f"({outcome.dead_letters} not applicable) and swapped them in")

@@ -10,9 +10,10 @@ from typing import TextIO
 class ProgressLine:
     """Rewrites one line at most every `every` seconds, and once more at the end."""
 
-    def __init__(self, what: str = "events", stream: TextIO = sys.stderr,
+    def __init__(self, what: str = "events", stream: TextIO | None = None,
                  every: float = 0.5) -> None:
-        self.what, self.stream, self.every = what, stream, every
+        # The stream of the moment of use: stderr may have been replaced since import.
+        self.what, self.stream, self.every = what, stream or sys.stderr, every
         self.started = time.monotonic()
         self.shown = 0.0
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -31,12 +31,27 @@ class PositionsBeyondTopics(ValueError):
     """A stop position the topics do not hold (yet, or any more)."""
 
 
+class HistoryIncomplete(PositionsBeyondTopics):
+    """A topic no longer holds its whole history: its first records were removed
+    (retention, deleted records), or an aggregate's events start after its first."""
+
+
+def _what_to_do(topics: list[str]) -> str:
+    return (f"; the facts would be incomplete, so nothing is replaced. Republish "
+            f"{', '.join(sorted(set(topics)))} from the event store: delete the topic, and "
+            "the service that owns it republishes every stored event to it on its next "
+            "check (within a minute); create it with retention.ms=-1 (unlimited), as "
+            "docker-compose.yml does")
+
+
 @dataclass
 class Replayed:
     """What a replay read and applied."""
 
     events: int = 0
     dead_letters: int = 0
+    # Aggregates with an event that could not be applied: their later events wait for it.
+    dead_subjects: set[str] = field(default_factory=set)
 
 
 class Replay:
@@ -70,22 +85,40 @@ class Replay:
                 # Fetch no further from a partition at its stop: later events are not read.
                 self.reader.pause(*[tp for tp in self.partitions
                                     if await self.reader.position(tp) >= ends[tp]])
+        self._refuse_gaps()
+
+    def _refuse_gaps(self) -> None:
+        """Read from offset zero, every event's predecessors came before it in its partition:
+        one still waiting for its predecessor shows that the topic lost events."""
+        held = [item for item in self.projection.held
+                if item.envelope.subject not in self.outcome.dead_subjects]
+        if not held:
+            return
+        first = held[0]
+        topics = [item.record.topic for item in held]
+        raise HistoryIncomplete(
+            f"{len(topics)} event(s) wait for earlier events the topics do not hold, first "
+            f"{first.envelope.type} version {first.envelope.aggregate_version} of "
+            f"{first.envelope.subject} in {first.record.topic}[{first.record.partition}] at "
+            f"offset {first.record.offset}" + _what_to_do(topics))
 
     async def _ends(self) -> dict[TopicPartition, int]:
         """Per partition, the offset to stop before."""
         ends = await partition_ends(self.bootstrap_servers, self.partitions)
+        if self.stop_at is not None:
+            beyond = [f"{tp.topic}[{tp.partition}] at offset {last} (its end offset is "
+                      f"{ends[tp]})" for tp, last in self.stop_at.items() if last >= ends[tp]]
+            if beyond:
+                raise PositionsBeyondTopics("the topics hold no event at " + ", ".join(beyond))
+        starts = await self.reader.beginning_offsets(list(self.partitions))
+        lost = [tp for tp, start in starts.items() if start > 0]
+        if lost:
+            raise HistoryIncomplete(
+                "the topics no longer hold their first events (retention or deleted records): "
+                + ", ".join(f"{tp.topic}[{tp.partition}] starts at offset {starts[tp]}"
+                            for tp in lost) + _what_to_do([tp.topic for tp in lost]))
         if self.stop_at is None:
             return ends
-        beyond = [f"{tp.topic}[{tp.partition}] at offset {last} (its end offset is {ends[tp]})"
-                  for tp, last in self.stop_at.items() if last >= ends[tp]]
-        if beyond:
-            raise PositionsBeyondTopics("the topics hold no event at " + ", ".join(beyond))
-        starts = await self.reader.beginning_offsets(list(self.stop_at))
-        lost = [f"{tp.topic}[{tp.partition}] starts at {start}"
-                for tp, start in starts.items() if start > 0]
-        if lost:
-            raise PositionsBeyondTopics("the topics no longer hold their first events "
-                                        "(retention?): " + ", ".join(lost))
         return {tp: last + 1 for tp, last in self.stop_at.items()}
 
     async def _behind(self, ends: dict[TopicPartition, int]) -> int:
@@ -112,6 +145,8 @@ async def replaying(database_url: str, schema: str, bootstrap_servers: str,
                                     headers: Headers) -> Awaitable[None]:
             # The live consumer sent these to the dead-letter topic already.
             outcome.dead_letters += 1
+            if key:
+                outcome.dead_subjects.add(key.decode("utf-8", "replace"))
             return asyncio.sleep(0)
 
         projection = metrics_consumer(

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from shared.embedded.broker import EmbeddedBroker
 from shared.embedded.postgres import EmbeddedPostgres
-from shared.topics import Topics
+from shared.topics import UNLIMITED_RETENTION, Topics
 
 SERVICES = ("agreements", "cases", "metrics")
 
@@ -76,7 +76,8 @@ class EmbeddedStack:
                 self.broker.start()
             bootstrap = self._external_broker or (self.broker.bootstrap_servers
                                                   if self.broker else "")
-            asyncio.run(create_topics(bootstrap, self.topics.all(), self.partitions))
+            asyncio.run(create_topics(bootstrap, self.topics.all(), self.partitions,
+                                      durable=self.topics.durable()))
         except BaseException:
             self.stop()
             raise
@@ -101,8 +102,10 @@ class EmbeddedStack:
         self.stop()
 
 
-async def create_topics(bootstrap_servers: str, names: list[str], partitions: int = 3) -> None:
-    """Create the topics that do not exist yet (retrying while the broker starts)."""
+async def create_topics(bootstrap_servers: str, names: list[str], partitions: int = 3, *,
+                        durable: Collection[str] = ()) -> None:
+    """Create the topics that do not exist yet (retrying while the broker starts); the
+    `durable` ones with unlimited retention."""
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
     from aiokafka.errors import KafkaConnectionError
 
@@ -111,7 +114,9 @@ async def create_topics(bootstrap_servers: str, names: list[str], partitions: in
         try:
             await admin.start()
             existing = set(await admin.list_topics())
-            missing = [NewTopic(name, partitions, 1) for name in names if name not in existing]
+            missing = [NewTopic(name, partitions, 1,
+                                topic_configs=UNLIMITED_RETENTION if name in durable else {})
+                       for name in names if name not in existing]
             if missing:
                 await admin.create_topics(missing)
             return

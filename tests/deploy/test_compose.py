@@ -400,9 +400,7 @@ def test_services_start_only_after_the_database_is_healthy_and_the_topics_exist(
 
 
 def test_kafka_init_creates_every_topic_the_services_use() -> None:
-    prefixes = {
-        environment(name, OPERATOR_ENVIRONMENT)["WIRKUNG_TOPIC_PREFIX"] for name in BACKENDS
-    }
+    prefixes = prefixes_of_backends()
     script = interpolate(" ".join(str(part) for part in service("kafka-init")["command"]), {})
     creations = [line for line in script.splitlines() if "--create" in line]
 
@@ -411,6 +409,16 @@ def test_kafka_init_creates_every_topic_the_services_use() -> None:
         Topics(prefixes.pop()).all()
     )
     assert all("--if-not-exists" in line and "--partitions 6" in line for line in creations)
+    durable = set(Topics(next(iter(prefixes_of_backends()))).durable())
+    unlimited = {re.findall(r"--topic\s+(\S+)", line)[0] for line in creations
+                 if "--config retention.ms=-1" in line}
+    altered = set(re.findall(r"--alter --entity-type topics --entity-name (\S+) "
+                             r"--add-config retention\.ms=-1", script))
+    assert unlimited == altered == durable  # topics made before get it too
+
+
+def prefixes_of_backends() -> set[str]:
+    return {environment(name, OPERATOR_ENVIRONMENT)["WIRKUNG_TOPIC_PREFIX"] for name in BACKENDS}
 
 
 def test_grafana_reads_from_the_prometheus_service() -> None:

@@ -7,6 +7,7 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,12 @@ import pytest
 from services.metrics.facts.schema import create_pool
 from services.metrics.main import create_app
 from services.metrics.settings import MetricsSettings
+from shared.contracts import CaseClosed
 from shared.topics import Topics
 from tests.integration.test_audit_command import wirkung
 from tests.integration.test_metrics_consumer import publish
 from tests.integration.test_metrics_rebuild import one_more_case
-from tests.metrics.history import POPULATION, fixed_history, uid
+from tests.metrics.history import POPULATION, History, fixed_history, uid
 from tests.support import Infrastructure, Tokens, bearer, eventually, serving, settings_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -198,6 +200,34 @@ async def test_bad_input_is_refused_with_exit_status_2(metrics: Metrics) -> None
         assert result.returncode == 2, (message, result.stdout, result.stderr)
         assert message in result.stderr, (message, result.stderr)
     assert await metrics.scratch_schemas() == []
+
+
+async def test_an_answer_over_a_topic_that_lost_events_is_refused_with_exit_status_2(
+        metrics: Metrics, infrastructure: Infrastructure, topics: Topics) -> None:
+    before = reached(await metrics.answer(), topics.cases)
+    # A case's later event on the topic without its opening (retention, deleted records).
+    gone = one_more_case()
+    gone.add("cases", uid("K8"), CaseClosed(
+        case_id=uid("K8"), reason="moved", ended_service_ids=[], occurred_on=date(2026, 7, 9),
+        actor="cw-1"))
+    await publish(infrastructure, topics, History(envelopes=gone.envelopes[1:]))
+
+    async def answer_past_it() -> dict[str, Any] | None:
+        answer = await metrics.answer()
+        return answer if reached(answer, topics.cases) > before else None
+
+    result = metrics.verify(metrics.save(await eventually(answer_past_it, within=30)))
+
+    assert result.returncode == 2, result.stdout
+    assert "wait for earlier events the topics do not hold, first" in result.stderr
+    assert f"version 2 of {uid('K8')} in {topics.cases}" in result.stderr
+    assert await metrics.scratch_schemas() == []
+
+
+def reached(answer: dict[str, Any], topic: str) -> int:
+    """How far an answer's input positions reach into `topic`, over its partitions."""
+    positions: dict[str, int] = answer["manifest"]["input_positions"].get(topic, {})
+    return sum(positions.values())
 
 
 async def test_an_edited_reference_population_is_found_though_it_is_not_on_the_topics(

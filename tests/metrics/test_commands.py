@@ -7,7 +7,12 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
+from shared.topics import Topics
+from tests.integration.test_metrics_consumer import publish
+from tests.metrics.history import History, fixed_history
 from tests.support import Infrastructure, new_database, new_topics
 from wirkung.cli import main
 
@@ -15,9 +20,14 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def environment(infrastructure: Infrastructure, monkeypatch: pytest.MonkeyPatch) -> str:
+def topics(infrastructure: Infrastructure) -> Topics:
+    return asyncio.run(new_topics(infrastructure))
+
+
+@pytest.fixture
+def environment(infrastructure: Infrastructure, topics: Topics,
+                monkeypatch: pytest.MonkeyPatch) -> str:
     database_url = asyncio.run(new_database(infrastructure))
-    topics = asyncio.run(new_topics(infrastructure))
     monkeypatch.setenv("WIRKUNG_METRICS_DATABASE_URL", database_url)
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", infrastructure.bootstrap_servers)
     monkeypatch.setenv("WIRKUNG_TOPIC_PREFIX", topics.prefix)
@@ -96,3 +106,60 @@ def test_a_second_rebuild_at_the_same_time_is_refused(
 
     assert asyncio.run(while_another_rebuilds()) == 1
     assert "another rebuild" in capsys.readouterr().err
+
+
+async def applied_events(database_url: str) -> int:
+    connection = await asyncpg.connect(database_url)
+    try:
+        return int(await connection.fetchval("SELECT coalesce(sum(version), 0) "
+                                             "FROM facts.applied_versions"))
+    finally:
+        await connection.close()
+
+
+def test_a_rebuild_of_a_topic_that_lost_events_is_refused_and_keeps_the_facts(
+        environment: str, topics: Topics, infrastructure: Infrastructure,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    history = fixed_history().envelopes
+    agreements = [item for item in history if item[0] == "agreements"]
+    cases = [item for item in history if item[0] == "cases"]
+    asyncio.run(publish(infrastructure, topics, History(envelopes=agreements)))
+    assert main(["metrics", "rebuild"]) == 0
+    before = asyncio.run(applied_events(environment))
+    assert before == len(agreements)
+    # The cases topic lost the opening of one case (retention, or records deleted): its
+    # later events arrive without their first.
+    lost = next(envelope for _, envelope in cases if envelope.aggregate_version == 1 and any(
+        later.subject == envelope.subject for _, later in cases if later is not envelope))
+    asyncio.run(publish(infrastructure, topics,
+                        History(envelopes=[item for item in cases if item[1] is not lost])))
+    capsys.readouterr()
+
+    assert main(["metrics", "rebuild"]) == 2
+
+    said = capsys.readouterr().err
+    assert f"version 2 of {lost.subject} in {topics.cases}" in said
+    assert f"Republish {topics.cases} from the event store" in said
+    assert asyncio.run(applied_events(environment)) == before  # nothing swapped in
+
+
+def test_the_topics_that_hold_the_history_keep_it_forever(
+        topics: Topics, infrastructure: Infrastructure) -> None:
+    async def retention() -> dict[str, str]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=infrastructure.bootstrap_servers)
+        await admin.start()
+        try:
+            described = await admin.describe_configs(
+                [ConfigResource(ConfigResourceType.TOPIC, name) for name in topics.all()])
+        finally:
+            await admin.close()
+        found = {}
+        for response in described:
+            for resource in response.resources:
+                entries = {entry[0]: entry[1] for entry in resource[4]}
+                found[resource[3]] = entries.get("retention.ms", "default")
+        return found
+
+    assert asyncio.run(retention()) == {topics.agreements: "-1", topics.cases: "-1",
+                                        topics.audit_checkpoints: "-1",
+                                        topics.metrics_dlq: "default"}
