@@ -15,6 +15,7 @@ from services.cases.application import Cases, CasesParts, Deadlines
 from services.cases.contracts import to_contract
 from services.cases.index import PostgresCaseIndex
 from services.cases.personal_data import PostgresVault
+from services.cases.purposes import DEFAULT_PURPOSES, Purposes
 from services.cases.replica.consumer import replica_consumer
 from services.cases.replica.reader import PostgresAgreements
 from services.cases.settings import CasesSettings
@@ -85,4 +86,6 @@ def create_app(settings: CasesSettings | None = None, *,
             group_id=settings.replica_group)],
     )
     install_rule_problems(app)
+    app.state.purposes = (Purposes.from_file(settings.purposes_file) if settings.purposes_file
+                          else DEFAULT_PURPOSES)
     return app

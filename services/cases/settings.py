@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -28,6 +30,9 @@ class CasesSettings(WriteServiceSettings):
     # (`wirkung dev` makes one). Without it the service makes one at each start, and finds
     # no client registered before that start.
     blind_index_key: SecretStr | None = None
+    # The installation's catalog of purposes (Zweckbindung) as a JSON file; see
+    # services/cases/purposes.py. Without it the built-in catalog applies.
+    purposes_file: Path | None = None
 
     @field_validator("blind_index_key")
     @classmethod

@@ -133,10 +133,10 @@ async def read_cases(cases: httpx.AsyncClient, tokens: Tokens) -> None:
     assert opened.status_code == 201, opened.text
     case = f"/cases/{opened.json()['id']}"
     for token, purpose, status in (
-            (tokens.caseworker, "Hilfeplanung", 200),
-            (tokens.caseworker, "Hilfeplanung", 200),
+            (tokens.caseworker, "assistance_planning", 200),
+            (tokens.caseworker, "assistance_planning", 200),
             (tokens.auditor, None, 200),
-            (tokens.other_caseworker, HOSTILE_PURPOSE, 404),
+            (tokens.other_caseworker, HOSTILE_PURPOSE, 403),  # no purpose of the catalog
             (tokens.data_protection_officer, None, 403)):
         headers = bearer(token) | ({"X-Purpose": purpose} if purpose else {})
         assert (await cases.get(case, headers=headers)).status_code == status
@@ -270,7 +270,7 @@ async def test_the_access_log_is_counted_by_role_and_purpose_with_hostile_text_e
     for role, purpose in {(role, purpose) for role, purpose, _ in expected}:
         granted, refused = expected[(role, purpose, True)], expected[(role, purpose, False)]
         assert [role, purpose, str(granted), str(refused), str(granted + refused)] in rows
-    assert ["caseworker", "Hilfeplanung", "2", "0", "2"] in rows
+    assert ["caseworker", "assistance_planning", "2", "0", "2"] in rows
     assert HOSTILE_PURPOSE not in text
     assert "&lt;script&gt;alert(&quot;purpose&quot;)&lt;/script&gt;" in text
 

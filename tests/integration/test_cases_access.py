@@ -85,7 +85,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
 # Routes naming no object of a team (lists filter by team instead), or not for caseworkers.
 NOT_TEAM_OBJECTS = {("POST", "/clients"), ("GET", "/cases"), ("GET", "/access-log"),
                     ("DELETE", "/clients/{client_id}/personal-data"), ("GET", "/clients"),
-                    ("GET", "/cases/counts"), ("GET", "/work-list")}
+                    ("GET", "/cases/counts"), ("GET", "/work-list"), ("GET", "/purposes")}
 
 
 def request_of(objects: Objects, body: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -149,7 +149,7 @@ async def test_another_teams_cases_are_not_in_a_caseworkers_list(
 async def test_reads_are_logged_with_the_purpose_given_or_the_roles_default(
         system: CasesSystem, tokens: Tokens, nord: Objects) -> None:
     await system.get(f"/cases/{nord.case_id}", tokens.caseworker,
-                     **{"X-Purpose": "Hilfeplangespraech"})
+                     **{"X-Purpose": "assistance_planning"})
     await system.get(f"/cases/{nord.case_id}/history", tokens.auditor)
     await system.get(f"/clients/{nord.client_id}", tokens.caseworker)
 
@@ -159,8 +159,41 @@ async def test_reads_are_logged_with_the_purpose_given_or_the_roles_default(
                                       subject="cw-1", granted="true"))[:1]
 
     assert (audit["subject"], audit["role"], audit["purpose"]) == ("au-1", "auditor", "audit")
-    assert (casework["subject"], casework["purpose"]) == ("cw-1", "Hilfeplangespraech")
+    assert (casework["subject"], casework["purpose"]) == ("cw-1", "assistance_planning")
     assert (client_read["object_type"], client_read["purpose"]) == ("client", "casework")
+
+
+async def test_a_purpose_not_in_the_catalog_or_not_the_roles_is_refused_and_logged(
+        system: CasesSystem, tokens: Tokens, nord: Objects) -> None:
+    unknown = await system.get(f"/cases/{nord.case_id}", tokens.caseworker,
+                               **{"X-Purpose": "Neugier"})
+    not_theirs = await system.get(f"/cases/{nord.case_id}", tokens.auditor,
+                                  **{"X-Purpose": "casework"})
+    of_a_client = await system.get(f"/clients/{nord.client_id}", tokens.caseworker,
+                                   **{"X-Purpose": "erasure"})
+
+    for answer in (unknown, not_theirs, of_a_client):
+        assert answer.status_code == 403, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["rule"] == "purpose_not_allowed"
+    assert "casework, assistance_planning, handover" in unknown.json()["detail"]
+    refused = await access_log(system, tokens, granted="false", object_ref=nord.case_id)
+    assert {("cw-1", "Neugier"), ("au-1", "casework")} <= {
+        (entry["subject"], entry["purpose"]) for entry in refused}
+    [client_refusal] = await access_log(system, tokens, granted="false",
+                                        object_ref=nord.pseudonym, subject="cw-1")
+    assert (client_refusal["object_type"], client_refusal["purpose"]) == ("client", "erasure")
+
+
+async def test_each_role_is_told_its_purposes_and_which_applies_without_one(
+        system: CasesSystem, tokens: Tokens) -> None:
+    caseworker = (await system.get("/purposes", tokens.caseworker)).json()
+    auditor = (await system.get("/purposes", tokens.auditor)).json()
+
+    assert [(p["key"], p["default"]) for p in caseworker] == [
+        ("casework", True), ("assistance_planning", False), ("handover", False)]
+    assert [p["key"] for p in auditor] == ["audit"]
+    assert auditor[0]["legal_basis"]
 
 
 async def test_a_refusal_for_the_callers_role_is_logged_too(

@@ -9,12 +9,15 @@ from fastapi import Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
 
 from services.cases.application import Caller, Cases
+from services.cases.purposes import Purposes
 from shared.auth import Principal, Role, current_principal
 from shared.problems import Forbidden
 
 Purpose = Annotated[str | None, Header(
-    max_length=200, description="Why you read this (for the access log); a default per role "
-                                "otherwise.", examples=["Hilfeplangespräch"])]
+    max_length=200, description="Why you read this: a purpose of your role from GET /purposes "
+                                "(logged with every access); your role's first purpose "
+                                "otherwise. Another purpose is refused (403).",
+    examples=["assistance_planning"])]
 
 
 async def application(request: Request) -> Cases:
@@ -28,16 +31,30 @@ def caller_as(*roles: Role, on: str | None = None) -> Callable[..., Awaitable[Ca
     async def dependency(request: Request,
                          principal: Annotated[Principal, Depends(current_principal)],
                          x_purpose: Purpose = None) -> Caller:
-        caller = Caller.of(principal, x_purpose)
-        if principal.role not in roles:
+        purposes: Purposes = request.app.state.purposes
+        caller = Caller(principal, x_purpose or purposes.default_for(principal.role)
+                        or "unspecified")
+        allowed = principal.role in roles
+        if allowed and x_purpose is not None and not purposes.allows(x_purpose,
+                                                                     principal.role):
+            await _log_refusal(request, caller, on or "purpose")
+            raise Forbidden(
+                f"The purpose {x_purpose!r} is not one of the role {principal.role.value}'s: "
+                + (", ".join(p.key for p in purposes.for_role(principal.role)) or "none")
+                + " (GET /purposes).", rule="purpose_not_allowed")
+        if not allowed:
             if on is not None:
-                cases: Cases = request.app.state.application
-                await run_in_threadpool(cases.role_refused, caller, on,
-                                        str(request.path_params.get(f"{on}_id", "*")))
+                await _log_refusal(request, caller, on)
             raise Forbidden(f"The role {principal.role.value} may not do this.")
         return caller
 
     return dependency
+
+
+async def _log_refusal(request: Request, caller: Caller, on: str) -> None:
+    cases: Cases = request.app.state.application
+    await run_in_threadpool(cases.role_refused, caller, on,
+                            str(request.path_params.get(f"{on}_id", "*")))
 
 
 App = Annotated[Cases, Depends(application)]
