@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -90,7 +90,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     population.add_argument("--source", required=True, help="where the figures come from")
     population.add_argument("--by", default="wirkung-cli", help="who imports them")
 
+    cases = commands.add_parser("cases", help="administer the cases service's personal data")
+    cases_commands = cases.add_subparsers(dest="cases_command", required=True)
+    retention = cases_commands.add_parser(
+        "retention", help="erase the personal data whose retention period has run (settings "
+                          "from the environment, like the service)")
+    retention.add_argument("--dry-run", action="store_true",
+                           help="list whose personal data is due, and why; erase nothing")
+    retention.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                           help="the day to count to (default: today)")
+
     args = parser.parse_args(argv)
+    if args.command == "cases":
+        from services.cases.commands import run_cases_command
+
+        return run_cases_command(args)
     if args.command == "metrics":
         from services.metrics.commands import run_metrics_command
 

@@ -11,6 +11,7 @@ from psycopg_pool import ConnectionPool
 
 from services.cases.application.dto import CasePage, CaseQuery, CaseSummary
 from services.cases.application.workspace_dto import CaseOrder
+from services.cases.retention import RetentionPeriods
 from services.cases.work_list import WorkListQueries, due_filter, due_parameters
 
 _FILTER = """(%(team)s::text IS NULL OR team = %(team)s)
@@ -55,6 +56,33 @@ class PostgresCaseIndex(WorkListQueries):
                 "SELECT max(closed_on) FROM case_summaries WHERE client_pseudonym = %s "
                 "AND closed_on <= %s", (client_pseudonym, on_or_before)).fetchone()
         return row[0] if row else None
+
+    def retention_due(self, periods: RetentionPeriods,
+                      today: date) -> list[tuple[str, str, date, int, date]]:
+        """Per person whose cases are all closed and whose last period ran by `today`: the
+        pseudonym, and the field of action, closure, years and end of that last period."""
+        fields = list(periods.years)
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                """WITH periods (field, years) AS (
+                       SELECT * FROM unnest(%(fields)s::text[], %(years)s::int[])),
+                   kept AS (
+                       SELECT s.client_pseudonym, s.status, s.field_of_action, s.closed_on,
+                              coalesce(p.years, %(otherwise)s) AS years,
+                              (s.closed_on + make_interval(
+                                  years => coalesce(p.years, %(otherwise)s)))::date AS due_on
+                       FROM case_summaries s LEFT JOIN periods p
+                         ON p.field = s.field_of_action),
+                   due AS (
+                       SELECT client_pseudonym FROM kept GROUP BY client_pseudonym
+                       HAVING bool_and(status = 'closed') AND max(due_on) <= %(today)s)
+                   SELECT DISTINCT ON (k.client_pseudonym) k.client_pseudonym,
+                          k.field_of_action, k.closed_on, k.years, k.due_on
+                   FROM kept k JOIN due USING (client_pseudonym)
+                   ORDER BY k.client_pseudonym, k.due_on DESC, k.closed_on DESC""",
+                {"fields": fields, "years": [periods.years[f] for f in fields],
+                 "otherwise": periods.otherwise, "today": today}).fetchall()
+        return [(row[0], row[1], row[2], int(row[3]), row[4]) for row in rows]
 
     def cases(self, query: CaseQuery) -> CasePage:
         parameters = {"team": query.team, "status": query.status,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Callable
@@ -18,19 +19,21 @@ from services.cases.personal_data import PostgresVault
 from services.cases.purposes import DEFAULT_PURPOSES, Purposes
 from services.cases.replica.consumer import replica_consumer
 from services.cases.replica.reader import PostgresAgreements
+from services.cases.retention import RetentionPeriods
 from services.cases.settings import CasesSettings
 from services.cases.views import CasesProjection, CasesView
 from shared.access_log import PostgresAccessLog
 from shared.observability import configure_logging
 from shared.topics import Topics
-from shared.write_service import ViewSpec, create_write_service
+from shared.write_service import Background, ViewSpec, create_write_service
 
 _log = logging.getLogger("wirkung.cases")
 
 
 def postgres_parts(database_url: str, *, clock: Callable[[], date] = date.today,
                    deadlines: Deadlines | None = None,
-                   blind_index_key: bytes | None = None) -> CasesParts:
+                   blind_index_key: bytes | None = None,
+                   retention: RetentionPeriods | None = None) -> CasesParts:
     """The application's collaborators, all in the cases database.
 
     Without `blind_index_key` clients are indexed under a key of this process only.
@@ -44,7 +47,8 @@ def postgres_parts(database_url: str, *, clock: Callable[[], date] = date.today,
     return CasesParts(vault=vault, access_log=access_log,
                       agreements=PostgresAgreements(pool), index=PostgresCaseIndex(pool),
                       closers=[access_log.close, pool.close], clock=clock,
-                      deadlines=deadlines or Deadlines())
+                      deadlines=deadlines or Deadlines(),
+                      retention=retention or RetentionPeriods())
 
 
 def build_application(database_url: str, environment: dict[str, str],
@@ -57,7 +61,22 @@ def build_application(database_url: str, environment: dict[str, str],
                      "start cannot be found by name and birth date")
     return Cases(env=environment, parts=postgres_parts(
         database_url, clock=clock, deadlines=deadlines,
-        blind_index_key=key.get_secret_value().encode() if key else None))
+        blind_index_key=key.get_secret_value().encode() if key else None,
+        retention=settings.retention()))
+
+
+def retention_schedule(every_seconds: float, clock: Callable[[], date]) -> Background:
+    """Erase the personal data whose retention period has run, now and every so often."""
+
+    async def run(app: FastAPI) -> None:
+        while True:
+            cases: Cases = app.state.application
+            erased = await asyncio.to_thread(cases.erase_due, clock())
+            if erased:
+                _log.info("retention: erased the personal data of %d client(s)", len(erased))
+            await asyncio.sleep(every_seconds)
+
+    return run
 
 
 def create_app(settings: CasesSettings | None = None, *,
@@ -83,7 +102,9 @@ def create_app(settings: CasesSettings | None = None, *,
         background=[replica_consumer(
             database_url=settings.database_url,
             bootstrap_servers=settings.kafka_bootstrap_servers, topic=topics.agreements,
-            group_id=settings.replica_group)],
+            group_id=settings.replica_group),
+            *([retention_schedule(settings.retention_check_seconds, clock)]
+              if settings.retention_check_seconds else [])],
     )
     install_rule_problems(app)
     app.state.purposes = (Purposes.from_file(settings.purposes_file) if settings.purposes_file

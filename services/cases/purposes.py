@@ -80,6 +80,8 @@ DEFAULT_PURPOSES = Purposes([
             frozenset({Role.AUDITOR})),
     Purpose("erasure", "Löschung", "DSGVO Art. 17; SGB X § 84",
             frozenset({Role.DATA_PROTECTION_OFFICER})),
+    Purpose("retention", "Löschung nach Ablauf der Aufbewahrungsfrist",
+            "SGB X § 84 Abs. 2; DSGVO Art. 17 Abs. 1 a", frozenset({Role.DATA_PROTECTION_OFFICER})),
     Purpose("subject_access", "Auskunft an die betroffene Person", "DSGVO Art. 15; SGB X § 83",
             frozenset({Role.DATA_PROTECTION_OFFICER})),
 ])

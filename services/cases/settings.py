@@ -9,6 +9,7 @@ from pydantic_settings import SettingsConfigDict
 
 from services.cases.application.workspace_dto import Deadlines
 from services.cases.blind_index import MIN_KEY_LENGTH
+from services.cases.retention import DEFAULT_YEARS, RetentionPeriods
 from shared.settings import WriteServiceSettings
 
 
@@ -33,6 +34,12 @@ class CasesSettings(WriteServiceSettings):
     # The installation's catalog of purposes (Zweckbindung) as a JSON file; see
     # services/cases/purposes.py. Without it the built-in catalog applies.
     purposes_file: Path | None = None
+    # Retention periods (Löschfristen): years after the closure of a person's last case,
+    # per field of action (JSON, e.g. {"jugend": 10, "wohnen": 5}), and for any other field.
+    # The service erases what is due every `retention_check_seconds` (0: only by command).
+    retention_years: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_YEARS))
+    retention_otherwise_years: int = Field(10, ge=1, le=100)
+    retention_check_seconds: float = Field(6 * 3600, ge=0)
 
     @field_validator("blind_index_key")
     @classmethod
@@ -40,6 +47,10 @@ class CasesSettings(WriteServiceSettings):
         if key is not None and len(key.get_secret_value().encode()) < MIN_KEY_LENGTH:
             raise ValueError(f"the blind index key needs at least {MIN_KEY_LENGTH} bytes")
         return key
+
+    def retention(self) -> RetentionPeriods:
+        return RetentionPeriods(years=dict(self.retention_years),
+                                otherwise=self.retention_otherwise_years)
 
     def deadlines(self) -> Deadlines:
         """The work list's deadlines, as the application takes them."""

@@ -21,6 +21,7 @@ from services.cases.application import (
 from services.cases.application.workspace_dto import AgreementName
 from services.cases.domain import AgreementOnRecord
 from services.cases.personal_data import MemoryVault
+from services.cases.retention import RetentionPeriods
 from shared.access_log import MemoryAccessLog
 
 
@@ -44,6 +45,10 @@ class FakeIndex:
 
     def cases(self, query: CaseQuery) -> CasePage:
         return CasePage(items=[], total=0, limit=query.limit, offset=query.offset)
+
+    def retention_due(self, periods: RetentionPeriods,
+                      today: date) -> list[tuple[str, str, date, int, date]]:
+        return []  # the retention's query is tested on the real read model
 
     def running_services_of(self, agreement_ids: Sequence[UUID]) -> dict[UUID, int]:
         return {agreement_id: self.running[agreement_id] for agreement_id in agreement_ids

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from services.cases.application.client_update import ClientUpdates
 from services.cases.application.clients import ClientRef
 from services.cases.application.dto import (
     CaseDetails,
@@ -20,6 +19,7 @@ from services.cases.application.dto import (
     case_details,
 )
 from services.cases.application.ports import Caller
+from services.cases.application.retention import RetentionErasure
 from services.cases.application.workspace import WorkspaceReads
 from services.cases.application.workspace_dto import CaseOrder, WorkKind
 from services.cases.domain import Case, Client, is_reentry
@@ -31,7 +31,7 @@ from shared.problems import Forbidden, NotFound
 Part = TypeVar("Part", GoalDetails, ServiceDetails)
 
 
-class Cases(ClientUpdates, WorkspaceReads):
+class Cases(RetentionErasure, WorkspaceReads):
     """Clients, cases, help-plan goals, services and outcomes."""
 
     def open_case(self, *, client: ClientRef, field_of_action: str, target_groups: list[str],

@@ -22,6 +22,7 @@ from services.cases.application.workspace_dto import (
 )
 from services.cases.domain import AgreementOnRecord
 from services.cases.personal_data import Vault
+from services.cases.retention import RetentionPeriods
 from shared.access_log import AccessLog
 from shared.auth import Principal, Role
 
@@ -60,6 +61,8 @@ class CaseIndex(Protocol):
     def teams_with_cases(self, client_pseudonym: str) -> set[str]: ...
     def last_closure(self, client_pseudonym: str, *, on_or_before: date) -> date | None: ...
     def cases(self, query: CaseQuery) -> CasePage: ...
+    def retention_due(self, periods: RetentionPeriods,
+                      today: date) -> list[tuple[str, str, date, int, date]]: ...
     def running_services_of(self, agreement_ids: Sequence[UUID]) -> dict[UUID, int]: ...
     def work_list(self, team: str, today: date, deadlines: Deadlines) -> list[WorkItem]: ...
     def case_counts(self, team: str, today: date, deadlines: Deadlines) -> CaseCounts: ...
@@ -86,6 +89,7 @@ class CasesParts:
     # What "today" is for the work list and the agreements open to assignment.
     clock: Callable[[], date] = date.today
     deadlines: Deadlines = field(default_factory=Deadlines)
+    retention: RetentionPeriods = field(default_factory=RetentionPeriods)
 
     def close(self) -> None:
         for close in self.closers:
