@@ -27,6 +27,9 @@ class Access:
     purpose: str
     granted: bool
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Whose data: the client's pseudonym (for a case, its client's), so that the log can be
+    # read per person (DSGVO Art. 15); None where no person's data is concerned.
+    client_pseudonym: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,8 @@ class AccessCount:
 class AccessLog(Protocol):
     def record(self, access: Access) -> None: ...
     def entries(self, *, object_ref: str | None = None, subject: str | None = None,
-                granted: bool | None = None, limit: int = 100,
-                offset: int = 0) -> list[Access]: ...
+                granted: bool | None = None, client_pseudonym: str | None = None,
+                limit: int = 100, offset: int = 0) -> list[Access]: ...
 
 
 class MemoryAccessLog:
@@ -56,12 +59,13 @@ class MemoryAccessLog:
             self._entries.append(access)
 
     def entries(self, *, object_ref: str | None = None, subject: str | None = None,
-                granted: bool | None = None, limit: int = 100,
-                offset: int = 0) -> list[Access]:
+                granted: bool | None = None, client_pseudonym: str | None = None,
+                limit: int = 100, offset: int = 0) -> list[Access]:
         selected = [e for e in reversed(self._entries)
                     if (object_ref is None or e.object_ref == object_ref)
                     and (subject is None or e.subject == subject)
-                    and (granted is None or e.granted == granted)]
+                    and (granted is None or e.granted == granted)
+                    and (client_pseudonym is None or e.client_pseudonym == client_pseudonym)]
         return selected[offset:offset + limit]
 
 
@@ -77,30 +81,38 @@ class PostgresAccessLog:
                 purpose text NOT NULL, granted boolean NOT NULL)""")
             connection.execute("CREATE INDEX IF NOT EXISTS access_log_object "
                                "ON access_log (object_ref, at)")
+            # Added later: entries logged before name no person (read them by object_ref).
+            connection.execute("ALTER TABLE access_log ADD COLUMN IF NOT EXISTS "
+                               "client_pseudonym text")
+            connection.execute("CREATE INDEX IF NOT EXISTS access_log_person "
+                               "ON access_log (client_pseudonym, at)")
 
     def record(self, access: Access) -> None:
         with self.pool.connection() as connection:
             connection.execute(
                 "INSERT INTO access_log (at, subject, role, object_type, object_ref, purpose,"
-                " granted) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                " granted, client_pseudonym) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 (access.at, access.subject, access.role, access.object_type,
-                 access.object_ref, access.purpose, access.granted))
+                 access.object_ref, access.purpose, access.granted, access.client_pseudonym))
 
     def entries(self, *, object_ref: str | None = None, subject: str | None = None,
-                granted: bool | None = None, limit: int = 100,
-                offset: int = 0) -> list[Access]:
+                granted: bool | None = None, client_pseudonym: str | None = None,
+                limit: int = 100, offset: int = 0) -> list[Access]:
         with self.pool.connection() as connection:
             rows = connection.execute(
-                """SELECT subject, role, object_type, object_ref, purpose, granted, at
+                """SELECT subject, role, object_type, object_ref, purpose, granted, at,
+                          client_pseudonym
                    FROM access_log
                    WHERE (%(ref)s::text IS NULL OR object_ref = %(ref)s)
                      AND (%(subject)s::text IS NULL OR subject = %(subject)s)
                      AND (%(granted)s::boolean IS NULL OR granted = %(granted)s)
+                     AND (%(person)s::text IS NULL OR client_pseudonym = %(person)s)
                    ORDER BY id DESC LIMIT %(limit)s OFFSET %(offset)s""",
                 {"ref": object_ref, "subject": subject, "granted": granted,
-                 "limit": limit, "offset": offset}).fetchall()
+                 "person": client_pseudonym, "limit": limit, "offset": offset}).fetchall()
         return [Access(subject=r[0], role=r[1], object_type=r[2], object_ref=r[3],
-                       purpose=r[4], granted=r[5], at=r[6]) for r in rows]
+                       purpose=r[4], granted=r[5], at=r[6], client_pseudonym=r[7])
+                for r in rows]
 
     def close(self) -> None:
         self.pool.close()

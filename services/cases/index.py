@@ -57,6 +57,14 @@ class PostgresCaseIndex(WorkListQueries):
                 "AND closed_on <= %s", (client_pseudonym, on_or_before)).fetchone()
         return row[0] if row else None
 
+    def case_ids_of(self, client_pseudonym: str) -> list[UUID]:
+        """Every case of the person, oldest first."""
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT case_id FROM case_summaries WHERE client_pseudonym = %s "
+                "ORDER BY opened_on, case_id", (client_pseudonym,)).fetchall()
+        return [row[0] for row in rows]
+
     def retention_due(self, periods: RetentionPeriods,
                       today: date) -> list[tuple[str, str, date, int, date]]:
         """Per person whose cases are all closed and whose last period ran by `today`: the

@@ -46,6 +46,9 @@ class FakeIndex:
     def cases(self, query: CaseQuery) -> CasePage:
         return CasePage(items=[], total=0, limit=query.limit, offset=query.offset)
 
+    def case_ids_of(self, client_pseudonym: str) -> list[UUID]:
+        return []  # the export's query is tested on the real read model
+
     def retention_due(self, periods: RetentionPeriods,
                       today: date) -> list[tuple[str, str, date, int, date]]:
         return []  # the retention's query is tested on the real read model

@@ -85,7 +85,8 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
 # Routes naming no object of a team (lists filter by team instead), or not for caseworkers.
 NOT_TEAM_OBJECTS = {("POST", "/clients"), ("GET", "/cases"), ("GET", "/access-log"),
                     ("DELETE", "/clients/{client_id}/personal-data"), ("GET", "/clients"),
-                    ("GET", "/cases/counts"), ("GET", "/work-list"), ("GET", "/purposes")}
+                    ("GET", "/cases/counts"), ("GET", "/work-list"), ("GET", "/purposes"),
+                    ("GET", "/clients/{client_id}/subject-access")}
 
 
 def request_of(objects: Objects, body: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -135,6 +136,7 @@ async def test_a_caseworker_of_another_team_gets_404_and_the_refusal_is_logged(
     assert len(entries) == before + 1
     assert (entries[0]["granted"], entries[0]["role"], entries[0]["object_type"]) == (
         False, "caseworker", object_type)
+    assert entries[0]["client_pseudonym"] == nord.pseudonym  # the log reads per person
     own = await call(system, tokens.caseworker, "GET", f"/cases/{nord.case_id}", None)
     assert own.json()["version"] == 4  # nothing changed
 
@@ -210,9 +212,12 @@ async def test_a_refusal_for_the_callers_role_is_logged_too(
     assert (caseworker["object_type"], caseworker["object_ref"]) == ("client", nord.pseudonym)
 
 
-async def test_only_auditors_read_the_access_log(system: CasesSystem, tokens: Tokens) -> None:
-    for token in (tokens.caseworker, tokens.data_protection_officer, tokens.contract_manager):
+async def test_only_auditors_and_the_data_protection_officer_read_the_access_log(
+        system: CasesSystem, tokens: Tokens) -> None:
+    for token in (tokens.caseworker, tokens.contract_manager):
         assert (await system.get("/access-log", token)).status_code == 403
+    for token in (tokens.auditor, tokens.data_protection_officer):
+        assert (await system.get("/access-log", token)).status_code == 200
 
 
 async def test_an_unknown_case_is_a_404_that_is_logged_like_a_refusal(

@@ -66,3 +66,4 @@ ClientWorker = Annotated[Caller, Depends(caller_as(Role.CASEWORKER, on="client")
 DataProtectionOfficer = Annotated[Caller, Depends(caller_as(Role.DATA_PROTECTION_OFFICER,
                                                             on="client"))]
 Auditor = Annotated[Caller, Depends(caller_as(Role.AUDITOR))]
+LogReader = Annotated[Caller, Depends(caller_as(Role.AUDITOR, Role.DATA_PROTECTION_OFFICER))]

@@ -175,3 +175,6 @@ class AccessOut(Out):
     purpose: str
     granted: bool
     at: datetime
+    client_pseudonym: str | None = Field(
+        default=None, description="Whose data: the client's pseudonym (for a case, its "
+                                  "client's); absent where no person's data is concerned.")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from services.cases.application.dto import CaseDetails
 from services.cases.application.ports import Caller, CaseIndex, CasesParts
 from services.cases.domain import Case, Client
 from shared.access_log import Access
@@ -31,6 +33,16 @@ class CasesBase(ServiceApplication):
             raise RuntimeError("this Cases application was built without its collaborators")
         return self._parts
 
+    def named(self, details: CaseDetails) -> CaseDetails:
+        """The case's services with their agreements' titles and providers (from the replica)."""
+        names = self.parts.agreements.names([service.agreement_id
+                                             for service in details.services])
+        services = [replace(service, agreement_title=names[service.agreement_id].title,
+                            provider_name=names[service.agreement_id].provider_name)
+                    if service.agreement_id in names else service
+                    for service in details.services]
+        return replace(details, services=services)
+
     def today(self) -> date:
         """The day it is for the application (its clock, fixed in tests)."""
         return self.parts.clock()
@@ -48,35 +60,46 @@ class CasesBase(ServiceApplication):
 
     # The access log: every read and every refusal.
 
-    def granted(self, caller: Caller, object_type: str, object_ref: str) -> None:
-        self._log_access(caller, object_type, object_ref, granted=True)
+    def granted(self, caller: Caller, object_type: str, object_ref: str, *,
+                person: str | None = None) -> None:
+        """Log a granted access; `person` is the pseudonym of the client a case is of (a
+        client is logged under its pseudonym, `object_ref`)."""
+        self._log_access(caller, object_type, object_ref, granted=True,
+                         person=object_ref if object_type == "client" else person)
 
-    def refused(self, caller: Caller, object_type: str, object_ref: str) -> None:
-        self._log_access(caller, object_type, object_ref, granted=False)
+    def refused(self, caller: Caller, object_type: str, object_ref: str, *,
+                person: str | None = None) -> None:
+        self._log_access(caller, object_type, object_ref, granted=False,
+                         person=object_ref if object_type == "client" else person)
 
     def access_log(self, *, object_ref: str | None = None, subject: str | None = None,
-                   granted: bool | None = None, limit: int = 100,
-                   offset: int = 0) -> list[Access]:
-        """The access log, newest first, for auditors."""
+                   granted: bool | None = None, client_pseudonym: str | None = None,
+                   limit: int = 100, offset: int = 0) -> list[Access]:
+        """The access log, newest first, for auditors and the data protection officer."""
         return self.parts.access_log.entries(object_ref=object_ref, subject=subject,
-                                             granted=granted, limit=limit, offset=offset)
+                                             granted=granted, client_pseudonym=client_pseudonym,
+                                             limit=limit, offset=offset)
 
     def role_refused(self, caller: Caller, object_type: str, object_id: str) -> None:
-        """Log a refusal for the caller's role, naming a client by its pseudonym if known."""
-        reference = object_id
-        if object_type == "client":
-            try:
-                client: Client = self.repository.get(UUID(object_id))
-                reference = client.pseudonym
-            except (ValueError, AggregateNotFoundError):
-                pass
-        self.refused(caller, object_type, reference)
+        """Log a refusal for the caller's role, naming a client by its pseudonym if known
+        (a case by its id, under its client's pseudonym)."""
+        reference, person = object_id, None
+        try:
+            found: Any = self.repository.get(UUID(object_id))
+        except (ValueError, AggregateNotFoundError):
+            found = None
+        if object_type == "client" and isinstance(found, Client):
+            reference = person = found.pseudonym
+        elif object_type == "case" and isinstance(found, Case):
+            person = found.client_pseudonym
+        self._log_access(caller, object_type, reference, granted=False, person=person)
 
     def _log_access(self, caller: Caller, object_type: str, object_ref: str, *,
-                granted: bool) -> None:
+                    granted: bool, person: str | None = None) -> None:
         self.parts.access_log.record(Access(
             subject=caller.subject, role=caller.role.value, object_type=object_type,
-            object_ref=object_ref, purpose=caller.purpose, granted=granted))
+            object_ref=object_ref, purpose=caller.purpose, granted=granted,
+            client_pseudonym=person))
 
     # Cases: caseworkers see and change their team's, auditors see all; others see nothing.
 
@@ -85,7 +108,7 @@ class CasesBase(ServiceApplication):
         """The case (at a version or moment, if asked) if the caller may see it; else 404."""
         case = self._case_or_refuse(case_id, caller)
         if not _sees(caller, case.team):
-            self.refused(caller, "case", str(case_id))
+            self.refused(caller, "case", str(case_id), person=case.client_pseudonym)
             raise NotFound(f"No case {case_id}.")
         if version is None and as_of is None:
             return case
@@ -97,7 +120,7 @@ class CasesBase(ServiceApplication):
         """The case if the caller may change it and has seen its latest version."""
         case = self._case_or_refuse(case_id, caller)
         if not _changes(caller, case.team):
-            self.refused(caller, "case", str(case_id))
+            self.refused(caller, "case", str(case_id), person=case.client_pseudonym)
             if caller.role is Role.CASEWORKER:
                 raise NotFound(f"No case {case_id}.")
             raise Forbidden(f"The role {caller.role.value} may not change cases.")
@@ -121,8 +144,8 @@ class CasesBase(ServiceApplication):
     def visible_client(self, client_id: UUID, caller: Caller) -> Client:
         """The client if the caller may see it; else 404 (and the refusal is logged)."""
         client = self.client_aggregate(client_id)
-        if client is None:
-            self.refused(caller, "client", str(client_id))
+        if client is None:  # no such client: no person to log it under
+            self._log_access(caller, "client", str(client_id), granted=False)
             raise NotFound(f"No client {client_id}.")
         if self.sees_client(caller, client):
             return client

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ from services.cases.application.dto import (
 )
 from services.cases.application.ports import Caller
 from services.cases.application.retention import RetentionErasure
+from services.cases.application.subject_access import SubjectAccess
 from services.cases.application.workspace import WorkspaceReads
 from services.cases.application.workspace_dto import CaseOrder, WorkKind
 from services.cases.domain import Case, Client, is_reentry
@@ -31,7 +31,7 @@ from shared.problems import Forbidden, NotFound
 Part = TypeVar("Part", GoalDetails, ServiceDetails)
 
 
-class Cases(RetentionErasure, WorkspaceReads):
+class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
     """Clients, cases, help-plan goals, services and outcomes."""
 
     def open_case(self, *, client: ClientRef, field_of_action: str, target_groups: list[str],
@@ -54,18 +54,8 @@ class Cases(RetentionErasure, WorkspaceReads):
     def case(self, case_id: UUID, *, caller: Caller, version: int | None = None,
              as_of: datetime | None = None) -> CaseDetails:
         case = self.visible_case(case_id, caller, version=version, as_of=as_of)
-        self.granted(caller, "case", str(case_id))
+        self.granted(caller, "case", str(case_id), person=case.client_pseudonym)
         return self.named(case_details(case))
-
-    def named(self, details: CaseDetails) -> CaseDetails:
-        """The case's services with their agreements' titles and providers (from the replica)."""
-        names = self.parts.agreements.names([service.agreement_id
-                                             for service in details.services])
-        services = [replace(service, agreement_title=names[service.agreement_id].title,
-                            provider_name=names[service.agreement_id].provider_name)
-                    if service.agreement_id in names else service
-                    for service in details.services]
-        return replace(details, services=services)
 
     def goal(self, case_id: UUID, goal_id: UUID, *, caller: Caller) -> GoalDetails:
         details = self.case(case_id, caller=caller)
@@ -76,8 +66,8 @@ class Cases(RetentionErasure, WorkspaceReads):
         return _one(details.services, service_id, f"No service {service_id} in case {case_id}.")
 
     def case_history(self, case_id: UUID, *, caller: Caller) -> list[HistoryEntry]:
-        self.visible_case(case_id, caller)
-        self.granted(caller, "case", str(case_id))
+        case = self.visible_case(case_id, caller)
+        self.granted(caller, "case", str(case_id), person=case.client_pseudonym)
         return history(self, case_id)
 
     def cases(self, *, caller: Caller, status: str | None = None,
@@ -178,7 +168,7 @@ class Cases(RetentionErasure, WorkspaceReads):
         handed = self._change(case_id, caller, expected_version, lambda case: case.hand_over(
             to_team=team, reason=reason, actor=caller.subject, occurred_on=occurred_on))
         # Another team sees the case and its client from now on: a disclosure to log.
-        self.granted(caller, "case_handover", str(case_id))
+        self.granted(caller, "case_handover", str(case_id), person=handed.client_pseudonym)
         return handed
 
     def import_history(self, clients: Sequence[tuple[Client, PersonalData]],

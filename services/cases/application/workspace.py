@@ -35,7 +35,7 @@ class WorkspaceReads(CasesBase):
         """Agreements of the case's field and district active today with a free place,
         most places left first."""
         case = self.visible_case(case_id, caller)
-        self.granted(caller, "case", str(case_id))
+        self.granted(caller, "case", str(case_id), person=case.client_pseudonym)
         today = self.today()
         active = [offer for offer in self.parts.agreements.offers(case.field_of_action,
                                                                   case.district)
