@@ -145,3 +145,23 @@ async def test_caseworkers_have_no_business_with_agreements(service: Service,
         service.tokens.caseworker))
 
     assert response.status_code == 403
+
+
+async def test_the_refusals_are_read_over_http_by_auditors_and_the_data_protection_officer(
+        service: Service, world: dict[str, Any], tokens: Tokens) -> None:
+    intruder = service.provider_token(world["other"]["id"])
+    agreement = world["agreement"]["id"]
+    refused = await service.client.get(f"/agreements/{agreement}", headers=intruder)
+    assert refused.status_code == 404
+
+    for token in (tokens.auditor, tokens.data_protection_officer):
+        log = await service.client.get(f"/access-log?object_ref={agreement}",
+                                       headers={"Authorization": f"Bearer {token}"})
+        assert log.status_code == 200, log.text
+        [latest, *_] = log.json()
+        assert (latest["object_type"], latest["role"], latest["granted"]) == (
+            "agreement", "provider", False)
+    for token in (tokens.contract_manager, tokens.caseworker, intruder["Authorization"][7:]):
+        answer = await service.client.get("/access-log",
+                                          headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 403
