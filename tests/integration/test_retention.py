@@ -118,6 +118,21 @@ async def test_a_dry_run_lists_who_is_due_and_why_and_erases_nothing(
         assert not await api.erased(client_id)
 
 
+async def test_the_data_protection_officer_reads_the_dry_run_over_http(
+        cases: tuple[CasesApi, People]) -> None:
+    api, people = cases
+
+    listed = await api.call("GET", f"/retention/due?on={ON.isoformat()}",
+                            token=api.tokens.data_protection_officer)
+    refused = await api.call("GET", "/retention/due", token=api.tokens.caseworker)
+
+    assert listed.status_code == 200, listed.text
+    assert {(item["pseudonym"], item["due_on"]) for item in listed.json()} == {
+        (people.pseudonyms["due"], "2020-06-30"),
+        (people.pseudonyms["due_by_the_last"], "2026-01-01")}
+    assert refused.status_code == 403
+
+
 async def test_the_command_erases_who_is_due_once_and_logs_each_erasure(
         cases: tuple[CasesApi, People], capsys: pytest.CaptureFixture[str]) -> None:
     api, people = cases

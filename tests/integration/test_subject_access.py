@@ -111,3 +111,20 @@ async def test_after_erasure_the_export_still_lists_the_cases_without_the_person
     assert export["client"]["personal_data"] is None
     assert len(export["cases"]) == 1
     assert "Lea Berg" not in str(export)
+
+
+async def test_the_data_protection_officer_finds_a_person_of_any_team_and_it_is_logged(
+        cases: httpx.AsyncClient, tokens: Tokens) -> None:
+    client = await call(cases, tokens.other_caseworker, "POST", "/clients", {
+        "name": "Jana Süß", "birth_date": "1999-09-09", "address": "Hofweg 4"})
+
+    found = await call(cases, tokens.data_protection_officer, "GET",
+                       "/clients?name=jana suess&birth_date=1999-09-09",
+                       purpose="subject_access")
+    log = await call(cases, tokens.auditor, "GET",
+                     f"/access-log?client_pseudonym={client['pseudonym']}&subject=dpo-1")
+
+    assert [item["id"] for item in found["items"]] == [client["id"]]
+    assert found["items"][0]["personal_data"]["address"] == "Hofweg 4"
+    assert [(entry["purpose"], entry["granted"]) for entry in log] == [
+        ("subject_access", True)]

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from services.cases.api.deps import App, ClientWorker
+from services.cases.api.deps import App, ClientFinder, ClientWorker
 from services.cases.api.models import PersonalDataChange
 from services.cases.api.outputs import ClientOut, ClientsOut
 from services.cases.personal_data import PersonalData
@@ -23,9 +23,11 @@ ExpectedVersion = Annotated[int | None, Depends(expected_version)]
             description="Matches the name however it is written (case, spaces, umlauts "
                         "written out, ß as ss) with the exact birth date, through a keyed blind "
                         "index: no one's data is decrypted to search. Clients your team "
-                        "registered or helps in a case; each one found is in the access log.")
+                        "registered or helps in a case (the data protection officer: every "
+                        "team's, to answer a person's request); each one found is in the "
+                        "access log.")
 def find_clients(
-    caller: ClientWorker, cases: App,
+    caller: ClientFinder, cases: App,
     name: Annotated[str, Query(min_length=1, max_length=200, examples=["Erika Mustermann"])],
     birth_date: Annotated[date, Query(examples=["2009-05-17"])],
 ) -> ClientsOut:

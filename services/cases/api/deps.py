@@ -63,6 +63,8 @@ CaseWorker = Annotated[Caller, Depends(caller_as(Role.CASEWORKER, on="case"))]
 ClientReader = Annotated[Caller, Depends(caller_as(Role.CASEWORKER, Role.AUDITOR,
                                                    on="client"))]
 ClientWorker = Annotated[Caller, Depends(caller_as(Role.CASEWORKER, on="client"))]
+ClientFinder = Annotated[Caller, Depends(caller_as(Role.CASEWORKER, Role.DATA_PROTECTION_OFFICER,
+                                                   on="client"))]
 DataProtectionOfficer = Annotated[Caller, Depends(caller_as(Role.DATA_PROTECTION_OFFICER,
                                                             on="client"))]
 Auditor = Annotated[Caller, Depends(caller_as(Role.AUDITOR))]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -54,3 +54,29 @@ def subject_access(client_id: UUID, caller: DataProtectionOfficer, cases: App,
                for record in report.cases],
         accesses=[AccessOut.of(access) for access in report.accesses],
         requested_by=report.requested_by, generated_at=report.generated_at)
+
+
+class DueOut(Out):
+    """A person whose personal data is due for erasure, and why."""
+
+    client_id: UUID
+    pseudonym: str
+    field_of_action: str
+    closed_on: date
+    years: int
+    due_on: date
+    reason: str
+
+
+@router.get("/retention/due", response_model=list[DueOut],
+            summary="Whose personal data is due for erasure (the retention periods' dry run)",
+            description="The same list `wirkung cases retention --dry-run` prints; the service "
+                        "erases them on its schedule.")
+def retention_due(caller: DataProtectionOfficer, cases: App,
+                  on: date | None = None) -> list[DueOut]:
+    day = on or cases.today()
+    cases.granted(caller, "retention_list", day.isoformat())
+    return [DueOut(client_id=item.client_id, pseudonym=item.pseudonym,
+                   field_of_action=item.field_of_action, closed_on=item.closed_on,
+                   years=item.years, due_on=item.due_on, reason=item.reason)
+            for item in cases.due_for_erasure(day)]

@@ -153,8 +153,9 @@ class CasesBase(ServiceApplication):
         raise NotFound(f"No client {client_id}.")
 
     def sees_client(self, caller: Caller, client: Client) -> bool:
-        """Auditors see every client, caseworkers their team's and those their team helps."""
-        if caller.role is Role.AUDITOR:
+        """Auditors and the data protection officer see every client, caseworkers their
+        team's and those their team helps."""
+        if caller.role in (Role.AUDITOR, Role.DATA_PROTECTION_OFFICER):
             return True
         # A client follows its cases: the registering team sees it only until a case exists,
         # so a team that hands over its last case of a client no longer sees the client.
