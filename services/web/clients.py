@@ -101,10 +101,10 @@ class ServiceClient:
 
     async def command(self, token: str, path: str, body: JSON | None, *,
                       version: int | None = None, idempotency_key: str | None = None,
-                      method: str = "POST") -> Answer:
+                      method: str = "POST", purpose: str | None = None) -> Answer:
         """A command of the service (`path` below the service's root)."""
         return await self.call(method, path, token, body=body, version=version,
-                               idempotency_key=idempotency_key)
+                               idempotency_key=idempotency_key, purpose=purpose)
 
 
 def _error(response: httpx.Response) -> ServiceError:
@@ -155,8 +155,21 @@ class CasesApi(ServiceClient):
         result: JSON = await self.get(f"/cases/{case_id}/assignable-agreements", token)
         return result
 
-    async def find_clients(self, token: str, *, name: str, birth_date: str) -> JSON:
-        result: JSON = await self.get("/clients", token, name=name, birth_date=birth_date)
+    async def find_clients(self, token: str, *, name: str, birth_date: str,
+                           purpose: str | None = None) -> JSON:
+        answer = await self.call("GET", "/clients", token, purpose=purpose,
+                                 params={"name": name, "birth_date": birth_date})
+        result: JSON = answer.data
+        return result
+
+    async def subject_access(self, token: str, client_id: str) -> JSON:
+        """Everything stored about the person, and every access (DSGVO Art. 15)."""
+        result: JSON = await self.get(f"/clients/{client_id}/subject-access", token)
+        return result
+
+    async def retention_due(self, token: str) -> list[JSON]:
+        answer = await self.call("GET", "/retention/due", token, purpose="retention")
+        result: list[JSON] = answer.data
         return result
 
     async def client(self, token: str, client_id: str) -> Answer:

@@ -8,12 +8,13 @@ from typing import Any
 
 from shared.auth import Role
 
-# Where each role starts; roles without a workspace yet start on a page saying who they are.
+# Where each role starts.
 HOMES = {
     Role.CASEWORKER.value: "/faelle",
     Role.PROVIDER.value: "/meine-vereinbarungen",
     Role.CONTRACT_MANAGER.value: "/steuerung",
     Role.AUDITOR.value: "/revision",
+    Role.DATA_PROTECTION_OFFICER.value: "/datenschutz",
 }
 
 
@@ -50,6 +51,10 @@ class Person:
     def is_auditor(self) -> bool:
         return self.role == Role.AUDITOR.value
 
+    @property
+    def is_data_protection_officer(self) -> bool:
+        return self.role == Role.DATA_PROTECTION_OFFICER.value
+
     def as_session(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -66,4 +71,4 @@ class Person:
 
 def home_of(person: Person | None) -> str:
     """The first page of the person's role (the sign-in for no one)."""
-    return HOMES.get(person.role, "/start") if person else "/anmelden"
+    return HOMES.get(person.role, "/anmelden") if person else "/anmelden"

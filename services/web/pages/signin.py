@@ -45,14 +45,6 @@ def install(app: FastAPI, settings: WebSettings) -> None:
             return await sign_in_page(request)
         return see_other(home_of(person))
 
-    @router.get("/start", include_in_schema=False)
-    async def role_start(request: Request) -> Response:
-        person = Person.from_session(request.session)
-        if person is None or person.expired:
-            return see_other("/anmelden?next=/start")
-        pages = pages_of(request)
-        return pages.render(request, "signin/start.html", role_name=ROLE_NAMES[person.role])
-
     @router.post("/sprache", include_in_schema=False)
     async def switch_language(request: Request) -> Response:
         form = await form_of(request)
