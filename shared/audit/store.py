@@ -61,6 +61,14 @@ class AuditStore:
         return [Checkpoint(r[0], int(r[1]), bytes(r[2]), r[3], bytes(r[4]))
                 for r in rows]
 
+    def latest_checkpoints(self, limit: int) -> list[Checkpoint]:
+        """The `limit` checkpoints signed last, the latest first."""
+        with self.pool.connection() as connection:
+            rows = connection.execute("SELECT service, position, chain_hash, signed_at, "
+                                      "signature FROM audit_checkpoints "
+                                      "ORDER BY position DESC LIMIT %s", (limit,)).fetchall()
+        return [Checkpoint(r[0], int(r[1]), bytes(r[2]), r[3], bytes(r[4])) for r in rows]
+
     def last_checkpoint(self) -> Checkpoint | None:
         found = self.checkpoints()
         return found[-1] if found else None
