@@ -51,16 +51,20 @@ def changed(stack: Stack, seed: Seed) -> Changed:
             "term_start": date(date.today().year, 1, 1).isoformat(),
             "term_end": date(date.today().year + 1, 12, 31).isoformat(),
             "annual_budget_cents": 9_000_000, "pricing_unit": "hour",
-            "unit_price_cents": 5500, "capacity": 12})
+            "unit_price_cents": 5500, "capacity": 12,
+            "impact_goals": [{"text": "80 % besuchen regelmäßig die Schule",
+                              "indicator_id": "goal_attainment_rate", "comparison": ">=",
+                              "target_value": "0.8"}]})
         drafted.raise_for_status()
         agreement_id = drafted.json()["id"]
         moment = next_second()
         time.sleep(1.1)
-        api.post(f"/agreements/{agreement_id}/signature",
-                 headers={"If-Match": '"1"'}).raise_for_status()
-        api.post(f"/agreements/{agreement_id}/amendments", headers={"If-Match": '"2"'}, json={
-            "effective_date": date.today().isoformat(), "reason": "Mehr Schulkinder",
-            "capacity": 15}).raise_for_status()
+        signed = api.post(f"/agreements/{agreement_id}/signature", headers={"If-Match": '"1"'})
+        assert signed.status_code == 200, signed.text
+        amended = api.post(f"/agreements/{agreement_id}/amendments", headers={"If-Match": '"2"'},
+                           json={"effective_date": date.today().isoformat(),
+                                 "reason": "Mehr Schulkinder", "capacity": 15})
+        assert amended.status_code == 200, amended.text
     return Changed(agreement_id, moment)
 
 
