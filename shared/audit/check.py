@@ -28,6 +28,6 @@ def check_service_chain(service: str, recorder: ApplicationRecorder, audit: Audi
     """Recompute the chain from the store; check it against every checkpoint, kept in the
     database and published on the topic. Reads the whole store: run it in a worker thread."""
     kept = audit.checkpoints()
-    result = verify_chain(service, stored_events(recorder), audit.links(),
+    result = verify_chain(service, stored_events(recorder), audit.stream_links(),
                           [*kept, *published], public_key)
     return ChainCheck(result, len(kept), len(published))
