@@ -101,6 +101,7 @@ AUDIT_STATUSES = {
     "draft": N_("Entwurf"), "signed": N_("unterzeichnet"), "active": N_("aktiv"),
     "suspended": N_("ausgesetzt"), "terminated": N_("gekündigt"), "expired": N_("abgelaufen"),
     "due": N_("fällig"), "overdue": N_("überfällig"), "submitted": N_("eingereicht"),
+    "resubmitted": N_("korrigiert eingereicht"),
     "accepted": N_("angenommen"), "rejected": N_("zurückgewiesen"),
     "open": N_("offen"), "closed": N_("abgeschlossen"),
 }

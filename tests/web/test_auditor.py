@@ -78,6 +78,7 @@ def test_auditor_reads_the_seeded_agreements_history_event_by_event(
         auditor: Page, stack: Stack, seed: Seed) -> None:
     page = auditor
     expect(page).to_have_url(re.compile(r"/revision$"))
+    assert_accessible(page, "auditor-lookup")
     expect(page.locator("#traeger ~ table tbody tr").first).to_be_visible()
     link = page.locator(f'a[href="/revision/verlauf/traeger/{seed.provider_id}"]')
     # The providers are listed by name, 25 a page: other tests may have put more before it.
@@ -86,6 +87,8 @@ def test_auditor_reads_the_seeded_agreements_history_event_by_event(
     else:
         page.goto(f"{stack.web}/revision/verlauf/traeger/{seed.provider_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(seed.provider_name)
+    expect(page.locator("table.audit-events")).to_contain_text("Träger registriert")
+    assert_accessible(page, "auditor-provider-history")
     page.get_by_role("link", name=seed.agreement_title).click()
 
     events = page.locator("table.audit-events tbody tr")
@@ -127,6 +130,44 @@ def test_auditor_sees_an_agreement_as_it_stood_before_a_change_and_what_changed(
     expect(difference.locator("caption")).to_contain_text("Version 1")
     expect(difference.locator("caption")).to_contain_text("Version 3")
     assert_accessible(page, "auditor-state-and-difference")
+
+
+def test_auditor_follows_an_agreement_to_a_corrected_report_and_sees_what_changed(
+        auditor: Page, stack: Stack, seed: Seed, changed: Changed) -> None:
+    provider = {"Authorization": "Bearer " + mint_token(
+        stack.secret, role=Role.PROVIDER, provider_id=seed.provider_id, subject="tr-revision")}
+    manager = {"Authorization": "Bearer " + mint_token(
+        stack.secret, role=Role.CONTRACT_MANAGER, subject="cm-revision")}
+    figures = {"participants": 40, "units_delivered": "300.5", "expenditure_cents": 5_800_000,
+               "outcomes": [{"indicator_id": "goal_attainment_rate", "achieved": 20,
+                             "measured": 30}], "narrative": "Das Quartal lief gut."}
+    reports = f"/agreements/{changed.agreement_id}/reports"
+    with httpx.Client(base_url=stack.urls["agreements"], timeout=15) as api:
+        for method, path, headers, body in [
+                ("POST", reports, provider, {"period": f"{date.today().year}-Q1", **figures}),
+                ("POST", f"{reports}/{date.today().year}-Q1/rejection",
+                 {**manager, "If-Match": '"1"'}, {"reason": "Belege fehlen"}),
+                ("PUT", f"{reports}/{date.today().year}-Q1",
+                 {**provider, "If-Match": '"2"'}, {**figures, "participants": 41})]:
+            answer = api.request(method, path, headers=headers, json=body)
+            assert answer.status_code in (200, 201), answer.text
+    page = auditor
+    page.goto(f"{stack.web}/revision/verlauf/vereinbarung/{changed.agreement_id}")
+
+    page.get_by_role("link", name=f"Bericht {date.today().year}-Q1").click()
+
+    events = page.locator("table.audit-events tbody tr")
+    expect(events).to_have_count(3)
+    expect(events.nth(1)).to_contain_text("Bericht zurückgewiesen")
+    expect(events.nth(2)).to_contain_text("Bericht korrigiert eingereicht")
+    page.locator("#field-von_version").select_option("1")
+    page.locator("#field-bis_version").select_option("3")
+    page.get_by_role("button", name="Unterschied zeigen").click()
+    participants = page.locator("#unterschied-felder").get_by_role(
+        "row", name=re.compile(r"^current\.figures\.participants"))
+    expect(participants.locator("td").nth(0)).to_have_text("40")
+    expect(participants.locator("td").nth(1)).to_have_text("41")
+    assert_accessible(page, "auditor-report-history")
 
 
 def test_a_moment_that_is_not_one_or_before_the_agreement_is_named_beside_the_field(
