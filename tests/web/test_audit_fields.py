@@ -16,7 +16,7 @@ from services.web.pages.audit_fields import (
 
 
 def test_a_nested_document_is_one_field_per_leaf_named_by_its_path() -> None:
-    document = {"status": "active", "signed_on": None, "suspensions": [],
+    document: dict[str, object] = {"status": "active", "signed_on": None, "suspensions": [],
                 "terms": {"capacity": 12, "impact_goals": [{"target_value": "0.7"}]},
                 "late": False}
 
