@@ -1,4 +1,4 @@
-"""Server time of the caseworker's pages: the case list and the case page, p50/p95.
+"""Server time of every role's main pages, p50/p95.
 
     python -m bench.web [--city medium] [--requests 200] [--phases demo,city]
 
@@ -14,20 +14,26 @@ bench.cityyear starts them) and the web service as a real process
   simulated into the stores and taken in; the caseworker signs in for the
   team with the most open cases.
 
-The client signs in through the development sign-in (GET /anmelden for the
-form's CSRF token, POST /anmelden as caseworker of the team) with httpx
-keeping the session cookie, then asks one request at a time: after a warm-up
-of `--warmup` requests, `--requests` timed GET /faelle (first page, default
-filters) and as many GET /faelle/{id}, cycling over a spread of the team's
-cases from bare ones to those with the most goals and services. Wall time on
-the loopback, measured by the client, is the server's time plus a negligible
-loopback cost. The web's observability middleware sends no timing header; its
-Prometheus histogram (`/metrics`) gives the server's own mean per route,
-printed beside. Then the same number of each API call the two pages make
-(GET /cases, /cases/counts, /cases/{id}, /cases/{id}/assignable-agreements)
-straight against the cases service with the same team's token, to show which
-call bounds a page. Prints `name=value` lines, the last `ratio=` the worst
-page p95 over the goal of 250 ms (below 1 meets it).
+Each person signs in through the development sign-in (GET /anmelden for the
+form's CSRF token, POST /anmelden with the role) with httpx keeping the
+session cookie, then asks one request at a time: after a warm-up of
+`--warmup` requests, `--requests` timed requests of each page:
+
+- the caseworker (the team): the case list GET /faelle (first page, default
+  filters) and the case page GET /faelle/{id}, cycling over a spread of the
+  team's cases from bare ones to those with the most goals and services;
+- the contract manager: the steering dashboard GET /steuerung and the review
+  queue GET /pruefung;
+- the provider with the most agreements: its report list GET /berichte.
+
+Wall time on the loopback, measured by the client, is the server's time plus a
+negligible loopback cost. The web's observability middleware sends no timing
+header; its Prometheus histogram (`/metrics`) gives the server's own mean per
+route, printed beside. Then each cases-service call the caseworker's two pages
+make (GET /cases, /cases/counts, /cases/{id}, /cases/{id}/assignable-agreements)
+straight against the service with the same team's token, to show which call
+bounds a page. Prints `name=value` lines, the last `ratio=` the worst page's
+p95 over its goal (dashboard 500 ms, the other pages 250 ms; below 1 meets it).
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ import psycopg
 from bench.cityyear import ROOT, CityYear, await_intake, city_year, serve, stage
 from bench.common import figure, machine
 from bench.queries import p95
+from services.web.person import HOMES
 from services.web.session import new_session_key
 from shared.auth import Role, mint_token, new_secret
 from shared.embedded import EmbeddedStack
@@ -63,6 +70,7 @@ from wirkung.dev import development_blind_index_key
 
 T = TypeVar("T")
 GOAL_MS = 250.0
+DASHBOARD_GOAL_MS = 500.0
 DEMO_TEAM = "asd-nord"
 SPREAD = 40  # case ids per team, from the barest to the richest
 _CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
@@ -185,13 +193,23 @@ def csrf_token(html: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: httpx.Client, team: str) -> None:
-    """The development sign-in as a caseworker of `team`; the client keeps the cookie."""
+@dataclass(frozen=True)
+class Someone:
+    """Who signs in: a role, and the caseworker's team or the provider."""
+
+    role: Role
+    team: str | None = None
+    provider_id: str | None = None
+
+
+def sign_in(client: httpx.Client, someone: Someone) -> None:
+    """The development sign-in; the client keeps the cookie."""
     page = client.get("/anmelden")
     page.raise_for_status()
-    answer = client.post("/anmelden", data={"csrf_token": csrf_token(page.text),
-                                            "role": Role.CASEWORKER.value, "team": team})
-    if answer.status_code != 303 or answer.headers.get("location") != "/faelle":
+    form = {"csrf_token": csrf_token(page.text), "role": someone.role.value,
+            "team": someone.team or "", "provider_id": someone.provider_id or ""}
+    answer = client.post("/anmelden", data=form)
+    if answer.status_code != 303 or answer.headers.get("location") != HOMES[someone.role.value]:
         raise RuntimeError(f"sign-in refused: {answer.status_code} {answer.text[:200]}")
 
 
@@ -219,25 +237,52 @@ def timed(ask: Callable[[int], httpx.Response], times: int) -> list[float]:
     return elapsed
 
 
-def measure_pages(url: str, team: Team, requests: int, warmup: int) -> dict[str, list[float]]:
-    """The case list's and the case page's times; their server means from /metrics."""
+Ask = Callable[[httpx.Client, int], httpx.Response]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to time: who asks it, its route (as /metrics names it), how, its goal."""
+
+    name: str
+    someone: Someone
+    route: str
+    ask: Ask
+    goal_ms: float = GOAL_MS
+
+
+def pages_of(team: Team, provider_id: str) -> list[Page]:
+    """Every role's main pages."""
     ids = team.spread
-    pages: dict[str, tuple[str, Callable[[httpx.Client, int], httpx.Response]]] = {
-        "case_list": ("/faelle", lambda client, _: client.get("/faelle")),
-        "case_page": ("/faelle/{case_id}",
-                      lambda client, i: client.get(f"/faelle/{ids[i % len(ids)]}")),
-    }
+    caseworker = Someone(Role.CASEWORKER, team=team.name)
+    manager = Someone(Role.CONTRACT_MANAGER)
+    provider = Someone(Role.PROVIDER, provider_id=provider_id)
+    return [
+        Page("case_list", caseworker, "/faelle", lambda client, _: client.get("/faelle")),
+        Page("case_page", caseworker, "/faelle/{case_id}",
+             lambda client, i: client.get(f"/faelle/{ids[i % len(ids)]}")),
+        Page("dashboard", manager, "/steuerung", lambda client, _: client.get("/steuerung"),
+             DASHBOARD_GOAL_MS),
+        Page("review_queue", manager, "/pruefung", lambda client, _: client.get("/pruefung")),
+        Page("provider_reports", provider, "/berichte",
+             lambda client, _: client.get("/berichte")),
+    ]
+
+
+def measure_pages(url: str, pages: list[Page], requests: int,
+                  warmup: int) -> dict[str, list[float]]:
+    """Each page's times, signed in as its person; their server means from /metrics."""
     times: dict[str, list[float]] = {}
-    with httpx.Client(base_url=url, timeout=60) as client:
-        sign_in(client, team.name)
-        for name, (route, ask) in pages.items():
-            timed(partial(ask, client), warmup)
-            before = server_seconds(client.get("/metrics").text, route)
-            times[name] = timed(partial(ask, client), requests)
-            after = server_seconds(client.get("/metrics").text, route)
+    for page in pages:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            sign_in(client, page.someone)
+            timed(partial(page.ask, client), warmup)
+            before = server_seconds(client.get("/metrics").text, page.route)
+            times[page.name] = timed(partial(page.ask, client), requests)
+            after = server_seconds(client.get("/metrics").text, page.route)
             if after[1] - before[1] != requests:
-                raise RuntimeError(f"/metrics counted {after[1] - before[1]} of {route}")
-            times[f"{name}_server_mean"] = [(after[0] - before[0]) * 1000 / requests]
+                raise RuntimeError(f"/metrics counted {after[1] - before[1]} of {page.route}")
+            times[f"{page.name}_server_mean"] = [(after[0] - before[0]) * 1000 / requests]
     return times
 
 
@@ -263,24 +308,39 @@ def measure_api(cases_url: str, secret: str, team: Team, requests: int,
     return times
 
 
-def report(phase: str, team: Team, pages: dict[str, list[float]],
+def report(phase: str, team: Team, pages: list[Page], times: dict[str, list[float]],
            api: dict[str, list[float]]) -> float:
-    """The phase's figures; its worst page p95."""
+    """The phase's figures; its worst page's p95 over that page's goal."""
     figure(f"{phase}_team", team.name)
     figure(f"{phase}_team_cases", str(team.cases))
     figure(f"{phase}_team_open_cases", str(team.open_cases))
     figure(f"{phase}_case_spread", f"{len(team.spread)} cases: {team.with_goals} with goals, "
            f"{team.with_reviews} with reviews, {team.with_services} with services")
-    for name in ("case_list", "case_page"):
-        figure(f"{phase}_{name}_p50_ms", statistics.median(pages[name]))
-        figure(f"{phase}_{name}_p95_ms", p95(pages[name]))
-        figure(f"{phase}_{name}_max_ms", max(pages[name]))
-        figure(f"{phase}_{name}_mean_ms", statistics.fmean(pages[name]))
-        figure(f"{phase}_{name}_server_mean_ms", pages[f"{name}_server_mean"][0])
+    worst = 0.0
+    for page in pages:
+        values = times[page.name]
+        figure(f"{phase}_{page.name}_p50_ms", statistics.median(values))
+        figure(f"{phase}_{page.name}_p95_ms", p95(values))
+        figure(f"{phase}_{page.name}_max_ms", max(values))
+        figure(f"{phase}_{page.name}_mean_ms", statistics.fmean(values))
+        figure(f"{phase}_{page.name}_server_mean_ms", times[f"{page.name}_server_mean"][0])
+        figure(f"{phase}_{page.name}_goal_ms", page.goal_ms)
+        worst = max(worst, p95(values) / page.goal_ms)
     for name, values in api.items():
         figure(f"{phase}_api_{name}_p50_ms", statistics.median(values))
         figure(f"{phase}_api_{name}_p95_ms", p95(values))
-    return max(p95(pages["case_list"]), p95(pages["case_page"]))
+    return worst
+
+
+def busiest_provider(database_url: str) -> str:
+    """The provider with the most agreements (its report list is the longest)."""
+    with psycopg.connect(database_url) as db:
+        row = db.execute("SELECT provider_id::text FROM agreement_summaries "
+                         "GROUP BY provider_id ORDER BY count(*) DESC, provider_id "
+                         "LIMIT 1").fetchone()
+    if row is None:
+        raise RuntimeError("no agreement in the agreements view")
+    return str(row[0])
 
 
 def run_phase(phase: str, system: CityYear, team_name: str, requests: int,
@@ -292,13 +352,16 @@ def run_phase(phase: str, system: CityYear, team_name: str, requests: int,
     for name, seconds in system.stages.items():
         figure(f"{phase}_stage_{name}_seconds", seconds)
     team = team_cases(cases_db, team_name)
+    provider_id = busiest_provider(system.database_urls["agreements"])
+    figure(f"{phase}_provider", provider_id)
+    pages = pages_of(team, provider_id)
     # What else ran meanwhile (the goal is for a quiet machine): load before and after.
     figure(f"{phase}_load_average_before", os.getloadavg()[0])
     with web_service(system, team.name) as url:
-        pages = measure_pages(url, team, requests, warmup)
+        times = measure_pages(url, pages, requests, warmup)
     api = measure_api(system.urls["cases"], system.secret, team, requests, warmup)
     figure(f"{phase}_load_average_after", os.getloadavg()[0])
-    return report(phase, team, pages, api)
+    return report(phase, team, pages, times, api)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -325,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             figure("city_events", str(system.counts.events))
             worst.append(run_phase("city", system, busiest_team(system.database_urls["cases"]),
                                    args.requests, args.warmup))
-    figure("ratio", max(worst) / GOAL_MS)
+    figure("ratio", max(worst))
 
 
 if __name__ == "__main__":

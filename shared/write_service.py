@@ -8,18 +8,25 @@ connected and stops before the broker does.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.projection import Projection
 from fastapi import APIRouter, FastAPI
 
+from shared.audit import api as audit_api
 from shared.audit.chainer import AuditChainer
-from shared.audit.checkpoint import private_key
+from shared.audit.check import ChainCheck, check_service_chain
+from shared.audit.checkpoint import private_key, public_key_text
+from shared.audit.monitor import ChainMonitor
 from shared.audit.store import AuditStore
+from shared.audit.topic import read_checkpoints
 from shared.eventstore import ServiceApplication, event_store_environment
 from shared.idempotency import MemoryIdempotencyStore, PostgresIdempotencyStore
 from shared.kafka import (
@@ -43,6 +50,7 @@ from shared.views import View, ViewRunner
 from shared.web import create_service_app, postgres_ready
 
 Background = Callable[[FastAPI], Awaitable[None]]
+_log = logging.getLogger("wirkung.audit")
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,9 @@ def create_write_service(*, service: str, title: str, description: str,
             yield
         finally:
             await cancel_all(tasks)
+            chain = getattr(app.state, "audit_chain", None)
+            if chain is not None:
+                await chain.monitor.stop()
             if runner is not None:
                 await asyncio.to_thread(runner.stop)
             audit = getattr(app.state, "audit_store", None)
@@ -132,6 +143,15 @@ def create_write_service(*, service: str, title: str, description: str,
                                    checkpoint_every=settings.audit_checkpoint_events,
                                    checkpoint_seconds=settings.audit_checkpoint_seconds)
             tasks.append(asyncio.create_task(supervised(chainer.run, f"{service}-audit")))
+            signing = private_key(key) if key else None
+            # Without a key nothing is signed: a throwaway key then finds any old signature
+            # forged, as the auditor's key would not match it either.
+            verifying = (signing or Ed25519PrivateKey.generate()).public_key()
+            app.state.audit_chain = audit_api.AuditChain(
+                service=service, store=audit,
+                monitor=ChainMonitor(partial(chain_check, service, store.recorder, audit,
+                                             settings, verifying)),
+                public_key=public_key_text(signing) if signing else None)
         for number, work in enumerate(background):
             tasks.append(asyncio.create_task(supervised(
                 partial(work, app), f"{service}-background-{number}")))
@@ -141,7 +161,8 @@ def create_write_service(*, service: str, title: str, description: str,
         await cancel_all(tasks)
 
     return create_service_app(service=service, title=title, description=description,
-                              settings=settings, kafka=kafka, routers=routers,
+                              settings=settings, kafka=kafka,
+                              routers=[*routers, audit_api.router],
                               database_ready=postgres_ready(database_url),
                               idempotency=idempotency)
 
@@ -150,3 +171,17 @@ def relay_positions(database_url: str) -> RelayPositions:
     if database_url.startswith("memory:"):
         return MemoryRelayPositions()
     return PostgresRelayPositions(database_url)
+
+
+def chain_check(service: str, recorder: ApplicationRecorder, audit: AuditStore,
+                settings: WriteServiceSettings, key: Ed25519PublicKey) -> ChainCheck:
+    """`wirkung audit verify` for this service: the store, the database's and the topic's
+    checkpoints (if the broker answers; the database's are checked regardless)."""
+    topic = Topics(settings.topic_prefix).audit_checkpoints
+    try:
+        published = asyncio.run(read_checkpoints(settings.kafka_bootstrap_servers, topic,
+                                                 service))
+    except Exception as error:
+        _log.warning("checkpoints topic not read: %s", type(error).__name__)
+        published = []
+    return check_service_chain(service, recorder, audit, published, key)

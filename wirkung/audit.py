@@ -5,30 +5,23 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from shared.audit.check import ChainCheck as ChainCheck  # wirkung.report reads it here
+from shared.audit.check import check_service_chain
 from shared.audit.checkpoint import Checkpoint, public_key
 from shared.audit.store import AuditStore
-from shared.audit.verify import Verification, stored_events, verify_chain
+from shared.audit.topic import read_checkpoints
+from shared.audit.verify import Verification
 from shared.eventstore import ServiceApplication
 from shared.history import history, load
 from wirkung.environment import required, setting
 from wirkung.stores import event_store
 
 WRITE_SERVICES = ("agreements", "cases")
-
-
-@dataclass(frozen=True)
-class ChainCheck:
-    """One service's verification, and where its checkpoints came from."""
-
-    verification: Verification
-    kept: int  # checkpoints in the service's database
-    published: int  # checkpoints on the topic
 
 
 def check_chain(service: str, home: Path) -> ChainCheck:
@@ -38,13 +31,11 @@ def check_chain(service: str, home: Path) -> ChainCheck:
     store = event_store(service, url)
     audit = AuditStore(url)
     try:
-        kept, published = audit.checkpoints(), published_checkpoints(service, home)
-        result = verify_chain(service, stored_events(store.recorder), audit.links(),
-                              [*kept, *published], public_key(key))
+        return check_service_chain(service, store.recorder, audit,
+                                   published_checkpoints(service, home), public_key(key))
     finally:
         audit.close()
         store.close()
-    return ChainCheck(result, len(kept), len(published))
 
 
 def verify(services: list[str], home: Path) -> int:
@@ -76,42 +67,10 @@ def published_checkpoints(service: str, home: Path) -> list[Checkpoint]:
         return []
     prefix = setting("WIRKUNG_TOPIC_PREFIX", home) or "wirkung"
     try:
-        return asyncio.run(_read_checkpoints(bootstrap, f"{prefix}.audit.checkpoints", service))
+        return asyncio.run(read_checkpoints(bootstrap, f"{prefix}.audit.checkpoints", service))
     except Exception as error:  # the database copies are still checked
         print(f"(checkpoints topic not read: {type(error).__name__})", file=sys.stderr)
         return []
-
-
-async def _read_checkpoints(bootstrap: str, topic: str, service: str) -> list[Checkpoint]:
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
-    from shared.envelope import Envelope
-    from shared.offsets import partition_ends
-
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                                request_timeout_ms=5000)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p)
-                      for p in sorted(consumer.partitions_for_topic(topic) or [])]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await partition_ends(bootstrap, partitions)  # the broker may report less
-        found: list[Checkpoint] = []
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            for records in (await consumer.getmany(timeout_ms=1000)).values():
-                for record in records:
-                    data = Envelope.from_kafka(record.headers, record.value).data
-                    if data.get("chain_of") == service:
-                        found.append(Checkpoint(
-                            service, int(data["position"]), bytes.fromhex(data["chain_hash"]),
-                            datetime.fromisoformat(data["signed_at"]),
-                            bytes.fromhex(data["signature"])))
-        return found
-    finally:
-        await consumer.stop()
 
 
 def _store_of(aggregate_id: UUID, home: Path) -> tuple[ServiceApplication, str]:

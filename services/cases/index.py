@@ -18,7 +18,9 @@ _FILTER = """(%(team)s::text IS NULL OR team = %(team)s)
              AND (%(status)s::text IS NULL OR status = %(status)s)
              AND (%(field_of_action)s::text IS NULL OR field_of_action = %(field_of_action)s)
              AND (%(district)s::text IS NULL OR district = %(district)s)
-             AND (%(reentry)s::boolean IS NULL OR reentry = %(reentry)s)"""
+             AND (%(reentry)s::boolean IS NULL OR reentry = %(reentry)s)
+             AND (%(client_pseudonym)s::text IS NULL
+                  OR client_pseudonym = %(client_pseudonym)s)"""
 # The case id last, so that a page never repeats or skips a case among equals.
 _ORDER = {CaseOrder.OPENED_ON: "opened_on, case_id",
           CaseOrder.NEWEST_FIRST: "opened_on DESC, case_id",
@@ -96,6 +98,7 @@ class PostgresCaseIndex(WorkListQueries):
         parameters = {"team": query.team, "status": query.status,
                       "field_of_action": query.field_of_action, "district": query.district,
                       "reentry": query.reentry, "limit": query.limit, "offset": query.offset,
+                      "client_pseudonym": query.client_pseudonym,
                       **due_parameters(query.today, query.deadlines)}
         where = _FILTER if query.due is None else f"{_FILTER} AND {due_filter(query.due)}"
         with self.pool.connection() as connection, connection.cursor(

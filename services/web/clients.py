@@ -129,7 +129,35 @@ def _error(response: httpx.Response) -> ServiceError:
     return kind(status, problem)
 
 
-class CasesApi(ServiceClient):
+class HistoryReads(ServiceClient):
+    """What the auditor reads of a write service: an object's history, its state at a
+    version or moment, and the chain of the service's stored events."""
+
+    async def history_of(self, token: str, path: str) -> list[JSON]:
+        """Every recorded event of the object at `path`, oldest first."""
+        result: list[JSON] = await self.get(f"{path}/history", token)
+        return result
+
+    async def state_of(self, token: str, path: str, *, version: int | None = None,
+                       as_of: str | None = None) -> JSON:
+        """The object at `path` as it stood at a version or a moment (ISO, with offset)."""
+        result: JSON = await self.get(path, token, version=version, as_of=as_of)
+        return result
+
+    async def audit_chain(self, token: str, *, wait: float = 0) -> JSON:
+        """The chain's last verification and the latest signed checkpoints."""
+        result: JSON = await self.get("/audit/chain", token, wait=wait)
+        return result
+
+    async def verify_chain(self, token: str, *, wait: float = 0) -> JSON:
+        """Start a verification of the chain now."""
+        answer = await self.call("POST", "/audit/chain/verification", token,
+                                 params={"wait": wait})
+        result: JSON = answer.data
+        return result
+
+
+class CasesApi(HistoryReads):
     """The cases service: clients, cases, goals, services, the work list."""
 
     async def cases(self, token: str, **filters: Any) -> JSON:
@@ -176,13 +204,29 @@ class CasesApi(ServiceClient):
         return await self.call("GET", f"/clients/{client_id}", token)
 
 
-class AgreementsApi(ServiceClient):
+class AgreementsApi(HistoryReads):
     """The agreements service: providers, agreements, reports."""
 
     async def providers(self, token: str, *, active: bool, limit: int) -> list[JSON]:
         page: JSON = await self.get("/providers", token, active=active, limit=limit)
         items: list[JSON] = page["items"]
         return items
+
+    async def provider_page(self, token: str, *, limit: int, offset: int) -> JSON:
+        """A page of every provider, active or not (items, total)."""
+        result: JSON = await self.get("/providers", token, limit=limit, offset=offset)
+        return result
+
+    async def agreements_of(self, token: str, provider_id: str, *, limit: int = 200) -> JSON:
+        """A provider's agreements, each status (items, total)."""
+        result: JSON = await self.get("/agreements", token, provider_id=provider_id,
+                                      limit=limit)
+        return result
+
+    async def reports_of(self, token: str, agreement_id: str) -> list[JSON]:
+        """The periods of an agreement and where each report stands."""
+        result: list[JSON] = await self.get(f"/agreements/{agreement_id}/reports", token)
+        return result
 
 
 class MetricsApi(ServiceClient):

@@ -80,3 +80,39 @@ RULES = {
     "level_out_of_range": N_("Die Stufe muss zwischen −2 und +2 liegen."),  # noqa: RUF001
 }
 ANY_RULE = N_("Das ist so nicht möglich. Bitte prüfen Sie Ihre Eingaben.")
+
+# The auditor's desk (Revision): the agreements service's events, statuses, chain findings.
+AUDIT_EVENTS = {
+    "Provider.Registered": N_("Träger registriert"), "Provider.Updated": N_("Träger geändert"),
+    "Provider.Deactivated": N_("Träger deaktiviert"),
+    "ServiceAgreement.Drafted": N_("Vereinbarung entworfen"),
+    "ServiceAgreement.Edited": N_("Entwurf bearbeitet"),
+    "ServiceAgreement.Signed": N_("Vereinbarung unterzeichnet"),
+    "ServiceAgreement.Amended": N_("Vereinbarung geändert"),
+    "ServiceAgreement.Suspended": N_("Vereinbarung ausgesetzt"),
+    "ServiceAgreement.Resumed": N_("Vereinbarung wieder aufgenommen"),
+    "ServiceAgreement.Terminated": N_("Vereinbarung gekündigt"),
+    "ProviderReport.Submitted": N_("Bericht eingereicht"),
+    "ProviderReport.Resubmitted": N_("Bericht korrigiert eingereicht"),
+    "ProviderReport.Accepted": N_("Bericht angenommen"),
+    "ProviderReport.Rejected": N_("Bericht zurückgewiesen"),
+}
+AUDIT_STATUSES = {
+    "draft": N_("Entwurf"), "signed": N_("unterzeichnet"), "active": N_("aktiv"),
+    "suspended": N_("ausgesetzt"), "terminated": N_("gekündigt"), "expired": N_("abgelaufen"),
+    "due": N_("fällig"), "overdue": N_("überfällig"), "submitted": N_("eingereicht"),
+    "resubmitted": N_("korrigiert eingereicht"),
+    "accepted": N_("angenommen"), "rejected": N_("zurückgewiesen"),
+    "open": N_("offen"), "closed": N_("abgeschlossen"),
+}
+CHAIN_FINDINGS = {
+    "event inserted into the chain": N_("Ereignis in die Kette eingefügt"),
+    "event edited": N_("Ereignis verändert"),
+    "chain broken: an earlier event was removed or reordered": N_(
+        "Kette unterbrochen: ein früheres Ereignis wurde entfernt oder umgestellt"),
+    "event deleted": N_("Ereignis gelöscht"),
+    "checkpoint forged: its signature is not the service's": N_(
+        "Prüfpunkt gefälscht: die Signatur stammt nicht vom Dienst"),
+    "the events up to here differ from the signed checkpoint": N_(
+        "Die Ereignisse bis hier weichen vom signierten Prüfpunkt ab"),
+}

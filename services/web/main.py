@@ -22,7 +22,16 @@ from services.web.flow import (
     see_other,
     sign_in_url,
 )
-from services.web.pages import accessibility, case, cases, clients, data_protection, signin
+from services.web.pages import (
+    accessibility,
+    audit_chain,
+    audit_history,
+    case,
+    cases,
+    clients,
+    data_protection,
+    signin,
+)
 from services.web.rendering import Pages, pages_of
 from services.web.security import SecurityHeadersMiddleware
 from services.web.session import EncryptedSessionMiddleware
@@ -55,7 +64,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                   openapi_url=None)
     app.state.pages = Pages(feedback_address=settings.feedback_address)
     signin.install(app, settings)
-    for module in (cases, case, clients, data_protection, accessibility):
+    for module in (cases, case, clients, data_protection, accessibility, audit_history,
+                   audit_chain):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], include_in_schema=False)

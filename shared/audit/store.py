@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from psycopg_pool import ConnectionPool
 
@@ -45,6 +45,16 @@ class AuditStore:
         return {int(r[0]): Link(int(r[0]), r[1], int(r[2]), r[3], bytes(r[4]), bytes(r[5]))
                 for r in rows}
 
+    def stream_links(self, batch: int = 5000) -> Iterator[Link]:
+        """The chain in position order, read in batches by a server-side cursor (a large
+        store's chain never sits in memory at once)."""
+        with self.pool.connection() as connection, connection.transaction(), \
+                connection.cursor(name="audit_chain_stream") as cursor:
+            cursor.itersize = batch
+            cursor.execute("SELECT * FROM audit_chain ORDER BY position")
+            for r in cursor:
+                yield Link(int(r[0]), r[1], int(r[2]), r[3], bytes(r[4]), bytes(r[5]))
+
     def record_checkpoint(self, checkpoint: Checkpoint) -> None:
         with self.pool.connection() as connection:
             connection.execute(
@@ -60,6 +70,14 @@ class AuditStore:
                                       ).fetchall()
         return [Checkpoint(r[0], int(r[1]), bytes(r[2]), r[3], bytes(r[4]))
                 for r in rows]
+
+    def latest_checkpoints(self, limit: int) -> list[Checkpoint]:
+        """The `limit` checkpoints signed last, the latest first."""
+        with self.pool.connection() as connection:
+            rows = connection.execute("SELECT service, position, chain_hash, signed_at, "
+                                      "signature FROM audit_checkpoints "
+                                      "ORDER BY position DESC LIMIT %s", (limit,)).fetchall()
+        return [Checkpoint(r[0], int(r[1]), bytes(r[2]), r[3], bytes(r[4])) for r in rows]
 
     def last_checkpoint(self) -> Checkpoint | None:
         found = self.checkpoints()

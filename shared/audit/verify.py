@@ -8,7 +8,7 @@ service's and whose hash must equal the recomputed chain at its position.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -55,25 +55,40 @@ def stored_events(recorder: ApplicationRecorder, batch: int = 5000) -> Iterator[
         position = notifications[-1].id
 
 
-def verify_chain(service: str, events: Iterable[Notification], links: dict[int, Link],
+def verify_chain(service: str, events: Iterable[Notification],
+                 links: Mapping[int, Link] | Iterable[Link],
                  checkpoints: Iterable[Checkpoint], public_key: Ed25519PublicKey) -> Verification:
+    """Walk the stored events and the stored chain side by side, both in position order, so
+    that a store of millions of events is verified in constant memory (`links` may be a
+    stream, as `AuditStore.stream_links` gives it, or a mapping by position)."""
+    signed_checkpoints = list(checkpoints)
+    wanted = {checkpoint.position for checkpoint in signed_checkpoints}
+    stored_links = iter(sorted(links.values(), key=lambda k: k.position)
+                        if isinstance(links, Mapping) else links)
     findings: list[Finding] = []
-    recomputed: dict[int, bytes] = {}
+    recomputed: dict[int, bytes] = {}  # at the checkpoints' positions only
     previous = genesis(service)  # of the chain recomputed from the store alone
     previous_stored = previous  # of the stored chain, so one change is named once
-    last_chained = max(links, default=0)
-    seen: set[int] = set()
-    count = 0
+    pending = next(stored_links, None)
+    count = chained = 0
     for event in events:
         count += 1
-        seen.add(event.id)
-        recomputed[event.id] = previous = link(previous, event).chain_hash
+        while pending is not None and pending.position < event.id:
+            findings.append(Finding(pending.position, pending.aggregate_id, "event deleted"))
+            chained += 1
+            pending = next(stored_links, None)
+        previous = link(previous, event).chain_hash
+        if event.id in wanted:
+            recomputed[event.id] = previous
         expected = link(previous_stored, event)
-        stored = links.get(event.id)
+        stored = None
+        if pending is not None and pending.position == event.id:
+            stored, pending = pending, next(stored_links, None)
+            chained += 1
         previous_stored = stored.chain_hash if stored else expected.chain_hash
         aggregate = str(event.originator_id)
         if stored is None:
-            if event.id < last_chained:
+            if pending is not None:  # the chain goes on past this event: it was inserted
                 findings.append(Finding(event.id, aggregate, "event inserted into the chain"))
         elif stored.aggregate_id != aggregate or stored.version != event.originator_version:
             findings.append(Finding(event.id, aggregate,
@@ -84,11 +99,12 @@ def verify_chain(service: str, events: Iterable[Notification], links: dict[int, 
         elif stored.chain_hash != expected.chain_hash:
             findings.append(Finding(event.id, aggregate,
                                     "chain broken: an earlier event was removed or reordered"))
-    for position, stored in links.items():
-        if position not in seen:
-            findings.append(Finding(position, stored.aggregate_id, "event deleted"))
+    while pending is not None:
+        findings.append(Finding(pending.position, pending.aggregate_id, "event deleted"))
+        chained += 1
+        pending = next(stored_links, None)
     signed = 0
-    for checkpoint in checkpoints:
+    for checkpoint in signed_checkpoints:
         if checkpoint.service != service or not checkpoint.is_signed_by(public_key):
             findings.append(Finding(checkpoint.position, None,
                                     "checkpoint forged: its signature is not the service's"))
@@ -98,7 +114,7 @@ def verify_chain(service: str, events: Iterable[Notification], links: dict[int, 
             findings.append(Finding(checkpoint.position, None,
                                     "the events up to here differ from the signed checkpoint"))
     findings.sort(key=lambda finding: finding.position)
-    return Verification(service, count, len(links), signed, _first_per_position(findings))
+    return Verification(service, count, chained, signed, _first_per_position(findings))
 
 
 def _first_per_position(findings: list[Finding]) -> list[Finding]:

@@ -16,6 +16,7 @@ OPERATIONS = {
     ("post", "/providers"), ("get", "/providers"), ("get", "/providers/{provider_id}"),
     ("patch", "/providers/{provider_id}"), ("post", "/providers/{provider_id}/deactivation"),
     ("get", "/providers/{provider_id}/history"),
+    ("get", "/audit/chain"), ("post", "/audit/chain/verification"),
     ("post", "/agreements"), ("get", "/agreements"), ("get", "/agreements/{agreement_id}"),
     ("put", "/agreements/{agreement_id}/terms"),
     ("post", "/agreements/{agreement_id}/signature"),

@@ -86,7 +86,8 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
 NOT_TEAM_OBJECTS = {("POST", "/clients"), ("GET", "/cases"), ("GET", "/access-log"),
                     ("DELETE", "/clients/{client_id}/personal-data"), ("GET", "/clients"),
                     ("GET", "/cases/counts"), ("GET", "/work-list"), ("GET", "/purposes"),
-                    ("GET", "/clients/{client_id}/subject-access"), ("GET", "/retention/due")}
+                    ("GET", "/clients/{client_id}/subject-access"), ("GET", "/retention/due"),
+                    ("GET", "/audit/chain"), ("POST", "/audit/chain/verification")}
 
 
 def request_of(objects: Objects, body: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from services.web.session import new_session_key
+from shared.audit.checkpoint import new_private_key_text
 from shared.embedded.process import free_port, start_child, stop_child, wait_until
 from tests.support import Infrastructure, new_database_sync, new_topics_sync
 
@@ -58,6 +59,11 @@ def running_stack(infrastructure: Infrastructure, secret: str, home: Path,
            for name in ("agreements", "cases", "metrics")},
         **{f"WIRKUNG_{name.upper()}_URL": url for name, url in urls.items()},
         "WIRKUNG_WEB_SESSION_KEY": session_key, "WIRKUNG_WEB_SECURE_COOKIES": "false",
+        # The write services sign their chains' checkpoints as in production, soon after
+        # each change (the auditor's chain page shows them).
+        **{f"WIRKUNG_{name.upper()}_{setting}": value for name in ("agreements", "cases")
+           for setting, value in (("AUDIT_KEY", new_private_key_text()),
+                                  ("AUDIT_CHECKPOINT_SECONDS", "2"))},
         # Consumer groups of their own: a member of a process another test killed would hold
         # up a shared group's rebalance until its session times out.
         "WIRKUNG_CASES_REPLICA_GROUP": f"web-replica-{topics.prefix}",

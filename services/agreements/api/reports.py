@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from services.agreements.api.answers import ReportEntryOut, ReportOut
 from services.agreements.api.common import App, Manager, ProviderRole, Reader, on, versioned
@@ -50,10 +50,12 @@ def submit_report(agreement_id: UUID, body: ReportSubmission, response: Response
         occurred_on=on(body.occurred_on)), created=True)
 
 
-@router.get("/{period}", summary="Read the report of a period")
+@router.get("/{period}", summary="Read the report of a period, now or as of a moment or version")
 def read_report(agreement_id: UUID, period: str, response: Response, principal: Reader,
-                agreements: App) -> ReportOut:
-    return answer(response, agreements.report(agreement_id, period, reader=principal))
+                agreements: App, as_of: datetime | None = None,
+                version: Annotated[int | None, Query(ge=1)] = None) -> ReportOut:
+    return answer(response, agreements.report(agreement_id, period, reader=principal,
+                                               version=version, as_of=as_of))
 
 
 @router.put("/{period}", summary="Correct a reviewed report by resubmitting it")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from services.agreements.application.base import AgreementsBase, rules
@@ -56,9 +56,12 @@ class ReportCommands(AgreementsBase):
         self.save(report)
         return ReportView.of(report)
 
-    def report(self, agreement_id: UUID, period: str, *, reader: Principal) -> ReportView:
+    def report(self, agreement_id: UUID, period: str, *, reader: Principal,
+               version: int | None = None, as_of: datetime | None = None) -> ReportView:
+        """The report now, or as it was at a version or a moment (for auditors)."""
         self.agreement_in_scope(agreement_id, reader)
-        return ReportView.of(self._load_report(agreement_id, period))
+        return ReportView.of(self._load_report(agreement_id, period, version=version,
+                                               as_of=as_of))
 
     def report_history(self, agreement_id: UUID, period: str, *,
                        reader: Principal) -> list[HistoryEntry]:
@@ -73,9 +76,10 @@ class ReportCommands(AgreementsBase):
                                       what="report")
         return report
 
-    def _load_report(self, agreement_id: UUID, period: str) -> ProviderReport:
+    def _load_report(self, agreement_id: UUID, period: str, *, version: int | None = None,
+                     as_of: datetime | None = None) -> ProviderReport:
         report: ProviderReport = load(self, ProviderReport.create_id(agreement_id, period),
-                                      what="report")
+                                      version=version, as_of=as_of, what="report")
         return report
 
     def _exists(self, aggregate_id: UUID) -> bool:

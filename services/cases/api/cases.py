@@ -47,10 +47,15 @@ def list_cases(
     sort: Annotated[CaseOrder, Query(
         description="Order of the list; `-opened_on` is newest first.")
     ] = CaseOrder.NEWEST_FIRST,
+    client_pseudonym: Annotated[str | None, Query(
+        min_length=1, max_length=100,
+        description="Only the cases of the client with this pseudonym (logged under it).",
+        examples=["p-3f9a1c2b7d4e5f60"])] = None,
 ) -> CasePageOut:
     page = cases.cases(caller=caller, status=status, district=district, limit=limit,
                        offset=offset, reentry=reentry, due=due, sort=sort,
-                       field_of_action=field_of_action.value if field_of_action else None)
+                       field_of_action=field_of_action.value if field_of_action else None,
+                       client_pseudonym=client_pseudonym)
     return CasePageOut.of(page)
 
 

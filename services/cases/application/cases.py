@@ -74,14 +74,17 @@ class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
               field_of_action: str | None = None, district: str | None = None,
               limit: int = 50, offset: int = 0, reentry: bool | None = None,
               due: WorkKind | None = None,
-              sort: CaseOrder = CaseOrder.NEWEST_FIRST) -> CasePage:
-        """A page of the caller's team's cases (auditors: of every team)."""
+              sort: CaseOrder = CaseOrder.NEWEST_FIRST,
+              client_pseudonym: str | None = None) -> CasePage:
+        """A page of the caller's team's cases (auditors: of every team); of one client if
+        a pseudonym is given, logged under that pseudonym so the log reads per person."""
         team = None if caller.role is Role.AUDITOR else self.own_team(caller)
-        self.granted(caller, "case_list", f"team:{team or '*'}")
+        self.granted(caller, "case_list", client_pseudonym or f"team:{team or '*'}")
         return self.index.cases(CaseQuery(
             team=team, status=status, field_of_action=field_of_action, district=district,
             limit=limit, offset=offset, reentry=reentry, due=due, sort=sort,
-            today=self.today(), deadlines=self.parts.deadlines))
+            today=self.today(), deadlines=self.parts.deadlines,
+            client_pseudonym=client_pseudonym))
 
     # Commands on a case: the caller's team only, at the version the caller read.
 

@@ -113,6 +113,7 @@ class CaseQuery:
     today: date | None = None
     deadlines: Deadlines = field(default_factory=Deadlines)
     sort: CaseOrder = CaseOrder.NEWEST_FIRST
+    client_pseudonym: str | None = None
 
 
 @dataclass(frozen=True)
