@@ -46,7 +46,8 @@ async def start_verification(
         raise Problem(str(error), status=422, title="Cannot be verified") from error
     except Busy as error:
         raise Problem(str(error), status=429, title="Too many verifications",
-                      headers={"Retry-After": str(Busy.retry_after)}) from error
+                      headers={"Retry-After": str(Busy.retry_after)},
+                      extensions={"retry_after": Busy.retry_after}) from error
     response.headers["Location"] = f"/verifications/{verification.id}"
     return _out(verification, running)
 

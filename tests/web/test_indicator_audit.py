@@ -1,0 +1,180 @@
+"""The auditor's desk for indicators in the browser: an answer and its manifest, the saved
+answer as a file, its verification by replay, restatements; on the real services."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from shared.auth import Role, mint_token
+from tests.web.browser import assert_accessible
+from tests.web.conftest import Seed
+from tests.web.people import sign_in_as, sign_in_as_caseworker
+from tests.web.stack import Stack
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+DESK = "/revision/indikatoren"
+YEAR = str(date.today().year)
+
+
+def api_answer(stack: Stack, indicator: str, **params: str) -> dict[str, Any]:
+    """The metrics API's answer to the auditor, as the page asks it."""
+    token = mint_token(stack.secret, role=Role.AUDITOR, subject="au-test")
+    response = httpx.get(f"{stack.urls['metrics']}/indicators/{indicator}", params=params,
+                         headers={"Authorization": f"Bearer {token}"}, timeout=15)
+    response.raise_for_status()
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+@pytest.fixture(scope="module")
+def applied(stack: Stack, seed: Seed) -> Seed:
+    """The seed's agreement has reached the metrics service: it has a budget cell."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        cells = api_answer(stack, "budget_utilisation", period=YEAR, by="agreement")["cells"]
+        if any(cell["agreement"] == seed.agreement_id for cell in cells):
+            return seed
+        time.sleep(0.5)
+    raise AssertionError("the metrics service did not apply the seed's agreement")
+
+
+def ask(page: Page, stack: Stack, indicator: str, period: str, by: str,
+        path: str = DESK, button: str = "Antwort abrufen") -> None:
+    page.goto(f"{stack.web}{path}")
+    page.get_by_label("Kennzahl", exact=True).select_option(indicator)
+    page.get_by_label("Zeitraum", exact=True).fill(period)
+    page.get_by_label("Aufschlüsselung").select_option(by)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+
+
+def test_auditor_fetches_an_answer_keeps_it_and_its_replay_matches(
+        page: Page, stack: Stack, applied: Seed, tmp_path: Path) -> None:
+    sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
+    ask(page, stack, "budget_utilisation", YEAR, "agreement")
+
+    # The answer: its cells, and the manifest readable.
+    cells = page.get_by_role("table", name="Zellen der Antwort")
+    expect(cells).to_contain_text(applied.agreement_id)
+    expect(page.get_by_role("heading", name="Manifest")).to_be_visible()
+    positions = page.get_by_role("table", name="Eingabepositionen")
+    expect(positions).to_contain_text(".agreements.events")
+    assert_accessible(page, "indikator-antwort")
+
+    # The saved answer: the file is the API's answer, byte for byte what the page holds.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Antwort herunterladen").click()
+    kept = tmp_path / "antwort.json"
+    download.value.save_as(kept)
+    saved = json.loads(kept.read_text(encoding="utf-8"))
+    held = page.locator("input[name=answer]").first.get_attribute("value")
+    assert kept.read_text(encoding="utf-8") == held
+    again = api_answer(stack, "budget_utilisation", period=YEAR, by="agreement")
+    assert saved["cells"] == again["cells"]
+    assert saved["manifest"]["result_hash"] == again["manifest"]["result_hash"]
+    assert download.value.suggested_filename.startswith("wirkung-budget_utilisation-")
+    manifest = page.locator("#manifest-titel").locator("xpath=..")
+    expect(manifest).to_contain_text(saved["manifest"]["definition_hash"])
+    expect(manifest).to_contain_text(saved["manifest"]["result_hash"])
+    expect(manifest).to_contain_text(saved["manifest"]["answered_at"])
+
+    # The verification: progress while the events are replayed, then the verdict.
+    page.get_by_role("button", name="Durch Nachspielen prüfen").click()
+    page.wait_for_load_state()
+    assert "/revision/indikatoren/pruefungen/" in page.url
+    expect(page.get_by_text("Stand:")).to_be_visible()
+    progress_first = page.locator(".verification").get_attribute("hx-trigger")
+    assert_accessible(page, "indikator-pruefung-laeuft")
+    expect(page.get_by_role("heading", name="Übereinstimmung")).to_be_visible(timeout=90_000)
+    expect(page.locator("#ansage")).to_have_text("Übereinstimmung")
+    expect(page.get_by_role("progressbar", name="Nachgespielte Ereignisse")).to_be_visible()
+    assert progress_first == "every 1s"  # it was running (or waiting) when the page came
+    assert_accessible(page, "indikator-pruefung-uebereinstimmung")
+
+
+def test_auditor_uploads_an_answer_with_an_edited_cell_and_sees_that_cell_named(
+        page: Page, stack: Stack, applied: Seed) -> None:
+    answer = api_answer(stack, "budget_utilisation", period=YEAR, by="agreement")
+    edited = json.loads(json.dumps(answer))
+    cell = next(c for c in edited["cells"] if c["agreement"] == applied.agreement_id)
+    cell["numerator"] = (cell["numerator"] or 0) + 1234.5
+    sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
+    page.goto(f"{stack.web}{DESK}")
+
+    page.get_by_label("Gespeicherte Antwort (JSON-Datei)").set_input_files(files=[{
+        "name": "bearbeitet.json", "mimeType": "application/json",
+        "buffer": json.dumps(edited).encode()}])
+    page.get_by_role("button", name="Datei prüfen").click()
+
+    expect(page.get_by_role("heading", name="Abweichung")).to_be_visible(timeout=90_000)
+    differing = page.get_by_role("table", name="Abweichende Zellen")
+    expect(differing.get_by_role("row")).to_have_count(2)  # the header and the one figure
+    row = differing.get_by_role("row").nth(1)
+    expect(row.get_by_role("rowheader")).to_have_text(f"Vereinbarung: {applied.agreement_id}")
+    expect(row).to_contain_text("Zähler")
+    expect(row).to_contain_text("1.234,5")
+    assert_accessible(page, "indikator-pruefung-abweichung")
+
+
+def test_auditor_is_told_what_is_wrong_with_a_file_that_cannot_be_verified(
+        page: Page, stack: Stack, applied: Seed) -> None:
+    sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
+    page.goto(f"{stack.web}{DESK}")
+
+    page.get_by_role("button", name="Datei prüfen").click()
+    expect(page.locator("#field-datei-error")).to_contain_text("Bitte eine gespeicherte Antwort")
+    page.get_by_label("Gespeicherte Antwort (JSON-Datei)").set_input_files(files=[{
+        "name": "kaputt.json", "mimeType": "application/json", "buffer": b"{kaputt"}])
+    page.get_by_role("button", name="Datei prüfen").click()
+    expect(page.locator("#field-datei-error")).to_contain_text("kein JSON")
+    page.get_by_label("Gespeicherte Antwort (JSON-Datei)").set_input_files(files=[{
+        "name": "fremd.json", "mimeType": "application/json",
+        "buffer": json.dumps({"indicator": "budget_utilisation"}).encode()}])
+    page.get_by_role("button", name="Datei prüfen").click()
+
+    expect(page.locator("#field-datei-error")).to_contain_text("lässt sich nicht prüfen")
+    expect(page.locator("#field-datei-error")).to_contain_text("not a manifest")
+    expect(page.get_by_role("link", name="Gespeicherte Antwort:")).to_be_visible()
+    assert_accessible(page, "indikator-datei-abgelehnt")
+
+    ask(page, stack, "budget_utilisation", "2026-Q5", "agreement")
+    expect(page.locator("#field-period-error")).to_contain_text("2026-Q1")
+    ask(page, stack, "report_timeliness", YEAR, "age_band")
+    expect(page.locator("#field-by-error")).to_contain_text("nicht danach aufschlüsseln")
+
+
+def test_auditor_sees_the_restatements_of_a_period(page: Page, stack: Stack,
+                                                   applied: Seed) -> None:
+    sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
+
+    ask(page, stack, "budget_utilisation", f"{YEAR}-01", "agreement",
+        path=f"{DESK}/korrekturen", button="Korrekturen anzeigen")
+
+    expect(page.get_by_role("heading", name="Erster bekannter Stand")).to_be_visible()
+    expect(page.get_by_role("heading", name="Spätere Änderungen")).to_be_visible()
+    changes = page.get_by_role("table", name="Geänderte Zellen")
+    expect(changes.first).to_contain_text(f"Vereinbarung: {applied.agreement_id}")
+    expect(page.locator(".events").first).to_contain_text("de.wirkung.agreements.")
+    assert_accessible(page, "indikator-korrekturen")
+
+
+def test_only_auditors_reach_the_desk(page: Page, stack: Stack) -> None:
+    sign_in_as(page, stack, Role.CONTRACT_MANAGER, next_path=DESK)
+    page.goto(f"{stack.web}{DESK}")
+    expect(page.get_by_role("heading", name="Das ist nicht möglich")).to_be_visible()
+    assert_accessible(page, "indikator-abgelehnt")
+
+    sign_in_as_caseworker(page, stack, next_path=f"{DESK}/korrekturen")
+    response = page.goto(f"{stack.web}{DESK}/korrekturen?indicator=active_cases&period=2025")
+    assert response is not None
+    assert response.status == 403
+    expect(page.get_by_role("heading", name="Das ist nicht möglich")).to_be_visible()
