@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
@@ -45,6 +45,11 @@ def applied(stack: Stack, seed: Seed) -> Seed:
             return seed
         time.sleep(0.5)
     raise AssertionError("the metrics service did not apply the seed's agreement")
+
+
+def choose_file(page: Page, name: str, content: bytes) -> None:
+    page.get_by_label("Gespeicherte Antwort (JSON-Datei)").set_input_files(
+        FilePayload(name=name, mimeType="application/json", buffer=content))
 
 
 def ask(page: Page, stack: Stack, indicator: str, period: str, by: str,
@@ -110,9 +115,7 @@ def test_auditor_uploads_an_answer_with_an_edited_cell_and_sees_that_cell_named(
     sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
     page.goto(f"{stack.web}{DESK}")
 
-    page.get_by_label("Gespeicherte Antwort (JSON-Datei)").set_input_files(files=[{
-        "name": "bearbeitet.json", "mimeType": "application/json",
-        "buffer": json.dumps(edited).encode()}])
+    choose_file(page, "bearbeitet.json", json.dumps(edited).encode())
     page.get_by_role("button", name="Datei prüfen").click()
 
     expect(page.get_by_role("heading", name="Abweichung")).to_be_visible(timeout=90_000)
@@ -132,13 +135,10 @@ def test_auditor_is_told_what_is_wrong_with_a_file_that_cannot_be_verified(
 
     page.get_by_role("button", name="Datei prüfen").click()
     expect(page.locator("#field-datei-error")).to_contain_text("Bitte eine gespeicherte Antwort")
-    page.get_by_label("Gespeicherte Antwort (JSON-Datei)").set_input_files(files=[{
-        "name": "kaputt.json", "mimeType": "application/json", "buffer": b"{kaputt"}])
+    choose_file(page, "kaputt.json", b"{kaputt")
     page.get_by_role("button", name="Datei prüfen").click()
     expect(page.locator("#field-datei-error")).to_contain_text("kein JSON")
-    page.get_by_label("Gespeicherte Antwort (JSON-Datei)").set_input_files(files=[{
-        "name": "fremd.json", "mimeType": "application/json",
-        "buffer": json.dumps({"indicator": "budget_utilisation"}).encode()}])
+    choose_file(page, "fremd.json", json.dumps({"indicator": "budget_utilisation"}).encode())
     page.get_by_role("button", name="Datei prüfen").click()
 
     expect(page.locator("#field-datei-error")).to_contain_text("lässt sich nicht prüfen")
