@@ -77,7 +77,7 @@ def test_auditor_fetches_an_answer_keeps_it_and_its_replay_matches(
 
     # The saved answer: the file is the API's answer, byte for byte what the page holds.
     with page.expect_download() as download:
-        page.get_by_role("button", name="Antwort herunterladen").click()
+        page.get_by_role("link", name="Antwort herunterladen").click()
     kept = tmp_path / "antwort.json"
     download.value.save_as(kept)
     saved = json.loads(kept.read_text(encoding="utf-8"))
@@ -87,6 +87,9 @@ def test_auditor_fetches_an_answer_keeps_it_and_its_replay_matches(
     assert saved["cells"] == again["cells"]
     assert saved["manifest"]["result_hash"] == again["manifest"]["result_hash"]
     assert download.value.suggested_filename.startswith("wirkung-budget_utilisation-")
+    with page.expect_download() as second:  # once more: the link asks nothing again
+        page.get_by_role("link", name="Antwort herunterladen").click()
+    assert Path(second.value.path()).read_text(encoding="utf-8") == held
     manifest = page.locator("#manifest-titel").locator("xpath=..")
     expect(manifest).to_contain_text(saved["manifest"]["definition_hash"])
     expect(manifest).to_contain_text(saved["manifest"]["result_hash"])

@@ -3,6 +3,7 @@ its verification by replay in the metrics service, and the restatements of a per
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -15,7 +16,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from services.web.clients import JSON, Invalid, NotThere, Unavailable, services_of
-from services.web.flow import CsrfRefused, SignedIn, form_of, see_other
+from services.web.flow import CsrfRefused, SignedIn, see_other
 from services.web.forms import date_text
 from services.web.labels import N_
 from services.web.person import Person
@@ -89,23 +90,27 @@ async def answer_page(request: Request, person: Auditor, indicator: Text = "",
             errors = {"indicator": _text(request, N_("Diese Kennzahl gibt es nicht."))}
     return await _render(request, person, "indicator_audit/answer.html", question,
                          errors=errors, answer=answer, answer_text=text,
+                         saved=_saved(answer, text) if answer else None,
                          status=422 if errors else 200)
 
 
-@router.post(f"{BASE}/antwort", include_in_schema=False)
-async def download(request: Request, person: Auditor) -> Response:
-    """The answer the page showed, as the metrics API gave it: a file the auditor keeps."""
-    text = (await form_of(request)).get("answer", "")
-    try:
-        manifest = json.loads(text)["manifest"]
-        name = "-".join(str(part) for part in ("wirkung", manifest["indicator"],
-                                               manifest["question"]["period"],
-                                               manifest["answered_at"]))
-    except (ValueError, KeyError, TypeError) as error:
-        raise HTTPException(status_code=400) from error
-    filename = re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".json"
-    return Response(text.encode(), media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+@dataclass(frozen=True)
+class SavedAnswer:
+    """The answer as a file to keep: its name, and its bytes as a data URL of a link that
+    downloads them (no request back, so the file is exactly what the page was given)."""
+
+    filename: str
+    href: str
+
+
+def _saved(answer: JSON, text: str) -> SavedAnswer:
+    manifest = answer["manifest"]
+    name = "-".join(str(part) for part in ("wirkung", manifest["indicator"],
+                                           manifest["question"]["period"],
+                                           manifest["answered_at"]))
+    encoded = base64.b64encode(text.encode()).decode("ascii")
+    return SavedAnswer(re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + ".json",
+                       f"data:application/json;base64,{encoded}")
 
 
 @router.post(f"{BASE}/pruefungen", include_in_schema=False)
