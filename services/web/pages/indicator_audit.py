@@ -123,10 +123,8 @@ async def start_verification(request: Request, person: Auditor) -> Response:
     fetched, upload = form.get("answer"), form.get("datei")
     field = "_" if isinstance(fetched, str) and fetched else "datei"
     try:
-        if isinstance(fetched, str) and fetched:
-            document = json.loads(fetched)
-        else:
-            document = await _uploaded(upload)
+        document = (_answer_of(fetched.encode()) if isinstance(fetched, str) and fetched
+                    else await _uploaded(upload))
     except _NotAnAnswer as refusal:
         return await _refused(request, person, field, _text(request, refusal.message))
     try:
@@ -158,6 +156,10 @@ async def _uploaded(upload: Any) -> JSON:
     content = await upload.read(LARGEST_FILE + 1)
     if len(content) > LARGEST_FILE:
         raise _NotAnAnswer(N_("Die Datei ist zu groß (höchstens 20 MB)."))
+    return _answer_of(content)
+
+
+def _answer_of(content: bytes) -> JSON:
     try:
         document = json.loads(content)
     except ValueError as error:
