@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,6 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
-from tests.web.conftest import Seed
 from tests.web.people import sign_in_as, sign_in_as_caseworker
 from tests.web.stack import Stack
 
@@ -35,16 +36,45 @@ def api_answer(stack: Stack, indicator: str, **params: str) -> dict[str, Any]:
     return answer
 
 
+@dataclass(frozen=True)
+class Audited:
+    """An agreement running since the start of last year, signed only now: last December's
+    figures were restated when it was recorded."""
+
+    provider_name: str
+    agreement_id: str
+
+
 @pytest.fixture(scope="module")
-def applied(stack: Stack, seed: Seed) -> Seed:
-    """The seed's agreement has reached the metrics service: it has a budget cell."""
+def audited(stack: Stack) -> Audited:
+    manager = mint_token(stack.secret, role=Role.CONTRACT_MANAGER, subject="cm-revision")
+    name = f"Revisionshilfe {uuid.uuid4().hex[:6]} gGmbH"
+    with httpx.Client(base_url=stack.urls["agreements"], timeout=15,
+                      headers={"Authorization": f"Bearer {manager}"}) as api:
+        provider = api.post("/providers", json={"name": name, "legal_form": "gGmbH",
+                                                "fields_of_action": ["wohnen"]})
+        provider.raise_for_status()
+        agreement = api.post("/agreements", json={
+            "provider_id": provider.json()["id"], "title": "Wohnungsnotfallhilfe Oststadt",
+            "budget_product_code": "3.1.5.02", "field_of_action": "wohnen",
+            "districts": ["Oststadt"], "target_groups": ["Wohnungslose"],
+            "term_start": f"{int(YEAR) - 1}-01-01", "term_end": f"{int(YEAR) + 1}-12-31",
+            "annual_budget_cents": 12_000_000, "pricing_unit": "day",
+            "unit_price_cents": 9500, "capacity": 8,
+            "impact_goals": [{"text": "80 % halten ihre Wohnung",
+                              "indicator_id": "planned_closure_rate", "comparison": ">=",
+                              "target_value": "0.8"}]})
+        agreement.raise_for_status()
+        agreement_id: str = agreement.json()["id"]
+        api.post(f"/agreements/{agreement_id}/signature",
+                 headers={"If-Match": '"1"'}).raise_for_status()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         cells = api_answer(stack, "budget_utilisation", period=YEAR, by="agreement")["cells"]
-        if any(cell["agreement"] == seed.agreement_id for cell in cells):
-            return seed
+        if any(cell["agreement"] == agreement_id for cell in cells):
+            return Audited(name, agreement_id)
         time.sleep(0.5)
-    raise AssertionError("the metrics service did not apply the seed's agreement")
+    raise AssertionError("the metrics service did not apply the agreement")
 
 
 def choose_file(page: Page, name: str, content: bytes) -> None:
@@ -63,13 +93,13 @@ def ask(page: Page, stack: Stack, indicator: str, period: str, by: str,
 
 
 def test_auditor_fetches_an_answer_keeps_it_and_its_replay_matches(
-        page: Page, stack: Stack, applied: Seed, tmp_path: Path) -> None:
+        page: Page, stack: Stack, audited: Audited, tmp_path: Path) -> None:
     sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
     ask(page, stack, "budget_utilisation", YEAR, "agreement")
 
     # The answer: its cells, and the manifest readable.
     cells = page.get_by_role("table", name="Zellen der Antwort")
-    expect(cells).to_contain_text(applied.agreement_id)
+    expect(cells).to_contain_text(audited.agreement_id)
     expect(page.get_by_role("heading", name="Manifest")).to_be_visible()
     positions = page.get_by_role("table", name="Eingabepositionen")
     expect(positions).to_contain_text(".agreements.events")
@@ -110,10 +140,10 @@ def test_auditor_fetches_an_answer_keeps_it_and_its_replay_matches(
 
 
 def test_auditor_uploads_an_answer_with_an_edited_cell_and_sees_that_cell_named(
-        page: Page, stack: Stack, applied: Seed) -> None:
+        page: Page, stack: Stack, audited: Audited) -> None:
     answer = api_answer(stack, "budget_utilisation", period=YEAR, by="agreement")
     edited = json.loads(json.dumps(answer))
-    cell = next(c for c in edited["cells"] if c["agreement"] == applied.agreement_id)
+    cell = next(c for c in edited["cells"] if c["agreement"] == audited.agreement_id)
     cell["numerator"] = (cell["numerator"] or 0) + 1234.5
     sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
     page.goto(f"{stack.web}{DESK}")
@@ -125,14 +155,14 @@ def test_auditor_uploads_an_answer_with_an_edited_cell_and_sees_that_cell_named(
     differing = page.get_by_role("table", name="Abweichende Zellen")
     expect(differing.get_by_role("row")).to_have_count(2)  # the header and the one figure
     row = differing.get_by_role("row").nth(1)
-    expect(row.get_by_role("rowheader")).to_have_text(f"Vereinbarung: {applied.agreement_id}")
+    expect(row.get_by_role("rowheader")).to_have_text(f"Vereinbarung: {audited.agreement_id}")
     expect(row).to_contain_text("Zähler")
     expect(row).to_contain_text("1.234,5")
     assert_accessible(page, "indikator-pruefung-abweichung")
 
 
 def test_auditor_is_told_what_is_wrong_with_a_file_that_cannot_be_verified(
-        page: Page, stack: Stack, applied: Seed) -> None:
+        page: Page, stack: Stack, audited: Audited) -> None:
     sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
     page.goto(f"{stack.web}{DESK}")
 
@@ -149,6 +179,9 @@ def test_auditor_is_told_what_is_wrong_with_a_file_that_cannot_be_verified(
     expect(page.get_by_role("link", name="Gespeicherte Antwort:")).to_be_visible()
     assert_accessible(page, "indikator-datei-abgelehnt")
 
+    gone = page.goto(f"{stack.web}{DESK}/pruefungen/{uuid.uuid4()}")
+    assert gone is not None
+    assert gone.status == 404
     ask(page, stack, "budget_utilisation", "2026-Q5", "agreement")
     expect(page.locator("#field-period-error")).to_contain_text("2026-Q1")
     ask(page, stack, "report_timeliness", YEAR, "age_band")
@@ -156,25 +189,30 @@ def test_auditor_is_told_what_is_wrong_with_a_file_that_cannot_be_verified(
 
 
 def test_auditor_sees_the_restatements_of_a_period(page: Page, stack: Stack,
-                                                   applied: Seed) -> None:
+                                                   audited: Audited) -> None:
     sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
 
-    ask(page, stack, "budget_utilisation", f"{YEAR}-01", "agreement",
+    ask(page, stack, "budget_utilisation", f"{int(YEAR) - 1}-12", "agreement",
         path=f"{DESK}/korrekturen", button="Korrekturen anzeigen")
 
     expect(page.get_by_role("heading", name="Erster bekannter Stand")).to_be_visible()
     expect(page.get_by_role("heading", name="Spätere Änderungen")).to_be_visible()
     changes = page.get_by_role("table", name="Geänderte Zellen")
-    expect(changes.first).to_contain_text(f"Vereinbarung: {applied.agreement_id}")
+    expect(changes.first).to_contain_text(f"Vereinbarung: {audited.agreement_id}")
     expect(page.locator(".events").first).to_contain_text("de.wirkung.agreements.")
     assert_accessible(page, "indikator-korrekturen")
 
 
-def test_only_auditors_reach_the_desk(page: Page, stack: Stack) -> None:
+def test_only_auditors_reach_the_desk(page: Page, stack: Stack, audited: Audited) -> None:
     sign_in_as(page, stack, Role.CONTRACT_MANAGER, next_path=DESK)
     page.goto(f"{stack.web}{DESK}")
     expect(page.get_by_role("heading", name="Das ist nicht möglich")).to_be_visible()
     assert_accessible(page, "indikator-abgelehnt")
+
+    sign_in_as(page, stack, Role.PROVIDER, provider=audited.provider_name, next_path=DESK)
+    refused = page.goto(f"{stack.web}{DESK}?indicator=budget_utilisation&period={YEAR}")
+    assert refused is not None
+    assert refused.status == 403
 
     sign_in_as_caseworker(page, stack, next_path=f"{DESK}/korrekturen")
     response = page.goto(f"{stack.web}{DESK}/korrekturen?indicator=active_cases&period=2025")
