@@ -83,11 +83,12 @@ def choose_file(page: Page, name: str, content: bytes) -> None:
 
 
 def ask(page: Page, stack: Stack, indicator: str, period: str, by: str,
-        path: str = DESK, button: str = "Antwort abrufen") -> None:
+        path: str = DESK, button: str = "Antwort abrufen", as_of: str = "") -> None:
     page.goto(f"{stack.web}{path}")
     page.get_by_label("Kennzahl", exact=True).select_option(indicator)
     page.get_by_label("Zeitraum", exact=True).fill(period)
     page.get_by_label("Aufschlüsselung").select_option(by)
+    page.get_by_label("Stand am").fill(as_of)
     page.get_by_role("button", name=button).click()
     page.wait_for_load_state()
 
@@ -186,6 +187,19 @@ def test_auditor_is_told_what_is_wrong_with_a_file_that_cannot_be_verified(
     expect(page.locator("#field-period-error")).to_contain_text("2026-Q1")
     ask(page, stack, "report_timeliness", YEAR, "age_band")
     expect(page.locator("#field-by-error")).to_contain_text("nicht danach aufschlüsseln")
+    ask(page, stack, "budget_utilisation", YEAR, "agreement", as_of="31.02.2026")
+    expect(page.locator("#field-as_of-error")).to_contain_text("gültiges Datum")
+
+
+def test_auditor_asks_what_was_known_at_the_end_of_a_day(page: Page, stack: Stack,
+                                                         audited: Audited) -> None:
+    sign_in_as(page, stack, Role.AUDITOR, next_path=DESK)
+
+    ask(page, stack, "budget_utilisation", YEAR, "agreement", as_of=f"01.01.{YEAR}")
+
+    manifest = page.locator("#manifest-titel").locator("xpath=..")
+    expect(manifest).to_contain_text(f"02.01.{YEAR[2:]}, 00:00")  # the end of that day
+    expect(page.get_by_text(audited.agreement_id)).to_have_count(0)  # recorded only now
 
 
 def test_auditor_sees_the_restatements_of_a_period(page: Page, stack: Stack,
