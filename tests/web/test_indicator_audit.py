@@ -180,6 +180,18 @@ def test_auditor_is_told_what_is_wrong_with_a_file_that_cannot_be_verified(
     expect(page.get_by_role("link", name="Gespeicherte Antwort:")).to_be_visible()
     assert_accessible(page, "indikator-datei-abgelehnt")
 
+    manifest = api_answer(stack, "budget_utilisation", period=YEAR, by="agreement")["manifest"]
+    topic, partitions = next(iter(manifest["input_positions"].items()))
+    partition = next(iter(partitions))
+    beyond = {**manifest, "input_positions": {topic: {partition: 1_000_000}}}
+    page.goto(f"{stack.web}{DESK}")
+    choose_file(page, "manifest.json", json.dumps(beyond).encode())
+    page.get_by_role("button", name="Datei prüfen").click()
+    expect(page.get_by_role("heading", name="Die Prüfung war nicht möglich")).to_be_visible(
+        timeout=30_000)
+    expect(page.get_by_text("the topics hold no event at")).to_be_visible()
+    assert_accessible(page, "indikator-pruefung-nicht-moeglich")
+
     gone = page.goto(f"{stack.web}{DESK}/pruefungen/{uuid.uuid4()}")
     assert gone is not None
     assert gone.status == 404
