@@ -6,7 +6,6 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from services.metrics.progress import ProgressLine
 from services.metrics.verification import FIGURES, BadManifest, Verdict, verify_answer
@@ -38,7 +37,7 @@ def verify_indicator(file: Path, home: Path, as_json: bool) -> int:
     finally:
         if progress.shown:
             progress.finish()
-    print(json.dumps(_as_json(verdict), ensure_ascii=False, indent=2) if as_json
+    print(json.dumps(verdict.as_json(), ensure_ascii=False, indent=2) if as_json
           else _as_text(verdict))
     return MATCH if verdict.matches else MISMATCH
 
@@ -46,19 +45,6 @@ def verify_indicator(file: Path, home: Path, as_json: bool) -> int:
 def _bad(message: str) -> int:
     print(f"wirkung audit verify-indicator: {message}", file=sys.stderr)
     return BAD_INPUT
-
-
-def _as_json(verdict: Verdict) -> dict[str, Any]:
-    manifest = verdict.manifest
-    return {
-        "match": verdict.matches, "indicator": manifest.indicator,
-        "definition_hash": manifest.definition_hash, "events_replayed": verdict.events,
-        "result_hash": manifest.result_hash, "recomputed_hash": verdict.recomputed_hash,
-        "published_cells_hash": verdict.published_hash,
-        "reference_population_matches": verdict.population_matches,
-        "differences": [{"dimensions": d.dimensions, "published": d.published,
-                         "recomputed": d.recomputed} for d in verdict.differences],
-    }
 
 
 def _as_text(verdict: Verdict) -> str:

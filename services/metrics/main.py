@@ -15,6 +15,8 @@ from services.metrics.facts.schema import create_pool, migrate
 from services.metrics.gauges import IndicatorGauges
 from services.metrics.runtime import tune_garbage_collection
 from services.metrics.settings import MetricsSettings
+from services.metrics.verification import verify_answer
+from services.metrics.verifications import Verifications
 from shared.envelope import Headers
 from shared.kafka import kafka_router
 from shared.observability import configure_logging
@@ -34,10 +36,16 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await create_pool(settings.database_url)
         app.state.disclosure_threshold = settings.disclosure_threshold
+        app.state.verifications = Verifications(
+            lambda document, progress: verify_answer(
+                document, database_url=settings.database_url,
+                bootstrap_servers=settings.kafka_bootstrap_servers, topics=topics,
+                progress=progress), topics)
         try:
             await migrate(app.state.pool)
             yield
         finally:
+            await app.state.verifications.close()
             await cancel_all(tasks)
             await close_pool(app.state.pool)
 

@@ -57,6 +57,18 @@ class Verdict:
                 and self.population_matches
                 and self.published_hash in (None, self.manifest.result_hash))
 
+    def as_json(self) -> dict[str, Any]:
+        """The verdict as the command prints it with --json and the API answers it."""
+        return {
+            "match": self.matches, "indicator": self.manifest.indicator,
+            "definition_hash": self.manifest.definition_hash, "events_replayed": self.events,
+            "result_hash": self.manifest.result_hash, "recomputed_hash": self.recomputed_hash,
+            "published_cells_hash": self.published_hash,
+            "reference_population_matches": self.population_matches,
+            "differences": [{"dimensions": d.dimensions, "published": d.published,
+                             "recomputed": d.recomputed} for d in self.differences],
+        }
+
 
 def read_document(document: Any) -> tuple[Manifest, list[CellJson] | None]:
     """The manifest, and the published cells if `document` is a whole answer."""
@@ -103,6 +115,18 @@ def stop_positions(manifest: Manifest, topics: Topics) -> dict[TopicPartition, i
                 for partition, offset in partitions.items()}
     except ValueError as error:
         raise BadManifest(f"a partition that is no number: {error}") from error
+
+
+def checked(document: Any, topics: Topics) -> Manifest:
+    """The document's manifest, if this installation can verify it (else BadManifest).
+
+    What a replay alone can tell (whether the topics still hold those positions) is not
+    checked here.
+    """
+    manifest, _ = read_document(document)
+    definition_of(manifest)
+    stop_positions(manifest, topics)
+    return manifest
 
 
 async def verify_answer(document: Any, *, database_url: str, bootstrap_servers: str,

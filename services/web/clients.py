@@ -241,6 +241,37 @@ class MetricsApi(ServiceClient):
         result: JSON = await self.get(f"/indicators/{indicator_id}", token, **params)
         return result
 
+    async def answer_text(self, token: str, indicator_id: str, **params: Any) -> str:
+        """One indicator's values as the service's JSON text, byte for byte: the saved
+        answer an auditor keeps and has verified (params: period, by, grain, as_of)."""
+        query = {k: v for k, v in params.items() if v not in (None, "")}
+        try:
+            response = await self.http.get(
+                f"/indicators/{indicator_id}", params=query,
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        except httpx.HTTPError as error:
+            raise Unavailable(503, {"title": type(error).__name__}) from error
+        if response.status_code >= 400:
+            raise _error(response)
+        return response.text
+
+    async def restatements(self, token: str, indicator_id: str, **params: Any) -> JSON:
+        """How one indicator's values for a period changed after it closed (params: period,
+        by, grain, as_of, limit)."""
+        result: JSON = await self.get(f"/indicators/{indicator_id}/restatements", token,
+                                      **params)
+        return result
+
+    async def start_verification(self, token: str, document: JSON) -> JSON:
+        """Verify a saved answer by replay, in the background (auditors only)."""
+        result: JSON = (await self.command(token, "/verifications", document)).data
+        return result
+
+    async def verification(self, token: str, verification_id: str) -> JSON:
+        """A verification's progress, and its verdict once done."""
+        result: JSON = await self.get(f"/verifications/{verification_id}", token)
+        return result
+
 
 class Services:
     """The three services' clients, one pooled connection pool each."""

@@ -116,3 +116,19 @@ CHAIN_FINDINGS = {
     "the events up to here differ from the signed checkpoint": N_(
         "Die Ereignisse bis hier weichen vom signierten Prüfpunkt ab"),
 }
+# The auditor's desk for indicators: the dimensions of a breakdown, a cell's figures, and
+# where a verification by replay stands.
+INDICATOR_DIMENSIONS = {
+    "period": N_("Zeitraum"), "field_of_action": N_("Handlungsfeld"),
+    "target_group": N_("Zielgruppe"), "district": N_("Sozialraum"),
+    "age_band": N_("Altersgruppe"), "provider": N_("Träger"), "agreement": N_("Vereinbarung"),
+    "budget_product": N_("Produkt (Haushalt)"),
+}
+CELL_FIGURES = {
+    "value": N_("Wert"), "numerator": N_("Zähler"), "denominator": N_("Nenner"),
+    "persons": N_("Personen"), "suppressed": N_("zurückgehalten"),
+}
+VERIFICATION_STATES = {
+    "queued": N_("wartet auf den Start"), "running": N_("läuft"),
+    "done": N_("abgeschlossen"), "failed": N_("nicht möglich"),
+}

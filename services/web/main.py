@@ -30,6 +30,7 @@ from services.web.pages import (
     cases,
     clients,
     data_protection,
+    indicator_audit,
     signin,
 )
 from services.web.rendering import Pages, pages_of
@@ -65,7 +66,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.pages = Pages(feedback_address=settings.feedback_address)
     signin.install(app, settings)
     for module in (cases, case, clients, data_protection, accessibility, audit_history,
-                   audit_chain):
+                   audit_chain, indicator_audit):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], include_in_schema=False)

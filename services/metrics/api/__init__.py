@@ -2,5 +2,6 @@
 
 from services.metrics.api.indicators import router as indicators
 from services.metrics.api.reference import router as reference
+from services.metrics.api.verifications import router as verifications
 
-ROUTERS = (indicators, reference)
+ROUTERS = (indicators, reference, verifications)

@@ -152,3 +152,47 @@ class RestatementsOut(BaseModel):
     moments_left: int = Field(description="Such moments after the last examined one, not "
                               "examined (ask again with a larger limit).",
                               examples=[0])
+
+
+class CellDifferenceOut(BaseModel):
+    """One cell as published and as recomputed."""
+
+    dimensions: dict[str, str] = Field(examples=[{"district": "Nordstadt"}])
+    published: dict[str, Any] | None = Field(description="The cell in the saved answer; "
+                                             "null: the answer has no such cell.")
+    recomputed: dict[str, Any] | None = Field(description="The cell the replay computed; "
+                                              "null: the replay has no such cell.")
+
+
+class VerdictOut(BaseModel):
+    """What the replay found: the same cells or not, and which differ."""
+
+    match: bool = Field(description="The replay computes exactly the published cells.")
+    events_replayed: int
+    result_hash: str = Field(description="The manifest's hash of the cells.")
+    recomputed_hash: str = Field(description="The hash of the cells the replay computed.")
+    published_cells_hash: str | None = Field(
+        description="The hash of the answer's cells; null: only a manifest was sent.")
+    reference_population_matches: bool
+    differences: list[CellDifferenceOut]
+
+
+class VerificationOut(BaseModel):
+    """A verification by replay of a saved indicator answer: its progress, then its verdict."""
+
+    id: str
+    state: str = Field(description="queued, running, done (a verdict) or failed (no verdict: "
+                       "see error).", examples=["running"])
+    indicator: str
+    version: int
+    definition_hash: str
+    result_hash: str
+    period: str
+    queued_at: str
+    started_at: str | None
+    finished_at: str | None
+    ahead: int = Field(description="Verifications running or waiting before this one starts.")
+    events_done: int = Field(description="Events replayed so far.")
+    events_total: int | None = Field(description="Events to replay; null: not known yet.")
+    verdict: VerdictOut | None
+    error: str | None = Field(description="Why no verdict could be reached.")
