@@ -85,7 +85,8 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
 # Routes naming no object of a team (lists filter by team instead), or not for caseworkers.
 NOT_TEAM_OBJECTS = {("POST", "/clients"), ("GET", "/cases"), ("GET", "/access-log"),
                     ("DELETE", "/clients/{client_id}/personal-data"), ("GET", "/clients"),
-                    ("GET", "/cases/counts"), ("GET", "/work-list")}
+                    ("GET", "/cases/counts"), ("GET", "/work-list"),
+                    ("GET", "/agreement-occupancy")}
 
 
 def request_of(objects: Objects, body: dict[str, Any] | None) -> dict[str, Any] | None:
