@@ -162,6 +162,13 @@ class CasesApi(ServiceClient):
     async def client(self, token: str, client_id: str) -> Answer:
         return await self.call("GET", f"/clients/{client_id}", token)
 
+    async def occupancy(self, token: str, agreement_ids: list[str]) -> dict[str, JSON]:
+        """Places taken and free today per agreement (a provider's own only), by id."""
+        if not agreement_ids:
+            return {}
+        result: JSON = await self.get("/agreement-occupancy", token, agreement_id=agreement_ids)
+        return {str(item["agreement_id"]): item for item in result["items"]}
+
 
 class AgreementsApi(ServiceClient):
     """The agreements service: providers, agreements, reports."""
@@ -170,6 +177,30 @@ class AgreementsApi(ServiceClient):
         page: JSON = await self.get("/providers", token, active=active, limit=limit)
         items: list[JSON] = page["items"]
         return items
+
+    async def provider_list(self, token: str, **filters: Any) -> JSON:
+        """One page of providers, active and deactivated (filters: active, limit, offset)."""
+        result: JSON = await self.get("/providers", token, **filters)
+        return result
+
+    async def provider(self, token: str, provider_id: str) -> Answer:
+        return await self.call("GET", f"/providers/{provider_id}", token)
+
+    async def provider_history(self, token: str, provider_id: str) -> list[JSON]:
+        result: list[JSON] = await self.get(f"/providers/{provider_id}/history", token)
+        return result
+
+    async def agreements(self, token: str, **filters: Any) -> JSON:
+        """One page of agreements (filters: provider_id, field_of_action, status, limit...)."""
+        result: JSON = await self.get("/agreements", token, **filters)
+        return result
+
+    async def agreement(self, token: str, agreement_id: str) -> Answer:
+        return await self.call("GET", f"/agreements/{agreement_id}", token)
+
+    async def agreement_history(self, token: str, agreement_id: str) -> list[JSON]:
+        result: list[JSON] = await self.get(f"/agreements/{agreement_id}/history", token)
+        return result
 
 
 class MetricsApi(ServiceClient):
@@ -182,6 +213,21 @@ class MetricsApi(ServiceClient):
     async def indicator(self, token: str, indicator_id: str, **params: Any) -> JSON:
         """One indicator's values (params: period, by, grain, as_of)."""
         result: JSON = await self.get(f"/indicators/{indicator_id}", token, **params)
+        return result
+
+    async def import_population(self, token: str, *, source: str, content: bytes) -> JSON:
+        """Import reference population figures from a CSV file (as uploaded)."""
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
+                   "Content-Type": "text/csv"}
+        try:
+            response = await self.http.post("/reference/population/csv",
+                                            params={"source": source},
+                                            content=content, headers=headers)
+        except httpx.HTTPError as error:
+            raise Unavailable(503, {"title": type(error).__name__}) from error
+        if response.status_code >= 400:
+            raise _error(response)
+        result: JSON = response.json()
         return result
 
 
