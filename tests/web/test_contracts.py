@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
@@ -21,6 +21,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 def german(day: date) -> str:
     return day.strftime("%d.%m.%Y")
+
+
+def a_file(name: str, content: bytes) -> FilePayload:
+    return {"name": name, "mimeType": "text/csv", "buffer": content}
 
 
 def history(page: Page) -> str:
@@ -160,9 +164,8 @@ def test_contract_manager_uploads_the_reference_population(page: Page, stack: St
     assert_accessible(page, "bezugsgroessen")
 
     page.get_by_label("Quelle der Zahlen").fill("Statistikstelle, Register 31.12.2025")
-    page.get_by_label("CSV-Datei").set_input_files(files=[{
-        "name": "falsch.csv", "mimeType": "text/csv",
-        "buffer": b"district,age_band,year,population\nHafen,14-17,2026,zwei\nHafen,,2026,5\n"}])
+    page.get_by_label("CSV-Datei").set_input_files(files=a_file(
+        "falsch.csv", b"district,age_band,year,population\nHafen,14-17,2026,zwei\nHafen,,2026,5\n"))
     page.get_by_role("button", name="Hochladen und übernehmen").click()
     errors = page.get_by_role("table", name="Fehler in „falsch.csv“")
     expect(errors.locator("tbody tr")).to_have_count(2)
@@ -173,10 +176,9 @@ def test_contract_manager_uploads_the_reference_population(page: Page, stack: St
         "Statistikstelle, Register 31.12.2025")
     assert_accessible(page, "bezugsgroessen-fehler")
 
-    page.get_by_label("CSV-Datei").set_input_files(files=[{
-        "name": "einwohner.csv", "mimeType": "text/csv",
-        "buffer": "district;age_band;year;population\nHafen;14-17;2026;960\n"
-                  "Hafen;18-26;2026;1410\n".encode("utf-8-sig")}])
+    page.get_by_label("CSV-Datei").set_input_files(files=a_file(
+        "einwohner.csv", "district;age_band;year;population\nHafen;14-17;2026;960\n"
+                         "Hafen;18-26;2026;1410\n".encode("utf-8-sig")))
     page.get_by_role("button", name="Hochladen und übernehmen").click()
     expect(page.get_by_text(
         "2 Zeilen aus „einwohner.csv“ übernommen (Quelle: Statistikstelle, Register "
