@@ -173,14 +173,20 @@ async def _terms_page(request: Request, person: Person, *, values: dict[str, Any
         listing = await services_of(request).agreements.provider_list(
             person.token, active=True, limit=200)
         names = {str(p["provider_id"]): p["name"] for p in listing["items"]}
-    rows = 1 + max([int(key.split("_")[1]) for key in values
-                    if key.startswith("goal_") and key.split("_")[1].isdigit()], default=0)
+    rows = shown_goal_rows(values)
     return pages_of(request).render(
         request, "agreements/terms.html", status=status, agreement=agreement,
         providers=sorted(names.items(), key=lambda item: item[1]), catalog=catalog,
         typed=values, failed=DRAFT_FORM, errors=errors or {}, conflict=conflict,
-        goal_rows=max(rows + 1, 2), new_key=new_idempotency_key,
-        field_names=field_names(request, max(rows + 1, 2)))
+        goal_rows=rows, new_key=new_idempotency_key, field_names=field_names(request, rows))
+
+
+def shown_goal_rows(values: dict[str, Any]) -> int:
+    """Rows for the goals filled in, and a blank one to add another (two at least)."""
+    filled = [int(key.split("_")[1]) for key, value in values.items()
+              if key.startswith("goal_") and key.split("_")[1].isdigit()
+              and not key.endswith("_comparison") and str(value).strip()]
+    return max(max(filled, default=-1) + 2, 2)
 
 
 FIELD_NAMES = {

@@ -7,10 +7,9 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from services.web.clients import services_of
+from services.web.clients import NotThere, services_of
 from services.web.flow import SignedIn
 from services.web.pages.agreements import catalog_of
 from services.web.pages.contract_forms import euros
@@ -23,7 +22,7 @@ router = APIRouter()
 def providing(person: Person) -> None:
     """These pages are a provider's."""
     if not person.is_provider:
-        raise HTTPException(403)
+        raise NotThere(404, {})  # not in the person's area, as the services answer
 
 
 @router.get("/meine-vereinbarungen", include_in_schema=False)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from services.web.clients import ChangedMeanwhile, Invalid, services_of
+from services.web.clients import ChangedMeanwhile, Invalid, NotThere, services_of
 from services.web.flow import Form, SignedIn, flash, form_of, new_idempotency_key, see_other
 from services.web.forms import field_messages, optional, version_of
 from services.web.labels import N_
@@ -23,7 +22,7 @@ router = APIRouter()
 def managing(person: Person) -> None:
     """These pages are the contract manager's."""
     if not person.is_contract_manager:
-        raise HTTPException(403)
+        raise NotThere(404, {})  # not in the person's area, as the services answer
 
 
 async def _form(request: Request) -> tuple[Form, list[str]]:
