@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -46,12 +47,30 @@ def test_contract_manager_registers_a_provider_and_takes_an_agreement_through_it
     page.get_by_label("Jugend").check()
     page.get_by_label("Soziales").check()
     assert_accessible(page, "traeger-registrieren")
+    sent = {field: page.locator(f"#inhalt input[name={field}]").input_value()
+            for field in ("csrf_token", "idempotency_key", "name", "legal_form")}
     page.get_by_role("button", name="Träger registrieren").click()
     expect(page.get_by_text("Der Träger ist registriert.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     assert "Träger registriert" in history(page)
     assert "Handlungsfelder: Soziales, Jugend" in history(page)
     provider_url = page.url.split("#")[0]
+    # The same form sent again (a retry) records nothing new: the same provider answers.
+    again = page.request.post(
+        f"{stack.web}/traeger/neu", max_redirects=0,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        data=urlencode([*sent.items(), ("fields_of_action", "soziales"),
+                        ("fields_of_action", "jugend")]))
+    assert again.status == 303
+    assert again.headers["location"].split("#")[0].endswith(provider_url.rsplit("/", 1)[1])
+
+    # Edit its details.
+    page.get_by_role("link", name="Angaben ändern").click()
+    expect(page.get_by_label("Name")).to_have_value(name)
+    page.get_by_label("Kontakt").fill("team@familienhilfe-hafen.example")
+    page.get_by_role("button", name="Angaben speichern").click()
+    expect(page.get_by_text("Die Angaben sind gespeichert.")).to_be_visible()
+    assert "Kontakt: team@familienhilfe-hafen.example" in history(page)
 
     # Draft an agreement with a goal from the catalog; an amount that is no amount first.
     page.get_by_role("link", name="Vereinbarung entwerfen").click()
@@ -88,6 +107,17 @@ def test_contract_manager_registers_a_provider_and_takes_an_agreement_through_it
     expect(page.get_by_role("table", name="Wirkungsziele")).to_contain_text(
         "70 % der Hilfen enden planmäßig")
     assert "Entwurf angelegt" in history(page)
+
+    # Edit the draft: its amounts come back as typed in German.
+    page.get_by_role("link", name="Entwurf bearbeiten").click()
+    expect(page.get_by_label("Jahresbudget in Euro")).to_have_value("240.000,00")
+    expect(page.get_by_label("Preis je Einheit in Euro")).to_have_value("62,50")
+    expect(page.locator("#entwurf-goal_0_target_value")).to_have_value("0,7")
+    page.get_by_label("Plätze").fill("12")
+    page.get_by_role("button", name="Entwurf speichern").click()
+    expect(page.get_by_text("Der Entwurf ist gespeichert.")).to_be_visible()
+    assert "Entwurf bearbeitet" in history(page)
+    assert "Plätze: 12" in history(page)
 
     # Sign.
     page.locator("summary", has_text="Unterzeichnen").click()
@@ -135,8 +165,8 @@ def test_contract_manager_registers_a_provider_and_takes_an_agreement_through_it
     expect(page.get_by_text("Die Vereinbarung ist gekündigt.")).to_be_visible()
     expect(page.get_by_text(re.compile("gekündigt zum"))).to_be_visible()
     steps = history(page)
-    for step in ("Entwurf angelegt", "unterzeichnet", "geändert", "ausgesetzt", "fortgesetzt",
-                 "gekündigt"):
+    for step in ("Entwurf angelegt", "Entwurf bearbeitet", "unterzeichnet", "geändert",
+                 "ausgesetzt", "fortgesetzt", "gekündigt"):
         assert step in steps
     assert_accessible(page, "vereinbarung")
 
