@@ -84,8 +84,8 @@ def test_provider_sees_its_agreements_with_places_and_goals_and_not_another_prov
     expect(page.locator("form")).to_have_count(2)  # only the language and the sign-out
     assert_accessible(page, "meine-vereinbarung")
 
-    for path in (f"/meine-vereinbarungen/{other}", f"/vereinbarungen/{seed.agreement_id}",
-                 "/traeger"):
+    for path in (f"/meine-vereinbarungen/{other}", "/meine-vereinbarungen/keine-id",
+                 f"/vereinbarungen/{seed.agreement_id}", "/traeger"):
         answer = page.goto(f"{stack.web}{path}")
         assert answer is not None
         assert answer.status == 404, path

@@ -24,6 +24,7 @@ from services.web.pages.agreements import (
 )
 from services.web.pages.contract_forms import (
     MONEY_FIELDS,
+    an_id,
     cents_of,
     describe,
     euros,
@@ -93,12 +94,14 @@ STEPS = {
 @router.get("/vereinbarungen/{agreement_id}", include_in_schema=False)
 async def agreement_page(request: Request, person: SignedIn, agreement_id: str) -> Response:
     managing(person)
+    agreement_id = an_id(agreement_id)
     return await _render(request, person, agreement_id)
 
 
 @router.post("/vereinbarungen/{agreement_id}/{action}", include_in_schema=False)
 async def step(request: Request, person: SignedIn, agreement_id: str, action: str) -> Response:
     managing(person)
+    agreement_id = an_id(agreement_id)
     chosen = STEPS.get(action)
     if chosen is None:
         raise NotThere(404, {})

@@ -15,6 +15,7 @@ from services.web.flow import SignedIn, flash, form_of, new_idempotency_key, see
 from services.web.forms import field_messages, version_of
 from services.web.labels import N_
 from services.web.pages.contract_forms import (
+    an_id,
     describe,
     money_messages,
     rule_message,
@@ -52,6 +53,8 @@ async def agreements_list(
     seite: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     managing(person)
+    if provider_id:
+        provider_id = an_id(provider_id)
     filters = {"provider_id": provider_id, "field_of_action": field_of_action,
                "status": status}
     listing, names = await asyncio.gather(
@@ -92,6 +95,7 @@ async def draft(request: Request, person: SignedIn) -> Response:
 @router.get("/vereinbarungen/{agreement_id}/bearbeiten", include_in_schema=False)
 async def edit(request: Request, person: SignedIn, agreement_id: str) -> Response:
     managing(person)
+    agreement_id = an_id(agreement_id)
     agreement = (await services_of(request).agreements.agreement(person.token,
                                                                  agreement_id)).data
     values = {**terms_as_form(agreement["terms"], language(request)),
@@ -102,6 +106,7 @@ async def edit(request: Request, person: SignedIn, agreement_id: str) -> Respons
 @router.post("/vereinbarungen/{agreement_id}/bearbeiten", include_in_schema=False)
 async def save_edit(request: Request, person: SignedIn, agreement_id: str) -> Response:
     managing(person)
+    agreement_id = an_id(agreement_id)
     form = await form_of(request)
     terms, aliases = terms_of(form, language(request))
     agreements = services_of(request).agreements

@@ -4,6 +4,7 @@ the impact goals' rows, and an entry of a history as a person reads it."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,6 +13,7 @@ from babel.numbers import format_decimal
 from starlette.requests import Request
 
 from services.web import labels
+from services.web.clients import NotThere
 from services.web.flow import Form
 from services.web.forms import date_text, decimal_text, optional
 from services.web.i18n import formatted_date, locale_of
@@ -21,6 +23,14 @@ from services.web.rendering import language, pages_of
 GOAL_ROWS_MORE = 1  # blank rows offered beyond the goals already there
 GOAL_PARTS = ("indicator_id", "comparison", "target_value", "text")
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def an_id(value: str) -> str:
+    """A provider's or agreement's id from a URL; anything else is no page (404)."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise NotThere(404, {}) from None
 
 
 def euros(cents: int | None, lang: str) -> str:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from services.web.clients import NotThere, services_of
 from services.web.flow import SignedIn
 from services.web.pages.agreements import catalog_of
-from services.web.pages.contract_forms import euros
+from services.web.pages.contract_forms import an_id, euros
 from services.web.person import Person
 from services.web.rendering import language, pages_of
 
@@ -42,6 +42,7 @@ async def my_agreements(request: Request, person: SignedIn) -> Response:
 @router.get("/meine-vereinbarungen/{agreement_id}", include_in_schema=False)
 async def my_agreement(request: Request, person: SignedIn, agreement_id: str) -> Response:
     providing(person)
+    agreement_id = an_id(agreement_id)
     services = services_of(request)
     answer, catalog = await asyncio.gather(
         services.agreements.agreement(person.token, agreement_id), catalog_of(request, person))

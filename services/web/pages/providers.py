@@ -12,7 +12,7 @@ from services.web.clients import ChangedMeanwhile, Invalid, NotThere, services_o
 from services.web.flow import Form, SignedIn, flash, form_of, new_idempotency_key, see_other
 from services.web.forms import field_messages, optional, version_of
 from services.web.labels import N_
-from services.web.pages.contract_forms import describe, rule_message
+from services.web.pages.contract_forms import an_id, describe, rule_message
 from services.web.person import Person
 from services.web.rendering import pages_of
 
@@ -72,6 +72,7 @@ async def register(request: Request, person: SignedIn) -> Response:
 @router.get("/traeger/{provider_id}", include_in_schema=False)
 async def provider_page(request: Request, person: SignedIn, provider_id: str) -> Response:
     managing(person)
+    provider_id = an_id(provider_id)
     return await _provider_page(request, person, provider_id)
 
 
@@ -90,6 +91,7 @@ async def _provider_page(request: Request, person: Person, provider_id: str, *,
 @router.get("/traeger/{provider_id}/bearbeiten", include_in_schema=False)
 async def edit(request: Request, person: SignedIn, provider_id: str) -> Response:
     managing(person)
+    provider_id = an_id(provider_id)
     provider = (await services_of(request).agreements.provider(person.token, provider_id)).data
     return _edit_page(request, provider=provider, values={
         **provider, "version": str(provider["version"]),
@@ -99,6 +101,7 @@ async def edit(request: Request, person: SignedIn, provider_id: str) -> Response
 @router.post("/traeger/{provider_id}/bearbeiten", include_in_schema=False)
 async def update(request: Request, person: SignedIn, provider_id: str) -> Response:
     managing(person)
+    provider_id = an_id(provider_id)
     form, fields = await _form(request)
     agreements = services_of(request).agreements
     try:
@@ -143,6 +146,7 @@ def _edit_page(request: Request, *, values: dict[str, Any], fields: list[str],
 @router.get("/traeger/{provider_id}/deaktivieren", include_in_schema=False)
 async def confirm_deactivation(request: Request, person: SignedIn, provider_id: str) -> Response:
     managing(person)
+    provider_id = an_id(provider_id)
     provider = (await services_of(request).agreements.provider(person.token, provider_id)).data
     return pages_of(request).render(request, "providers/deactivate.html", provider=provider,
                                     idempotency_key=new_idempotency_key(), error=None)
@@ -151,6 +155,7 @@ async def confirm_deactivation(request: Request, person: SignedIn, provider_id: 
 @router.post("/traeger/{provider_id}/deaktivieren", include_in_schema=False)
 async def deactivate(request: Request, person: SignedIn, provider_id: str) -> Response:
     managing(person)
+    provider_id = an_id(provider_id)
     form = await form_of(request)
     agreements = services_of(request).agreements
     try:
