@@ -43,7 +43,8 @@ def euros(cents: int | None, lang: str) -> str:
 def cents_of(text: str | None, lang: str) -> int | str | None:
     """Euros as typed ("240.000,00", "240000", "240,000.00" in English) as cents; what is
     not an amount is passed on as typed, for the service to refuse beside the field."""
-    typed = (text or "").strip().replace(" ", "").replace("€", "")
+    as_typed = (text or "").strip()
+    typed = as_typed.replace(" ", "").replace("€", "")
     if not typed:
         return None
     if lang == "en":
@@ -55,9 +56,9 @@ def cents_of(text: str | None, lang: str) -> int | str | None:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        return typed
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        return typed
+        return as_typed
+    if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        return as_typed
     return int(amount * 100)
 
 
