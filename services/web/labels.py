@@ -164,4 +164,5 @@ POPULATION_ERRORS = {
     "too_long": N_("Der Text ist zu lang."),
     "no_rows": N_("Die Datei enthält keine Zeilen mit Zahlen."),
     "not_utf8": N_("Die Datei ist nicht in UTF-8 gespeichert."),
+    "too_large": N_("Die Datei ist zu groß (höchstens 20 MB)."),
 }
