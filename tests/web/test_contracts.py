@@ -125,11 +125,16 @@ def test_contract_manager_registers_a_provider_and_takes_an_agreement_through_it
     expect(page.get_by_text("Die Vereinbarung ist unterzeichnet.")).to_be_visible()
     expect(page.locator(".kern-badge").first).to_have_text("aktiv")
 
-    # Amend: more places from today on.
+    # Amend: more places, first from a day before the term (refused beside the date).
     page.locator("summary", has_text="Ändern").click()
-    page.locator("#aendern-effective_date").fill(german(today))
+    page.locator("#aendern-effective_date").fill("01.01.2000")
     page.locator("#aendern-reason").fill("Bedarf im Hafen gestiegen")
     page.get_by_label("Neue Zahl der Plätze").fill("14")
+    page.get_by_role("button", name="Änderung speichern").click()
+    expect(page.locator("#aendern-effective_date-error")).to_contain_text(
+        "Das Datum muss innerhalb der Laufzeit liegen.")
+    expect(page.get_by_label("Neue Zahl der Plätze")).to_have_value("14")
+    page.locator("#aendern-effective_date").fill(german(today))
     page.get_by_role("button", name="Änderung speichern").click()
     expect(page.get_by_text("Die Änderung ist gespeichert.")).to_be_visible()
     assert "Plätze: 14" in history(page)
