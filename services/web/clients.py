@@ -203,6 +203,13 @@ class CasesApi(HistoryReads):
     async def client(self, token: str, client_id: str) -> Answer:
         return await self.call("GET", f"/clients/{client_id}", token)
 
+    async def occupancy(self, token: str, agreement_ids: list[str]) -> dict[str, JSON]:
+        """Places taken and free today per agreement (a provider's own only), by id."""
+        if not agreement_ids:
+            return {}
+        result: JSON = await self.get("/agreement-occupancy", token, agreement_id=agreement_ids)
+        return {str(item["agreement_id"]): item for item in result["items"]}
+
 
 class AgreementsApi(HistoryReads):
     """The agreements service: providers, agreements, reports."""
@@ -212,20 +219,33 @@ class AgreementsApi(HistoryReads):
         items: list[JSON] = page["items"]
         return items
 
-    async def provider_page(self, token: str, *, limit: int, offset: int) -> JSON:
-        """A page of every provider, active or not (items, total)."""
-        result: JSON = await self.get("/providers", token, limit=limit, offset=offset)
-        return result
-
-    async def agreements_of(self, token: str, provider_id: str, *, limit: int = 200) -> JSON:
-        """A provider's agreements, each status (items, total)."""
-        result: JSON = await self.get("/agreements", token, provider_id=provider_id,
-                                      limit=limit)
-        return result
-
     async def reports_of(self, token: str, agreement_id: str) -> list[JSON]:
         """The periods of an agreement and where each report stands."""
         result: list[JSON] = await self.get(f"/agreements/{agreement_id}/reports", token)
+        return result
+
+    async def provider_list(self, token: str, **filters: Any) -> JSON:
+        """One page of providers, active and deactivated (filters: active, limit, offset)."""
+        result: JSON = await self.get("/providers", token, **filters)
+        return result
+
+    async def provider(self, token: str, provider_id: str) -> Answer:
+        return await self.call("GET", f"/providers/{provider_id}", token)
+
+    async def provider_history(self, token: str, provider_id: str) -> list[JSON]:
+        result: list[JSON] = await self.get(f"/providers/{provider_id}/history", token)
+        return result
+
+    async def agreements(self, token: str, **filters: Any) -> JSON:
+        """One page of agreements (filters: provider_id, field_of_action, status, limit...)."""
+        result: JSON = await self.get("/agreements", token, **filters)
+        return result
+
+    async def agreement(self, token: str, agreement_id: str) -> Answer:
+        return await self.call("GET", f"/agreements/{agreement_id}", token)
+
+    async def agreement_history(self, token: str, agreement_id: str) -> list[JSON]:
+        result: list[JSON] = await self.get(f"/agreements/{agreement_id}/history", token)
         return result
 
 
@@ -270,6 +290,21 @@ class MetricsApi(ServiceClient):
     async def verification(self, token: str, verification_id: str) -> JSON:
         """A verification's progress, and its verdict once done."""
         result: JSON = await self.get(f"/verifications/{verification_id}", token)
+        return result
+
+    async def import_population(self, token: str, *, source: str, content: bytes) -> JSON:
+        """Import reference population figures from a CSV file (as uploaded)."""
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
+                   "Content-Type": "text/csv"}
+        try:
+            response = await self.http.post("/reference/population/csv",
+                                            params={"source": source},
+                                            content=content, headers=headers)
+        except httpx.HTTPError as error:
+            raise Unavailable(503, {"title": type(error).__name__}) from error
+        if response.status_code >= 400:
+            raise _error(response)
+        result: JSON = response.json()
         return result
 
 

@@ -132,3 +132,88 @@ VERIFICATION_STATES = {
     "queued": N_("wartet auf den Start"), "running": N_("läuft"),
     "done": N_("abgeschlossen"), "failed": N_("nicht möglich"),
 }
+# Contract management (Träger, Vereinbarungen, Bezugsgrößen).
+AGREEMENT_STATUSES = {
+    "draft": N_("Entwurf"), "signed": N_("unterzeichnet, noch nicht begonnen"),
+    "active": N_("aktiv"), "suspended": N_("ausgesetzt"), "terminated": N_("gekündigt"),
+    "expired": N_("ausgelaufen"),
+}
+COMPARISONS = {">=": N_("mindestens"), "<=": N_("höchstens"), "=": N_("genau")}
+REPORTING_FREQUENCIES = {"monthly": N_("monatlich"), "quarterly": N_("vierteljährlich"),
+                         "half_yearly": N_("halbjährlich"), "yearly": N_("jährlich")}
+# The units and directions of the metrics catalog, as a contract manager choosing a goal reads them.
+CATALOG_UNITS = {
+    "share": N_("Anteil (0 bis 1)"), "days": N_("Tage"), "T-score": N_("T-Wert"),
+    "cases": N_("Fälle"), "share points": N_("Prozentpunkte (als Anteil)"),
+    "per 1,000 inhabitants": N_("je 1.000 Einwohner"), "EUR": N_("Euro"),
+    "EUR per inhabitant": N_("Euro je Einwohner"),
+}
+CATALOG_DIRECTIONS = {
+    "higher_is_better": N_("höher ist besser"), "lower_is_better": N_("niedriger ist besser"),
+    "closer_to_zero_is_better": N_("näher an null ist besser"), "neutral": N_("ohne Richtung"),
+}
+CATALOG_LEVELS = {"case": N_("Einzelfall"), "target_group": N_("Zielgruppe"),
+                  "agreement": N_("Vereinbarung"), "society": N_("Gesellschaft")}
+CONTRACT_EVENTS = {
+    "Provider.Registered": N_("Träger registriert"), "Provider.Updated": N_("Angaben geändert"),
+    "Provider.Deactivated": N_("Träger deaktiviert"),
+    "ServiceAgreement.Drafted": N_("Entwurf angelegt"),
+    "ServiceAgreement.Edited": N_("Entwurf bearbeitet"),
+    "ServiceAgreement.Signed": N_("unterzeichnet"), "ServiceAgreement.Amended": N_("geändert"),
+    "ServiceAgreement.Suspended": N_("ausgesetzt"), "ServiceAgreement.Resumed": N_("fortgesetzt"),
+    "ServiceAgreement.Terminated": N_("gekündigt"),
+}
+# What an entry of an agreement's or provider's history says, by the field its data names.
+CONTRACT_FIELDS = {
+    "name": N_("Name"), "legal_form": N_("Rechtsform"), "fields_of_action": N_("Handlungsfelder"),
+    "contact": N_("Kontakt"), "title": N_("Titel"), "budget_product_code": N_("Produkt"),
+    "field_of_action": N_("Handlungsfeld"), "target_groups": N_("Zielgruppen"),
+    "districts": N_("Sozialräume"), "term_start": N_("Laufzeit ab"),
+    "term_end": N_("Laufzeit bis"), "annual_budget_cents": N_("Jahresbudget"),
+    "pricing_unit": N_("Abrechnungseinheit"), "unit_price_cents": N_("Preis je Einheit"),
+    "capacity": N_("Plätze"), "impact_goals": N_("Wirkungsziele"),
+    "reporting_obligation": N_("Berichtspflicht"), "reason": N_("Grund"),
+    "effective_date": N_("wirksam ab"), "termination_date": N_("Kündigung zum"),
+}
+# The agreements service's rules (`rule` of its problem documents).
+CONTRACT_RULES = {
+    "expected_version": N_("Inzwischen hat jemand anderes etwas geändert. Prüfen Sie den neuen "
+                           "Stand und senden Sie noch einmal."),
+    "change_must_not_be_empty": N_("Bitte geben Sie an, was sich ändert."),
+    "reason_required": N_("Bitte geben Sie einen Grund an."),
+    "amounts_must_not_be_negative": N_("Beträge und Plätze dürfen nicht negativ sein."),
+    "update_requires_active_provider": N_("Ein deaktivierter Träger kann nicht geändert werden."),
+    "deactivate_requires_active_provider": N_("Der Träger ist bereits deaktiviert."),
+    "new_agreement_requires_active_provider": N_(
+        "Mit einem deaktivierten Träger kann keine Vereinbarung entworfen werden."),
+    "term_must_end_after_start": N_("Die Laufzeit muss nach ihrem Beginn enden."),
+    "impact_goal_indicators_must_be_distinct": N_(
+        "Jede Kennzahl kann nur in einem Wirkungsziel vorkommen."),
+    "impact_goal_required": N_("Bitte legen Sie mindestens ein Wirkungsziel fest."),
+    "edit_requires_draft": N_("Nur ein Entwurf kann bearbeitet werden."),
+    "sign_requires_draft": N_("Die Vereinbarung ist bereits unterzeichnet."),
+    "amend_requires_signed_agreement": N_(
+        "Nur eine unterzeichnete Vereinbarung kann geändert werden."),
+    "amend_requires_unexpired_agreement": N_("Die Vereinbarung ist ausgelaufen."),
+    "effective_date_inside_term": N_("Das Datum muss innerhalb der Laufzeit liegen."),
+    "term_end_not_before_effective_date": N_(
+        "Das neue Laufzeitende darf nicht vor dem Wirksamkeitsdatum liegen."),
+    "suspend_requires_active_agreement": N_("Nur eine aktive Vereinbarung kann ausgesetzt werden."),
+    "resume_requires_suspended_agreement": N_("Die Vereinbarung ist nicht ausgesetzt."),
+    "terminate_requires_signed_agreement": N_(
+        "Nur eine unterzeichnete Vereinbarung kann gekündigt werden."),
+    "termination_date_inside_term": N_("Das Kündigungsdatum muss innerhalb der Laufzeit liegen."),
+    "terminated_agreement_is_final": N_("Die Vereinbarung ist gekündigt; das ist endgültig."),
+}
+# Why a line of a reference population file was refused (the metrics service's `kind`).
+POPULATION_ERRORS = {
+    "missing_column": N_("Die Spalte fehlt in der Kopfzeile."),
+    "empty": N_("Das Feld ist leer."),
+    "not_a_whole_number": N_("Das ist keine ganze Zahl."),
+    "negative": N_("Die Zahl darf nicht negativ sein."),
+    "year_out_of_range": N_("Das Jahr muss zwischen 1900 und 2200 liegen."),
+    "too_long": N_("Der Text ist zu lang."),
+    "no_rows": N_("Die Datei enthält keine Zeilen mit Zahlen."),
+    "not_utf8": N_("Die Datei ist nicht in UTF-8 gespeichert."),
+    "too_large": N_("Die Datei ist zu groß (höchstens 20 MB)."),
+}

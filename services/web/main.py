@@ -24,6 +24,8 @@ from services.web.flow import (
 )
 from services.web.pages import (
     accessibility,
+    agreement_steps,
+    agreements,
     audit_chain,
     audit_history,
     case,
@@ -31,6 +33,9 @@ from services.web.pages import (
     clients,
     data_protection,
     indicator_audit,
+    population,
+    provider_agreements,
+    providers,
     signin,
 )
 from services.web.rendering import Pages, pages_of
@@ -66,7 +71,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.pages = Pages(feedback_address=settings.feedback_address)
     signin.install(app, settings)
     for module in (cases, case, clients, data_protection, accessibility, audit_history,
-                   audit_chain, indicator_audit):
+                   audit_chain, indicator_audit, providers, agreements, agreement_steps,
+                   provider_agreements, population):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], include_in_schema=False)

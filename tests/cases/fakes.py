@@ -18,7 +18,7 @@ from services.cases.application import (
     Deadlines,
     WorkItem,
 )
-from services.cases.application.workspace_dto import AgreementName
+from services.cases.application.workspace_dto import AgreementName, AgreementPlaces
 from services.cases.domain import AgreementOnRecord
 from services.cases.personal_data import MemoryVault
 from services.cases.retention import RetentionPeriods
@@ -78,6 +78,11 @@ class FakeAgreements:
 
     def names(self, agreement_ids: Sequence[UUID]) -> dict[UUID, AgreementName]:
         return {offer.record.agreement_id: AgreementName(offer.title, offer.provider_name)
+                for offer in self.offered if offer.record.agreement_id in agreement_ids}
+
+    def places(self, agreement_ids: Sequence[UUID]) -> dict[UUID, AgreementPlaces]:
+        return {offer.record.agreement_id: AgreementPlaces(offer.provider_id,
+                                                           offer.record.capacity)
                 for offer in self.offered if offer.record.agreement_id in agreement_ids}
 
     def offers(self, field_of_action: str, district: str) -> list[AgreementOffer]:

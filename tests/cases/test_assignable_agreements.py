@@ -12,7 +12,7 @@ import pytest
 from services.cases.application import AgreementOffer, Caller, PseudonymousClient
 from services.cases.domain import AgreementOnRecord
 from shared.auth import Principal, Role
-from shared.problems import NotFound
+from shared.problems import Forbidden, NotFound
 from tests.cases.fakes import InMemory, in_memory_cases
 
 NORD = Caller.of(Principal("cw-1", Role.CASEWORKER, team="asd-nord"))
@@ -79,3 +79,40 @@ def test_another_teams_case_is_not_found_and_the_refusal_is_logged(app: InMemory
     assert (refusal.object_ref, refusal.granted) == (str(case_id), False)
     app.cases.assignable_agreements(case_id, caller=NORD)
     assert (app.log.entries()[0].object_type, app.log.entries()[0].granted) == ("case", True)
+
+
+MANAGER = Caller.of(Principal("cm-1", Role.CONTRACT_MANAGER))
+
+
+def test_occupancy_counts_the_running_services_against_the_capacity(app: InMemory) -> None:
+    half, overbooked = offer("halb", capacity=4), offer("überbucht", capacity=2)
+    app.agreements.offered = [half, overbooked]
+    app.index.running = {half.record.agreement_id: 2, overbooked.record.agreement_id: 3}
+    unknown = uuid4()
+
+    found = {o.agreement_id: o for o in app.cases.occupancy(
+        [half.record.agreement_id, overbooked.record.agreement_id, unknown], caller=MANAGER)}
+
+    assert set(found) == {half.record.agreement_id, overbooked.record.agreement_id}
+    assert (found[half.record.agreement_id].places_taken,
+            found[half.record.agreement_id].places_free) == (2, 2)
+    assert (found[overbooked.record.agreement_id].places_taken,
+            found[overbooked.record.agreement_id].places_free) == (3, 0)
+
+
+def test_a_provider_learns_the_occupancy_of_its_own_agreements_only(app: InMemory) -> None:
+    own, other = offer("eigene"), offer("fremde")
+    app.agreements.offered = [own, other]
+    provider = Caller.of(Principal("tr-1", Role.PROVIDER, provider_id=str(own.provider_id)))
+
+    found = app.cases.occupancy([own.record.agreement_id, other.record.agreement_id],
+                                caller=provider)
+
+    assert [o.agreement_id for o in found] == [own.record.agreement_id]
+
+
+def test_the_data_protection_officer_may_not_ask_for_occupancy(app: InMemory) -> None:
+    officer = Caller.of(Principal("dpo-1", Role.DATA_PROTECTION_OFFICER))
+
+    with pytest.raises(Forbidden):
+        app.cases.occupancy([uuid4()], caller=officer)

@@ -87,7 +87,8 @@ NOT_TEAM_OBJECTS = {("POST", "/clients"), ("GET", "/cases"), ("GET", "/access-lo
                     ("DELETE", "/clients/{client_id}/personal-data"), ("GET", "/clients"),
                     ("GET", "/cases/counts"), ("GET", "/work-list"), ("GET", "/purposes"),
                     ("GET", "/clients/{client_id}/subject-access"), ("GET", "/retention/due"),
-                    ("GET", "/audit/chain"), ("POST", "/audit/chain/verification")}
+                    ("GET", "/audit/chain"), ("POST", "/audit/chain/verification"),
+                    ("GET", "/agreement-occupancy")}
 
 
 def request_of(objects: Objects, body: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from shared.auth import Role, mint_token
 from shared.contracts import ProviderRegistered, ServiceAgreementSuspended
 from tests.cases.system import CasesSystem, agreement_feed, cases_system, replicated
 from tests.support import Infrastructure, Tokens
@@ -105,3 +106,29 @@ async def test_a_cases_services_are_named_by_their_agreement_and_provider(
     [service] = read.json()["services"]
     assert (service["agreement_title"], service["provider_name"]) == (
         "Sozialpädagogische Familienhilfe", "Familienhilfe Süd gGmbH")
+
+
+async def test_occupancy_answers_places_taken_and_free_and_a_provider_sees_only_its_own(
+        system: CasesSystem, tokens: Tokens, secret: str) -> None:
+    provider = uuid.uuid4()
+    async with agreement_feed(system) as feed:
+        own = await feed.signed_agreement(capacity=3, provider_id=provider)
+        other = await feed.signed_agreement(capacity=2)
+        for agreement in (own, other):
+            await replicated(system, agreement, feed.versions[agreement])
+    case = await system.new_case(tokens.caseworker, district="Nordstadt")
+    await assign(system, tokens.caseworker, case["id"], own)
+    path = f"/agreement-occupancy?agreement_id={own}&agreement_id={other}"
+    provider_token = mint_token(secret, role=Role.PROVIDER, provider_id=str(provider))
+
+    managed = await system.get(path, tokens.contract_manager)
+    provided = await system.get(path, provider_token)
+    refused = await system.get(path, tokens.data_protection_officer)
+
+    assert managed.status_code == 200, managed.text
+    found = {item["agreement_id"]: item for item in managed.json()["items"]}
+    assert found[str(own)] == {"agreement_id": str(own), "provider_id": str(provider),
+                               "capacity": 3, "places_taken": 1, "places_free": 2}
+    assert (found[str(other)]["places_taken"], found[str(other)]["places_free"]) == (0, 2)
+    assert [item["agreement_id"] for item in provided.json()["items"]] == [str(own)]
+    assert refused.status_code == 403

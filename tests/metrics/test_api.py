@@ -232,3 +232,45 @@ async def test_every_answer_carries_a_manifest_documented_with_an_example(
     documented = openapi["components"]["schemas"]["Manifest"]
     assert documented["examples"][0]["result_hash"].startswith("sha256:")
     assert "manifest" in openapi["components"]["schemas"]["IndicatorValues"]["required"]
+
+
+async def test_a_population_file_is_imported_as_it_is_sent(
+        metrics: httpx.AsyncClient, tokens: Tokens) -> None:
+    csv = "district;age_band;year;population\nWerft;18-26;2026;1200\n\nWerft;27-64;2026;3400\n"
+
+    imported = await metrics.post("/reference/population/csv",
+                                  params={"source": "Statistikstelle"},
+                                  content=csv.encode("utf-8-sig"),
+                                  headers={**bearer(tokens.contract_manager),
+                                           "Content-Type": "text/csv"})
+    refused = await metrics.post("/reference/population/csv", params={"source": "x"},
+                                 content=csv.encode(), headers=bearer(tokens.caseworker))
+
+    assert imported.status_code == 201, imported.text
+    assert imported.json() == {"imported": 2, "source": "Statistikstelle"}
+    assert refused.status_code == 403
+
+
+async def test_a_population_file_with_bad_lines_is_refused_naming_each_line(
+        metrics: httpx.AsyncClient, tokens: Tokens) -> None:
+    csv = ("district,age_band,year,population\nKai,18-26,2026,100\nKai,,zwanzig,-5\n"
+           "Kai,65+,1800,12.5\n")
+    headers = {**bearer(tokens.contract_manager), "Content-Type": "text/csv"}
+
+    refused = await metrics.post("/reference/population/csv", params={"source": "Amt"},
+                                 content=csv.encode(), headers=headers)
+    no_columns = await metrics.post("/reference/population/csv", params={"source": "Amt"},
+                                    content=b"bezirk,einwohner\nKai,100\n", headers=headers)
+    not_text = await metrics.post("/reference/population/csv", params={"source": "Amt"},
+                                  content="district\nK\xe4i\n".encode("latin-1"), headers=headers)
+
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"line": 3, "column": "age_band", "kind": "empty"},
+        {"line": 3, "column": "year", "kind": "not_a_whole_number"},
+        {"line": 3, "column": "population", "kind": "negative"},
+        {"line": 4, "column": "population", "kind": "not_a_whole_number"},
+        {"line": 4, "column": "year", "kind": "year_out_of_range"}]
+    assert [error["column"] for error in no_columns.json()["errors"]] == [
+        "district", "age_band", "year", "population"]
+    assert not_text.json()["errors"] == [{"line": 1, "column": None, "kind": "not_utf8"}]

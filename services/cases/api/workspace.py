@@ -3,16 +3,20 @@ agreements a case's service can be assigned under."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Query
 
-from services.cases.api.deps import App, CaseReader, CaseWorker
+from services.cases.api.deps import App, CaseReader, CaseWorker, caller_as
 from services.cases.api.workspace_outputs import (
     AssignableAgreementsOut,
     CaseCountsOut,
+    OccupancyOut,
     WorkListOut,
 )
+from services.cases.application import Caller
+from shared.auth import Role
 
 router = APIRouter(tags=["workspace"])
 
@@ -45,3 +49,19 @@ def work_list(caller: CaseWorker, cases: App) -> WorkListOut:
 def assignable_agreements(case_id: UUID, caller: CaseReader,
                           cases: App) -> AssignableAgreementsOut:
     return AssignableAgreementsOut.of_list(cases.assignable_agreements(case_id, caller=caller))
+
+
+OccupancyReader = Annotated[Caller, Depends(caller_as(Role.PROVIDER, Role.CONTRACT_MANAGER,
+                                                     Role.AUDITOR, Role.CASEWORKER))]
+
+
+@router.get("/agreement-occupancy", response_model=OccupancyOut,
+            summary="Places taken and free today of the agreements named",
+            description="Per agreement the cases service has heard of: its capacity (as "
+                        "amended), the running services under it (places taken) and the places "
+                        "free. A provider learns only of its own agreements; others are left "
+                        "out, as are agreements not yet replicated.")
+def agreement_occupancy(caller: OccupancyReader, cases: App,
+                        agreement_id: Annotated[list[UUID], Query(max_length=200)]
+                        ) -> OccupancyOut:
+    return OccupancyOut.of_list(cases.occupancy(agreement_id, caller=caller))

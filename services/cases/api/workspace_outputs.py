@@ -10,6 +10,7 @@ from pydantic import Field
 
 from services.cases.api.outputs import Out
 from services.cases.application import AssignableAgreement, WorkKind, WorkList
+from services.cases.application.workspace_dto import AgreementOccupancy
 from shared.vocabulary import FieldOfAction, PricingUnit
 
 
@@ -87,3 +88,25 @@ class AssignableAgreementsOut(Out):
     @classmethod
     def of_list(cls, agreements: list[AssignableAgreement]) -> Self:
         return cls(items=[AssignableAgreementOut.of(agreement) for agreement in agreements])
+
+
+class AgreementOccupancyOut(Out):
+    """How many of an agreement's places running services take today."""
+
+    agreement_id: UUID
+    provider_id: UUID
+    capacity: int = Field(description="Places, as amended.", examples=[12])
+    places_taken: int = Field(description="Running services under the agreement.",
+                              examples=[9])
+    places_free: int = Field(description="Capacity minus the places taken, never below 0.",
+                             examples=[3])
+
+
+class OccupancyOut(Out):
+    """The occupancy of the agreements asked for that the caller may see."""
+
+    items: list[AgreementOccupancyOut]
+
+    @classmethod
+    def of_list(cls, occupancy: list[AgreementOccupancy]) -> Self:
+        return cls(items=[AgreementOccupancyOut.of(item) for item in occupancy])

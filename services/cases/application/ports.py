@@ -16,6 +16,7 @@ from services.cases.application.dto import CasePage, CaseQuery
 from services.cases.application.workspace_dto import (
     AgreementName,
     AgreementOffer,
+    AgreementPlaces,
     CaseCounts,
     Deadlines,
     WorkItem,
@@ -76,6 +77,7 @@ class AgreementReplica(Protocol):
     def assignment_lock(self, agreement_id: UUID) -> AbstractContextManager[None]: ...
     def offers(self, field_of_action: str, district: str) -> list[AgreementOffer]: ...
     def names(self, agreement_ids: Sequence[UUID]) -> dict[UUID, AgreementName]: ...
+    def places(self, agreement_ids: Sequence[UUID]) -> dict[UUID, AgreementPlaces]: ...
 
 
 @dataclass

@@ -7,11 +7,14 @@ from uuid import UUID
 from services.cases.application.base import CasesBase
 from services.cases.application.ports import Caller
 from services.cases.application.workspace_dto import (
+    AgreementOccupancy,
     AgreementOffer,
     AssignableAgreement,
     CaseCounts,
     WorkList,
 )
+from shared.auth import Role
+from shared.problems import Forbidden
 
 
 class WorkspaceReads(CasesBase):
@@ -47,6 +50,27 @@ class WorkspaceReads(CasesBase):
         return sorted((agreement for agreement in assignable if agreement.places_left > 0),
                       key=lambda agreement: (-agreement.places_left, agreement.title or "",
                                              str(agreement.agreement_id)))
+
+
+    def occupancy(self, agreement_ids: list[UUID], *,
+                  caller: Caller) -> list[AgreementOccupancy]:
+        """Places taken by running services and places free, per agreement the replica knows;
+        a provider learns only of its own agreements."""
+        if caller.role not in OCCUPANCY_READERS:
+            raise Forbidden(f"The role {caller.role.value} may not see occupancy.")
+        known = self.parts.agreements.places(agreement_ids)
+        if caller.role is Role.PROVIDER:
+            known = {agreement_id: places for agreement_id, places in known.items()
+                     if str(places.provider_id) == caller.principal.provider_id}
+        running = self.index.running_services_of(list(known))
+        return [AgreementOccupancy(
+            agreement_id=agreement_id, provider_id=places.provider_id,
+            capacity=places.capacity, places_taken=running.get(agreement_id, 0),
+            places_free=max(places.capacity - running.get(agreement_id, 0), 0))
+            for agreement_id, places in sorted(known.items(), key=lambda item: str(item[0]))]
+
+
+OCCUPANCY_READERS = (Role.PROVIDER, Role.CONTRACT_MANAGER, Role.AUDITOR, Role.CASEWORKER)
 
 
 def _assignable(offer: AgreementOffer, running_services: int) -> AssignableAgreement:

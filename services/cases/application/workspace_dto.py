@@ -85,6 +85,25 @@ class AgreementOffer:
 
 
 @dataclass(frozen=True)
+class AgreementPlaces:
+    """An agreement's provider and capacity, as the replica holds them."""
+
+    provider_id: UUID
+    capacity: int
+
+
+@dataclass(frozen=True)
+class AgreementOccupancy:
+    """How many of an agreement's places running services take today, and how many are free."""
+
+    agreement_id: UUID
+    provider_id: UUID
+    capacity: int
+    places_taken: int
+    places_free: int
+
+
+@dataclass(frozen=True)
 class AgreementName:
     """What a caseworker recognises an agreement by: its title and its provider's name."""
 

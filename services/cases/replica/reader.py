@@ -12,7 +12,11 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from services.cases.application.workspace_dto import AgreementName, AgreementOffer
+from services.cases.application.workspace_dto import (
+    AgreementName,
+    AgreementOffer,
+    AgreementPlaces,
+)
 from services.cases.domain import AgreementOnRecord
 from services.cases.locks import AGREEMENT_ASSIGNMENT, advisory_lock
 from services.cases.replica.schema import create_tables
@@ -67,6 +71,17 @@ class PostgresAgreements:
                    WHERE agreement_id = ANY(%s)""", (list(agreement_ids),)).fetchall()
         return {row["agreement_id"]: AgreementName(row["title"], row["provider_name"])
                 for row in rows}
+
+    def places(self, agreement_ids: Sequence[UUID]) -> dict[UUID, AgreementPlaces]:
+        """Provider and capacity (as amended) of each agreement the replica knows."""
+        if not agreement_ids:
+            return {}
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT agreement_id, provider_id, capacity FROM replica_agreements "
+                "WHERE agreement_id = ANY(%s)", (list(agreement_ids),)).fetchall()
+        return {agreement_id: AgreementPlaces(provider_id, capacity)
+                for agreement_id, provider_id, capacity in rows}
 
     @contextmanager
     def assignment_lock(self, agreement_id: UUID) -> Iterator[None]:

@@ -59,7 +59,7 @@ async def lookup(request: Request, person: Auditor,
                  seite: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
     services = services_of(request)
     wanted = pseudonym.strip()
-    providers = services.agreements.provider_page(person.token, limit=PAGE_SIZE,
+    providers = services.agreements.provider_list(person.token, limit=PAGE_SIZE,
                                                   offset=(seite - 1) * PAGE_SIZE)
     if wanted:
         page, cases = await asyncio.gather(providers, services.cases.cases(
@@ -75,7 +75,7 @@ async def lookup(request: Request, person: Auditor,
 async def provider_history(request: Request, person: Auditor, provider_id: str) -> Response:
     agreements = services_of(request).agreements
     path = f"/providers/{_id(provider_id)}"
-    related = await _read(agreements.agreements_of(person.token, provider_id))
+    related = await _read(agreements.agreements(person.token, provider_id=provider_id, limit=200))
     return await _history(request, person, agreements, path, kind=N_("Träger"),
                           name=lambda state: str(state["name"]),
                           related={"agreements": related["items"]})
