@@ -31,6 +31,7 @@ OPERATIONS = {
     ("post", "/agreements/{agreement_id}/reports/{period}/acceptance"),
     ("post", "/agreements/{agreement_id}/reports/{period}/rejection"),
     ("get", "/agreements/{agreement_id}/reports/{period}/history"),
+    ("get", "/reports"),
 }
 
 

@@ -116,6 +116,17 @@ class ReportListEntry:
 
 
 @dataclass(frozen=True)
+class ReportOverview:
+    """One page of report entries across agreements, and how many there are per state."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     items: list[T]
     total: int
