@@ -171,6 +171,22 @@ class AgreementsApi(ServiceClient):
         items: list[JSON] = page["items"]
         return items
 
+    async def report_overview(self, token: str, **filters: Any) -> JSON:
+        """Report entries across agreements, the most urgent first (status may repeat)."""
+        result: JSON = await self.get("/reports", token, **filters)
+        return result
+
+    async def agreement(self, token: str, agreement_id: str) -> Answer:
+        return await self.call("GET", f"/agreements/{agreement_id}", token)
+
+    async def reports_of(self, token: str, agreement_id: str) -> list[JSON]:
+        """The periods of an agreement up to today and where their reports stand."""
+        result: list[JSON] = await self.get(f"/agreements/{agreement_id}/reports", token)
+        return result
+
+    async def report(self, token: str, agreement_id: str, period: str) -> Answer:
+        return await self.call("GET", f"/agreements/{agreement_id}/reports/{period}", token)
+
 
 class MetricsApi(ServiceClient):
     """The metrics service: the indicator catalog and the indicators' values."""

@@ -138,13 +138,14 @@ class ReportEntryOut(BaseModel):
 
     model_config = out_examples({"period": "2026-Q1", "due_on": "2026-04-30",
                                  "status": "overdue", "late": None, "revision": None,
-                                 "report_id": None})
+                                 "report_id": None, "days_late": 12})
     period: str
     due_on: date
     status: str
     late: bool | None
     revision: int | None
     report_id: UUID | None
+    days_late: int
 
     @classmethod
     def of(cls, entry: ReportListEntry) -> ReportEntryOut:

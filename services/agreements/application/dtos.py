@@ -113,6 +113,7 @@ class ReportListEntry:
     late: bool | None
     revision: int | None
     report_id: UUID | None
+    days_late: int = 0
 
 
 @dataclass(frozen=True)

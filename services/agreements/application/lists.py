@@ -65,7 +65,8 @@ class Lists(AgreementsBase):
         rows = self.fresh_view().query(
             OF_AGREEMENT, ReportFilter(agreement_id=agreement_id).params(today))
         entries = [ReportListEntry(row["period"], row["due_on"], row["status"], row["late"],
-                                   row["revision"], row["report_id"]) for row in rows]
+                                   row["revision"], row["report_id"], row["days_late"])
+                   for row in rows]
         return [entry for entry in entries if status is None or entry.status == status]
 
     def report_overview(self, *, reader: Principal, today: date,
