@@ -34,14 +34,7 @@ WITH scope AS (
       AND (%(field)s::text IS NULL OR a.field_of_action = %(field)s)
 ), periods AS (
     SELECT s.*, starts::date AS period_start,
-           (starts + make_interval(months => s.months) - interval '1 day')::date AS period_end,
-           CASE s.months
-               WHEN 1 THEN to_char(starts, 'YYYY-MM')
-               WHEN 3 THEN to_char(starts, 'YYYY') || '-Q'
-                           || (extract(month FROM starts)::int + 2) / 3
-               WHEN 6 THEN to_char(starts, 'YYYY') || '-H'
-                           || (extract(month FROM starts)::int + 5) / 6
-               ELSE to_char(starts, 'YYYY') END AS period
+           (starts + make_interval(months => s.months) - interval '1 day')::date AS period_end
     FROM scope s, generate_series(
         make_date(extract(year FROM s.term_start)::int,
                   (extract(month FROM s.term_start)::int - 1) / s.months * s.months + 1,
@@ -49,7 +42,7 @@ WITH scope AS (
         s.last_day::timestamp, make_interval(months => s.months)) AS starts
 ), entries AS (
     SELECT x.agreement_id, x.title, x.provider_id, x.provider_name, x.field_of_action,
-           x.period, x.period_start, x.period_end,
+           x.months, x.period_start, x.period_end,
            COALESCE(r.due_on, x.period_end + x.reporting_due_days) AS due_on,
            CASE WHEN r.report_id IS NULL THEN
                     CASE WHEN x.period_end + x.reporting_due_days >= %(today)s::date
@@ -61,11 +54,22 @@ WITH scope AS (
            r.late, r.revision, r.report_id, r.version, r.submitted_on,
            COALESCE(r.rejection_reason, '') AS rejection_reason
     FROM periods x LEFT JOIN report_summaries r
-        ON r.agreement_id = x.agreement_id AND r.period = x.period
+        -- the same days are the same period (and dates compare faster than labels)
+        ON r.agreement_id = x.agreement_id AND r.period_start = x.period_start
+       AND r.period_end = x.period_end
     WHERE x.period_end < %(today)s::date
       AND (%(from)s::date IS NULL OR x.period_start >= %(from)s::date)
       AND (%(until)s::date IS NULL OR x.period_end <= %(until)s::date)
 )"""
+
+# The label of a period ("2026-03", "2026-Q1", "2026-H1", "2026"), made for the rows shown.
+_LABELLED = """SELECT CASE months
+    WHEN 1 THEN to_char(period_start, 'YYYY-MM')
+    WHEN 3 THEN to_char(period_start, 'YYYY')
+                || '-Q' || (extract(month FROM period_start)::int + 2) / 3
+    WHEN 6 THEN to_char(period_start, 'YYYY')
+                || '-H' || (extract(month FROM period_start)::int + 5) / 6
+    ELSE to_char(period_start, 'YYYY') END AS period, *"""
 
 # The counts per state (whatever the states asked for) and one page of the entries asked
 # for, most urgent first, in one statement: the row without an entry still has the counts.
@@ -73,13 +77,13 @@ OVERVIEW = _ENTRIES + """,
 counted AS (SELECT COALESCE(json_object_agg(status, n), '{}') AS counts
             FROM (SELECT status, count(*) AS n FROM entries GROUP BY status) c)
 SELECT counted.counts, page.* FROM counted LEFT JOIN LATERAL (
-    SELECT * FROM entries WHERE status = ANY(%(states)s)
+    """ + _LABELLED + """ FROM entries WHERE status = ANY(%(states)s)
     ORDER BY CASE status WHEN 'overdue' THEN 0 WHEN 'due' THEN 1 WHEN 'rejected' THEN 2
                          WHEN 'submitted' THEN 3 ELSE 4 END,
              due_on, title, agreement_id, period_start
     LIMIT %(limit)s OFFSET %(offset)s) page ON true"""  # noqa: S608 - fixed text
 
-OF_AGREEMENT = _ENTRIES + " SELECT * FROM entries ORDER BY period_start"  # noqa: S608
+OF_AGREEMENT = _ENTRIES + _LABELLED + " FROM entries ORDER BY period_start"
 
 
 @dataclass(frozen=True)
