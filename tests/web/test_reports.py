@@ -50,9 +50,10 @@ def provider_api(stack: Stack, provider_id: str) -> httpx.Client:
                         headers={"Authorization": f"Bearer {token}"})
 
 
-def a_provider_with_an_agreement(stack: Stack, name: str) -> dict[str, str]:
-    """A provider of its own with a signed agreement reporting monthly, 60 days after each
-    month: the last month is due, none overdue before two months have passed."""
+def a_provider_with_an_agreement(stack: Stack, name: str,
+                                 due_days: int = 60) -> dict[str, str]:
+    """A provider of its own with a signed agreement reporting monthly since last month,
+    60 days after each month by default: last month's report is due, not yet overdue."""
     with manager_api(stack) as api:
         provider = api.post("/providers", json={"name": name, "legal_form": "e.V.",
                                                 "fields_of_action": ["jugend"]})
@@ -69,7 +70,7 @@ def a_provider_with_an_agreement(stack: Stack, name: str) -> dict[str, str]:
             "impact_goals": [{"text": "70 % enden planmäßig",
                               "indicator_id": "planned_closure_rate", "comparison": ">=",
                               "target_value": "0.7"}],
-            "reporting_obligation": {"frequency": "monthly", "due_days": 60}})
+            "reporting_obligation": {"frequency": "monthly", "due_days": due_days}})
         agreement.raise_for_status()
         agreement_id = agreement.json()["id"]
         api.post(f"/agreements/{agreement_id}/signature",
@@ -229,12 +230,15 @@ def test_an_acceptance_sent_twice_is_recorded_once(page: Page, stack: Stack) -> 
                                                  "ProviderReport.Accepted"]
 
 
-def test_a_provider_cannot_open_another_providers_report(page: Page, stack: Stack) -> None:
-    mine = a_provider_with_an_agreement(stack, unique("Eigener Träger"))
+def test_a_provider_sees_its_overdue_report_but_cannot_open_another_providers(
+        page: Page, stack: Stack) -> None:
+    mine = a_provider_with_an_agreement(stack, unique("Eigener Träger"), due_days=0)
     theirs = a_provider_with_an_agreement(stack, unique("Fremder Träger"))
     submitted(stack, theirs)
     sign_in_as(page, stack, Role.PROVIDER, provider=mine["name"], next_path="/berichte")
-    expect(page.get_by_role("row").filter(has_text=mine["title"])).to_have_count(1)
+    days_late = (date.today() - first_of_month(0)).days + 1
+    expect(page.get_by_role("row").filter(has_text=mine["title"])).to_contain_text(
+        f"überfällig seit {days_late} Tagen")
     expect(page.get_by_role("row").filter(has_text=theirs["title"])).to_have_count(0)
 
     response = page.goto(f"{stack.web}/berichte/{theirs['agreement_id']}/{last_month()}")
