@@ -151,6 +151,7 @@ def test_provider_submits_a_report_and_the_manager_rejects_then_accepts_its_corr
     expect(manager.get_by_text("Bitte ausfüllen.")).to_be_visible()
     assert_accessible(manager, "pruefung-fehler")
     entry = queue_row(manager, setup)
+    expect(entry.get_by_label("Grund der Ablehnung")).to_be_focused()
     entry.get_by_label("Grund der Ablehnung").fill("Belege der Ausgaben fehlen")
     entry.get_by_role("button", name="Bericht ablehnen").click()
     expect(manager.get_by_text("Der Bericht ist abgelehnt.")).to_be_visible()
