@@ -51,6 +51,9 @@ class AgreementsView(View):
             revision integer NOT NULL, submitted_on date NOT NULL, version integer NOT NULL)""",
         """CREATE INDEX IF NOT EXISTS report_summaries_agreement
             ON report_summaries (agreement_id, period)""",
+        # Added later: a view built before gets it on start and is filled by its replay.
+        """ALTER TABLE report_summaries
+            ADD COLUMN IF NOT EXISTS rejection_reason text NOT NULL DEFAULT ''""",
     )
 
 
@@ -139,7 +142,7 @@ class AgreementsProjection(Projection[AgreementsView]):
         with self.view.changing(tracking) as cursor:
             cursor.execute(
                 """INSERT INTO report_summaries VALUES (%s, %s, %s, %s, %s, %s, %s,
-                   'submitted', %s, 1, %s, %s) ON CONFLICT DO NOTHING""",
+                   'submitted', %s, 1, %s, %s, '') ON CONFLICT DO NOTHING""",
                 (event.originator_id, event.agreement_id, event.provider_id, event.period,
                  event.period_start, event.period_end, event.due_on,
                  event.occurred_on > event.due_on, event.occurred_on,
@@ -148,7 +151,8 @@ class AgreementsProjection(Projection[AgreementsView]):
     @process_event.register
     def _(self, event: ProviderReport.Resubmitted, tracking: Tracking) -> None:
         self._update("report_summaries", "report_id", event, tracking,
-                     {"status": "resubmitted", "revision": event.revision})
+                     {"status": "resubmitted", "revision": event.revision,
+                      "rejection_reason": ""})
 
     @process_event.register
     def _(self, event: ProviderReport.Accepted, tracking: Tracking) -> None:
@@ -156,7 +160,8 @@ class AgreementsProjection(Projection[AgreementsView]):
 
     @process_event.register
     def _(self, event: ProviderReport.Rejected, tracking: Tracking) -> None:
-        self._update("report_summaries", "report_id", event, tracking, {"status": "rejected"})
+        self._update("report_summaries", "report_id", event, tracking,
+                     {"status": "rejected", "rejection_reason": event.reason})
 
     def _update(self, table: str, key: str, event: Any, tracking: Tracking,
                 columns: dict[str, Any]) -> None:

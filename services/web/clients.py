@@ -241,12 +241,20 @@ class AgreementsApi(HistoryReads):
         result: JSON = await self.get("/agreements", token, **filters)
         return result
 
+    async def report_overview(self, token: str, **filters: Any) -> JSON:
+        """Report entries across agreements, the most urgent first (status may repeat)."""
+        result: JSON = await self.get("/reports", token, **filters)
+        return result
+
     async def agreement(self, token: str, agreement_id: str) -> Answer:
         return await self.call("GET", f"/agreements/{agreement_id}", token)
 
     async def agreement_history(self, token: str, agreement_id: str) -> list[JSON]:
         result: list[JSON] = await self.get(f"/agreements/{agreement_id}/history", token)
         return result
+
+    async def report(self, token: str, agreement_id: str, period: str) -> Answer:
+        return await self.call("GET", f"/agreements/{agreement_id}/reports/{period}", token)
 
 
 class MetricsApi(ServiceClient):

@@ -217,3 +217,27 @@ POPULATION_ERRORS = {
     "not_utf8": N_("Die Datei ist nicht in UTF-8 gespeichert."),
     "too_large": N_("Die Datei ist zu groß (höchstens 20 MB)."),
 }
+# Where a period's report stands (the agreements service's report overview).
+REPORT_STATES = {
+    "overdue": N_("überfällig"), "due": N_("fällig"), "rejected": N_("abgelehnt"),
+    "submitted": N_("eingereicht"), "accepted": N_("angenommen"),
+}
+# The agreements service's rules about reports, as a provider or contract manager should read them.
+RULES.update({
+    "achieved_not_above_measured": N_(
+        "Bei einem Wirkungsziel ist „erreicht“ größer als „gemessen“. Es können nicht mehr "
+        "Personen das Ziel erreichen, als gemessen wurden."),
+    "measured_not_above_participants": N_(
+        "Bei einem Wirkungsziel sind mehr Personen gemessen, als teilgenommen haben."),
+    "amounts_must_not_be_negative": N_("Zahlen und Beträge dürfen nicht negativ sein."),
+    "change_must_not_be_empty": N_(
+        "Die Korrektur ändert nichts. Bitte ändern Sie mindestens eine Angabe."),
+    "one_current_report_per_period": N_(
+        "Für diesen Zeitraum ist inzwischen ein Bericht abgegeben worden."),
+    "report_after_period_end": N_("Der Zeitraum ist noch nicht zu Ende."),
+    "review_requires_submitted_report": N_(
+        "Dieser Bericht ist inzwischen geprüft worden oder noch nicht abgegeben."),
+    "resubmit_requires_reviewed_report": N_(
+        "Der Bericht wird gerade geprüft; korrigieren können Sie ihn nach der Prüfung."),
+    "reason_required": N_("Bitte geben Sie einen Grund an."),
+})

@@ -36,6 +36,7 @@ from services.web.pages import (
     population,
     provider_agreements,
     providers,
+    reports,
     signin,
 )
 from services.web.rendering import Pages, pages_of
@@ -72,7 +73,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     signin.install(app, settings)
     for module in (cases, case, clients, data_protection, accessibility, audit_history,
                    audit_chain, indicator_audit, providers, agreements, agreement_steps,
-                   provider_agreements, population):
+                   provider_agreements, population, reports):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], include_in_schema=False)

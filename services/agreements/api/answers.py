@@ -20,6 +20,7 @@ from services.agreements.application import (
     Page,
     ProviderView,
     ReportListEntry,
+    ReportOverview,
     ReportView,
 )
 
@@ -137,14 +138,62 @@ class ReportEntryOut(BaseModel):
 
     model_config = out_examples({"period": "2026-Q1", "due_on": "2026-04-30",
                                  "status": "overdue", "late": None, "revision": None,
-                                 "report_id": None})
+                                 "report_id": None, "days_late": 12})
     period: str
     due_on: date
     status: str
     late: bool | None
     revision: int | None
     report_id: UUID | None
+    days_late: int
 
     @classmethod
     def of(cls, entry: ReportListEntry) -> ReportEntryOut:
         return cls.model_validate(entry, from_attributes=True)
+
+
+OVERVIEW_ENTRY = {"agreement_id": AGREEMENT_ID, "title": TERMS["title"],
+                  "provider_id": PROVIDER_ID, "provider_name": "Jugendhilfe Nord e.V.",
+                  "field_of_action": "jugend", "period": "2026-Q1",
+                  "period_start": "2026-01-01", "period_end": "2026-03-31",
+                  "due_on": "2026-04-30", "status": "rejected", "days_late": 2, "late": True,
+                  "revision": 1, "report_id": REPORT["id"], "version": 2,
+                  "submitted_on": "2026-05-02", "rejection_reason": "Belege fehlen"}
+
+
+class ReportOverviewEntry(BaseModel):
+    """A period of an agreement, whose it is, and where its report stands."""
+
+    agreement_id: UUID
+    title: str
+    provider_id: UUID
+    provider_name: str
+    field_of_action: str
+    period: str
+    period_start: date
+    period_end: date
+    due_on: date
+    status: str
+    days_late: int
+    late: bool | None
+    revision: int | None
+    report_id: UUID | None
+    version: int | None
+    submitted_on: date | None
+    rejection_reason: str
+
+
+class ReportOverviewOut(BaseModel):
+    """One page of report entries, the most urgent first, and the count of each state."""
+
+    model_config = out_examples({"items": [OVERVIEW_ENTRY], "total": 1, "limit": 50,
+                                 "offset": 0, "counts": {"rejected": 1, "accepted": 3}})
+    items: list[ReportOverviewEntry]
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int]
+
+    @classmethod
+    def of(cls, overview: ReportOverview) -> ReportOverviewOut:
+        return cls.model_validate(overview, from_attributes=True)

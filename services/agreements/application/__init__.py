@@ -6,6 +6,7 @@ from services.agreements.application.dtos import (
     Page,
     ProviderView,
     ReportListEntry,
+    ReportOverview,
     ReportView,
 )
 from services.agreements.application.lists import Lists
@@ -18,4 +19,4 @@ class Agreements(ProviderCommands, AgreementCommands, ReportCommands, Lists):
 
 
 __all__ = ["AgreementView", "Agreements", "Page", "ProviderView", "ReportListEntry",
-           "ReportView"]
+           "ReportOverview", "ReportView"]

@@ -113,6 +113,18 @@ class ReportListEntry:
     late: bool | None
     revision: int | None
     report_id: UUID | None
+    days_late: int = 0
+
+
+@dataclass(frozen=True)
+class ReportOverview:
+    """One page of report entries across agreements, and how many there are per state."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+    counts: dict[str, int]
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.agreements.application.base import AgreementsBase
-from services.agreements.application.dtos import Page, ReportListEntry
-from services.agreements.domain.values import periods_between
+from services.agreements.application.base import AgreementsBase, rules
+from services.agreements.application.dtos import Page, ReportListEntry, ReportOverview
+from services.agreements.application.report_entries import (
+    OF_AGREEMENT,
+    OVERVIEW,
+    STATES,
+    ReportFilter,
+    period_named,
+)
 from shared.auth import Principal, Role
 
 AGREEMENT_STATUS_SQL = """CASE
@@ -54,25 +61,34 @@ class Lists(AgreementsBase):
     def list_reports(self, agreement_id: UUID, *, reader: Principal, today: date,
                      status: str | None = None) -> list[ReportListEntry]:
         """Every period of the agreement up to today, and where its report stands."""
-        agreement = self.agreement_in_scope(agreement_id, reader)
-        rows = {row["period"]: row for row in self.fresh_view().query(
-            "SELECT * FROM report_summaries WHERE agreement_id = %s", (agreement_id,))}
-        last_day = min(agreement.runs_until, today)
-        periods = [p for p in periods_between(agreement.terms.term_start, last_day,
-                                              agreement.terms.reporting_obligation)
-                   if p.end < today] if agreement.signed_on else []
-        entries = []
-        for period in periods:
-            row = rows.get(period.label)
-            if row is None:
-                state = "due" if period.due_on >= today else "overdue"
-                entries.append(ReportListEntry(period.label, period.due_on, state, None, None,
-                                               None))
-            else:
-                state = "submitted" if row["status"] == "resubmitted" else row["status"]
-                entries.append(ReportListEntry(period.label, row["due_on"], state, row["late"],
-                                               row["revision"], row["report_id"]))
+        self.agreement_in_scope(agreement_id, reader)
+        rows = self.fresh_view().query(
+            OF_AGREEMENT, ReportFilter(agreement_id=agreement_id).params(today))
+        entries = [ReportListEntry(row["period"], row["due_on"], row["status"], row["late"],
+                                   row["revision"], row["report_id"], row["days_late"])
+                   for row in rows]
         return [entry for entry in entries if status is None or entry.status == status]
+
+    def report_overview(self, *, reader: Principal, today: date,
+                        states: Sequence[str] = STATES, provider_id: UUID | None = None,
+                        field_of_action: str | None = None, period: str | None = None,
+                        limit: int = 50, offset: int = 0) -> ReportOverview:
+        """Where the reports of every agreement in scope stand, the most urgent first."""
+        if reader.role is Role.PROVIDER:
+            provider_id = UUID(reader.provider_id) if reader.provider_id else None
+            if provider_id is None:
+                return ReportOverview(items=[], total=0, limit=limit, offset=offset, counts={})
+        with rules():
+            days = period_named(period) if period else None
+        scope = ReportFilter(provider_id=provider_id, field_of_action=field_of_action,
+                             period=days)
+        rows = self.fresh_view().query(OVERVIEW, {**scope.params(today), "states": list(states),
+                                                  "limit": limit, "offset": offset})
+        counts = {str(state): int(n) for state, n in rows[0]["counts"].items()}
+        items = [{key: value for key, value in row.items() if key != "counts"}
+                 for row in rows if row["period"] is not None]
+        return ReportOverview(items=items, total=sum(counts.get(s, 0) for s in states),
+                              limit=limit, offset=offset, counts=counts)
 
     def _page(self, table: str, where: str, order: str, params: dict[str, Any],
               extra: str = "") -> Page[dict[str, Any]]:
