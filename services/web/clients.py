@@ -171,6 +171,16 @@ class AgreementsApi(ServiceClient):
         items: list[JSON] = page["items"]
         return items
 
+    async def agreement_page(self, token: str, *, limit: int, offset: int) -> JSON:
+        """One page of the agreements the person may see (items with title and provider)."""
+        page: JSON = await self.get("/agreements", token, limit=limit, offset=offset)
+        return page
+
+    async def provider_page(self, token: str, *, limit: int, offset: int) -> JSON:
+        """One page of the providers, active or not."""
+        page: JSON = await self.get("/providers", token, limit=limit, offset=offset)
+        return page
+
 
 class MetricsApi(ServiceClient):
     """The metrics service: the indicator catalog and the indicators' values."""
@@ -182,6 +192,12 @@ class MetricsApi(ServiceClient):
     async def indicator(self, token: str, indicator_id: str, **params: Any) -> JSON:
         """One indicator's values (params: period, by, grain, as_of)."""
         result: JSON = await self.get(f"/indicators/{indicator_id}", token, **params)
+        return result
+
+    async def impact_goals(self, token: str, **params: Any) -> JSON:
+        """The agreements' impact goals against their targets (params: period, grain,
+        agreement, limit, offset); a provider's own agreements only."""
+        result: JSON = await self.get("/impact-goals", token, **params)
         return result
 
 

@@ -80,3 +80,28 @@ RULES = {
     "level_out_of_range": N_("Die Stufe muss zwischen −2 und +2 liegen."),  # noqa: RUF001
 }
 ANY_RULE = N_("Das ist so nicht möglich. Bitte prüfen Sie Ihre Eingaben.")
+
+# Steering (issue 12): the metrics service's dimensions, comparisons and key indicators.
+DIMENSIONS = {
+    "period": N_("Zeitabschnitt"), "field_of_action": N_("Handlungsfeld"),
+    "target_group": N_("Zielgruppe"), "district": N_("Sozialraum"),
+    "age_band": N_("Altersgruppe"), "provider": N_("Träger"), "agreement": N_("Vereinbarung"),
+    "budget_product": N_("Produkt (Haushalt)"),
+}
+COMPARISONS = {">=": N_("mindestens"), "<=": N_("höchstens"), "=": N_("genau")}
+# What the key indicators of the steering start page mean, in a sentence.
+MEANINGS = {
+    "active_cases": N_("Fälle, die im Zeitraum mindestens einen Tag liefen."),
+    "planned_closure_rate": N_(
+        "Anteil der im Zeitraum abgeschlossenen Fälle, die planmäßig endeten."),
+    "goal_attainment_rate": N_(
+        "Anteil der im Zeitraum abgeschlossenen Fälle mit bewerteten Zielen, deren T-Wert bei "
+        "Abschluss 50 oder mehr beträgt (Ziele mindestens wie erwartet erreicht)."),
+    "impact_goal_achievement": N_(
+        "Anteil der in Berichten gemessenen Wirkungsziele, die ihren Zielwert erreichen."),
+    "budget_utilisation": N_(
+        "Anteil des Budgets der laufenden Vereinbarungen, der für erbrachte Leistungen "
+        "ausgegeben wurde."),
+    "capacity_utilisation": N_("Anteil der vereinbarten Platz-Tage, die belegt waren."),
+    "report_timeliness": N_("Anteil der fälligen Berichte, die bis zur Frist eingingen."),
+}

@@ -22,7 +22,7 @@ from services.web.flow import (
     see_other,
     sign_in_url,
 )
-from services.web.pages import accessibility, case, cases, clients, signin
+from services.web.pages import accessibility, case, cases, clients, impact, signin, steering
 from services.web.rendering import Pages, pages_of
 from services.web.security import SecurityHeadersMiddleware
 from services.web.session import EncryptedSessionMiddleware
@@ -55,7 +55,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                   openapi_url=None)
     app.state.pages = Pages(feedback_address=settings.feedback_address)
     signin.install(app, settings)
-    for module in (cases, case, clients, accessibility):
+    for module in (cases, case, clients, accessibility, steering, impact):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], include_in_schema=False)
