@@ -5,6 +5,7 @@ own impact — on the real services, with cases and reports recorded through the
 from __future__ import annotations
 
 import csv
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
@@ -181,6 +182,30 @@ def test_contract_manager_breaks_an_indicator_down_and_downloads_exactly_the_tab
     assert [[field for field in row if field] for row in rows] == shown
 
 
+def test_the_explorer_works_without_javascript_and_names_the_agreements(
+        browser: Browser, stack: Stack, seed: Seed, figures: Figures) -> None:
+    context = browser.new_context(java_script_enabled=False, locale="de-DE")
+    page = context.new_page()
+    try:
+        sign_in_as(page, stack, Role.CONTRACT_MANAGER, next_path="/steuerung/indikator")
+        page.get_by_label("Indikator").select_option(label="Zielerreichung der Wirkungsziele")
+        page.get_by_label("Aufschlüsseln nach").select_option(label="Vereinbarung")
+        page.get_by_label("und nach").select_option(label="Zeitabschnitt")
+        page.get_by_role("button", name="Auswerten").click()
+
+        expect(page).to_have_url(re.compile(r"nach1=agreement&nach2=period"))
+        table = page.locator("table.figures")
+        rows = table.get_by_role("row", name=seed.agreement_title)
+        # Q1: 8 of 10 reached the target of 70 %; Q2: 5 of 10 did not.
+        value = 1  # the cells after the agreement: period, value, numerator, ...
+        expect(rows.filter(has_text=f"{YEAR}-Q1").locator("td").nth(value)).to_have_text("100")
+        expect(rows.filter(has_text=f"{YEAR}-Q2").locator("td").nth(value)).to_have_text("0")
+        expect(page.get_by_role("heading", name=re.compile("Zielerreichung der Wirkungsziele"))
+               ).to_be_visible()
+    finally:
+        context.close()
+
+
 def test_bad_choices_in_the_explorer_are_named_in_german(page: Page, stack: Stack) -> None:
     sign_in_as(page, stack, Role.CONTRACT_MANAGER, next_path="/steuerung")
 
@@ -213,6 +238,11 @@ def test_provider_sees_its_own_goals_per_quarter_and_no_other_providers(
                                f"{YEAR}")).to_be_visible()
     expect(section.get_by_role("row", name="Zielerreichung der Wirkungsziele")).to_be_visible()
     assert_accessible(page, "wirkung")
+
+    refused = page.goto(f"{stack.web}/wirkung?jahr=zwanzig")
+    assert refused is not None
+    assert refused.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("Bitte ein Jahr mit vier Ziffern")
 
     other = page.goto(f"{stack.web}/steuerung")
     assert other is not None
