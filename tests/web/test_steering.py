@@ -216,6 +216,9 @@ def test_bad_choices_in_the_explorer_are_named_in_german(page: Page, stack: Stac
               "&nach1=age_band")
     expect(page.get_by_role("alert")).to_contain_text(
         "Nach dieser Angabe lässt sich der gewählte Indikator nicht aufschlüsseln")
+    page.goto(f"{stack.web}/steuerung/indikator?indikator={'x' * 300}&abschnitt=Q5")
+    expect(page.get_by_role("alert")).to_contain_text("Diesen Indikator gibt es nicht")
+    expect(page.get_by_role("alert")).to_contain_text("Bitte ein Quartal, einen Monat")
     response = page.goto(f"{stack.web}/steuerung/indikator.csv?indikator=x&jahr={YEAR}")
     assert response is not None
     assert response.status == 422

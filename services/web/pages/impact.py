@@ -27,7 +27,7 @@ AGREEMENT_INDICATORS = ("impact_goal_achievement", "capacity_utilisation",
 
 @router.get("/wirkung", include_in_schema=False)
 async def impact(request: Request, person: SignedIn,
-                 jahr: Annotated[str, Query(max_length=10)] = "") -> Response:
+                 jahr: Annotated[str, Query()] = "") -> Response:
     if not person.is_provider:
         raise NotThere(404, {})
     pages = pages_of(request)

@@ -33,7 +33,7 @@ SECTIONS = {WHOLE_YEAR: N_("ganzes Jahr"), "Q1": N_("1. Quartal"), "Q2": N_("2. 
             "02": N_("Februar"), "03": N_("März"), "04": N_("April"), "05": N_("Mai"),
             "06": N_("Juni"), "07": N_("Juli"), "08": N_("August"), "09": N_("September"),
             "10": N_("Oktober"), "11": N_("November"), "12": N_("Dezember")}
-Text = Annotated[str, Query(max_length=60)]
+Text = Annotated[str, Query()]  # checked below, so that a wrong one gets a German message
 
 
 def _manager(person: Person) -> None:
@@ -42,15 +42,15 @@ def _manager(person: Person) -> None:
 
 
 @router.get("/steuerung", include_in_schema=False)
-async def start(request: Request, person: SignedIn,
-                seite: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+async def start(request: Request, person: SignedIn, seite: Text = "1") -> Response:
     _manager(person)
+    page = min(int(seite), 10_000) if seite.isdigit() and int(seite) > 0 else 1
     metrics = services_of(request).metrics
     year = str(date.today().year)
     asked: list[Any] = await asyncio.gather(  # at once: the page waits for the slowest
         metrics.catalog(person.token),
         metrics.impact_goals(person.token, period=year, limit=GOALS_PER_PAGE,
-                             offset=(seite - 1) * GOALS_PER_PAGE),
+                             offset=(page - 1) * GOALS_PER_PAGE),
         *(metrics.indicator(person.token, key, period=year) for key in KEY_INDICATORS))
     catalog: list[JSON] = asked[0]
     goals: JSON = asked[1]
@@ -61,7 +61,7 @@ async def start(request: Request, person: SignedIn,
     last_page = max(1, -(-int(goals["total"]) // GOALS_PER_PAGE))
     return pages_of(request).render(request, "steering/start.html", year=year,
                                     key_figures=key_figures, goals=goals,
-                                    definitions=definitions, current_page=seite,
+                                    definitions=definitions, current_page=page,
                                     last_page=last_page)
 
 
