@@ -47,7 +47,7 @@ async def read_impact_goals(
     agreements only."""
     try:
         chosen = parse_period(period or str(datetime.now(UTC).year))
-    except InvalidPeriod as error:
+    except (InvalidPeriod, ValueError) as error:  # ValueError: a year such as 0000
         raise Problem(str(error), status=422, title="Invalid period") from error
     provider = principal.provider_id if principal.role is Role.PROVIDER else None
     if principal.role is Role.PROVIDER and not provider:
