@@ -154,10 +154,13 @@ def test_contract_manager_breaks_an_indicator_down_and_downloads_exactly_the_tab
     page.get_by_label("Indikator").select_option(label="Laufende Fälle")
     page.get_by_label("Jahr").fill(str(YEAR))
     page.get_by_label("Aufschlüsseln nach").select_option(label="Sozialraum")
+    page.evaluate("window.keptAcrossTheSwap = true")
     page.get_by_role("button", name="Auswerten").click()
 
     table = page.locator("table.figures")
     expect(table).to_be_visible()
+    assert page.evaluate("window.keptAcrossTheSwap === true")  # htmx swapped, no new page
+    expect(page.locator("#ansage")).to_have_text(re.compile(r"\d+ Zeilen ausgewertet"))
     expect(page).to_have_url(f"{stack.web}/steuerung/indikator?indikator=active_cases"
                              f"&jahr={YEAR}&abschnitt=gesamt&nach1=district&nach2=")
     expect(table.get_by_role("row", name="Nordstadt")).to_be_visible()
