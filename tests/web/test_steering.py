@@ -151,7 +151,12 @@ def test_contract_manager_sees_key_figures_and_each_agreements_goal_against_its_
 def test_contract_manager_breaks_an_indicator_down_and_downloads_exactly_the_table(
         page: Page, stack: Stack, figures: Figures) -> None:
     sign_in_as(page, stack, Role.CONTRACT_MANAGER, next_path="/steuerung/indikator")
+    breakdown = page.get_by_label("Aufschlüsseln nach")
+    # The breakdowns offered follow the indicator chosen: age bands for cases, not budgets.
+    page.get_by_label("Indikator").select_option(label="Budgetausschöpfung")
+    expect(breakdown.locator("option", has_text="Altersgruppe")).to_have_count(0)
     page.get_by_label("Indikator").select_option(label="Laufende Fälle")
+    expect(breakdown.locator("option", has_text="Altersgruppe")).to_have_count(1)
     page.get_by_label("Jahr").fill(str(YEAR))
     page.get_by_label("Aufschlüsseln nach").select_option(label="Sozialraum")
     page.evaluate("window.keptAcrossTheSwap = true")

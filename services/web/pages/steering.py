@@ -187,6 +187,22 @@ async def explorer(request: Request, person: SignedIn, indikator: Text = "", jah
                                     status=200 if partial else explored.status)
 
 
+@router.get("/steuerung/indikator/aufschluesselung", include_in_schema=False)
+async def breakdowns(request: Request, person: SignedIn, indikator: Text = "",
+                     nach1: Text = "", nach2: Text = "") -> Response:
+    """The breakdown fields for the indicator chosen (htmx asks as the choice changes); a
+    breakdown the indicator does not allow is dropped, not refused."""
+    _manager(person)
+    catalog = {item["id"]: item for item in
+               await services_of(request).metrics.catalog(person.token)}
+    definition = catalog.get(indikator)
+    allowed = definition["dimensions"] if definition else []
+    by = [name for name in (nach1, nach2) if name in allowed]
+    choice = Choice(indikator, "", WHOLE_YEAR, list(dict.fromkeys(by)))
+    return pages_of(request).render(request, "steering/_breakdowns.html",
+                                    e=Explored(choice, catalog, definition=definition))
+
+
 @router.get("/steuerung/indikator.csv", include_in_schema=False)
 async def download(request: Request, person: SignedIn, indikator: Text = "", jahr: Text = "",
                    abschnitt: Text = "", nach1: Text = "", nach2: Text = "") -> Response:
