@@ -71,7 +71,7 @@ def _indicator_rows(answers: list[JSON], definitions: dict[str, JSON], lang: str
             texts = per_agreement.setdefault(str(cell["agreement"]), {})
             if cell["suppressed"]:
                 texts[str(cell["period"])] = text(
-                    "zurückgehalten (weniger als %(count)s Personen)") % {
+                    N_("zurückgehalten (weniger als %(count)s Personen)")) % {
                     "count": answer["disclosure_threshold"]}
             elif cell["value"] is not None:
                 texts[str(cell["period"])] = formatted_number(
@@ -87,7 +87,7 @@ def _goal_chart(goal: JSON, definitions: dict[str, JSON], lang: str,
     unit = definitions.get(goal["indicator_id"], {}).get("unit", "share")
     items = [(standing["period"], None if standing["value"] is None
               else standing["value"] * 100,
-              text("nichts gemessen") if standing["value"] is None
+              text(N_("nichts gemessen")) if standing["value"] is None
               else formatted_number(standing["value"] * 100, lang, 1) + " %")
              for standing in goal["periods"]]
     target = float(goal["target_value"])
