@@ -189,6 +189,13 @@ def test_contract_manager_breaks_an_indicator_down_and_downloads_exactly_the_tab
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
     assert [[field for field in row if field] for row in rows] == shown
 
+    page.reload()  # the language form returns to the page as loaded, not as htmx pushed it
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("table.figures").get_by_role("row", name=figures.small_district)
+           ).to_contain_text(f"withheld (fewer than {figures.threshold} persons)")
+    expect(page.get_by_role("img", name=f"Bar chart: Active cases, {YEAR}")).to_be_visible()
+    assert_accessible(page, "steuerung-indikator-en")
+
 
 def test_the_explorer_works_without_javascript_and_names_the_agreements(
         browser: Browser, stack: Stack, seed: Seed, figures: Figures) -> None:
@@ -249,6 +256,11 @@ def test_provider_sees_its_own_goals_per_quarter_and_no_other_providers(
                                f"{YEAR}")).to_be_visible()
     expect(section.get_by_role("row", name="Zielerreichung der Wirkungsziele")).to_be_visible()
     assert_accessible(page, "wirkung")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("row", name=f"{YEAR}-Q1").first).to_contain_text("Goal reached")
+    assert_accessible(page, "wirkung-en")
+    page.get_by_role("button", name="Deutsch").click()
 
     refused = page.goto(f"{stack.web}/wirkung?jahr=zwanzig")
     assert refused is not None
