@@ -315,6 +315,12 @@ class MetricsApi(ServiceClient):
         result: JSON = response.json()
         return result
 
+    async def impact_goals(self, token: str, **params: Any) -> JSON:
+        """The agreements' impact goals against their targets (params: period, grain,
+        agreement, limit, offset); a provider's own agreements only."""
+        result: JSON = await self.get("/impact-goals", token, **params)
+        return result
+
 
 class Services:
     """The three services' clients, one pooled connection pool each."""

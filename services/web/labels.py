@@ -241,3 +241,19 @@ RULES.update({
         "Der Bericht wird gerade geprüft; korrigieren können Sie ihn nach der Prüfung."),
     "reason_required": N_("Bitte geben Sie einen Grund an."),
 })
+# What the key indicators of the steering start page mean, in a sentence.
+MEANINGS = {
+    "active_cases": N_("Fälle, die im Zeitraum mindestens einen Tag liefen."),
+    "planned_closure_rate": N_(
+        "Anteil der im Zeitraum abgeschlossenen Fälle, die planmäßig endeten."),
+    "goal_attainment_rate": N_(
+        "Anteil der im Zeitraum abgeschlossenen Fälle mit bewerteten Zielen, deren T-Wert bei "
+        "Abschluss 50 oder mehr beträgt (Ziele mindestens wie erwartet erreicht)."),
+    "impact_goal_achievement": N_(
+        "Anteil der in Berichten gemessenen Wirkungsziele, die ihren Zielwert erreichen."),
+    "budget_utilisation": N_(
+        "Anteil des Budgets der laufenden Vereinbarungen, der für erbrachte Leistungen "
+        "ausgegeben wurde."),
+    "capacity_utilisation": N_("Anteil der vereinbarten Platz-Tage, die belegt waren."),
+    "report_timeliness": N_("Anteil der fälligen Berichte, die bis zur Frist eingingen."),
+}

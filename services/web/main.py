@@ -32,12 +32,14 @@ from services.web.pages import (
     cases,
     clients,
     data_protection,
+    impact,
     indicator_audit,
     population,
     provider_agreements,
     providers,
     reports,
     signin,
+    steering,
 )
 from services.web.rendering import Pages, pages_of
 from services.web.security import SecurityHeadersMiddleware
@@ -73,7 +75,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     signin.install(app, settings)
     for module in (cases, case, clients, data_protection, accessibility, audit_history,
                    audit_chain, indicator_audit, providers, agreements, agreement_steps,
-                   provider_agreements, population, reports):
+                   provider_agreements, population, reports, steering, impact):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], include_in_schema=False)

@@ -196,3 +196,49 @@ class VerificationOut(BaseModel):
     events_total: int | None = Field(description="Events to replay; null: not known yet.")
     verdict: VerdictOut | None
     error: str | None = Field(description="Why no verdict could be reached.")
+
+
+class GoalStandingOut(BaseModel):
+    """One impact goal in one period: what the reports say against the target."""
+
+    period: str = Field(examples=["2026-Q1"])
+    reports: int = Field(description="Reports whose reporting period ends in the period "
+                         "(rejected ones not counted).", examples=[1])
+    achieved: int = Field(examples=[4])
+    measured: int = Field(examples=[5])
+    value: float | None = Field(description="achieved / measured; null: nothing measured.",
+                                examples=[0.8])
+    met: bool | None = Field(description="Whether the value meets the goal's comparison with "
+                             "its target; null: nothing measured.", examples=[True])
+
+
+class ImpactGoalOut(BaseModel):
+    """An impact goal (Wirkungsziel) of an agreement and its standing per period."""
+
+    text: str = Field(examples=["70 % enden planmäßig"])
+    indicator_id: str = Field(examples=["planned_closure_rate"])
+    comparison: str = Field(examples=[">="])
+    target_value: str = Field(examples=["0.7"])
+    periods: list[GoalStandingOut]
+
+
+class AgreementGoalsOut(BaseModel):
+    """An agreement running in the period, with its impact goals."""
+
+    agreement: str
+    provider: str
+    title: str
+    term_start: str
+    term_end: str
+    goals: list[ImpactGoalOut]
+
+
+class ImpactGoalsOut(BaseModel):
+    """The impact goals of the agreements running in a period against their targets."""
+
+    period: str
+    grain: str | None = Field(description="Size of the periods of each goal; null: the "
+                              "period as a whole.")
+    as_of: str | None
+    total: int = Field(description="Agreements running in the period (before paging).")
+    agreements: list[AgreementGoalsOut]

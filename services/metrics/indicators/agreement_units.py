@@ -33,7 +33,7 @@ def _reports_in(snapshot: Snapshot, period: Period) -> list[tuple[ReportRecord, 
             and report.agreement_id in snapshot.agreements]
 
 
-def _meets(achieved: int, measured: int, goal: dict[str, Any]) -> bool:
+def meets(achieved: int, measured: int, goal: dict[str, Any]) -> bool:
     share, target = Fraction(achieved, measured), Fraction(Decimal(goal["target_value"]))
     if goal["comparison"] == ">=":
         return share >= target
@@ -52,7 +52,7 @@ def impact_goal_achievement(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
                 achieved, measured = figures.outcomes.get(goal["indicator_id"], (0, 0))
                 if measured:
                     units.append(Unit(snapshot.agreement_dims(agreement, period),
-                                      1.0 if _meets(achieved, measured, goal) else 0.0, 1.0,
+                                      1.0 if meets(achieved, measured, goal) else 0.0, 1.0,
                                       headcount=(str(agreement.id), figures.participants)))
     return units
 
