@@ -102,3 +102,6 @@ def test_a_live_filter_is_announced_and_keeps_the_sort_chosen(
     page.go_back()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Meine Fälle")
     expect(page.get_by_label("Handlungsfeld")).to_have_value("")
+    # What is announced is the new list's count, not the replaced one's.
+    page.get_by_label("Sozialraum", exact=True).press_sequentially("Nirgendwo")
+    expect(page.locator("#ansage")).to_have_text("0 Fälle gefunden")

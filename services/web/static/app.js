@@ -4,6 +4,9 @@
   // Announce what an htmx update changed, for screen readers (WCAG 4.1.3).
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
+    // After an outerHTML swap the event names the element that was replaced: find the new
+    // one by its id.
+    if (target && target.id && !target.isConnected) { target = document.getElementById(target.id); }
     var source = target && (target.getAttribute("data-announce") ? target : target.querySelector("[data-announce]"));
     var announcer = document.getElementById("ansage");
     if (source && announcer) {
