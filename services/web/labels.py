@@ -62,6 +62,19 @@ EVENTS = {
     "Case.DeliveryReversed": N_("Erbringung storniert"),
     "Case.ServiceEnded": N_("Leistung beendet"), "Case.Closed": N_("Fall abgeschlossen"),
     "Case.Reopened": N_("Fall wiedereröffnet"), "Case.HandedOver": N_("Fall übergeben"),
+    "Provider.Registered": N_("Träger registriert"), "Provider.Updated": N_("Träger geändert"),
+    "Provider.Deactivated": N_("Träger deaktiviert"),
+    "ServiceAgreement.Drafted": N_("Vereinbarung entworfen"),
+    "ServiceAgreement.Edited": N_("Entwurf bearbeitet"),
+    "ServiceAgreement.Signed": N_("Vereinbarung unterzeichnet"),
+    "ServiceAgreement.Amended": N_("Vereinbarung geändert"),
+    "ServiceAgreement.Suspended": N_("Vereinbarung ausgesetzt"),
+    "ServiceAgreement.Resumed": N_("Vereinbarung wieder aufgenommen"),
+    "ServiceAgreement.Terminated": N_("Vereinbarung gekündigt"),
+    "ProviderReport.Submitted": N_("Bericht eingereicht"),
+    "ProviderReport.Resubmitted": N_("Bericht korrigiert eingereicht"),
+    "ProviderReport.Accepted": N_("Bericht angenommen"),
+    "ProviderReport.Rejected": N_("Bericht abgelehnt"),
 }
 # The cases service's rules (`rule` of its problem documents), as a caseworker should read them.
 RULES = {
@@ -81,30 +94,7 @@ RULES = {
 }
 ANY_RULE = N_("Das ist so nicht möglich. Bitte prüfen Sie Ihre Eingaben.")
 
-# The auditor's desk (Revision): the agreements service's events, statuses, chain findings.
-AUDIT_EVENTS = {
-    "Provider.Registered": N_("Träger registriert"), "Provider.Updated": N_("Träger geändert"),
-    "Provider.Deactivated": N_("Träger deaktiviert"),
-    "ServiceAgreement.Drafted": N_("Vereinbarung entworfen"),
-    "ServiceAgreement.Edited": N_("Entwurf bearbeitet"),
-    "ServiceAgreement.Signed": N_("Vereinbarung unterzeichnet"),
-    "ServiceAgreement.Amended": N_("Vereinbarung geändert"),
-    "ServiceAgreement.Suspended": N_("Vereinbarung ausgesetzt"),
-    "ServiceAgreement.Resumed": N_("Vereinbarung wieder aufgenommen"),
-    "ServiceAgreement.Terminated": N_("Vereinbarung gekündigt"),
-    "ProviderReport.Submitted": N_("Bericht eingereicht"),
-    "ProviderReport.Resubmitted": N_("Bericht korrigiert eingereicht"),
-    "ProviderReport.Accepted": N_("Bericht angenommen"),
-    "ProviderReport.Rejected": N_("Bericht zurückgewiesen"),
-}
-AUDIT_STATUSES = {
-    "draft": N_("Entwurf"), "signed": N_("unterzeichnet"), "active": N_("aktiv"),
-    "suspended": N_("ausgesetzt"), "terminated": N_("gekündigt"), "expired": N_("abgelaufen"),
-    "due": N_("fällig"), "overdue": N_("überfällig"), "submitted": N_("eingereicht"),
-    "resubmitted": N_("korrigiert eingereicht"),
-    "accepted": N_("angenommen"), "rejected": N_("zurückgewiesen"),
-    "open": N_("offen"), "closed": N_("abgeschlossen"),
-}
+# The auditor's desk (Revision): what the chain verification finds.
 CHAIN_FINDINGS = {
     "event inserted into the chain": N_("Ereignis in die Kette eingefügt"),
     "event edited": N_("Ereignis verändert"),
@@ -154,15 +144,6 @@ CATALOG_DIRECTIONS = {
 }
 CATALOG_LEVELS = {"case": N_("Einzelfall"), "target_group": N_("Zielgruppe"),
                   "agreement": N_("Vereinbarung"), "society": N_("Gesellschaft")}
-CONTRACT_EVENTS = {
-    "Provider.Registered": N_("Träger registriert"), "Provider.Updated": N_("Angaben geändert"),
-    "Provider.Deactivated": N_("Träger deaktiviert"),
-    "ServiceAgreement.Drafted": N_("Entwurf angelegt"),
-    "ServiceAgreement.Edited": N_("Entwurf bearbeitet"),
-    "ServiceAgreement.Signed": N_("unterzeichnet"), "ServiceAgreement.Amended": N_("geändert"),
-    "ServiceAgreement.Suspended": N_("ausgesetzt"), "ServiceAgreement.Resumed": N_("fortgesetzt"),
-    "ServiceAgreement.Terminated": N_("gekündigt"),
-}
 # What an entry of an agreement's or provider's history says, by the field its data names.
 CONTRACT_FIELDS = {
     "name": N_("Name"), "legal_form": N_("Rechtsform"), "fields_of_action": N_("Handlungsfelder"),
@@ -257,3 +238,6 @@ MEANINGS = {
     "capacity_utilisation": N_("Anteil der vereinbarten Platz-Tage, die belegt waren."),
     "report_timeliness": N_("Anteil der fälligen Berichte, die bis zur Frist eingingen."),
 }
+# Every status a page names (a case's, an agreement's, a report's): one wording each.
+ALL_STATUSES = {**STATUSES, **AGREEMENT_STATUSES, **REPORT_STATES,
+                "resubmitted": N_("korrigiert eingereicht")}

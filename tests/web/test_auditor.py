@@ -158,7 +158,7 @@ def test_auditor_follows_an_agreement_to_a_corrected_report_and_sees_what_change
 
     events = page.locator("table.audit-events tbody tr")
     expect(events).to_have_count(3)
-    expect(events.nth(1)).to_contain_text("Bericht zurückgewiesen")
+    expect(events.nth(1)).to_contain_text("Bericht abgelehnt")
     expect(events.nth(2)).to_contain_text("Bericht korrigiert eingereicht")
     page.locator("#field-von_version").select_option("1")
     page.locator("#field-bis_version").select_option("3")

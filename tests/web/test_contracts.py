@@ -106,7 +106,7 @@ def test_contract_manager_registers_a_provider_and_takes_an_agreement_through_it
     expect(page.get_by_text("240.000,00 €", exact=True)).to_be_visible()
     expect(page.get_by_role("table", name="Wirkungsziele")).to_contain_text(
         "70 % der Hilfen enden planmäßig")
-    assert "Entwurf angelegt" in history(page)
+    assert "Vereinbarung entworfen" in history(page)
 
     # Edit the draft: its amounts come back as typed in German.
     page.get_by_role("link", name="Entwurf bearbeiten").click()
@@ -170,8 +170,9 @@ def test_contract_manager_registers_a_provider_and_takes_an_agreement_through_it
     expect(page.get_by_text("Die Vereinbarung ist gekündigt.")).to_be_visible()
     expect(page.get_by_text(re.compile("gekündigt zum"))).to_be_visible()
     steps = history(page)
-    for step in ("Entwurf angelegt", "Entwurf bearbeitet", "unterzeichnet", "geändert",
-                 "ausgesetzt", "fortgesetzt", "gekündigt"):
+    for step in ("Vereinbarung entworfen", "Entwurf bearbeitet", "Vereinbarung unterzeichnet",
+                 "Vereinbarung geändert", "Vereinbarung ausgesetzt",
+                 "Vereinbarung wieder aufgenommen", "Vereinbarung gekündigt"):
         assert step in steps
     assert_accessible(page, "vereinbarung")
 

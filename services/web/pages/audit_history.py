@@ -201,7 +201,7 @@ async def _state_at(service: HistoryReads, token: str, path: str, point: str,
 def _event(entry: JSON, lang: str) -> dict[str, Any]:
     kind = str(entry["type"])
     return {"version": entry["version"], "type": kind,
-            "label": labels.AUDIT_EVENTS.get(kind) or labels.EVENTS.get(kind),
+            "label": labels.EVENTS.get(kind),
             "recorded": recorded(str(entry["recorded_at"]), lang),
             "occurred_on": entry.get("occurred_on"), "actor": entry.get("actor"),
             "data": fields(entry.get("data") or {})}
