@@ -90,7 +90,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     population.add_argument("--source", required=True, help="where the figures come from")
     population.add_argument("--by", default="wirkung-cli", help="who imports them")
 
+    cases = commands.add_parser("cases", help="administer the cases service's vault")
+    cases_commands = cases.add_subparsers(dest="cases_command", required=True)
+    cases_commands.add_parser(
+        "rotate-key-encryption-key",
+        help="re-wrap every client key under WIRKUNG_CASES_KEY_ENCRYPTION_KEY, opening it with "
+             "WIRKUNG_CASES_PREVIOUS_KEY_ENCRYPTION_KEY (the events stay as they are; an "
+             "interrupted run can be run again)")
+
     args = parser.parse_args(argv)
+    if args.command == "cases":
+        from services.cases.commands import run_cases_command
+
+        return run_cases_command(args)
     if args.command == "metrics":
         from services.metrics.commands import run_metrics_command
 

@@ -7,6 +7,7 @@ from pydantic_settings import SettingsConfigDict
 
 from services.cases.application.workspace_dto import Deadlines
 from services.cases.blind_index import MIN_KEY_LENGTH
+from services.cases.key_wrapping import KeyEncryptionKey, Keyring
 from shared.settings import WriteServiceSettings
 
 
@@ -28,6 +29,11 @@ class CasesSettings(WriteServiceSettings):
     # (`wirkung dev` makes one). Without it the service makes one at each start, and finds
     # no client registered before that start.
     blind_index_key: SecretStr | None = None
+    # The key-encryption key (KEK) that wraps each client's own key: base64 of 32 random
+    # bytes, kept apart from the database (`wirkung dev` makes one). Required: without it
+    # no client key can be opened. While rotating it, the one before is the previous key.
+    key_encryption_key: SecretStr | None = None
+    previous_key_encryption_key: SecretStr | None = None
 
     @field_validator("blind_index_key")
     @classmethod
@@ -35,6 +41,23 @@ class CasesSettings(WriteServiceSettings):
         if key is not None and len(key.get_secret_value().encode()) < MIN_KEY_LENGTH:
             raise ValueError(f"the blind index key needs at least {MIN_KEY_LENGTH} bytes")
         return key
+
+    @field_validator("key_encryption_key", "previous_key_encryption_key")
+    @classmethod
+    def a_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None:
+            KeyEncryptionKey.from_text(key.get_secret_value())
+        return key
+
+    def keyring(self) -> Keyring:
+        """The KEKs the vault opens keys with; the current one wraps them."""
+        if self.key_encryption_key is None:
+            raise ValueError("set WIRKUNG_CASES_KEY_ENCRYPTION_KEY (base64 of 32 random bytes; "
+                             "`wirkung dev` makes one): it wraps every client's key")
+        previous = self.previous_key_encryption_key
+        return Keyring(KeyEncryptionKey.from_text(self.key_encryption_key.get_secret_value()),
+                       () if previous is None else (
+                           KeyEncryptionKey.from_text(previous.get_secret_value()),))
 
     def deadlines(self) -> Deadlines:
         """The work list's deadlines, as the application takes them."""

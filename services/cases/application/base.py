@@ -7,14 +7,23 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import Mapper, Recording
 
 from services.cases.application.ports import Caller, CaseIndex, CasesParts
+from services.cases.application.sealing import Opener, SealingMapper, opener, sealing
 from services.cases.domain import Case, Client
+from services.cases.personal_data import PersonalDataErased
 from shared.access_log import Access
 from shared.auth import Role
 from shared.eventstore import ServiceApplication
 from shared.history import check_version, load
-from shared.problems import Forbidden, NotFound
+from shared.problems import Forbidden, NotFound, Problem
+
+
+class PersonalDataGone(Problem):
+    status = 410
+    title = "Personal data erased"
+    rule = "personal_data_erased"
 
 
 class CasesBase(ServiceApplication):
@@ -30,6 +39,23 @@ class CasesBase(ServiceApplication):
         if self._parts is None:
             raise RuntimeError("this Cases application was built without its collaborators")
         return self._parts
+
+    def construct_mapper(self) -> Mapper[Any]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(),
+                                   mapper_class=SealingMapper)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
+        """Save, the free text of the cases sealed with their clients' keys."""
+        try:
+            with sealing(self.parts.vault, objs):
+                return super().save(*objs, **kwargs)
+        except PersonalDataErased as error:
+            raise PersonalDataGone("This client's personal data was erased: no new text "
+                                   "about the person can be recorded.", status=409) from error
+
+    def texts(self, case: Case) -> Opener:
+        """What opens the free text of the case (the marker for each, once erased)."""
+        return opener(self.parts.vault, case)
 
     def today(self) -> date:
         """The day it is for the application (its clock, fixed in tests)."""

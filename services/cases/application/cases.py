@@ -20,6 +20,7 @@ from services.cases.application.dto import (
     case_details,
 )
 from services.cases.application.ports import Caller
+from services.cases.application.sealing import opened_history
 from services.cases.application.workspace import WorkspaceReads
 from services.cases.application.workspace_dto import CaseOrder, WorkKind
 from services.cases.domain import Case, Client, is_reentry
@@ -47,7 +48,7 @@ class Cases(ClientUpdates, WorkspaceReads):
                     legal_basis=legal_basis, age_band=age_band, actor=caller.subject,
                     occurred_on=occurred_on, reentry=is_reentry(last_closure, occurred_on))
         self.save(case)
-        return self.named(case_details(case))
+        return self.details(case)
 
     # Reads: each one is in the access log.
 
@@ -55,7 +56,11 @@ class Cases(ClientUpdates, WorkspaceReads):
              as_of: datetime | None = None) -> CaseDetails:
         case = self.visible_case(case_id, caller, version=version, as_of=as_of)
         self.granted(caller, "case", str(case_id))
-        return self.named(case_details(case))
+        return self.details(case)
+
+    def details(self, case: Case) -> CaseDetails:
+        """The case as handed out: its free text opened, its agreements named."""
+        return self.named(case_details(case, self.texts(case)))
 
     def named(self, details: CaseDetails) -> CaseDetails:
         """The case's services with their agreements' titles and providers (from the replica)."""
@@ -76,9 +81,9 @@ class Cases(ClientUpdates, WorkspaceReads):
         return _one(details.services, service_id, f"No service {service_id} in case {case_id}.")
 
     def case_history(self, case_id: UUID, *, caller: Caller) -> list[HistoryEntry]:
-        self.visible_case(case_id, caller)
+        case = self.visible_case(case_id, caller)
         self.granted(caller, "case", str(case_id))
-        return history(self, case_id)
+        return opened_history(history(self, case_id), self.texts(case))
 
     def cases(self, *, caller: Caller, status: str | None = None,
               field_of_action: str | None = None, district: str | None = None,
@@ -132,7 +137,7 @@ class Cases(ClientUpdates, WorkspaceReads):
                 units_planned=units_planned, start_date=start_date, actor=caller.subject,
                 occurred_on=occurred_on, end_date=end_date)
             self.save(case)
-        return self.named(case_details(case)), service_id
+        return self.details(case), service_id
 
     def record_delivery(self, case_id: UUID, service_id: UUID, *, period: str,
                         units: Decimal | int, caller: Caller, occurred_on: date,
@@ -201,7 +206,7 @@ class Cases(ClientUpdates, WorkspaceReads):
         case = self.case_to_change(case_id, caller, expected_version)
         command(case)
         self.save(case)
-        return self.named(case_details(case))
+        return self.details(case)
 
 
 def _one(parts: list[Part], part_id: UUID, missing: str) -> Part:
