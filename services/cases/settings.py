@@ -45,8 +45,9 @@ class CasesSettings(WriteServiceSettings):
     @field_validator("key_encryption_key", "previous_key_encryption_key")
     @classmethod
     def a_key(cls, key: SecretStr | None) -> SecretStr | None:
-        if key is not None:
-            KeyEncryptionKey.from_text(key.get_secret_value())
+        if key is None or not key.get_secret_value():  # compose sets an unused one empty
+            return None
+        KeyEncryptionKey.from_text(key.get_secret_value())
         return key
 
     def keyring(self) -> Keyring:
