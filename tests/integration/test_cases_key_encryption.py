@@ -19,7 +19,14 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from services.cases.application import Cases, CasesParts, PseudonymousClient, RegisteredClient
+from services.cases.application import (
+    Cases,
+    CasesParts,
+    PersonalDataGone,
+    PseudonymousClient,
+    RegisteredClient,
+)
+from services.cases.domain import Case
 from services.cases.key_wrapping import (
     KeyEncryptionKey,
     Keyring,
@@ -28,12 +35,14 @@ from services.cases.key_wrapping import (
 )
 from services.cases.personal_data import PersonalData
 from services.cases.postgres_vault import PostgresVault, rotate_key_encryption_key
+from services.cases.sealed_text import ERASED_TEXT
 from shared.access_log import MemoryAccessLog
 from shared.embedded.postgres import _binaries
 from shared.eventstore import event_store_environment
 from tests.cases.fakes import FakeAgreements, FakeIndex
 from tests.cases.test_application import DAY, DPO, NORD
 from tests.support import Infrastructure
+from wirkung.stores import event_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -153,6 +162,32 @@ def test_keys_stored_before_the_kek_are_wrapped_when_the_vault_starts(
 
     assert {kek_id for wrapped, kek_id in keys(database_url).values()
             if wrapped is not None} == {NEW.id}
+
+
+def test_a_client_erased_before_the_vault_kept_erased_keys_stays_erased(
+        database_url: str) -> None:
+    with cases_on(database_url, Keyring(OLD)) as cases:
+        client_id = cases.register_client(personal_data=ERIKA, gender_category=None,
+                                          caller=NORD, occurred_on=DAY).id
+        pseudonym = cases.client_aggregate(client_id).pseudonym  # type: ignore[union-attr]
+        cases.erase_personal_data(client_id, caller=DPO, occurred_on=DAY)
+    earlier = event_store("cases", database_url)  # a case as an earlier release stored it
+    case = Case(client_pseudonym=pseudonym, field_of_action="jugend", target_groups=[],
+                district="Nord", team="asd-nord", legal_basis="SGB VIII §27", age_band="45-64",
+                actor="cw-1", occurred_on=DAY)
+    case.assess(summary=SUMMARY, actor="cw-1", occurred_on=DAY)
+    earlier.save(case)
+    earlier.close()
+    with psycopg.connect(database_url) as connection:  # and erased a key: its row deleted
+        connection.execute("DELETE FROM client_keys")
+
+    with cases_on(database_url, Keyring(OLD)) as cases:
+        shown = cases.details(cases.repository.get(case.id)).assessment_summary
+        with pytest.raises(PersonalDataGone):
+            cases.assess(case.id, summary="nach der Löschung", caller=NORD, occurred_on=DAY)
+
+    assert shown == ERASED_TEXT
+    assert keys(database_url) == {}  # no key made anew for the erased person
 
 
 class Interrupted(Exception):

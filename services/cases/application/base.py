@@ -47,7 +47,7 @@ class CasesBase(ServiceApplication):
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
         """Save, the free text of the cases sealed with their clients' keys."""
         try:
-            with sealing(self.parts.vault, objs):
+            with sealing(self.parts.vault, objs, self._erased_before):
                 return super().save(*objs, **kwargs)
         except PersonalDataErased as error:
             raise PersonalDataGone("This client's personal data was erased: no new text "
@@ -55,7 +55,11 @@ class CasesBase(ServiceApplication):
 
     def texts(self, case: Case) -> Opener:
         """What opens the free text of the case (the marker for each, once erased)."""
-        return opener(self.parts.vault, case)
+        return opener(self.parts.vault, case, self._erased_before)
+
+    def _erased_before(self, client_id: UUID) -> bool:
+        client = self.client_aggregate(client_id)
+        return client is not None and client.personal_data_erased
 
     def today(self) -> date:
         """The day it is for the application (its clock, fixed in tests)."""

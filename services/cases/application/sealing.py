@@ -26,6 +26,9 @@ from services.cases.sealed_text import is_sealed, seal, unseal
 from shared.history import HistoryEntry
 
 Text = Callable[[str], str]
+# Whether the client's erasure is recorded (for a client erased before the vault kept a
+# keyless row for each erased key, the vault alone cannot tell).
+ErasedBefore = Callable[[UUID], bool]
 
 # The sealers of the cases being saved, by case id: set around a save, read by the mapper.
 _SEALERS: ContextVar[Mapping[UUID, Text] | None] = ContextVar("wirkung_case_sealers",
@@ -39,12 +42,17 @@ class Sealer:
 
     client_id: UUID
     vault: Vault
+    erased_before: ErasedBefore
     _key: bytes | None = field(default=None, repr=False)
 
     def __call__(self, text: str) -> str:
         if not text.strip() or is_sealed(text):
             return text
         if self._key is None:
+            self._key = self.vault.key_to_open(self.client_id)
+        if self._key is None:
+            if self.erased_before(self.client_id):
+                raise PersonalDataErased(self.client_id)
             self._key = self.vault.key_to_seal(self.client_id)
         return seal(self._key, self.client_id, text)
 
@@ -65,19 +73,20 @@ def client_of(case: Case) -> UUID:
     return Client.create_id(case.client_pseudonym)
 
 
-def opener(vault: Vault, case: Case) -> Opener:
+def opener(vault: Vault, case: Case, erased_before: ErasedBefore) -> Opener:
     """What opens the texts of a case: its client's key, if not erased."""
     client_id = client_of(case)
     try:
-        return Opener(client_id, vault.key_to_open(client_id), erased=False)
+        key = vault.key_to_open(client_id)
     except PersonalDataErased:
         return Opener(client_id, None, erased=True)
+    return Opener(client_id, key, erased=key is None and erased_before(client_id))
 
 
 @contextmanager
-def sealing(vault: Vault, objs: Sequence[Any]) -> Iterator[None]:
+def sealing(vault: Vault, objs: Sequence[Any], erased_before: ErasedBefore) -> Iterator[None]:
     """While saving `objs`, the mapper seals each case's texts with its client's key."""
-    token = _SEALERS.set({obj.id: Sealer(client_of(obj), vault)
+    token = _SEALERS.set({obj.id: Sealer(client_of(obj), vault, erased_before)
                           for obj in objs if isinstance(obj, Case)})
     try:
         yield
