@@ -10,6 +10,12 @@ ciphertext remains anywhere, backups included, is unreadable. The erased key's
 row stays as a marker (without the key), so no new key is ever made for the
 person.
 
+A backup holds the wrapped keys of its day: with the KEK of that day, it would
+open a client erased since. So an erasure reaches old backups only once the KEK
+they were made under is rotated away and destroyed, or when `client_keys` is
+kept out of long-term backups (or backed up apart, kept shorter than the
+erasure deadline).
+
 Beside them, each client's blind index entry (see `blind_index`) finds the
 person by name and birth date without decrypting anyone; it is written and
 erased with the ciphertext.
