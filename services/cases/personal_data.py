@@ -74,6 +74,10 @@ class Vault(Protocol):
         """The client's key, None if it never had one; PersonalDataErased once erased."""
         ...
 
+    def keys_to_open(self, client_ids: Sequence[UUID]) -> dict[UUID, bytes]:
+        """The keys of those of the clients that have one (in one go, for a bulk save)."""
+        ...
+
     def store(self, client_id: UUID, data: PersonalData) -> None: ...
     def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None: ...
     def read(self, client_id: UUID) -> PersonalData: ...
@@ -118,6 +122,10 @@ class MemoryVault:
         if client_id in self._erased:
             raise PersonalDataErased(client_id)
         return self._keys.get(client_id)
+
+    def keys_to_open(self, client_ids: Sequence[UUID]) -> dict[UUID, bytes]:
+        return {client_id: self._keys[client_id] for client_id in client_ids
+                if client_id in self._keys}
 
     def store(self, client_id: UUID, data: PersonalData) -> None:
         self._sealed[client_id] = encrypt(self.key_to_seal(client_id), client_id, data)

@@ -159,6 +159,13 @@ class PostgresVault:
             raise PersonalDataErased(client_id)
         return self._open(client_id, row[0], row[1])
 
+    def keys_to_open(self, client_ids: Sequence[UUID]) -> dict[UUID, bytes]:
+        with self.pool.connection() as connection:
+            rows = connection.execute("SELECT client_id, key, kek_id FROM client_keys "
+                                      "WHERE client_id = ANY(%s) AND key IS NOT NULL",
+                                      (list(client_ids),)).fetchall()
+        return {client_id: self._open(client_id, key, kek_id) for client_id, key, kek_id in rows}
+
     def key_to_seal(self, client_id: UUID) -> bytes:
         key = self.key_to_open(client_id)
         if key is not None:

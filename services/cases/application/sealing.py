@@ -86,8 +86,14 @@ def opener(vault: Vault, case: Case, erased_before: ErasedBefore) -> Opener:
 @contextmanager
 def sealing(vault: Vault, objs: Sequence[Any], erased_before: ErasedBefore) -> Iterator[None]:
     """While saving `objs`, the mapper seals each case's texts with its client's key."""
-    token = _SEALERS.set({obj.id: Sealer(client_of(obj), vault, erased_before)
-                          for obj in objs if isinstance(obj, Case)})
+    cases = [obj for obj in objs if isinstance(obj, Case)]
+    # One sealer per client; for a bulk save (an import) the keys fetched in one go, for a
+    # command at its first text only.
+    sealers = {client_id: Sealer(client_id, vault, erased_before, key) for client_id, key in
+               vault.keys_to_open(list({client_of(case) for case in cases})).items()
+               } if len(cases) > 1 else {}
+    token = _SEALERS.set({case.id: sealers.setdefault(client_of(case), Sealer(
+        client_of(case), vault, erased_before)) for case in cases})
     try:
         yield
     finally:
