@@ -39,7 +39,7 @@ from bench.memory import peak_rss_mib
 from shared.auth import new_secret
 from shared.embedded import EmbeddedStack, StackAddresses
 from shared.embedded.process import free_port, start_child, stop_child, wait_until
-from wirkung.dev import development_audit_keys
+from wirkung.dev import development_audit_keys, development_cases_keys
 from wirkung.simulate import Counts, simulate
 from wirkung.stores import event_store
 
@@ -134,6 +134,8 @@ def serve(system: CityYear, environ: dict[str, str]) -> None:
     """Start the three services on the system's stack and wait until they are ready."""
     environment = {**environ, **system.addresses.as_environment(),
                    **development_audit_keys(system.home),
+                   # The keys `wirkung dev` keeps apart from the database (the demo's too).
+                   **development_cases_keys(system.home),
                    "WIRKUNG_AUTH_SECRET": system.secret, "WIRKUNG_LOG_LEVEL": "WARNING"}
     for name in SERVICES:
         port = free_port()

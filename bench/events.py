@@ -22,7 +22,7 @@ from shared.contracts import (
     ClientRegistered,
     GoalOutcomeCounts,
     GoalReviewed,
-    HelpPlanGoalSet,
+    HelpPlanGoalSetV2,
     ImpactGoalTerm,
     IntegrationEvent,
     ProviderRegistered,
@@ -178,8 +178,8 @@ def _case(history: History, rng: random.Random, agreements: list[_Agreement]) ->
     history.record(topic, case, CaseAssessed(case_id=case, occurred_on=day, actor="cw-1"), at())
     goals = [uuid.UUID(int=rng.getrandbits(128)) for _ in range(rng.randrange(1, 4))]
     for goal in goals:
-        history.record(topic, case, HelpPlanGoalSet(
-            case_id=case, goal_id=goal, title="Ziel", weight=rng.choice(("1", "1.5", "2")),
+        history.record(topic, case, HelpPlanGoalSetV2(
+            case_id=case, goal_id=goal, weight=rng.choice(("1", "1.5", "2")),
             baseline=rng.randrange(-2, 1), occurred_on=day, actor="cw-1"), at())
     service = uuid.UUID(int=rng.getrandbits(128))
     day += timedelta(days=rng.randrange(1, 30))

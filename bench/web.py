@@ -66,7 +66,6 @@ from shared.auth import Role, mint_token, new_secret
 from shared.embedded import EmbeddedStack
 from shared.embedded.process import free_port, start_child, stop_child, wait_until
 from wirkung.demo import seed_demo
-from wirkung.dev import development_blind_index_key
 
 T = TypeVar("T")
 GOAL_MS = 250.0
@@ -97,9 +96,8 @@ def demo(cases: int = 3000) -> Iterator[CityYear]:
             try:
                 with stage(system.stages, "seed"):
                     seed_demo(home, addresses.database_urls, cases=cases)
-                # Under the key the demo's clients were indexed with, as `wirkung dev` does.
-                serve(system, {**environ, "WIRKUNG_CASES_BLIND_INDEX_KEY":
-                                development_blind_index_key(home)})
+                # Under the keys the demo's clients were stored with, as `wirkung dev` does.
+                serve(system, environ)
                 asyncio.run(await_intake(system, say))
                 yield system
             finally:

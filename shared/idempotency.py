@@ -13,19 +13,29 @@ The command's events and the mark that its key was saved are written in one
 transaction (`shared.keyed_recorder`), so a request that dies after saving
 but before its answer is stored is never run a second time: a retry is told
 that the command was applied (409) instead.
+
+An answer may hold personal data (a case with its notes, a client's address),
+so the database holds none of it readable: the key is stored as a digest, the
+request's fingerprint is keyed by the key, and the answer is sealed
+(AES-256-GCM) under a key derived from the Idempotency-Key and the person. Only
+a retry that presents the key opens it; a dump of the database does not. Keys
+should be random (the web sends a random UUID per form).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import json
+import os
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 import asyncpg
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -121,6 +131,11 @@ class PostgresIdempotencyStore:
         )
         await self._pool.execute(
             "ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS saved_at timestamptz")
+        # Rows of an earlier release hold their key and answer as they were: they would
+        # never match a retry again (keys are looked up by digest now), and go.
+        await self._pool.execute("ALTER TABLE idempotency_keys "
+                                 "ADD COLUMN IF NOT EXISTS sealed boolean NOT NULL DEFAULT false")
+        await self._pool.execute("DELETE FROM idempotency_keys WHERE NOT sealed")
 
     async def stop(self) -> None:
         if self._pool is not None:
@@ -133,8 +148,9 @@ class PostgresIdempotencyStore:
 
     async def claim(self, scope: str, key: str, fingerprint: str) -> Claim:
         inserted = await self.pool.fetchval(
-            """INSERT INTO idempotency_keys (scope, key, fingerprint) VALUES ($1, $2, $3)
-               ON CONFLICT DO NOTHING RETURNING true""", scope, key, fingerprint)
+            """INSERT INTO idempotency_keys (scope, key, fingerprint, sealed)
+               VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING RETURNING true""",
+            scope, key, fingerprint)
         if inserted:
             return Claimed()
         # A claim left pending by a request that died before it saved anything (its
@@ -206,19 +222,19 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         body = await _read_body(receive)
-        fingerprint = hashlib.sha256(
-            b"\0".join([scope["method"].encode(), scope["path"].encode(),
-                        scope.get("query_string", b""), headers.get(b"if-match", b""), body])
-        ).hexdigest()
+        fingerprint = hmac.new(key.encode(), b"\0".join(
+            [scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""),
+             headers.get(b"if-match", b""), body]), hashlib.sha256).hexdigest()
+        sealing = AnswerSeal(caller, key)
         try:
-            claim = await self.store.claim(caller, key, fingerprint)
+            claim = await self.store.claim(caller, sealing.stored_key, fingerprint)
         except Exception as error:
             if not is_unavailable(error):
                 raise
             await unavailable(scope["path"])(scope, receive, send)
             return
         if isinstance(claim, StoredAnswer):
-            await _replay(claim, send)
+            await _replay(sealing.opened(claim), send)
             return
         if isinstance(claim, Mismatch):
             await problem_response(422, "Idempotency-Key reused",
@@ -238,7 +254,7 @@ class IdempotencyMiddleware:
                 "It is not run again; read the resource to see its state.")(
                 scope, receive, send)
             return
-        await self._run_once(scope, body, send, caller, key)
+        await self._run_once(scope, body, send, sealing)
 
     async def _person(self, authorization: bytes) -> str | None:
         """Whose command: a digest of the verified token's subject; None without a valid token.
@@ -258,8 +274,9 @@ class IdempotencyMiddleware:
             return None
         return hashlib.sha256(f"subject\0{principal.subject}".encode()).hexdigest()
 
-    async def _run_once(self, scope: Scope, body: bytes, send: Send, caller: str,
-                        key: str) -> None:
+    async def _run_once(self, scope: Scope, body: bytes, send: Send,
+                        sealing: AnswerSeal) -> None:
+        caller, key = sealing.caller, sealing.stored_key
         status, answer_headers, chunks = 500, [], []
         delivered = False
 
@@ -292,8 +309,8 @@ class IdempotencyMiddleware:
         if status >= 500:
             await self._forget(caller, key)
         else:
-            await self.store.complete(caller, key,
-                                      StoredAnswer(status, answer_headers, b"".join(chunks)))
+            await self.store.complete(caller, key, sealing.sealed(
+                StoredAnswer(status, answer_headers, b"".join(chunks))))
 
     async def _forget(self, caller: str, key: str) -> None:
         """Let a retry run again; if the database is gone, the claim stays pending."""
@@ -302,6 +319,34 @@ class IdempotencyMiddleware:
         except Exception as error:
             if not is_unavailable(error):
                 raise
+
+
+@dataclass(frozen=True)
+class AnswerSeal:
+    """How one person's key is stored (a digest) and their answer sealed (under the key)."""
+
+    caller: str
+    key: str
+
+    @property
+    def stored_key(self) -> str:
+        return hashlib.sha256(f"idempotency-key\0{self.key}".encode()).hexdigest()
+
+    def sealed(self, answer: StoredAnswer) -> StoredAnswer:
+        nonce = os.urandom(12)
+        return StoredAnswer(answer.status, answer.headers, nonce + self._aead().encrypt(
+            nonce, answer.body, self._context()))
+
+    def opened(self, answer: StoredAnswer) -> StoredAnswer:
+        body = self._aead().decrypt(answer.body[:12], answer.body[12:], self._context())
+        return StoredAnswer(answer.status, answer.headers, body)
+
+    def _aead(self) -> AESGCM:
+        return AESGCM(hashlib.sha256(
+            f"idempotent-answer\0{self.caller}\0{self.key}".encode()).digest())
+
+    def _context(self) -> bytes:
+        return f"{self.caller}\0{self.stored_key}".encode()
 
 
 async def _read_body(receive: Receive) -> bytes:

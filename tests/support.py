@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -24,6 +26,9 @@ from shared.topics import Topics
 
 T = TypeVar("T")
 S = TypeVar("S", bound=ServiceSettings)
+
+# The cases service's key-encryption key in the tests (base64 of 32 random bytes).
+TEST_KEY_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
 @dataclass
@@ -107,7 +112,10 @@ async def read_topic(bootstrap_servers: str, topic: str, *, expected: int,
 
 def settings_for(settings_class: type[S], *, database_url: str, infrastructure: Infrastructure,
                  topic_prefix: str, secret: str, **extra: Any) -> S:
-    """Settings pointing a service at the test's database, broker and topics."""
+    """Settings pointing a service at the test's database, broker and topics (and the
+    cases service at the tests' key-encryption key, unless given another)."""
+    if "key_encryption_key" in settings_class.model_fields:
+        extra.setdefault("key_encryption_key", TEST_KEY_ENCRYPTION_KEY)
     return settings_class(
         database_url=database_url, kafka_bootstrap_servers=infrastructure.bootstrap_servers,
         topic_prefix=topic_prefix, auth_secret=secret, kafka_enable_idempotence=False, **extra,

@@ -90,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     population.add_argument("--source", required=True, help="where the figures come from")
     population.add_argument("--by", default="wirkung-cli", help="who imports them")
 
-    cases = commands.add_parser("cases", help="administer the cases service's personal data")
+    cases = commands.add_parser("cases",
+                                help="administer the cases service's personal data and its keys")
     cases_commands = cases.add_subparsers(dest="cases_command", required=True)
     retention = cases_commands.add_parser(
         "retention", help="erase the personal data whose retention period has run (settings "
@@ -99,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                            help="list whose personal data is due, and why; erase nothing")
     retention.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD",
                            help="the day to count to (default: today)")
+    cases_commands.add_parser(
+        "rotate-key-encryption-key",
+        help="re-wrap every client key under WIRKUNG_CASES_KEY_ENCRYPTION_KEY, opening it with "
+             "WIRKUNG_CASES_PREVIOUS_KEY_ENCRYPTION_KEY (the events stay as they are; an "
+             "interrupted run can be run again)")
 
     args = parser.parse_args(argv)
     if args.command == "cases":

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from services.agreements.application import Agreements
 from services.cases.application import Cases
+from services.cases.key_wrapping import KeyEncryptionKey, Keyring
 from services.cases.main import postgres_parts
 from shared.eventstore import event_store_environment
 from wirkung.demo_agreements import seed_agreements
 from wirkung.demo_cases import seed_cases
-from wirkung.dev import development_blind_index_key
+from wirkung.dev import development_blind_index_key, development_key_encryption_key
 
 MARKER = "demo-seeded"
 
@@ -37,7 +38,9 @@ def seed_demo(home: Path, database_urls: dict[str, str], *, cases: int = 3000,
         agreements.close()
     url = database_urls["cases"]
     # Under the running service's key, so that its search finds the demo's clients.
-    parts = postgres_parts(url, blind_index_key=development_blind_index_key(home).encode())
+    kek = KeyEncryptionKey.from_text(development_key_encryption_key(home))
+    parts = postgres_parts(url, keyring=Keyring(kek),
+                           blind_index_key=development_blind_index_key(home).encode())
     store = Cases(env=event_store_environment(url), parts=parts)
     try:
         generated = seed_cases(store, signed, count=cases, seed=seed, today=date.today())

@@ -22,6 +22,7 @@ from shared.embedded.process import start_child, stop_child, wait_until
 
 SECRET_FILE = "secret"  # noqa: S105 - a file name, not a secret
 BLIND_INDEX_KEY_FILE = "blind-index-cases.key"
+KEY_ENCRYPTION_KEY_FILE = "key-encryption-cases.key"
 
 
 def kept_key(home: Path, file: str, make: Callable[[], str], variable: str | None = None) -> str:
@@ -61,6 +62,20 @@ def development_blind_index_key(home: Path) -> str:
     return kept_key(home, BLIND_INDEX_KEY_FILE, new_secret, "WIRKUNG_CASES_BLIND_INDEX_KEY")
 
 
+def development_key_encryption_key(home: Path) -> str:
+    """The key-encryption key that wraps the cases service's client keys."""
+    from services.cases.key_wrapping import new_key_encryption_key_text
+
+    return kept_key(home, KEY_ENCRYPTION_KEY_FILE, new_key_encryption_key_text,
+                    "WIRKUNG_CASES_KEY_ENCRYPTION_KEY")
+
+
+def development_cases_keys(home: Path) -> dict[str, str]:
+    """The cases service's keys kept apart from its database: blind index and KEK."""
+    return {"WIRKUNG_CASES_BLIND_INDEX_KEY": development_blind_index_key(home),
+            "WIRKUNG_CASES_KEY_ENCRYPTION_KEY": development_key_encryption_key(home)}
+
+
 def public_keys(audit_keys: dict[str, str]) -> dict[str, str]:
     """What an auditor needs to verify the checkpoints: the public halves."""
     return {name.replace("_AUDIT_KEY", "_AUDIT_PUBLIC_KEY"): public_key_text(private_key(text))
@@ -91,7 +106,7 @@ def run_dev(args: argparse.Namespace) -> int:
                        # Plain HTTP on the loopback: the session cookie cannot be Secure.
                        "WIRKUNG_WEB_SESSION_KEY": development_session_key(home),
                        "WIRKUNG_WEB_SECURE_COOKIES": "false",
-                       "WIRKUNG_CASES_BLIND_INDEX_KEY": development_blind_index_key(home)}
+                       **development_cases_keys(home)}
         _write_dev_env(home, {**addresses.as_environment(), **public_keys(audit_keys),
                               **service_urls})
         for name, port in ports.items():

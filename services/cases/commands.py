@@ -1,4 +1,5 @@
-"""The `wirkung cases` commands: erasure when the retention period has run; settings from env."""
+"""The `wirkung cases` commands: erasure when the retention period has run, and rotating the
+key-encryption key; settings from the environment, like the service."""
 
 from __future__ import annotations
 
@@ -14,11 +15,34 @@ def run_cases_command(args: argparse.Namespace) -> int:
 
     try:
         settings = CasesSettings()
-    except ValidationError as error:
-        print(f"wirkung cases: set WIRKUNG_CASES_DATABASE_URL ({error.error_count()} "
-              "setting(s) missing or invalid)", file=sys.stderr)
+        keyring = settings.keyring()
+    except (ValidationError, ValueError) as error:
+        needed = ("WIRKUNG_CASES_DATABASE_URL, WIRKUNG_CASES_KEY_ENCRYPTION_KEY (the new key) "
+                  "and WIRKUNG_CASES_PREVIOUS_KEY_ENCRYPTION_KEY (the old one)"
+                  if args.cases_command == "rotate-key-encryption-key"
+                  else "WIRKUNG_CASES_DATABASE_URL and WIRKUNG_CASES_KEY_ENCRYPTION_KEY")
+        print(f"wirkung cases: set {needed}: {error}", file=sys.stderr)
         return 2
+    if args.cases_command == "rotate-key-encryption-key":
+        return _rotate(settings.database_url, keyring)
     return _retention(settings, args.on or date.today(), dry_run=args.dry_run)
+
+
+def _rotate(database_url: str, keyring: object) -> int:
+    from services.cases.key_wrapping import Keyring, UnknownKeyEncryptionKey
+    from services.cases.postgres_vault import rotate_key_encryption_key
+
+    assert isinstance(keyring, Keyring)
+    try:
+        rewrapped = rotate_key_encryption_key(database_url, keyring)
+    except UnknownKeyEncryptionKey as error:
+        print(f"wirkung cases rotate-key-encryption-key: {error}; the keys re-wrapped so far "
+              "stay re-wrapped, run it again with that key as the previous one",
+              file=sys.stderr)
+        return 1
+    print(f"re-wrapped {rewrapped} client key(s) under key-encryption key "
+          f"{keyring.current.id}; the events were not touched")
+    return 0
 
 
 def _retention(settings: object, today: date, *, dry_run: bool) -> int:

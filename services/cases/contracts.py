@@ -18,7 +18,7 @@ from shared.contracts import (
     DeliveryReversed,
     GoalReviewed,
     GoalWithdrawn,
-    HelpPlanGoalSet,
+    HelpPlanGoalSetV2,
     IntegrationEvent,
     ServiceAssigned,
     ServiceDeliveryRecorded,
@@ -49,10 +49,11 @@ def _case_assessed(event: Case.Assessed) -> CaseAssessed:
                         actor=event.actor)
 
 
-def _goal_set(event: Case.GoalSet) -> HelpPlanGoalSet:
-    return HelpPlanGoalSet(case_id=event.originator_id, goal_id=event.goal_id,
-                           title=event.title, weight=event.weight, baseline=event.baseline,
-                           occurred_on=event.occurred_on, actor=event.actor)
+# v2: the goal's title is the caseworker's free text about the person; it stays in the case.
+def _goal_set(event: Case.GoalSet) -> HelpPlanGoalSetV2:
+    return HelpPlanGoalSetV2(case_id=event.originator_id, goal_id=event.goal_id,
+                             weight=event.weight, baseline=event.baseline,
+                             occurred_on=event.occurred_on, actor=event.actor)
 
 
 def _service_assigned(event: Case.ServiceAssigned) -> ServiceAssigned:

@@ -15,7 +15,8 @@ from services.cases.api import install_rule_problems, routers
 from services.cases.application import Cases, CasesParts, Deadlines
 from services.cases.contracts import to_contract
 from services.cases.index import PostgresCaseIndex
-from services.cases.personal_data import PostgresVault
+from services.cases.key_wrapping import Keyring
+from services.cases.postgres_vault import PostgresVault
 from services.cases.purposes import DEFAULT_PURPOSES, Purposes
 from services.cases.replica.consumer import replica_consumer
 from services.cases.replica.reader import PostgresAgreements
@@ -30,11 +31,12 @@ from shared.write_service import Background, ViewSpec, create_write_service
 _log = logging.getLogger("wirkung.cases")
 
 
-def postgres_parts(database_url: str, *, clock: Callable[[], date] = date.today,
-                   deadlines: Deadlines | None = None,
+def postgres_parts(database_url: str, *, keyring: Keyring,
+                   clock: Callable[[], date] = date.today, deadlines: Deadlines | None = None,
                    blind_index_key: bytes | None = None,
                    retention: RetentionPeriods | None = None) -> CasesParts:
-    """The application's collaborators, all in the cases database.
+    """The application's collaborators, all in the cases database; the clients' keys
+    wrapped by the keyring's KEK.
 
     Without `blind_index_key` clients are indexed under a key of this process only.
     """
@@ -43,7 +45,7 @@ def postgres_parts(database_url: str, *, clock: Callable[[], date] = date.today,
     pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True,
                           check=ConnectionPool.check_connection)
     access_log = PostgresAccessLog(database_url)
-    vault = PostgresVault(pool, blind_index_key or secrets.token_bytes(32))
+    vault = PostgresVault(pool, blind_index_key or secrets.token_bytes(32), keyring)
     return CasesParts(vault=vault, access_log=access_log,
                       agreements=PostgresAgreements(pool), index=PostgresCaseIndex(pool),
                       closers=[access_log.close, pool.close], clock=clock,
@@ -60,7 +62,7 @@ def build_application(database_url: str, environment: dict[str, str],
         _log.warning("WIRKUNG_CASES_BLIND_INDEX_KEY is not set: clients registered before this "
                      "start cannot be found by name and birth date")
     return Cases(env=environment, parts=postgres_parts(
-        database_url, clock=clock, deadlines=deadlines,
+        database_url, keyring=settings.keyring(), clock=clock, deadlines=deadlines,
         blind_index_key=key.get_secret_value().encode() if key else None,
         retention=settings.retention()))
 
@@ -86,6 +88,7 @@ def create_app(settings: CasesSettings | None = None, *,
     `clock` says what day it is for the work list and the agreements open today.
     """
     settings = settings or CasesSettings()
+    settings.keyring()  # no start without the key-encryption key
     configure_logging("cases", settings.log_level)
     topics = Topics(settings.topic_prefix)
     app = create_write_service(

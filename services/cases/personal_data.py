@@ -1,11 +1,20 @@
 """Personal data of clients, encrypted apart from the events (crypto-shredding).
 
-Each client has a key of its own (AES-256-GCM). The ciphertext and the key
-live in two tables of the cases database, never in an event, never on Kafka.
-Erasing a client deletes its key and ciphertext: whatever copy of the
-ciphertext remains anywhere is unreadable. Keep the `client_keys` table out
-of long-term backups (or back it up separately, with a retention shorter than
-the erasure deadline), so that a restored backup cannot revive an erased key.
+Each client has a key of its own (AES-256-GCM). It seals the person's name,
+birth date and address, kept in a table beside the key, and every free text a
+caseworker writes about the person, kept sealed in the events
+(`sealed_text`). Keys are stored wrapped by a key-encryption key from the
+environment (`key_wrapping`), never in an event, never on Kafka. Erasing a
+client destroys its key and deletes its sealed data: whatever copy of a
+ciphertext remains anywhere, backups included, is unreadable. The erased key's
+row stays as a marker (without the key), so no new key is ever made for the
+person.
+
+A backup holds the wrapped keys of its day: with the KEK of that day, it would
+open a client erased since. So an erasure reaches old backups only once the KEK
+they were made under is rotated away and destroyed, or when `client_keys` is
+kept out of long-term backups (or backed up apart, kept shorter than the
+erasure deadline).
 
 Beside them, each client's blind index entry (see `blind_index`) finds the
 person by name and birth date without decrypting anyone; it is written and
@@ -23,15 +32,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 from uuid import UUID
 
-import psycopg
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from psycopg_pool import ConnectionPool
 
 from services.cases.blind_index import blind_index
-from services.cases.locks import CLIENT_CHANGE, advisory_lock
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,20 @@ class PersonalDataErased(LookupError):
 
 
 class Vault(Protocol):
+    """Where the clients' keys and sealed personal data are kept."""
+
+    def key_to_seal(self, client_id: UUID) -> bytes:
+        """The client's key, made now if it has none; PersonalDataErased once erased."""
+        ...
+
+    def key_to_open(self, client_id: UUID) -> bytes | None:
+        """The client's key, None if it never had one; PersonalDataErased once erased."""
+        ...
+
+    def keys_to_open(self, client_ids: Sequence[UUID]) -> dict[UUID, bytes]:
+        """The keys of those of the clients that have one (in one go, for a bulk save)."""
+        ...
+
     def store(self, client_id: UUID, data: PersonalData) -> None: ...
     def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None: ...
     def read(self, client_id: UUID) -> PersonalData: ...
@@ -67,29 +87,48 @@ class Vault(Protocol):
     def changing(self, client_id: UUID) -> AbstractContextManager[None]: ...
 
 
-def _encrypt(client_id: UUID, data: PersonalData) -> tuple[bytes, bytes]:
-    key = AESGCM.generate_key(bit_length=256)
+def new_client_key() -> bytes:
+    return AESGCM.generate_key(bit_length=256)
+
+
+def encrypt(key: bytes, client_id: UUID, data: PersonalData) -> bytes:
     nonce = os.urandom(12)
-    return key, nonce + AESGCM(key).encrypt(nonce, data.to_json(), client_id.bytes)
+    return nonce + AESGCM(key).encrypt(nonce, data.to_json(), client_id.bytes)
 
 
-def _decrypt(client_id: UUID, key: bytes, sealed: bytes) -> PersonalData:
+def decrypt(client_id: UUID, key: bytes, sealed: bytes) -> PersonalData:
     nonce, ciphertext = sealed[:12], sealed[12:]
     return PersonalData.from_json(AESGCM(key).decrypt(nonce, ciphertext, client_id.bytes))
 
 
 class MemoryVault:
-    """For tests on the in-memory event store."""
+    """For tests on the in-memory event store (its keys are not wrapped)."""
 
     def __init__(self, index_key: bytes | None = None) -> None:
         self._keys: dict[UUID, bytes] = {}
+        self._erased: set[UUID] = set()
         self._sealed: dict[UUID, bytes] = {}
         self._entries: dict[UUID, bytes] = {}
         self._index_key = index_key or secrets.token_bytes(32)
         self._locks: defaultdict[UUID, threading.Lock] = defaultdict(threading.Lock)
 
+    def key_to_seal(self, client_id: UUID) -> bytes:
+        key = self.key_to_open(client_id)
+        if key is None:
+            key = self._keys[client_id] = new_client_key()
+        return key
+
+    def key_to_open(self, client_id: UUID) -> bytes | None:
+        if client_id in self._erased:
+            raise PersonalDataErased(client_id)
+        return self._keys.get(client_id)
+
+    def keys_to_open(self, client_ids: Sequence[UUID]) -> dict[UUID, bytes]:
+        return {client_id: self._keys[client_id] for client_id in client_ids
+                if client_id in self._keys}
+
     def store(self, client_id: UUID, data: PersonalData) -> None:
-        self._keys[client_id], self._sealed[client_id] = _encrypt(client_id, data)
+        self._sealed[client_id] = encrypt(self.key_to_seal(client_id), client_id, data)
         self._entries[client_id] = blind_index(self._index_key, data.name, data.birth_date)
 
     def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None:
@@ -97,17 +136,19 @@ class MemoryVault:
             self.store(client_id, data)
 
     def read(self, client_id: UUID) -> PersonalData:
-        if client_id not in self._keys:
+        key = self.key_to_open(client_id)
+        if key is None or client_id not in self._sealed:
             raise PersonalDataErased(client_id)
-        return _decrypt(client_id, self._keys[client_id], self._sealed[client_id])
+        return decrypt(client_id, key, self._sealed[client_id])
 
     def erase(self, client_id: UUID) -> None:
         self._keys.pop(client_id, None)
+        self._erased.add(client_id)
         self._sealed.pop(client_id, None)
         self._entries.pop(client_id, None)
 
     def replace(self, client_id: UUID, data: PersonalData) -> None:
-        if client_id not in self._keys:
+        if client_id not in self._sealed:
             raise PersonalDataErased(client_id)
         self.store(client_id, data)
 
@@ -119,108 +160,3 @@ class MemoryVault:
     def changing(self, client_id: UUID) -> Iterator[None]:
         with self._locks[client_id]:
             yield
-
-
-class PostgresVault:
-    """Keys, ciphertexts and blind index entries in three tables of the cases database."""
-
-    def __init__(self, pool: ConnectionPool, index_key: bytes) -> None:
-        self.pool = pool
-        self._index_key = index_key
-        with self.pool.connection() as connection:
-            connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_vault'))")
-            connection.execute("""CREATE TABLE IF NOT EXISTS client_keys (
-                                      client_id uuid PRIMARY KEY, key bytea NOT NULL)""")
-            connection.execute("""CREATE TABLE IF NOT EXISTS client_personal_data (
-                                      client_id uuid PRIMARY KEY, sealed bytea NOT NULL)""")
-            connection.execute("""CREATE TABLE IF NOT EXISTS client_lookup (
-                                      client_id uuid PRIMARY KEY, entry bytea NOT NULL)""")
-            connection.execute(
-                "CREATE INDEX IF NOT EXISTS client_lookup_entry ON client_lookup (entry)")
-            self._index_the_unindexed(connection)
-
-    def _index_the_unindexed(self, connection: psycopg.Connection[Any]) -> None:
-        """Entries for clients stored before the index existed (each decrypted once, here)."""
-        rows = connection.execute(
-            """SELECT k.client_id, k.key, d.sealed FROM client_keys k
-               JOIN client_personal_data d USING (client_id)
-               LEFT JOIN client_lookup l USING (client_id) WHERE l.client_id IS NULL""").fetchall()
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany("INSERT INTO client_lookup VALUES (%s, %s)", [
-                    (client_id, self._entry(_decrypt(client_id, bytes(key), bytes(sealed))))
-                    for client_id, key, sealed in rows])
-
-    def store(self, client_id: UUID, data: PersonalData) -> None:
-        self.store_many([(client_id, data)])
-
-    def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None:
-        sealed = [(client_id, *_encrypt(client_id, data)) for client_id, data in items]
-        with self.pool.connection() as connection, connection.transaction(), \
-                connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO client_keys VALUES (%s, %s)",
-                               [(client_id, key) for client_id, key, _ in sealed])
-            cursor.executemany("INSERT INTO client_personal_data VALUES (%s, %s)",
-                               [(client_id, box) for client_id, _, box in sealed])
-            cursor.executemany("INSERT INTO client_lookup VALUES (%s, %s)",
-                               [(client_id, self._entry(data)) for client_id, data in items])
-
-    def replace(self, client_id: UUID, data: PersonalData) -> None:
-        """New data under a new key; never for an erased client (that stays erased)."""
-        key, box = _encrypt(client_id, data)
-        with self.pool.connection() as connection, connection.transaction():
-            replaced = connection.execute("UPDATE client_keys SET key = %s WHERE client_id = %s",
-                                          (key, client_id)).rowcount
-            if replaced == 0:
-                raise PersonalDataErased(client_id)
-            connection.execute("UPDATE client_personal_data SET sealed = %s WHERE client_id = %s",
-                               (box, client_id))
-            connection.execute(
-                """INSERT INTO client_lookup VALUES (%s, %s)
-                   ON CONFLICT (client_id) DO UPDATE SET entry = EXCLUDED.entry""",
-                (client_id, self._entry(data)))
-
-    def find(self, name: str, birth_date: date) -> list[UUID]:
-        with self.pool.connection() as connection:
-            rows = connection.execute(
-                "SELECT client_id FROM client_lookup WHERE entry = %s ORDER BY client_id",
-                (blind_index(self._index_key, name, birth_date),)).fetchall()
-        return [row[0] for row in rows]
-
-    @contextmanager
-    def changing(self, client_id: UUID) -> Iterator[None]:
-        """One change of a client's personal data at a time, across instances of the service."""
-        with advisory_lock(self.pool, str(client_id), CLIENT_CHANGE):
-            yield
-
-    def _entry(self, data: PersonalData) -> bytes:
-        return blind_index(self._index_key, data.name, data.birth_date)
-
-    def read(self, client_id: UUID) -> PersonalData:
-        with self.pool.connection() as connection:
-            row = connection.execute(
-                """SELECT k.key, d.sealed FROM client_keys k
-                   JOIN client_personal_data d USING (client_id) WHERE client_id = %s""",
-                (client_id,)).fetchone()
-        if row is None:
-            raise PersonalDataErased(client_id)
-        return _decrypt(client_id, bytes(row[0]), bytes(row[1]))
-
-    def erase(self, client_id: UUID) -> None:
-        with self.pool.connection() as connection, connection.transaction():
-            connection.execute("DELETE FROM client_keys WHERE client_id = %s", (client_id,))
-            connection.execute("DELETE FROM client_personal_data WHERE client_id = %s",
-                               (client_id,))
-            connection.execute("DELETE FROM client_lookup WHERE client_id = %s", (client_id,))
-        try:
-            with self.pool.connection() as connection:
-                connection.autocommit = True
-                try:
-                    # Dead rows would still hold the key bytes on disk until vacuumed.
-                    connection.execute("VACUUM client_keys")
-                    connection.execute("VACUUM client_personal_data")
-                    connection.execute("VACUUM client_lookup")
-                finally:
-                    connection.autocommit = False
-        except psycopg.Error:
-            pass

@@ -9,6 +9,7 @@ from pydantic_settings import SettingsConfigDict
 
 from services.cases.application.workspace_dto import Deadlines
 from services.cases.blind_index import MIN_KEY_LENGTH
+from services.cases.key_wrapping import KeyEncryptionKey, Keyring
 from services.cases.retention import DEFAULT_YEARS, RetentionPeriods
 from shared.settings import WriteServiceSettings
 
@@ -40,6 +41,11 @@ class CasesSettings(WriteServiceSettings):
     retention_years: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_YEARS))
     retention_otherwise_years: int = Field(10, ge=1, le=100)
     retention_check_seconds: float = Field(6 * 3600, ge=0)
+    # The key-encryption key (KEK) that wraps each client's own key: base64 of 32 random
+    # bytes, kept apart from the database (`wirkung dev` makes one). Required: without it
+    # no client key can be opened. While rotating it, the one before is the previous key.
+    key_encryption_key: SecretStr | None = None
+    previous_key_encryption_key: SecretStr | None = None
 
     @field_validator("blind_index_key")
     @classmethod
@@ -51,6 +57,24 @@ class CasesSettings(WriteServiceSettings):
     def retention(self) -> RetentionPeriods:
         return RetentionPeriods(years=dict(self.retention_years),
                                 otherwise=self.retention_otherwise_years)
+
+    @field_validator("key_encryption_key", "previous_key_encryption_key")
+    @classmethod
+    def a_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is None or not key.get_secret_value():  # compose sets an unused one empty
+            return None
+        KeyEncryptionKey.from_text(key.get_secret_value())
+        return key
+
+    def keyring(self) -> Keyring:
+        """The KEKs the vault opens keys with; the current one wraps them."""
+        if self.key_encryption_key is None:
+            raise ValueError("set WIRKUNG_CASES_KEY_ENCRYPTION_KEY (base64 of 32 random bytes; "
+                             "`wirkung dev` makes one): it wraps every client's key")
+        previous = self.previous_key_encryption_key
+        return Keyring(KeyEncryptionKey.from_text(self.key_encryption_key.get_secret_value()),
+                       () if previous is None else (
+                           KeyEncryptionKey.from_text(previous.get_secret_value()),))
 
     def deadlines(self) -> Deadlines:
         """The work list's deadlines, as the application takes them."""

@@ -2,7 +2,9 @@
 
 Each contract names its service and event and has a version; together they
 make the CloudEvents type, e.g. `de.wirkung.cases.CaseOpened.v1`. A changed
-contract gets a new version; consumers keep reading the old one.
+contract gets a new version; consumers keep reading the old one. A new
+version is a class of its own (`HelpPlanGoalSetV2`) that names its event
+(`event_name = "HelpPlanGoalSet"`), so both versions stay registered.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class IntegrationEvent(BaseModel):
 
     service: ClassVar[str]
     version: ClassVar[int] = 1
+    # The event's name in the CloudEvents type, where the class name adds its version.
+    event_name: ClassVar[str | None] = None
 
     occurred_on: date = Field(
         description="Date the fact happened (not when it was recorded).",
@@ -36,7 +40,7 @@ class IntegrationEvent(BaseModel):
 
     @classmethod
     def ce_type(cls) -> str:
-        return f"de.wirkung.{cls.service}.{cls.__name__}.v{cls.version}"
+        return f"de.wirkung.{cls.service}.{cls.event_name or cls.__name__}.v{cls.version}"
 
     @classmethod
     def ce_source(cls) -> str:

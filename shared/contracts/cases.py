@@ -1,9 +1,11 @@
 """Contracts published on the cases topic: pseudonyms and coarse attributes only.
 
-Free text a caseworker writes about a person (assessment summary, review
-note, reasons for ending a service, reopening a case, withdrawing a goal,
-reversing a delivery or handing a case over, goal level descriptions) stays
-in the cases service and is never published.
+Free text a caseworker writes about a person (assessment summary, goal
+title and level descriptions, review note, reasons for ending a service,
+reopening a case, withdrawing a goal, reversing a delivery or handing a case
+over) stays sealed in the cases service and is never published. The goal's
+title went out in `HelpPlanGoalSet` v1; v2 leaves it out, and v1 stays
+registered so that messages published before still read.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ class CaseAssessed(IntegrationEvent):
 
 
 class HelpPlanGoalSet(IntegrationEvent):
-    """A help-plan goal (Hilfeplanziel) was set, scaled from -2 to +2."""
+    """A help-plan goal (Hilfeplanziel) was set, scaled from -2 to +2 (v1, with its title:
+    no longer published, read for the messages published before v2)."""
 
     service = "cases"
 
@@ -59,6 +62,23 @@ class HelpPlanGoalSet(IntegrationEvent):
                           examples=[_GOAL_EXAMPLE])
     title: str = Field(description="Short title of the goal.",
                        examples=["Regelmäßiger Schulbesuch"])
+    weight: Decimal = Field(gt=0, description="Weight of the goal in the GAS T-score.",
+                            examples=["1", "1.5"])
+    baseline: int = Field(ge=-2, le=2, description="Level when the goal was set.",
+                          examples=[-1])
+
+
+class HelpPlanGoalSetV2(IntegrationEvent):
+    """A help-plan goal (Hilfeplanziel) was set, scaled from -2 to +2 (its title, the
+    caseworker's words about the person, stays sealed in the case)."""
+
+    service = "cases"
+    version = 2
+    event_name = "HelpPlanGoalSet"
+
+    case_id: UUID = Field(description=_CASE_ID, examples=[_CASE_EXAMPLE])
+    goal_id: UUID = Field(description="Id of the goal within the case.",
+                          examples=[_GOAL_EXAMPLE])
     weight: Decimal = Field(gt=0, description="Weight of the goal in the GAS T-score.",
                             examples=["1", "1.5"])
     baseline: int = Field(ge=-2, le=2, description="Level when the goal was set.",

@@ -98,15 +98,17 @@ class CasesSystem:
 @asynccontextmanager
 async def cases_system(infrastructure: Infrastructure, secret: str, *,
                        topics: Topics | None = None, database_url: str | None = None,
-                       replica_group: str | None = None,
-                       today: date | None = None) -> AsyncIterator[CasesSystem]:
-    """The service on a database and topics of its own; `today` fixes its clock."""
+                       replica_group: str | None = None, today: date | None = None,
+                       **more: Any) -> AsyncIterator[CasesSystem]:
+    """The service on a database and topics of its own; `today` fixes its clock, `more`
+    settings go to the service (an audit key, another key-encryption key)."""
     topics = topics or await new_topics(infrastructure)
     database_url = database_url or await new_database(infrastructure)
     settings = settings_for(CasesSettings, database_url=database_url,
                             infrastructure=infrastructure, topic_prefix=topics.prefix,
                             secret=secret,
-                            replica_group=replica_group or f"replica-{uuid.uuid4().hex[:8]}")
+                            replica_group=replica_group or f"replica-{uuid.uuid4().hex[:8]}",
+                            **more)
     app = create_app(settings) if today is None else create_app(settings, clock=lambda: today)
     async with serving(app) as http:
         yield CasesSystem(http=http, app=app, topics=topics, database_url=database_url,

@@ -7,6 +7,7 @@ import types
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Union, get_args, get_origin
+from uuid import uuid4
 
 import pytest
 from eventsourcing.domain import Aggregate
@@ -63,7 +64,7 @@ def test_contracts_carry_the_facts_of_the_domain_events() -> None:
     contracts = {type(c).__name__: c.model_dump(mode="json")
                  for c in (to_contract(event) for event in whole_history()) if c is not None}
 
-    assert contracts["HelpPlanGoalSet"]["weight"] == "1.5"
+    assert contracts["HelpPlanGoalSetV2"]["weight"] == "1.5"
     assert contracts["ServiceDeliveryRecorded"]["units"] == "12.5"
     assert contracts["CaseClosed"]["reason"] == "planned_goals_achieved"
     assert len(contracts["CaseClosed"]["ended_service_ids"]) == 1
@@ -101,6 +102,29 @@ def test_each_contract_survives_the_cloudevents_envelope(event: Any) -> None:
     received = Envelope.from_kafka(headers, value)
 
     assert contract_for(received.type).model_validate(received.data) == contract
+
+
+def test_a_goal_is_published_without_its_title_or_level_descriptions() -> None:
+    event = next(event for event in whole_history() if type(event) is Case.GoalSet)
+
+    contract = to_contract(event)
+
+    assert contract is not None
+    assert contract.ce_type() == "de.wirkung.cases.HelpPlanGoalSet.v2"
+    assert {"title", "levels"}.isdisjoint(type(contract).model_fields)
+    published = contract.model_dump_json()
+    assert all(text not in published for text in (event.title, *event.levels.values()))
+
+
+def test_a_goal_published_before_v2_still_reads_with_its_title() -> None:
+    v1 = contract_for("de.wirkung.cases.HelpPlanGoalSet.v1")
+
+    goal = v1.model_validate({"case_id": str(uuid4()), "goal_id": str(uuid4()),
+                              "title": "Ziel", "weight": "1", "baseline": -1,
+                              "occurred_on": "2026-03-02", "actor": "cw-1"})
+
+    assert goal.ce_type() == "de.wirkung.cases.HelpPlanGoalSet.v1"
+    assert contract_for("de.wirkung.cases.HelpPlanGoalSet.v2") is not v1
 
 
 def field_names(model: type[BaseModel]) -> Iterator[str]:

@@ -9,7 +9,9 @@ from uuid import UUID
 
 import pytest
 
-from services.cases.domain import AgreementOnRecord, Case, Client, age_band_on
+from services.cases.application import Cases
+from services.cases.application.sealing import with_texts
+from services.cases.domain import FREE_TEXT, AgreementOnRecord, Case, Client, age_band_on
 from tests.cases.fakes import in_memory_cases
 from wirkung.demo_cases import SeedSummary, seed_cases
 
@@ -30,7 +32,15 @@ def seeded(count: int = 300, seed: int = 2026) -> tuple[SeedSummary, list[Any], 
     summary = seed_cases(app.cases, AGREEMENTS, count=count, seed=seed, today=TODAY)
     recorder, mapper = app.cases.recorder, app.cases.mapper
     events = [mapper.to_domain_event(n) for n in recorder.select_notifications(0, 10**7)]
-    return summary, events, app
+    return summary, [opened(app.cases, event) for event in events], app
+
+
+def opened(cases: Cases, event: Any) -> Any:
+    """The event with its free text as written (the store holds it sealed)."""
+    fields = FREE_TEXT.get(type(event))
+    if not fields:
+        return event
+    return with_texts(event, fields, cases.texts(cases.repository.get(event.originator_id)))
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,7 @@ OPERATOR_ENVIRONMENT = {
     "WIRKUNG_AGREEMENTS_AUDIT_KEY": "operator-provided-agreements-key",
     "WIRKUNG_CASES_AUDIT_KEY": "operator-provided-cases-key",
     "WIRKUNG_CASES_BLIND_INDEX_KEY": "operator-provided-blind-index-key-of-32-characters",
+    "WIRKUNG_CASES_KEY_ENCRYPTION_KEY": "b3BlcmF0b3ItcHJvdmlkZWQta2V5LWVuY3J5cHRpb24=",
     "WIRKUNG_WEB_SESSION_KEY": new_session_key(),
     "WIRKUNG_WEB_OIDC_CLIENT_SECRET": "operator-provided-client-secret",
     "WIRKUNG_WEB_PUBLIC_URL": "https://wirkung.example.org",
@@ -506,6 +507,13 @@ def test_compose_refuses_to_start_the_cases_service_without_its_blind_index_key(
     without = {k: v for k, v in OPERATOR_ENVIRONMENT.items() if "BLIND_INDEX" not in k}
 
     with pytest.raises(ValueError, match="WIRKUNG_CASES_BLIND_INDEX_KEY"):
+        environment("cases", without)
+
+
+def test_compose_refuses_to_start_the_cases_service_without_its_key_encryption_key() -> None:
+    without = {k: v for k, v in OPERATOR_ENVIRONMENT.items() if "KEY_ENCRYPTION" not in k}
+
+    with pytest.raises(ValueError, match="WIRKUNG_CASES_KEY_ENCRYPTION_KEY"):
         environment("cases", without)
 
 

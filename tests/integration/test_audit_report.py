@@ -26,6 +26,7 @@ from services.agreements.application import Agreements
 from services.agreements.main import create_app as agreements_app
 from services.agreements.settings import AgreementsSettings
 from services.cases.application import Cases
+from services.cases.key_wrapping import KeyEncryptionKey, Keyring
 from services.cases.main import create_app as cases_app
 from services.cases.main import postgres_parts
 from services.cases.settings import CasesSettings
@@ -38,6 +39,7 @@ from shared.topics import Topics
 from tests.report.page import Page, charts
 from tests.report.png import read_png
 from tests.support import (
+    TEST_KEY_ENCRYPTION_KEY,
     Infrastructure,
     Tokens,
     bearer,
@@ -89,7 +91,9 @@ def seed(urls: dict[str, str]) -> None:
         signed = seed_agreements(agreements, providers=8, per_provider=2)
     finally:
         agreements.close()
-    cases = Cases(env=event_store_environment(urls["cases"]), parts=postgres_parts(urls["cases"]))
+    keyring = Keyring(KeyEncryptionKey.from_text(TEST_KEY_ENCRYPTION_KEY))
+    cases = Cases(env=event_store_environment(urls["cases"]),
+                  parts=postgres_parts(urls["cases"], keyring=keyring))
     try:
         seed_cases(cases, signed, count=300, today=date.today())
     finally:

@@ -23,9 +23,11 @@ async def test_a_bulk_import_leaves_every_case_at_its_version_and_status(
         infrastructure: Infrastructure) -> None:
     url = await new_database(infrastructure)
     agreements = event_store("agreements", await new_database(infrastructure))
+    # Written as `wirkung simulate` writes, straight into the store (no personal data).
+    written = event_store("cases", url)
     cases = Cases(env=event_store_environment(url))
     try:
-        await asyncio.to_thread(simulate, agreements, cases, city="small", year=2026, seed=3)
+        await asyncio.to_thread(simulate, agreements, written, city="small", year=2026, seed=3)
         last = cases.recorder.max_notification_id()
         runner = await asyncio.to_thread(
             ViewRunner, application=cases, projection_class=CasesProjection,
@@ -45,4 +47,5 @@ async def test_a_bulk_import_leaves_every_case_at_its_version_and_status(
                 case.version, str(case.status)), row["case_id"]
     finally:
         agreements.close()
+        written.close()
         cases.close()

@@ -7,11 +7,13 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
 from services.cases.main import create_app
 from services.cases.settings import CasesSettings
+from shared.idempotency import PostgresIdempotencyStore
 from shared.topics import Topics
 from tests.support import Infrastructure, Tokens, bearer, serving, settings_for
 
@@ -172,3 +174,51 @@ async def test_a_command_whose_answer_was_lost_after_its_save_is_not_run_again(
     assert retry.json()["title"] == "Command already applied"
     assert stored_events(app) == 1
 
+
+
+async def test_the_stored_answer_keeps_no_personal_data_readable_and_still_replays(
+        cases: tuple[httpx.AsyncClient, Any], tokens: Tokens, database_url: str) -> None:
+    client, _ = cases
+    case = (await client.post("/cases", json=A_CASE, headers=bearer(tokens.caseworker))).json()
+    key = str(uuid.uuid4())
+    headers = {**bearer(tokens.caseworker), "Idempotency-Key": key}
+    note = {"summary": "Alkoholabhängigkeit der Mutter"}
+
+    first = await client.post(f"/cases/{case['id']}/assessment", json=note, headers=headers)
+    retry = await client.post(f"/cases/{case['id']}/assessment", json=note, headers=headers)
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = [dict(row) for row in await connection.fetch("SELECT * FROM idempotency_keys")]
+    finally:
+        await connection.close()
+
+    assert first.json()["assessment_summary"] == note["summary"]
+    assert (retry.json(), retry.headers["idempotent-replayed"]) == (first.json(), "true")
+    [row] = rows
+    stored = repr(row).encode() + bytes(row["body"])
+    assert b"Alkohol" not in stored
+    assert key.encode() not in stored
+    assert row["sealed"] is True
+
+
+async def test_answers_stored_unsealed_by_an_earlier_release_are_gone_after_a_start(
+        database_url: str) -> None:
+    connection = await asyncpg.connect(database_url)
+    try:
+        await connection.execute(  # as the earlier release made and filled the table
+            """CREATE TABLE idempotency_keys (
+                   scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL,
+                   status integer, headers jsonb, body bytea,
+                   created_at timestamptz NOT NULL DEFAULT now(), saved_at timestamptz,
+                   PRIMARY KEY (scope, key))""")
+        await connection.execute(
+            "INSERT INTO idempotency_keys (scope, key, fingerprint, status, headers, body) "
+            "VALUES ('s', 'k', 'f', 200, '[]', $1)", b'{"summary": "Alkohol"}')
+        store = PostgresIdempotencyStore(database_url)
+        await store.start()
+        await store.stop()
+        left = await connection.fetch("SELECT * FROM idempotency_keys")
+    finally:
+        await connection.close()
+
+    assert left == []

@@ -128,3 +128,33 @@ async def test_the_data_protection_officer_finds_a_person_of_any_team_and_it_is_
     assert found["items"][0]["personal_data"]["address"] == "Hofweg 4"
     assert [(entry["purpose"], entry["granted"]) for entry in log] == [
         ("subject_access", True)]
+
+
+async def test_auditors_read_a_case_without_the_caseworkers_text(
+        cases: httpx.AsyncClient, tokens: Tokens) -> None:
+    cw = tokens.caseworker
+    client = await call(cases, cw, "POST", "/clients", {
+        "name": "Ole Hansen", "birth_date": "2007-07-07", "address": "Deich 1"})
+    case = await call(cases, cw, "POST", "/cases", {
+        "client_id": client["id"], "field_of_action": "jugend", "district": "Nordstadt",
+        "legal_basis": "SGB VIII §27", "target_groups": []})
+    path = f"/cases/{case['id']}"
+    await call(cases, cw, "POST", f"{path}/assessment", {"summary": "Streit mit dem Vater"})
+    goal = await call(cases, cw, "POST", f"{path}/goals", {
+        "title": "Eigene Wohnung", "levels": LEVELS, "baseline": "0"})
+    await call(cases, cw, "POST", f"{path}/goals/{goal['goals'][0]['id']}/reviews",
+               {"level": 1, "note": "Besichtigung am Montag"})
+
+    seen = await call(cases, tokens.auditor, "GET", path)
+    events = await call(cases, tokens.auditor, "GET", f"{path}/history")
+
+    [withheld_goal] = seen["goals"]
+    assert withheld_goal["title"] == "[nicht für die Prüfung]"
+    assert withheld_goal["reviews"][0] == {**withheld_goal["reviews"][0], "level": 1,
+                                           "note": "[nicht für die Prüfung]"}
+    for text in ("Streit mit dem Vater", "Eigene Wohnung", "Besichtigung am Montag",
+                 "fast immer"):
+        assert text not in str(seen) + str(events)
+    assert len(events) == 4  # every event is there, its text withheld
+    own = await call(cases, cw, "GET", path)
+    assert own["goals"][0]["title"] == "Eigene Wohnung"  # the team reads its own notes

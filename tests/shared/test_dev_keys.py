@@ -1,4 +1,5 @@
-"""`wirkung dev` makes the cases service's blind index key once and keeps it for every start."""
+"""`wirkung dev` makes the cases service's blind index key and key-encryption key once and
+keeps them for every start."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from services.cases.key_wrapping import KeyEncryptionKey
+from services.cases.main import create_app
 from services.cases.settings import CasesSettings
-from wirkung.dev import development_blind_index_key
+from wirkung.dev import development_blind_index_key, development_key_encryption_key
 
 
 def test_the_blind_index_key_is_made_once_kept_private_and_accepted_by_the_settings(
@@ -30,4 +33,33 @@ def test_a_short_blind_index_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("WIRKUNG_CASES_BLIND_INDEX_KEY", "zu-kurz")
 
     with pytest.raises(ValueError, match="32 bytes"):
+        CasesSettings(database_url="postgresql://localhost/cases")
+
+
+def test_the_key_encryption_key_is_made_once_kept_private_and_accepted_by_the_settings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / ".wirkung"
+
+    first = development_key_encryption_key(home)
+    monkeypatch.setenv("WIRKUNG_CASES_KEY_ENCRYPTION_KEY", first)
+    settings = CasesSettings(database_url="postgresql://localhost/cases")
+
+    assert development_key_encryption_key(home) == first
+    assert stat.S_IMODE((home / "key-encryption-cases.key").stat().st_mode) == 0o600
+    assert settings.keyring().current == KeyEncryptionKey.from_text(first)
+    assert settings.keyring().previous == ()
+
+
+def test_without_a_key_encryption_key_the_cases_service_does_not_start(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WIRKUNG_CASES_KEY_ENCRYPTION_KEY", raising=False)
+
+    with pytest.raises(ValueError, match="WIRKUNG_CASES_KEY_ENCRYPTION_KEY"):
+        create_app(CasesSettings(database_url="postgresql://localhost/cases"))
+
+
+def test_a_malformed_key_encryption_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIRKUNG_CASES_PREVIOUS_KEY_ENCRYPTION_KEY", "zu-kurz")
+
+    with pytest.raises(ValueError, match="32"):
         CasesSettings(database_url="postgresql://localhost/cases")

@@ -15,7 +15,12 @@ import httpx
 from services.web.session import new_session_key
 from shared.audit.checkpoint import new_private_key_text
 from shared.embedded.process import free_port, start_child, stop_child, wait_until
-from tests.support import Infrastructure, new_database_sync, new_topics_sync
+from tests.support import (
+    TEST_KEY_ENCRYPTION_KEY,
+    Infrastructure,
+    new_database_sync,
+    new_topics_sync,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("agreements", "cases", "metrics", "web")
@@ -67,6 +72,7 @@ def running_stack(infrastructure: Infrastructure, secret: str, home: Path,
         # Consumer groups of their own: a member of a process another test killed would hold
         # up a shared group's rebalance until its session times out.
         "WIRKUNG_CASES_REPLICA_GROUP": f"web-replica-{topics.prefix}",
+        "WIRKUNG_CASES_KEY_ENCRYPTION_KEY": TEST_KEY_ENCRYPTION_KEY,
         "WIRKUNG_METRICS_CONSUMER_GROUP": f"web-metrics-{topics.prefix}",
         **web_environment,
     }

@@ -73,7 +73,10 @@ def read_case(
 
 
 @router.get("/cases/{case_id}/history", response_model=list[HistoryEntryOut],
-            summary="Every recorded event of a case")
+            summary="Every recorded event of a case",
+            description="Each event as it happened; the caseworker's free text in it (an "
+                        "assessment, a goal, a note, a reason) reads `[gelöscht]` once the "
+                        "client's personal data is erased.")
 def case_history(case_id: UUID, caller: CaseReader, cases: App) -> list[HistoryEntryOut]:
     return [HistoryEntryOut.of(entry) for entry in cases.case_history(case_id, caller=caller)]
 

@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.vocabulary import AgeBand, FieldOfAction
 
+# Each free text a caseworker wrote about the person: stored sealed with the client's key.
+ERASED = "; `[gelöscht]` once the client's personal data is erased"
+
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -46,7 +49,7 @@ class ReviewOut(Out):
     """One review of a goal."""
 
     level: int = Field(examples=[1])
-    note: str
+    note: str = Field(description=f"The caseworker's note{ERASED}.")
     occurred_on: date
 
 
@@ -59,7 +62,7 @@ class DeliveryOut(Out):
     occurred_on: date
     reversed: bool
     reversed_on: date | None
-    reversal_reason: str | None
+    reversal_reason: str | None = Field(description=f"Why it was reversed{ERASED}.")
 
 
 class ScoreOut(Out):
@@ -79,8 +82,9 @@ class GoalOut(Out):
     """A help-plan goal and its reviews."""
 
     id: UUID
-    title: str
-    levels: dict[str, str]
+    title: str = Field(description=f"The goal as the caseworker wrote it{ERASED}.")
+    levels: dict[str, str] = Field(description=f'What each level means, keyed "-2" to "2"'
+                                   f"{ERASED}.")
     weight: Decimal
     baseline: int
     latest_level: int | None
@@ -89,7 +93,7 @@ class GoalOut(Out):
     set_on: date
     withdrawn: bool = Field(description="Withdrawn as set wrongly: counts no more.")
     withdrawn_on: date | None
-    withdrawal_reason: str | None
+    withdrawal_reason: str | None = Field(description=f"Why it was withdrawn{ERASED}.")
 
 
 class ServiceOut(Out):
@@ -133,7 +137,7 @@ class CaseOut(Out):
     share_of_goals_at_or_above_expected: float | None
     goals: list[GoalOut]
     services: list[ServiceOut]
-    assessment_summary: str | None = Field(description="The latest assessment's text.")
+    assessment_summary: str | None = Field(description=f"The latest assessment's text{ERASED}.")
     t_score_history: list[ScoreOut] = Field(description=(
         "The T-score after each review, over each goal's latest level by then, ordered by "
         "the day reviewed (one day's reviews as recorded); withdrawn goals left out."))

@@ -1,9 +1,9 @@
 """The cases application (one per service) and what it hands out."""
 
+from services.cases.application.base import PersonalDataGone
 from services.cases.application.cases import Cases
 from services.cases.application.clients import (
     ClientRef,
-    PersonalDataGone,
     PseudonymousClient,
     RegisteredClient,
 )

@@ -8,15 +8,25 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import Mapper, Recording
 
 from services.cases.application.dto import CaseDetails
 from services.cases.application.ports import Caller, CaseIndex, CasesParts
+from services.cases.application.sealing import Opener, SealingMapper, Text, opener, sealing
 from services.cases.domain import Case, Client
+from services.cases.personal_data import PersonalDataErased
+from services.cases.sealed_text import withheld
 from shared.access_log import Access
 from shared.auth import Role
 from shared.eventstore import ServiceApplication
 from shared.history import check_version, load
-from shared.problems import Forbidden, NotFound
+from shared.problems import Forbidden, NotFound, Problem
+
+
+class PersonalDataGone(Problem):
+    status = 410
+    title = "Personal data erased"
+    rule = "personal_data_erased"
 
 
 class CasesBase(ServiceApplication):
@@ -42,6 +52,31 @@ class CasesBase(ServiceApplication):
                     if service.agreement_id in names else service
                     for service in details.services]
         return replace(details, services=services)
+
+    def construct_mapper(self) -> Mapper[Any]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(),
+                                   mapper_class=SealingMapper)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
+        """Save, the free text of the cases sealed with their clients' keys."""
+        try:
+            with sealing(self.parts.vault, objs, self._erased_before):
+                return super().save(*objs, **kwargs)
+        except PersonalDataErased as error:
+            raise PersonalDataGone("This client's personal data was erased: no new text "
+                                   "about the person can be recorded.", status=409) from error
+
+    def texts(self, case: Case) -> Opener:
+        """What opens the free text of the case (the marker for each, once erased)."""
+        return opener(self.parts.vault, case, self._erased_before)
+
+    def texts_for(self, case: Case, caller: Caller) -> Text:
+        """The case's free text as the caller may read it: auditors read a marker instead."""
+        return withheld if caller.role is Role.AUDITOR else self.texts(case)
+
+    def _erased_before(self, client_id: UUID) -> bool:
+        client = self.client_aggregate(client_id)
+        return client is not None and client.personal_data_erased
 
     def today(self) -> date:
         """The day it is for the application (its clock, fixed in tests)."""

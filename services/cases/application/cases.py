@@ -19,6 +19,7 @@ from services.cases.application.dto import (
 )
 from services.cases.application.ports import Caller
 from services.cases.application.retention import RetentionErasure
+from services.cases.application.sealing import opened_history
 from services.cases.application.subject_access import SubjectAccess
 from services.cases.application.workspace import WorkspaceReads
 from services.cases.application.workspace_dto import CaseOrder, WorkKind
@@ -47,7 +48,7 @@ class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
                     legal_basis=legal_basis, age_band=age_band, actor=caller.subject,
                     occurred_on=occurred_on, reentry=is_reentry(last_closure, occurred_on))
         self.save(case)
-        return self.named(case_details(case))
+        return self.details(case)
 
     # Reads: each one is in the access log.
 
@@ -55,7 +56,11 @@ class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
              as_of: datetime | None = None) -> CaseDetails:
         case = self.visible_case(case_id, caller, version=version, as_of=as_of)
         self.granted(caller, "case", str(case_id), person=case.client_pseudonym)
-        return self.named(case_details(case))
+        return self.named(case_details(case, self.texts_for(case, caller)))
+
+    def details(self, case: Case) -> CaseDetails:
+        """The case as handed out: its free text opened, its agreements named."""
+        return self.named(case_details(case, self.texts(case)))
 
     def goal(self, case_id: UUID, goal_id: UUID, *, caller: Caller) -> GoalDetails:
         details = self.case(case_id, caller=caller)
@@ -68,7 +73,7 @@ class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
     def case_history(self, case_id: UUID, *, caller: Caller) -> list[HistoryEntry]:
         case = self.visible_case(case_id, caller)
         self.granted(caller, "case", str(case_id), person=case.client_pseudonym)
-        return history(self, case_id)
+        return opened_history(history(self, case_id), self.texts_for(case, caller))
 
     def cases(self, *, caller: Caller, status: str | None = None,
               field_of_action: str | None = None, district: str | None = None,
@@ -125,7 +130,7 @@ class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
                 units_planned=units_planned, start_date=start_date, actor=caller.subject,
                 occurred_on=occurred_on, end_date=end_date)
             self.save(case)
-        return self.named(case_details(case)), service_id
+        return self.details(case), service_id
 
     def record_delivery(self, case_id: UUID, service_id: UUID, *, period: str,
                         units: Decimal | int, caller: Caller, occurred_on: date,
@@ -194,7 +199,7 @@ class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
         case = self.case_to_change(case_id, caller, expected_version)
         command(case)
         self.save(case)
-        return self.named(case_details(case))
+        return self.details(case)
 
 
 def _one(parts: list[Part], part_id: UUID, missing: str) -> Part:

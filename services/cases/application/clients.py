@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from services.cases.application.base import PersonalDataGone
 from services.cases.application.client_search import ClientSearch
 from services.cases.application.dto import ClientDetails, client_details
 from services.cases.application.ports import Caller
@@ -14,13 +15,7 @@ from services.cases.domain import Client, age_band_on
 from services.cases.personal_data import PersonalData, PersonalDataErased
 from shared.auth import Role
 from shared.history import StaleVersion
-from shared.problems import Conflict, Forbidden, NotFound, Problem
-
-
-class PersonalDataGone(Problem):
-    status = 410
-    title = "Personal data erased"
-    rule = "personal_data_erased"
+from shared.problems import Conflict, Forbidden, NotFound
 
 
 @dataclass(frozen=True)

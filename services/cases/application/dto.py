@@ -11,7 +11,9 @@ from services.cases.application.plan_details import (
     DeliveryDetails,
     ReviewDetails,
     ScoreDetails,
+    Text,
     deliveries_of,
+    optional,
     reviews_of,
     t_score_history_of,
 )
@@ -144,7 +146,8 @@ class CasePage:
     offset: int
 
 
-def case_details(case: Case) -> CaseDetails:
+def case_details(case: Case, text: Text) -> CaseDetails:
+    """The case as handed out, its free text opened by `text`."""
     return CaseDetails(
         id=case.id, version=case.version, client_pseudonym=case.client_pseudonym,
         field_of_action=case.field_of_action, target_groups=list(case.target_groups),
@@ -153,13 +156,14 @@ def case_details(case: Case) -> CaseDetails:
         opened_on=case.opened_on, assessed_on=case.assessed_on, closed_on=case.closed_on,
         closure_reason=case.closure_reason, gas_t_score=case.gas_t_score(),
         share_of_goals_at_or_above_expected=case.share_of_goals_at_or_above_expected(),
-        goals=[GoalDetails(id=goal_id, title=goal.title, levels=dict(goal.levels),
+        goals=[GoalDetails(id=goal_id, title=text(goal.title),
+                           levels={level: text(words) for level, words in goal.levels.items()},
                            weight=goal.weight, baseline=goal.baseline,
                            latest_level=goal.latest_level,
                            reviewed_levels=list(goal.reviewed_levels),
-                           reviews=reviews_of(goal), set_on=goal.set_on,
+                           reviews=reviews_of(goal, text), set_on=goal.set_on,
                            withdrawn=goal.withdrawn, withdrawn_on=goal.withdrawn_on,
-                           withdrawal_reason=goal.withdrawal_reason)
+                           withdrawal_reason=optional(text, goal.withdrawal_reason))
                for goal_id, goal in case.goals.items()],
         services=[ServiceDetails(id=service_id, agreement_id=service.agreement_id,
                                  units_planned=service.units_planned, unit=service.unit,
@@ -167,9 +171,9 @@ def case_details(case: Case) -> CaseDetails:
                                  units_delivered=service.units_delivered,
                                  ended_on=service.ended_on, running=service.running,
                                  end_date=service.end_date,
-                                 deliveries=deliveries_of(service))
+                                 deliveries=deliveries_of(service, text))
                   for service_id, service in case.services.items()],
-        assessment_summary=case.assessment_summary,
+        assessment_summary=optional(text, case.assessment_summary),
         t_score_history=t_score_history_of(case),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,6 +10,13 @@ from uuid import UUID
 
 from services.cases.domain import Case
 from services.cases.domain.plan import AssignedService, Goal
+
+# Opens a sealed free text (the caseworker's words, or the marker once the client is erased).
+Text = Callable[[str], str]
+
+
+def optional(text: Text, value: str | None) -> str | None:
+    return None if value is None else text(value)
 
 
 @dataclass(frozen=True)
@@ -41,16 +49,17 @@ class ScoreDetails:
     t_score: float
 
 
-def reviews_of(goal: Goal) -> list[ReviewDetails]:
-    return [ReviewDetails(level=review.level, note=review.note, occurred_on=review.occurred_on)
+def reviews_of(goal: Goal, text: Text) -> list[ReviewDetails]:
+    return [ReviewDetails(level=review.level, note=text(review.note),
+                          occurred_on=review.occurred_on)
             for review in goal.reviews]
 
 
-def deliveries_of(service: AssignedService) -> list[DeliveryDetails]:
+def deliveries_of(service: AssignedService, text: Text) -> list[DeliveryDetails]:
     return [DeliveryDetails(delivery_id=delivery_id, period=delivery.period,
                             units=delivery.units, occurred_on=delivery.occurred_on,
                             reversed=delivery.reversed, reversed_on=delivery.reversed_on,
-                            reversal_reason=delivery.reversal_reason)
+                            reversal_reason=optional(text, delivery.reversal_reason))
             for delivery_id, delivery in service.deliveries.items()]
 
 

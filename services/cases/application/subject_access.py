@@ -9,6 +9,7 @@ from uuid import UUID
 from services.cases.application.base import CasesBase
 from services.cases.application.dto import CaseDetails, ClientDetails, case_details, client_details
 from services.cases.application.ports import Caller
+from services.cases.application.sealing import opened_history
 from services.cases.domain import Case
 from services.cases.personal_data import PersonalData, PersonalDataErased
 from shared.access_log import Access
@@ -58,7 +59,9 @@ class SubjectAccess(CasesBase):
         records = []
         for case_id in self.index.case_ids_of(client.pseudonym):
             case: Case = self.repository.get(case_id)
-            records.append(CaseRecord(self.named(case_details(case)), history(self, case_id)))
+            texts = self.texts(case)  # opened with the person's key (the marker, once erased)
+            records.append(CaseRecord(self.named(case_details(case, texts)),
+                                      opened_history(history(self, case_id), texts)))
         accesses = self.parts.access_log.entries(client_pseudonym=client.pseudonym,
                                                  limit=ACCESSES_AT_MOST)
         return SubjectAccessReport(

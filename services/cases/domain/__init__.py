@@ -35,12 +35,14 @@ from services.cases.domain.errors import (
     UnknownGenderCategoryError,
     UnknownGoalError,
 )
+from services.cases.domain.free_text import FREE_TEXT
 from services.cases.domain.gas import t_score
 from services.cases.domain.opening import age_band_on, is_reentry
 from services.cases.domain.progress import ScorePoint
 from services.cases.domain.status import CaseStatus
 
 __all__ = [
+    "FREE_TEXT",
     "AgreementFieldOfActionMismatchError",
     "AgreementFullyBookedError",
     "AgreementNotActiveError",

@@ -26,6 +26,7 @@ from shared.contracts import (
     GoalReviewed,
     GoalWithdrawn,
     HelpPlanGoalSet,
+    HelpPlanGoalSetV2,
     ServiceAssigned,
     ServiceDeliveryRecorded,
     ServiceEnded,
@@ -69,8 +70,9 @@ def case_reopened(rows: Rows, envelope: Envelope, event: CaseReopened) -> None:
              event.occurred_on, envelope.time)
 
 
-def goal_set(rows: Rows, envelope: Envelope, event: HelpPlanGoalSet) -> None:
-    # The goal's title stays out: no indicator needs the caseworker's words.
+def goal_set(rows: Rows, envelope: Envelope,
+             event: HelpPlanGoalSet | HelpPlanGoalSetV2) -> None:
+    # v1 and v2 alike: the title (v1 only) stays out, no indicator needs the caseworker's words.
     rows.add(GOALS, event.case_id, event.goal_id, envelope.aggregate_version, event.weight,
              event.baseline, event.occurred_on, envelope.time)
 

@@ -40,7 +40,7 @@ from shared.contracts import (
     DeliveryReversed,
     GoalReviewed,
     GoalWithdrawn,
-    HelpPlanGoalSet,
+    HelpPlanGoalSetV2,
     IntegrationEvent,
     ProviderReportAccepted,
     ProviderReportRejected,
@@ -68,7 +68,7 @@ _NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 # (kind, change) of a fact row -> the contract of its event
 _CONTRACTS: dict[tuple[str, str], type[IntegrationEvent]] = {
     ("case", "opened"): CaseOpened, ("case", "closed"): CaseClosed,
-    ("case", "reopened"): CaseReopened, ("case", "goal set"): HelpPlanGoalSet,
+    ("case", "reopened"): CaseReopened, ("case", "goal set"): HelpPlanGoalSetV2,
     ("case", "reviewed"): GoalReviewed, ("case", "assigned"): ServiceAssigned,
     ("case", "ended"): ServiceEnded, ("case", "delivered"): ServiceDeliveryRecorded,
     ("case", "goal withdrawn"): GoalWithdrawn, ("case", "delivery reversed"): DeliveryReversed,
