@@ -15,7 +15,15 @@ import pytest
 from services.cases.main import create_app
 from services.cases.settings import CasesSettings
 from shared.topics import Topics
-from tests.support import Infrastructure, Tokens, bearer, eventually, serving, settings_for
+from tests.support import (
+    TEST_KEY_ENCRYPTION_KEY,
+    Infrastructure,
+    Tokens,
+    bearer,
+    eventually,
+    serving,
+    settings_for,
+)
 from wirkung.cli import main
 
 pytestmark = pytest.mark.integration
@@ -76,6 +84,7 @@ async def cases(infrastructure: Infrastructure, topics: Topics, secret: str, tok
                             infrastructure=infrastructure, topic_prefix=topics.prefix,
                             secret=secret, retention_check_seconds=0)
     monkeypatch.setenv("WIRKUNG_CASES_DATABASE_URL", database_url)
+    monkeypatch.setenv("WIRKUNG_CASES_KEY_ENCRYPTION_KEY", TEST_KEY_ENCRYPTION_KEY)
     async with serving(create_app(settings, clock=lambda: ON)) as client:
         api = CasesApi(client, tokens)
         ids = {
