@@ -127,6 +127,12 @@ def test_caseworker_hands_a_case_to_another_team(browser: Browser, stack: Stack)
     for event in ("Fall eröffnet", "Fall übergeben"):
         expect(sued.get_by_role("rowheader", name=event)).to_be_visible()
     expect(sued.get_by_text("Team asd-sued")).to_be_visible()
+    # The page sent the purpose of its form: the disclosure is logged as a hand-over.
+    auditor = mint_token(stack.secret, role=Role.AUDITOR, subject="au-web")
+    log = httpx.get(f"{stack.urls['cases']}/access-log", params={"object_ref": case_id},
+                    headers={"Authorization": f"Bearer {auditor}"}, timeout=15).json()
+    assert [entry["purpose"] for entry in log if entry["object_type"] == "case_handover"] == [
+        "handover"]
 
 
 def test_caseworker_reopens_a_closed_case_with_a_reason(page: Page, stack: Stack) -> None:

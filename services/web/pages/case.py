@@ -122,7 +122,8 @@ async def _run(request: Request, person: Person, case_id: str, action: str, *,
     try:
         await services_of(request).cases.command(person.token, path, command.body(form),
                                                  version=version,
-                                                 idempotency_key=form.get("idempotency_key"))
+                                                 idempotency_key=form.get("idempotency_key"),
+                                                 purpose=command.purpose)
     except Invalid as error:
         return await _render_case(request, person, case_id, failed=_form_id(action, item, sub),
                                   errors=field_messages(pages_of(request), request, error),

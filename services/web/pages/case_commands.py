@@ -53,6 +53,10 @@ def _assessment(form: Form) -> dict[str, Any]:
     return _present({"summary": optional(form.get("summary"))})
 
 
+# The purposes (the cases service's catalog) the case page's forms serve.
+CASEWORK, ASSISTANCE_PLANNING, HANDOVER = "casework", "assistance_planning", "handover"
+
+
 @dataclass(frozen=True)
 class CaseCommand:
     """One form of the case page: the API path below the case, its body, its message."""
@@ -63,16 +67,20 @@ class CaseCommand:
     section: str
     # Where the person goes afterwards, when the case is no longer theirs to see.
     leaves_the_case: bool = False
+    # What the form is for: the purpose the service logs the change under.
+    purpose: str = CASEWORK
 
 
 COMMANDS = {
     "einschaetzung": CaseCommand("assessment", _assessment, N_("Die Einschätzung ist gespeichert."),
                                  "einschaetzung"),
-    "ziel": CaseCommand("goals", _goal, N_("Das Ziel ist gesetzt."), "ziele"),
+    "ziel": CaseCommand("goals", _goal, N_("Das Ziel ist gesetzt."), "ziele",
+                        purpose=ASSISTANCE_PLANNING),
     "bewertung": CaseCommand("goals/{item}/reviews", _review, N_("Die Bewertung ist gespeichert."),
-                             "ziele"),
+                             "ziele", purpose=ASSISTANCE_PLANNING),
     "ruecknahme": CaseCommand("goals/{item}/withdrawal", _reason,
-                              N_("Das Ziel ist zurückgenommen."), "ziele"),
+                              N_("Das Ziel ist zurückgenommen."), "ziele",
+                              purpose=ASSISTANCE_PLANNING),
     "leistung": CaseCommand("services", _assignment, N_("Die Leistung ist zugewiesen."),
                             "leistungen"),
     "erbringung": CaseCommand("services/{item}/deliveries", _delivery,
@@ -85,5 +93,5 @@ COMMANDS = {
     "wiedereroeffnung": CaseCommand("reopening", _reason, N_("Der Fall ist wiedereröffnet."),
                                     "abschluss"),
     "uebergabe": CaseCommand("handover", _handover, N_("Der Fall ist übergeben."), "uebergabe",
-                             leaves_the_case=True),
+                             leaves_the_case=True, purpose=HANDOVER),
 }
