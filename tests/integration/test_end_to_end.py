@@ -99,8 +99,14 @@ async def test_opened_cases_reach_the_indicator_and_prometheus(system: System,
     assert cells["jugend"]["persons"] == 5
     assert cells["wohnen"]["suppressed"] is True  # one person: withheld
     assert cells["wohnen"]["value"] is None
-    exposition = (await system.metrics.get("/metrics")).text
-    assert 'wirkung_indicator_active_cases{field_of_action="jugend"} 5.0' in exposition
+    gauge = 'wirkung_indicator_active_cases{field_of_action="jugend"} 5.0'
+
+    async def gauged() -> str | None:
+        # The gauges are refreshed on their own schedule, a little after the facts.
+        text = (await system.metrics.get("/metrics")).text
+        return text if gauge in text else None
+
+    exposition = await eventually(gauged, within=30)
     assert 'field_of_action="wohnen"' not in exposition.split("wirkung_indicator_active")[-1]
 
 

@@ -25,7 +25,12 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from shared.auth import Role, mint_token
 from shared.embedded.process import free_port
-from tests.support import Infrastructure, new_database_sync, new_topics_sync
+from tests.support import (
+    TEST_KEY_ENCRYPTION_KEY,
+    Infrastructure,
+    new_database_sync,
+    new_topics_sync,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -47,7 +52,9 @@ def service(request: pytest.FixtureRequest, infrastructure: Infrastructure,
     env.update({f"WIRKUNG_{name.upper()}_DATABASE_URL": new_database_sync(infrastructure),
                 "KAFKA_BOOTSTRAP_SERVERS": infrastructure.bootstrap_servers,
                 "WIRKUNG_TOPIC_PREFIX": topics.prefix, "WIRKUNG_AUTH_SECRET": secret,
-                "WIRKUNG_LOG_LEVEL": "WARNING"})
+                "WIRKUNG_LOG_LEVEL": "WARNING",
+                # The cases service does not start without the key that wraps client keys.
+                "WIRKUNG_CASES_KEY_ENCRYPTION_KEY": TEST_KEY_ENCRYPTION_KEY})
     log = (infrastructure.home / f"fuzz-{name}.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "wirkung", "serve", name, "--port",
                                 str(port)], env=env, cwd=ROOT, stdout=log, stderr=log)
