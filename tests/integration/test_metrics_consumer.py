@@ -37,15 +37,7 @@ class Killed(Exception):
 
 async def publish(infrastructure: Infrastructure, topics: Topics, history: History) -> None:
     """The history on its topics, keyed by aggregate id, in recorded order."""
-    producer = AIOKafkaProducer(bootstrap_servers=infrastructure.bootstrap_servers)
-    await producer.start()
-    try:
-        for kind, envelope in history.in_recorded_order():
-            key, value, headers = envelope.to_kafka()
-            topic = topics.agreements if kind == "agreements" else topics.cases
-            await producer.send_and_wait(topic, value, key=key, headers=headers)
-    finally:
-        await producer.stop()
+    await publish_events(infrastructure, topics, list(history.in_recorded_order()))
 
 
 class Projection:
@@ -178,3 +170,75 @@ async def test_a_consumer_killed_between_database_and_offset_commit_double_count
     await projection.run_until_applied(len(history.envelopes), skipped=skipped + 1)
 
     assert await every_indicator(projection.pool) == expected
+
+
+
+async def test_two_consumers_in_one_group_share_the_partitions_and_give_the_facts_of_one(
+        projection: Projection, infrastructure: Infrastructure, topics: Topics,
+        expected: dict[str, Any]) -> None:
+    """Scale-out: a second member joins mid-way and the first leaves mid-way (two rebalances);
+    the facts are those of the history projected in one go, each event counted once."""
+    history = fixed_history()
+    events = list(history.in_recorded_order())
+    thirds = (events[:20], events[20:42], events[42:])
+    reference = await facts_of(await new_database(infrastructure), history)
+    applied_by: dict[str, int] = {"first": 0, "second": 0}
+
+    def member(name: str) -> ProjectionConsumer:
+        async def count(connection: Any, applied: int) -> None:
+            applied_by[name] += applied
+
+        return metrics_consumer(
+            pool=projection.pool, bootstrap_servers=infrastructure.bootstrap_servers,
+            topics=[topics.agreements, topics.cases], group_id=projection.group,
+            dead_letter=projection.consumer().dead_letter, after_batch=count, batch_size=5)
+
+    first, second = member("first"), member("second")
+    running = [asyncio.create_task(first.run())]
+    try:
+        await publish_events(infrastructure, topics, thirds[0])
+        await eventually(lambda: _applied(projection, len(thirds[0])), within=60)
+        running.append(asyncio.create_task(second.run()))
+        await eventually(lambda: _shared(first, second), within=60)  # the first rebalance
+        await publish_events(infrastructure, topics, thirds[1])
+        await eventually(lambda: _applied(projection, len(thirds[0]) + len(thirds[1])),
+                         within=60)
+        running[0].cancel()  # the first member leaves: the second takes every partition
+        await asyncio.gather(running[0], return_exceptions=True)
+        await publish_events(infrastructure, topics, thirds[2])
+        await eventually(lambda: _applied(projection, len(events)), within=60)
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+    assert applied_by["first"] > 0
+    assert applied_by["second"] > 0
+    assert await fact_rows(projection.pool) == await fact_rows(reference)
+    assert await every_indicator(projection.pool) == expected
+    assert projection.dead == []
+    await reference.close()
+
+
+async def publish_events(infrastructure: Infrastructure, topics: Topics,
+                         events: list[tuple[str, Any]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=infrastructure.bootstrap_servers)
+    await producer.start()
+    try:
+        for kind, envelope in events:
+            key, value, headers = envelope.to_kafka()
+            topic = topics.agreements if kind == "agreements" else topics.cases
+            await producer.send_and_wait(topic, value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+
+async def _applied(projection: Projection, events: int) -> bool:
+    # applied_versions sums each aggregate's last version: every event once, in order
+    return await projection.applied() >= events
+
+
+async def _shared(*members: ProjectionConsumer) -> bool:
+    """Each member holds some partitions, and no partition is held twice."""
+    held = [set(m.consumer.assignment()) if m.consumer is not None else set() for m in members]
+    return all(held) and not set.intersection(*held)
