@@ -91,6 +91,9 @@ def run_dev(args: argparse.Namespace) -> int:
     ports = {"agreements": args.agreements_port, "cases": args.cases_port,
              "metrics": args.metrics_port, "web": args.web_port}
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Started in the background by a script, a process inherits SIGINT ignored, and Python
+    # then keeps it so: the services would stop on Ctrl-C and leave us reporting a crash.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     stack = EmbeddedStack(home, postgres_port=args.postgres_port, broker_port=args.broker_port)
     children: dict[str, Any] = {}
     started = time.monotonic()
