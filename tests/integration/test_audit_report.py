@@ -33,6 +33,8 @@ from services.cases.settings import CasesSettings
 from services.metrics.main import create_app as metrics_app
 from services.metrics.periods import Grain, containing
 from services.metrics.settings import MetricsSettings
+from services.web.report.svg import COLOUR
+from services.web.report.text import number
 from shared.audit.checkpoint import new_private_key_text, private_key, public_key_text
 from shared.eventstore import event_store_environment
 from shared.topics import Topics
@@ -51,8 +53,6 @@ from tests.support import (
 )
 from wirkung.demo_agreements import seed_agreements
 from wirkung.demo_cases import seed_cases
-from wirkung.report.svg import COLOUR
-from wirkung.report.text import number
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
