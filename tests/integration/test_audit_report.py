@@ -273,8 +273,9 @@ async def test_the_access_log_is_counted_by_role_and_purpose_with_hostile_text_e
 
     for role, purpose in {(role, purpose) for role, purpose, _ in expected}:
         granted, refused = expected[(role, purpose, True)], expected[(role, purpose, False)]
-        assert [role, purpose, str(granted), str(refused), str(granted + refused)] in rows
-    assert ["caseworker", "assistance_planning", "2", "0", "2"] in rows
+        assert ["cases", role, purpose, str(granted), str(refused),
+                str(granted + refused)] in rows
+    assert ["cases", "caseworker", "assistance_planning", "2", "0", "2"] in rows
     assert HOSTILE_PURPOSE not in text
     assert "&lt;script&gt;alert(&quot;purpose&quot;)&lt;/script&gt;" in text
 
