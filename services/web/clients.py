@@ -156,6 +156,12 @@ class HistoryReads(ServiceClient):
         result: JSON = answer.data
         return result
 
+    async def access_counts(self, token: str, *, since: str, until: str) -> JSON:
+        """The accesses logged from `since` to `until` (ISO, with offset), by role and
+        purpose, granted and refused."""
+        result: JSON = await self.get("/access-log/counts", token, since=since, until=until)
+        return result
+
 
 class CasesApi(HistoryReads):
     """The cases service: clients, cases, goals, services, the work list."""

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
+
 from services.web.report.html import render
-from tests.report.builders import HOSTILE, a_report
+from services.web.report.model import ReportPeriod
+from tests.report.builders import HOSTILE, a_period, a_report
 from tests.report.page import Page, charts
 
 SECTIONS = ["chain", "charts", "indicators", "restatements", "access"]
@@ -103,3 +106,12 @@ def test_a_chain_that_could_not_be_verified_is_named_so_with_the_reason() -> Non
 
     assert ["cases", "5", "5", "1", "1", "0", f"NICHT GEPRÜFT / NOT VERIFIED {HOSTILE}"] in rows
     assert HOSTILE not in text
+
+
+@pytest.mark.parametrize("label", ["2026", "2026-Q1", "2026-Q4", "2026-02", "2024-02", "2026-12"])
+def test_the_web_names_the_periods_of_its_form_as_the_metrics_service_does(label: str) -> None:
+    year, _, part = label.partition("-")
+
+    chosen = ReportPeriod.of(int(year), part)
+
+    assert chosen == a_period(label)

@@ -6,14 +6,19 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from services.web.report.model import Figures
+from services.web.report.text import cell_text
 from shared.auth import Role, mint_token
+from tests.report.page import Page as ReportPage
 from tests.web.browser import assert_accessible
 from tests.web.conftest import Seed
 from tests.web.people import a_case, sign_in_as, sign_in_as_caseworker
@@ -251,6 +256,101 @@ def test_auditor_sees_both_chains_intact_with_their_latest_signed_checkpoints(
     page.get_by_role("button", name="Jetzt neu prüfen").click()
     expect(page.get_by_text("Die Prüfung beider Ketten ist gestartet.")).to_be_visible()
     expect(page.get_by_text("Die Kette ist intakt.")).to_have_count(2)
+
+
+def settled_answer(stack: Stack, indicator: str, period: str) -> dict[str, Any]:
+    """The metrics API's answer to the auditor once it has consumed what was recorded: the
+    same input positions twice, a second and a half apart."""
+    token = mint_token(stack.secret, role=Role.AUDITOR, subject="au-test")
+    with httpx.Client(base_url=stack.urls["metrics"], timeout=15,
+                      headers={"Authorization": f"Bearer {token}"}) as api:
+        previous: dict[str, Any] | None = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            answer = api.get(f"/indicators/{indicator}", params={"period": period})
+            answer.raise_for_status()
+            current: dict[str, Any] = answer.json()
+            if previous and previous["input_positions"] == current["input_positions"]:
+                return current
+            previous = current
+            time.sleep(1.5)
+    raise AssertionError(f"the metrics service did not settle for {indicator}")
+
+
+def catalog(stack: Stack) -> list[dict[str, Any]]:
+    token = mint_token(stack.secret, role=Role.AUDITOR, subject="au-test")
+    answer = httpx.get(f"{stack.urls['metrics']}/indicators", timeout=15,
+                       headers={"Authorization": f"Bearer {token}"})
+    answer.raise_for_status()
+    entries: list[dict[str, Any]] = answer.json()
+    return entries
+
+
+def access_counts(stack: Stack, service: str, since: str, until: str) -> list[dict[str, Any]]:
+    token = mint_token(stack.secret, role=Role.AUDITOR, subject="au-test")
+    answer = httpx.get(f"{stack.urls[service]}/access-log/counts", timeout=15,
+                       params={"since": since, "until": until},
+                       headers={"Authorization": f"Bearer {token}"})
+    answer.raise_for_status()
+    counts: list[dict[str, Any]] = answer.json()["counts"]
+    return counts
+
+
+def test_auditor_makes_the_report_of_a_year_and_downloads_it_when_done(
+        auditor: Page, stack: Stack, seed: Seed, changed: Changed, tmp_path: Path) -> None:
+    page, year = auditor, str(date.today().year)
+    expected = settled_answer(stack, "active_cases", year)
+    page.get_by_role("link", name="Prüfbericht").click()
+    page.get_by_label("Jahr", exact=True).fill("20x6")
+    page.get_by_role("button", name="Prüfbericht erstellen").click()
+    expect(page.locator("#field-jahr-error")).to_contain_text(
+        "Bitte ein Jahr mit vier Ziffern angeben")
+    assert_accessible(page, "auditor-report-refused")
+
+    page.get_by_label("Jahr", exact=True).fill(year)
+    page.get_by_label("Zeitraum im Jahr").select_option(label="ganzes Jahr")
+    page.get_by_role("button", name="Prüfbericht erstellen").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Prüfbericht {year}")
+    download_link = page.get_by_role("link", name="Prüfbericht herunterladen")
+    expect(download_link).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Die Ketten beider Dienste sind unversehrt.")).to_be_visible()
+    assert_accessible(page, "auditor-report-done")
+    with page.expect_download() as started:
+        download_link.click()
+    download = started.value
+    assert download.suggested_filename == f"pruefbericht-{year}.html"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+
+    report = ReportPage(saved.read_text(encoding="utf-8"))
+    assert f"Prüfbericht / Auditor's report {year}" in report.all_text
+    for service in ("agreements", "cases"):
+        (chain,) = [row for row in report.rows if row[:1] == [service] and len(row) == 7]
+        assert chain[6] == "unversehrt / intact"
+        assert int(chain[1].replace(",", "")) > 0
+    # Every indicator as the API answers it; one with a value shown as the API gives it.
+    rows = {row[0]: row for row in report.rows if len(row) == 7}
+    indicators = {entry["id"]: rows[f"{entry['title_de']} / {entry['title_en']}{entry['id']} "
+                                    f"v{entry['version']}"] for entry in catalog(stack)}
+    active = indicators["active_cases"]
+    assert active[2] == cell_text(Figures.of(expected["cells"][0]), active[1])
+    assert f"result_hash{expected['manifest']['result_hash']}" in active[6]
+    shown = next(name for name, row in indicators.items()
+                 if row[2] not in ("\N{EN DASH}", "zurückgehalten / withheld"))
+    answer = settled_answer(stack, shown, year)
+    assert answer["input_positions"] == expected["input_positions"]
+    assert indicators[shown][2] == cell_text(Figures.of(answer["cells"][0]),
+                                             indicators[shown][1])
+    since = datetime(int(year), 1, 1, tzinfo=UTC).isoformat()
+    until = datetime(int(year) + 1, 1, 1, tzinfo=UTC).isoformat()
+    for service in ("agreements", "cases"):
+        counted = access_counts(stack, service, since, until)
+        for count in counted:
+            assert [service, count["role"], count["purpose"], f"{count['granted']:,}",
+                    f"{count['refused']:,}", f"{count['granted'] + count['refused']:,}"] \
+                in report.rows
+    assert access_counts(stack, "cases", since, until)
 
 
 @pytest.mark.parametrize("path", ["/revision", "/revision/kette",

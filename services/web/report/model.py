@@ -27,6 +27,21 @@ class ReportPeriod:
     end: date  # the last day
     months: tuple[str, ...]  # labels, 2026-01 ...
 
+    @classmethod
+    def of(cls, year: int, part: str = "") -> ReportPeriod:
+        """A year (part ""), a quarter (part "Q1" to "Q4") or a month (part "01" to "12")."""
+        if not part:
+            first, count, label = 1, 12, str(year)
+        elif part in ("Q1", "Q2", "Q3", "Q4"):
+            first, count, label = 3 * int(part[1]) - 2, 3, f"{year}-{part}"
+        elif part.isdigit() and 1 <= int(part) <= 12:
+            first, count, label = int(part), 1, f"{year}-{int(part):02d}"
+        else:
+            raise ValueError(f"{part!r} is no quarter or month")
+        after = date(year + (first + count - 1) // 12, (first + count - 1) % 12 + 1, 1)
+        return cls(label, date(year, first, 1), after - timedelta(days=1),
+                   tuple(f"{year}-{month:02d}" for month in range(first, first + count)))
+
     @property
     def closes_at(self) -> datetime:
         """Midnight (UTC) after the last day: restatements count from then."""
