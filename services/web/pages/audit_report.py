@@ -48,7 +48,8 @@ class Choice:
                                      "wählen.")}
         period = ReportPeriod.of(int(year), self.teil)
         if period.start > datetime.now(UTC).date():
-            return None, {"teil": N_("Dieser Zeitraum hat noch nicht begonnen.")}
+            return None, {"teil" if self.teil else "jahr": N_("Dieser Zeitraum hat noch nicht "
+                                                              "begonnen.")}
         return period, {}
 
 
