@@ -1,5 +1,10 @@
 """Gather what the report states: from the write services' stores, the metrics facts,
-the checkpoints topic and the access log. Progress goes to stderr."""
+the checkpoints topic and the access logs. Progress goes to stderr.
+
+It fills the same model as the web's gatherer does from the APIs
+(`services.web.report`), so both write the same page; the command reads the databases
+because it runs where no one signs in (production tokens come from the OIDC provider).
+"""
 
 from __future__ import annotations
 
