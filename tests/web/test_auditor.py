@@ -3,9 +3,12 @@ chain of both write services; and nobody else gets in."""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,11 +21,12 @@ from playwright.sync_api import Page, expect
 from services.web.report.model import Figures
 from services.web.report.text import cell_text
 from shared.auth import Role, mint_token
+from shared.embedded.process import free_port, start_child, stop_child, wait_until
 from tests.report.page import Page as ReportPage
 from tests.web.browser import assert_accessible
 from tests.web.conftest import Seed
 from tests.web.people import a_case, sign_in_as, sign_in_as_caseworker
-from tests.web.stack import Stack
+from tests.web.stack import ROOT, Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -353,7 +357,53 @@ def test_auditor_makes_the_report_of_a_year_and_downloads_it_when_done(
     assert access_counts(stack, "cases", since, until)
 
 
-@pytest.mark.parametrize("path", ["/revision", "/revision/kette",
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def without_metrics(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The stack seen through a second web process whose metrics service is gone (nothing
+    listens where it looks for it)."""
+    port = free_port()
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WIRKUNG_", "KAFKA_"))},
+        "WIRKUNG_AUTH_SECRET": stack.secret, "WIRKUNG_WEB_SESSION_KEY": stack.session_key,
+        "WIRKUNG_WEB_SECURE_COOKIES": "false", "WIRKUNG_LOG_LEVEL": "WARNING",
+        "WIRKUNG_AGREEMENTS_URL": stack.urls["agreements"],
+        "WIRKUNG_CASES_URL": stack.urls["cases"],
+        "WIRKUNG_METRICS_URL": f"http://127.0.0.1:{free_port()}"}
+    log = tmp_path_factory.mktemp("web-without-metrics") / "web.log"
+    child = start_child([sys.executable, "-m", "wirkung", "serve", "web", "--port", str(port)],
+                        log=log, env=environment, cwd=ROOT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: _healthy(url), timeout=60, what="the second web process",
+                   process=child, log=log)
+        yield replace(stack, urls={**stack.urls, "web": url})
+    finally:
+        stop_child(child, timeout=20)
+
+
+def test_auditor_is_told_which_service_did_not_answer_and_gets_no_report(
+        page: Page, without_metrics: Stack) -> None:
+    sign_in_as(page, without_metrics, Role.AUDITOR)
+    page.goto(f"{without_metrics.web}/revision/pruefbericht")
+    page.get_by_label("Jahr", exact=True).fill(str(date.today().year))
+    page.get_by_role("button", name="Prüfbericht erstellen").click()
+
+    expect(page.get_by_role("heading", name="Der Prüfbericht konnte nicht erstellt werden")) \
+        .to_be_visible(timeout=30_000)
+    expect(page.locator("#bericht")).to_contain_text("Der Kennzahlendienst antwortet nicht")
+    expect(page.get_by_role("link", name="Prüfbericht herunterladen")).to_have_count(0)
+    assert page.request.get(f"{page.url}/datei").status == 404
+    assert_accessible(page, "auditor-report-failed")
+
+
+@pytest.mark.parametrize("path", ["/revision", "/revision/kette", "/revision/pruefbericht",
                                   "/revision/verlauf/fall/6f1c0a52-3c1e-4d8e-9a57-2f0f6b8f1a10"])
 def test_a_caseworker_gets_the_refusal_page_on_the_auditors_desk(
         page: Page, stack: Stack, path: str) -> None:
