@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from services.web.clients import Services, Unavailable
-from services.web.report.gather import Progress, ReportFailed, gather_report
+from services.web.report.gather import Progress, ReportFailed, gather_patiently
 from services.web.report.html import render
 from services.web.report.model import Report, ReportPeriod
 from services.web.report.runs import ReportRun, ReportRuns
@@ -43,8 +43,8 @@ async def test_services_that_do_not_answer_end_the_report_without_a_page() -> No
     runs = ReportRuns()
     try:
         run = await finished(runs.start(
-            "au-1", period, lambda progress: gather_report(services, "token", period,
-                                                           progress)))
+            "au-1", period, lambda progress: gather_patiently(services, "token", period,
+                                                              progress)))
     finally:
         await services.close()
 

@@ -15,7 +15,7 @@ from services.web.labels import N_, REPORT_PARTS
 from services.web.pages.audit_history import Auditor
 from services.web.person import Person
 from services.web.rendering import is_partial, pages_of
-from services.web.report.gather import gather_report
+from services.web.report.gather import gather_patiently
 from services.web.report.model import ReportPeriod
 from services.web.report.runs import ReportRun, ReportRuns
 
@@ -70,7 +70,7 @@ async def start(request: Request, person: Auditor) -> Response:
     services = services_of(request)
     run = runs.running(person.subject, period) or runs.start(
         person.subject, period,
-        lambda progress: gather_report(services, person.token, period, progress))
+        lambda progress: gather_patiently(services, person.token, period, progress))
     return see_other(f"{BASE}/{run.id}")
 
 

@@ -38,6 +38,7 @@ MOMENTS_EXAMINED = 50  # per indicator, as `wirkung audit report` examines them
 EVENTS_NAMED = 3  # per restatement; the rest are counted
 CHAIN_WAIT = 10.0  # seconds a chain call waits for a verification (below the client's timeout)
 CHAIN_PATIENCE = 900.0  # seconds a verification may take before the report gives up on it
+READ_TIMEOUT = 300.0  # seconds one answer may take (a city's restatements are slow to find)
 WRITE_SERVICES = ("agreements", "cases")
 
 
@@ -65,6 +66,16 @@ async def asking(service: str, call: Awaitable[T]) -> T:
         return await call
     except ServiceError as error:
         raise ReportFailed(service, error) from error
+
+
+async def gather_patiently(services: Services, token: str, period: ReportPeriod,
+                           progress: Progress) -> Report:
+    """`gather_report` over clients of its own that wait `READ_TIMEOUT` for each answer."""
+    patient = services.patient(READ_TIMEOUT)
+    try:
+        return await gather_report(patient, token, period, progress)
+    finally:
+        await patient.close()
 
 
 async def gather_report(services: Services, token: str, period: ReportPeriod,
