@@ -324,6 +324,10 @@ def test_auditor_makes_the_report_of_a_year_and_downloads_it_when_done(
         download_link.click()
     download = started.value
     assert download.suggested_filename == f"pruefbericht-{year}.html"
+    fetched = page.request.get(f"{page.url}/datei")
+    assert fetched.headers["content-disposition"] == \
+        f'attachment; filename="pruefbericht-{year}.html"'
+    assert fetched.headers["content-type"].startswith("text/html")
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
 
