@@ -47,6 +47,7 @@ class AccessLog(Protocol):
     def entries(self, *, object_ref: str | None = None, subject: str | None = None,
                 granted: bool | None = None, client_pseudonym: str | None = None,
                 limit: int = 100, offset: int = 0) -> list[Access]: ...
+    def counts(self, since: datetime, until: datetime) -> list[AccessCount]: ...
 
 
 class MemoryAccessLog:
@@ -68,6 +69,17 @@ class MemoryAccessLog:
                     and (client_pseudonym is None or e.client_pseudonym == client_pseudonym)]
         return selected[offset:offset + limit]
 
+    def counts(self, since: datetime, until: datetime) -> list[AccessCount]:
+        with self._lock:
+            chosen = [e for e in self._entries if since <= e.at < until]
+        keys = sorted({(e.role, e.purpose) for e in chosen})
+        return [AccessCount(role, purpose,
+                            sum(1 for e in chosen if (e.role, e.purpose) == (role, purpose)
+                                and e.granted),
+                            sum(1 for e in chosen if (e.role, e.purpose) == (role, purpose)
+                                and not e.granted))
+                for role, purpose in keys]
+
 
 class PostgresAccessLog:
     def __init__(self, conninfo: str) -> None:
@@ -86,6 +98,8 @@ class PostgresAccessLog:
                                "client_pseudonym text")
             connection.execute("CREATE INDEX IF NOT EXISTS access_log_person "
                                "ON access_log (client_pseudonym, at)")
+            # The auditor's report counts a period's accesses.
+            connection.execute("CREATE INDEX IF NOT EXISTS access_log_at ON access_log (at)")
 
     def record(self, access: Access) -> None:
         with self.pool.connection() as connection:
@@ -113,6 +127,10 @@ class PostgresAccessLog:
         return [Access(subject=r[0], role=r[1], object_type=r[2], object_ref=r[3],
                        purpose=r[4], granted=r[5], at=r[6], client_pseudonym=r[7])
                 for r in rows]
+
+    def counts(self, since: datetime, until: datetime) -> list[AccessCount]:
+        with self.pool.connection() as connection:
+            return count_accesses(connection, since, until)
 
     def close(self) -> None:
         self.pool.close()

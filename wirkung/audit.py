@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from shared.audit.check import ChainCheck as ChainCheck  # wirkung.report reads it here
-from shared.audit.check import check_service_chain
+from shared.audit.check import ChainCheck, check_service_chain
 from shared.audit.checkpoint import Checkpoint, public_key
 from shared.audit.store import AuditStore
 from shared.audit.topic import read_checkpoints

@@ -156,6 +156,12 @@ class HistoryReads(ServiceClient):
         result: JSON = answer.data
         return result
 
+    async def access_counts(self, token: str, *, since: str, until: str) -> JSON:
+        """The accesses logged from `since` to `until` (ISO, with offset), by role and
+        purpose, granted and refused."""
+        result: JSON = await self.get("/access-log/counts", token, since=since, until=until)
+        return result
+
 
 class CasesApi(HistoryReads):
     """The cases service: clients, cases, goals, services, the work list."""
@@ -326,15 +332,25 @@ class Services:
     """The three services' clients, one pooled connection pool each."""
 
     def __init__(self, *, agreements_url: str, cases_url: str, metrics_url: str,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 read_timeout: float = 15.0) -> None:
         def pooled(url: str) -> httpx.AsyncClient:
-            return httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(15.0, connect=3.0),
+            return httpx.AsyncClient(base_url=url,
+                                     timeout=httpx.Timeout(read_timeout, connect=3.0),
                                      limits=httpx.Limits(max_connections=50),
                                      transport=transport)
 
         self.agreements = AgreementsApi(pooled(agreements_url))
         self.cases = CasesApi(pooled(cases_url))
         self.metrics = MetricsApi(pooled(metrics_url))
+
+    def patient(self, read_timeout: float) -> Services:
+        """Clients of the same services that wait longer for an answer (close them after):
+        for work in the background, where no person waits for a page."""
+        return Services(agreements_url=str(self.agreements.http.base_url),
+                        cases_url=str(self.cases.http.base_url),
+                        metrics_url=str(self.metrics.http.base_url),
+                        read_timeout=read_timeout)
 
     async def answering(self) -> dict[str, bool]:
         """Which services answer their health check (the web's readiness)."""

@@ -125,6 +125,22 @@ VERIFICATION_STATES = {
     "queued": N_("wartet auf den Start"), "running": N_("läuft"),
     "done": N_("abgeschlossen"), "failed": N_("nicht möglich"),
 }
+# The auditor's report (Prüfbericht): the part of the year it covers, and how far it is.
+REPORT_PARTS = {
+    "": N_("ganzes Jahr"),
+    "Q1": N_("1. Quartal (Januar bis März)"), "Q2": N_("2. Quartal (April bis Juni)"),
+    "Q3": N_("3. Quartal (Juli bis September)"), "Q4": N_("4. Quartal (Oktober bis Dezember)"),
+    "01": N_("Januar"), "02": N_("Februar"), "03": N_("März"), "04": N_("April"),
+    "05": N_("Mai"), "06": N_("Juni"), "07": N_("Juli"), "08": N_("August"),
+    "09": N_("September"), "10": N_("Oktober"), "11": N_("November"), "12": N_("Dezember"),
+}
+REPORT_STAGES = {
+    "catalog": N_("Kennzahlenkatalog wird gelesen"),
+    "chains": N_("Prüfketten beider Dienste werden geprüft"),
+    "indicators": N_("Kennzahlen und Korrekturen werden abgefragt"),
+    "accesses": N_("Zugriffsprotokolle werden gezählt"),
+    "writing": N_("Bericht wird geschrieben"),
+}
 # Contract management (Träger, Vereinbarungen, Bezugsgrößen).
 AGREEMENT_STATUSES = {
     "draft": N_("Entwurf"), "signed": N_("unterzeichnet, noch nicht begonnen"),

@@ -28,6 +28,7 @@ from services.web.pages import (
     agreements,
     audit_chain,
     audit_history,
+    audit_report,
     case,
     cases,
     clients,
@@ -42,6 +43,7 @@ from services.web.pages import (
     steering,
 )
 from services.web.rendering import Pages, pages_of
+from services.web.report.runs import ReportRuns
 from services.web.security import SecurityHeadersMiddleware
 from services.web.session import EncryptedSessionMiddleware
 from services.web.settings import WebSettings
@@ -64,9 +66,11 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.state.services = Services(agreements_url=settings.agreements_url,
                                       cases_url=settings.cases_url,
                                       metrics_url=settings.metrics_url)
+        app.state.report_runs = ReportRuns()
         try:
             yield
         finally:
+            await app.state.report_runs.close()
             await app.state.services.close()
 
     app = FastAPI(title="Wirkung", lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -74,8 +78,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.pages = Pages(feedback_address=settings.feedback_address)
     signin.install(app, settings)
     for module in (cases, case, clients, data_protection, accessibility, audit_history,
-                   audit_chain, indicator_audit, providers, agreements, agreement_steps,
-                   provider_agreements, population, reports, steering, impact):
+                   audit_chain, audit_report, indicator_audit, providers, agreements,
+                   agreement_steps, provider_agreements, population, reports, steering, impact):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/health", _health, methods=["GET"], include_in_schema=False)

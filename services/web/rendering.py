@@ -60,6 +60,12 @@ class Pages:
         return HTMLResponse(html, status_code=status, headers=headers)
 
 
+def is_partial(request: Request) -> bool:
+    """An htmx request for part of the page (the back button's restore wants it whole)."""
+    return bool(request.headers.get("HX-Request")) and \
+        not request.headers.get("HX-History-Restore-Request")
+
+
 def url_with(path: str, params: dict[str, Any], **changes: Any) -> str:
     """`path` with the query `params`, some changed; empty values left out."""
     merged = {**params, **changes}

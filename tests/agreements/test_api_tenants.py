@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -165,3 +166,25 @@ async def test_the_refusals_are_read_over_http_by_auditors_and_the_data_protecti
         answer = await service.client.get("/access-log",
                                           headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 403
+
+
+async def test_auditors_count_the_refusals_of_a_span_by_role_and_purpose(
+        service: Service, world: dict[str, Any], tokens: Tokens) -> None:
+    intruder = service.provider_token(world["other"]["id"])
+    since = datetime.now(UTC)
+    for _ in range(2):
+        refused = await service.client.get(f"/agreements/{world['agreement']['id']}",
+                                           headers=intruder)
+        assert refused.status_code == 404
+    until = datetime.now(UTC)
+    span = {"since": since.isoformat(), "until": until.isoformat()}
+
+    counted = await service.client.get("/access-log/counts", params=span, headers={
+        "Authorization": f"Bearer {tokens.auditor}"})
+    manager = await service.client.get("/access-log/counts", params=span, headers={
+        "Authorization": f"Bearer {tokens.contract_manager}"})
+
+    assert counted.status_code == 200, counted.text
+    assert counted.json()["counts"] == [{"role": "provider", "purpose": "agreements",
+                                         "granted": 0, "refused": 2}]
+    assert manager.status_code == 403

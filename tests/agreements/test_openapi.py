@@ -33,6 +33,7 @@ OPERATIONS = {
     ("post", "/agreements/{agreement_id}/reports/{period}/rejection"),
     ("get", "/agreements/{agreement_id}/reports/{period}/history"),
     ("get", "/access-log"),
+    ("get", "/access-log/counts"),
     ("get", "/reports"),
 }
 

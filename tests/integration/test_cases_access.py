@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -84,6 +86,7 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | None, str]] = [
 ]
 # Routes naming no object of a team (lists filter by team instead), or not for caseworkers.
 NOT_TEAM_OBJECTS = {("POST", "/clients"), ("GET", "/cases"), ("GET", "/access-log"),
+                    ("GET", "/access-log/counts"),
                     ("DELETE", "/clients/{client_id}/personal-data"), ("GET", "/clients"),
                     ("GET", "/cases/counts"), ("GET", "/work-list"), ("GET", "/purposes"),
                     ("GET", "/clients/{client_id}/subject-access"), ("GET", "/retention/due"),
@@ -220,6 +223,44 @@ async def test_only_auditors_and_the_data_protection_officer_read_the_access_log
         assert (await system.get("/access-log", token)).status_code == 403
     for token in (tokens.auditor, tokens.data_protection_officer):
         assert (await system.get("/access-log", token)).status_code == 200
+
+
+async def test_auditors_count_a_span_of_the_access_log_by_role_and_purpose(
+        system: CasesSystem, tokens: Tokens, nord: Objects) -> None:
+    since = datetime.now(UTC)
+    for token in (tokens.caseworker, tokens.caseworker, tokens.other_caseworker):
+        await call(system, token, "GET", f"/cases/{nord.case_id}", None,
+                   **{"X-Purpose": "assistance_planning"})
+    until = datetime.now(UTC)
+    span = {"since": since.isoformat(), "until": until.isoformat()}
+
+    counted = await system.http.get("/access-log/counts", params=span,
+                                    headers={"Authorization": f"Bearer {tokens.auditor}"})
+
+    assert counted.status_code == 200, counted.text
+    logged = Counter((e["role"], e["purpose"], e["granted"])
+                     for e in await access_log(system, tokens, limit="1000")
+                     if since <= datetime.fromisoformat(e["at"]) < until)
+    expected = [{"role": role, "purpose": purpose, "granted": logged[(role, purpose, True)],
+                 "refused": logged[(role, purpose, False)]}
+                for role, purpose in sorted({(role, purpose) for role, purpose, _ in logged})]
+    assert counted.json()["counts"] == expected
+    assert {"role": "caseworker", "purpose": "assistance_planning", "granted": 2,
+            "refused": 1} in expected
+
+
+async def test_the_access_counts_are_the_auditors_and_need_a_span(
+        system: CasesSystem, tokens: Tokens) -> None:
+    span = {"since": "2026-04-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}
+
+    backwards = await system.http.get("/access-log/counts", params=span, headers={
+        "Authorization": f"Bearer {tokens.auditor}"})
+    caseworker = await system.http.get("/access-log/counts", params={
+        **span, "since": "2025-01-01T00:00:00Z"}, headers={
+        "Authorization": f"Bearer {tokens.caseworker}"})
+
+    assert backwards.status_code == 422
+    assert caseworker.status_code == 403
 
 
 async def test_an_unknown_case_is_a_404_that_is_logged_like_a_refusal(

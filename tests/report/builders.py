@@ -5,52 +5,68 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.metrics.catalog import CATALOG
-from services.metrics.indicators.cells import Cell
 from services.metrics.periods import Grain, parse_period
+from services.web.report.model import (
+    Accesses,
+    ChainStatus,
+    Figures,
+    IndicatorValues,
+    Report,
+    ReportPeriod,
+    Restated,
+    Restatement,
+)
 from shared.access_log import AccessCount
-from shared.audit.verify import Finding, Verification
 from shared.indicators import IndicatorId
-from wirkung.audit import ChainCheck
-from wirkung.report.model import IndicatorValues, Report, Restated, Restatement
+from wirkung.report.gather import indicator
 
 HOSTILE = '<script>alert("x")</script>&<b>'
 
 
-def cell(value: float | None, *, month: str | None = None, suppressed: bool = False,
-         persons: int | None = 7) -> Cell:
-    dimensions = {} if month is None else {"period": month}
+def cell(value: float | None, *, suppressed: bool = False, persons: int | None = 7) -> Figures:
     if suppressed:
-        return Cell(dimensions, None, None, None, None, True)
-    return Cell(dimensions, value, value, None, persons, False)
+        return Figures(None, None, None, None, True)
+    return Figures(value, value, None, persons, False)
 
 
-def a_report(*, period: str = "2026-Q1", ended: bool = True, broken: bool = False) -> Report:
-    chosen = parse_period(period)
-    months = chosen.split(Grain.MONTH)
+def a_period(label: str) -> ReportPeriod:
+    chosen = parse_period(label)
+    return ReportPeriod(chosen.label, chosen.start, chosen.end,
+                        tuple(month.label for month in chosen.split(Grain.MONTH)))
+
+
+def a_report(*, period: str = "2026-Q1", ended: bool = True, broken: bool = False,
+             failed: bool = False) -> Report:
+    chosen = a_period(period)
+    months = chosen.months
     values = [1.0 + index for index in range(len(months))]
     indicators = [
-        IndicatorValues(CATALOG[IndicatorId.ACTIVE_CASES], cell(sum(values)),
-                        [(m, cell(v, month=m.label)) for m, v in zip(months, values, strict=True)],
+        IndicatorValues(indicator(CATALOG[IndicatorId.ACTIVE_CASES]), cell(sum(values)),
+                        [(m, cell(v)) for m, v in zip(months, values, strict=True)],
                         {"definition_hash": "sha256:abc", "input_positions": {"t": {"0": 4}}}),
-        IndicatorValues(CATALOG[IndicatorId.PLANNED_CLOSURE_RATE], cell(0.5),
-                        [(m, None if i == 1 else cell(0.25 * (i + 1), month=m.label))
+        IndicatorValues(indicator(CATALOG[IndicatorId.PLANNED_CLOSURE_RATE]), cell(0.5),
+                        [(m, None if i == 1 else cell(0.25 * (i + 1)))
                          for i, m in enumerate(months)],
                         {"definition_hash": HOSTILE}),
-        IndicatorValues(CATALOG[IndicatorId.REENTRY_RATE], cell(None, suppressed=True),
-                        [(m, cell(None, month=m.label, suppressed=True)) for m in months],
-                        {}),
+        IndicatorValues(indicator(CATALOG[IndicatorId.REENTRY_RATE]), cell(None, suppressed=True),
+                        [(m, cell(None, suppressed=True)) for m in months], {}),
     ]
-    findings = [Finding(3, HOSTILE, "event edited")] if broken else []
+    findings = (f"position 3 (aggregate {HOSTILE}): event edited",) if broken else ()
     return Report(
         period=chosen, made_at=datetime(2026, 5, 2, 9, 30, tzinfo=UTC),
-        chains=[ChainCheck(Verification("agreements", 10, 10, 2, []), 1, 1),
-                ChainCheck(Verification("cases", 5, 5, 1, findings), 1, 0)],
+        chains=[ChainStatus("agreements", 10, 10, 2, 1, 1, ()),
+                ChainStatus("cases", 5, 5, 1, 1, 0, findings,
+                            failure=HOSTILE if failed else None)],
         indicators=indicators, period_ended=ended,
         restatements=[Restated(
             str(IndicatorId.ACTIVE_CASES), datetime(2026, 4, 1, tzinfo=UTC), None,
             [Restatement(str(IndicatorId.ACTIVE_CASES), chosen.label,
                          datetime(2026, 4, 3, 8, tzinfo=UTC), None, cell(1.0),
                          (f"CaseOpened {HOSTILE} v1", "+2 more"))], examined=50, left=7)],
-        accesses=[AccessCount("caseworker", "Hilfeplanung", 12, 1),
-                  AccessCount(HOSTILE, HOSTILE, 0, 3)],
+        accesses=[Accesses("cases", [AccessCount("caseworker", "Hilfeplanung", 12, 1),
+                                     AccessCount(HOSTILE, HOSTILE, 0, 3)]),
+                  Accesses("agreements", [AccessCount("provider", "agreements", 0, 2)])],
         disclosure_threshold=5)
+
+
+

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from tests.report.builders import HOSTILE, a_report
+import pytest
+
+from services.web.report.html import render
+from services.web.report.model import ReportPeriod
+from tests.report.builders import HOSTILE, a_period, a_report
 from tests.report.page import Page, charts
-from wirkung.report.html import render
 
 SECTIONS = ["chain", "charts", "indicators", "restatements", "access"]
 
@@ -87,9 +90,28 @@ def test_restatements_are_listed_with_their_events_once_the_period_has_ended() -
     assert "None: every value is as it was first known after the period's end." in none
 
 
-def test_the_access_log_is_counted_by_role_and_purpose_with_a_total() -> None:
+def test_the_access_log_is_counted_by_service_role_and_purpose_with_a_total() -> None:
     rows = Page(render(a_report())).rows
 
-    assert ["caseworker", "Hilfeplanung", "12", "1", "13"] in rows
-    assert [HOSTILE, HOSTILE, "0", "3", "3"] in rows
-    assert ["Summe / total", "", "12", "4", "16"] in rows
+    assert ["cases", "caseworker", "Hilfeplanung", "12", "1", "13"] in rows
+    assert ["cases", HOSTILE, HOSTILE, "0", "3", "3"] in rows
+    assert ["agreements", "provider", "agreements", "0", "2", "2"] in rows
+    assert ["Summe / total", "", "", "12", "6", "18"] in rows
+
+
+def test_a_chain_that_could_not_be_verified_is_named_so_with_the_reason() -> None:
+    text = render(a_report(failed=True))
+
+    rows = Page(text).rows
+
+    assert ["cases", "5", "5", "1", "1", "0", f"NICHT GEPRÜFT / NOT VERIFIED {HOSTILE}"] in rows
+    assert HOSTILE not in text
+
+
+@pytest.mark.parametrize("label", ["2026", "2026-Q1", "2026-Q4", "2026-02", "2024-02", "2026-12"])
+def test_the_web_names_the_periods_of_its_form_as_the_metrics_service_does(label: str) -> None:
+    year, _, part = label.partition("-")
+
+    chosen = ReportPeriod.of(int(year), part)
+
+    assert chosen == a_period(label)

@@ -3,21 +3,30 @@ chain of both write services; and nobody else gets in."""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import time
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from services.web.report.model import Figures
+from services.web.report.text import cell_text
 from shared.auth import Role, mint_token
+from shared.embedded.process import free_port, start_child, stop_child, wait_until
+from tests.report.page import Page as ReportPage
 from tests.web.browser import assert_accessible
 from tests.web.conftest import Seed
 from tests.web.people import a_case, sign_in_as, sign_in_as_caseworker
-from tests.web.stack import Stack
+from tests.web.stack import ROOT, Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -253,7 +262,152 @@ def test_auditor_sees_both_chains_intact_with_their_latest_signed_checkpoints(
     expect(page.get_by_text("Die Kette ist intakt.")).to_have_count(2)
 
 
-@pytest.mark.parametrize("path", ["/revision", "/revision/kette",
+def settled_answer(stack: Stack, indicator: str, period: str) -> dict[str, Any]:
+    """The metrics API's answer to the auditor once it has consumed what was recorded: the
+    same input positions twice, a second and a half apart."""
+    token = mint_token(stack.secret, role=Role.AUDITOR, subject="au-test")
+    with httpx.Client(base_url=stack.urls["metrics"], timeout=15,
+                      headers={"Authorization": f"Bearer {token}"}) as api:
+        previous: dict[str, Any] | None = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            answer = api.get(f"/indicators/{indicator}", params={"period": period})
+            answer.raise_for_status()
+            current: dict[str, Any] = answer.json()
+            if previous and previous["input_positions"] == current["input_positions"]:
+                return current
+            previous = current
+            time.sleep(1.5)
+    raise AssertionError(f"the metrics service did not settle for {indicator}")
+
+
+def catalog(stack: Stack) -> list[dict[str, Any]]:
+    token = mint_token(stack.secret, role=Role.AUDITOR, subject="au-test")
+    answer = httpx.get(f"{stack.urls['metrics']}/indicators", timeout=15,
+                       headers={"Authorization": f"Bearer {token}"})
+    answer.raise_for_status()
+    entries: list[dict[str, Any]] = answer.json()
+    return entries
+
+
+def access_counts(stack: Stack, service: str, since: str, until: str) -> list[dict[str, Any]]:
+    token = mint_token(stack.secret, role=Role.AUDITOR, subject="au-test")
+    answer = httpx.get(f"{stack.urls[service]}/access-log/counts", timeout=15,
+                       params={"since": since, "until": until},
+                       headers={"Authorization": f"Bearer {token}"})
+    answer.raise_for_status()
+    counts: list[dict[str, Any]] = answer.json()["counts"]
+    return counts
+
+
+def test_auditor_makes_the_report_of_a_year_and_downloads_it_when_done(
+        auditor: Page, stack: Stack, seed: Seed, changed: Changed, tmp_path: Path) -> None:
+    page, year = auditor, str(date.today().year)
+    expected = settled_answer(stack, "active_cases", year)
+    page.get_by_role("link", name="Prüfbericht").click()
+    page.get_by_label("Jahr", exact=True).fill("20x6")
+    page.get_by_role("button", name="Prüfbericht erstellen").click()
+    expect(page.locator("#field-jahr-error")).to_contain_text(
+        "Bitte ein Jahr mit vier Ziffern angeben")
+    assert_accessible(page, "auditor-report-refused")
+
+    page.get_by_label("Jahr", exact=True).fill(year)
+    page.get_by_label("Zeitraum im Jahr").select_option(label="ganzes Jahr")
+    page.get_by_role("button", name="Prüfbericht erstellen").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Prüfbericht {year}")
+    download_link = page.get_by_role("link", name="Prüfbericht herunterladen")
+    expect(download_link).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Die Ketten beider Dienste sind unversehrt.")).to_be_visible()
+    assert_accessible(page, "auditor-report-done")
+    with page.expect_download() as started:
+        download_link.click()
+    download = started.value
+    assert download.suggested_filename == f"pruefbericht-{year}.html"
+    fetched = page.request.get(f"{page.url}/datei")
+    assert fetched.headers["content-disposition"] == \
+        f'attachment; filename="pruefbericht-{year}.html"'
+    assert fetched.headers["content-type"].startswith("text/html")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+
+    report = ReportPage(saved.read_text(encoding="utf-8"))
+    assert f"Prüfbericht / Auditor's report {year}" in report.all_text
+    for service in ("agreements", "cases"):
+        (chain,) = [row for row in report.rows if row[:1] == [service] and len(row) == 7]
+        assert chain[6] == "unversehrt / intact"
+        assert int(chain[1].replace(",", "")) > 0
+    # Every indicator as the API answers it; one with a value shown as the API gives it.
+    rows = {row[0]: row for row in report.rows if len(row) == 7}
+    indicators = {entry["id"]: rows[f"{entry['title_de']} / {entry['title_en']}{entry['id']} "
+                                    f"v{entry['version']}"] for entry in catalog(stack)}
+    active = indicators["active_cases"]
+    assert active[2] == cell_text(Figures.of(expected["cells"][0]), active[1])
+    assert f"result_hash{expected['manifest']['result_hash']}" in active[6]
+    shown = next(name for name, row in indicators.items()
+                 if row[2] not in ("\N{EN DASH}", "zurückgehalten / withheld"))
+    answer = settled_answer(stack, shown, year)
+    assert answer["input_positions"] == expected["input_positions"]
+    assert indicators[shown][2] == cell_text(Figures.of(answer["cells"][0]),
+                                             indicators[shown][1])
+    since = datetime(int(year), 1, 1, tzinfo=UTC).isoformat()
+    until = datetime(int(year) + 1, 1, 1, tzinfo=UTC).isoformat()
+    for service in ("agreements", "cases"):
+        counted = access_counts(stack, service, since, until)
+        for count in counted:
+            assert [service, count["role"], count["purpose"], f"{count['granted']:,}",
+                    f"{count['refused']:,}", f"{count['granted'] + count['refused']:,}"] \
+                in report.rows
+    assert access_counts(stack, "cases", since, until)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def without_metrics(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The stack seen through a second web process whose metrics service is gone (nothing
+    listens where it looks for it)."""
+    port = free_port()
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WIRKUNG_", "KAFKA_"))},
+        "WIRKUNG_AUTH_SECRET": stack.secret, "WIRKUNG_WEB_SESSION_KEY": stack.session_key,
+        "WIRKUNG_WEB_SECURE_COOKIES": "false", "WIRKUNG_LOG_LEVEL": "WARNING",
+        "WIRKUNG_AGREEMENTS_URL": stack.urls["agreements"],
+        "WIRKUNG_CASES_URL": stack.urls["cases"],
+        "WIRKUNG_METRICS_URL": f"http://127.0.0.1:{free_port()}"}
+    log = tmp_path_factory.mktemp("web-without-metrics") / "web.log"
+    child = start_child([sys.executable, "-m", "wirkung", "serve", "web", "--port", str(port)],
+                        log=log, env=environment, cwd=ROOT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: _healthy(url), timeout=60, what="the second web process",
+                   process=child, log=log)
+        yield replace(stack, urls={**stack.urls, "web": url})
+    finally:
+        stop_child(child, timeout=20)
+
+
+def test_auditor_is_told_which_service_did_not_answer_and_gets_no_report(
+        page: Page, without_metrics: Stack) -> None:
+    sign_in_as(page, without_metrics, Role.AUDITOR)
+    page.goto(f"{without_metrics.web}/revision/pruefbericht")
+    page.get_by_label("Jahr", exact=True).fill(str(date.today().year))
+    page.get_by_role("button", name="Prüfbericht erstellen").click()
+
+    expect(page.get_by_role("heading", name="Der Prüfbericht konnte nicht erstellt werden")) \
+        .to_be_visible(timeout=30_000)
+    expect(page.locator("#bericht")).to_contain_text("Der Kennzahlendienst antwortet nicht")
+    expect(page.get_by_role("link", name="Prüfbericht herunterladen")).to_have_count(0)
+    assert page.request.get(f"{page.url}/datei").status == 404
+    assert_accessible(page, "auditor-report-failed")
+
+
+@pytest.mark.parametrize("path", ["/revision", "/revision/kette", "/revision/pruefbericht",
                                   "/revision/verlauf/fall/6f1c0a52-3c1e-4d8e-9a57-2f0f6b8f1a10"])
 def test_a_caseworker_gets_the_refusal_page_on_the_auditors_desk(
         page: Page, stack: Stack, path: str) -> None:

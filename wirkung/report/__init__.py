@@ -1,7 +1,7 @@
-"""The auditor's report (Prüfbericht): one self-contained HTML file for one period.
+"""`wirkung audit report`: the auditor's report (Prüfbericht) of one period, from the databases.
 
-`gather` collects what the report states (chain verification, indicator
-values with their manifests, restatements, the access log), `evidence`
-holds the manifest and the restatements of one indicator, `svg` draws the
-charts and `html` writes the page.
+`gather` collects what the report states (chain verification, indicator values with
+their manifests, restatements, the access log) into the report's model, `evidence`
+holds the manifest and the restatements of one indicator. The model and the renderer
+are the web's (`services.web.report`), which fills the same model from the APIs.
 """

@@ -1,5 +1,10 @@
 """Gather what the report states: from the write services' stores, the metrics facts,
-the checkpoints topic and the access log. Progress goes to stderr."""
+the checkpoints topic and the access logs. Progress goes to stderr.
+
+It fills the same model as the web's gatherer does from the APIs
+(`services.web.report`), so both write the same page; the command reads the databases
+because it runs where no one signs in (production tokens come from the OIDC provider).
+"""
 
 from __future__ import annotations
 
@@ -16,14 +21,17 @@ from eventsourcing.persistence import PersistenceError
 
 from services.metrics.catalog import CATALOG, IndicatorDefinition
 from services.metrics.facts.schema import LIVE_SCHEMA
+from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.engine import Question
 from services.metrics.periods import Grain, Period
+from services.web.report import model
 from shared.access_log import AccessCount, count_accesses
+from shared.audit.check import ChainCheck
 from wirkung.audit import WRITE_SERVICES, check_chain
 from wirkung.environment import required, setting
 from wirkung.report.evidence import attested_total, period_closed_at, restatements_of
 from wirkung.report.facts import Facts
-from wirkung.report.model import IndicatorValues, Report, Restated
+from wirkung.report.model import Restated
 
 CONNECT_TIMEOUT = 10  # seconds
 
@@ -43,29 +51,64 @@ def reading(what: str) -> Iterator[None]:
                          f"{type(error).__name__}: {error}") from error
 
 
-def gather(period: Period, home: Path) -> Report:
+def gather(period: Period, home: Path) -> model.Report:
     """Everything the report shows about `period`."""
     chains = []
     for service in WRITE_SERVICES:
         progress(f"Verifying the {service} service's chain ...")
         with reading(f"the {service} database"):
-            chains.append(check_chain(service, home))
+            chains.append(chain_status(check_chain(service, home)))
     threshold = int(setting("WIRKUNG_METRICS_DISCLOSURE_THRESHOLD", home) or 5)
     metrics_url = required("WIRKUNG_METRICS_DATABASE_URL", home)
     progress(f"Computing {len(CATALOG)} indicators for {period.label} ...")
     with reading("the metrics database"):
         indicators, restatements = asyncio.run(_indicators(metrics_url, period, threshold))
-    progress("Counting the access log ...")
-    cases_url = required("WIRKUNG_CASES_DATABASE_URL", home)
-    with reading("the access log in the cases database"):
-        accesses = _accesses(cases_url, period)
+    progress("Counting the access logs ...")
+    accesses = []
+    for service in WRITE_SERVICES:
+        url = required(f"WIRKUNG_{service.upper()}_DATABASE_URL", home)
+        with reading(f"the access log in the {service} database"):
+            accesses.append(model.Accesses(service, _accesses(url, period)))
     made_at = datetime.now(UTC)
-    return Report(period, made_at, chains, indicators, period_closed_at(period) <= made_at,
-                  restatements, accesses, threshold)
+    return model.Report(report_period(period), made_at, chains, indicators,
+                        period_closed_at(period) <= made_at,
+                        [_restated(restated) for restated in restatements], accesses,
+                        threshold)
+
+
+def report_period(period: Period) -> model.ReportPeriod:
+    return model.ReportPeriod(period.label, period.start, period.end,
+                              tuple(month.label for month in period.split(Grain.MONTH)))
+
+
+def chain_status(check: ChainCheck) -> model.ChainStatus:
+    result = check.verification
+    return model.ChainStatus(result.service, result.events, result.chained, result.checkpoints,
+                             check.kept, check.published,
+                             tuple(str(finding) for finding in result.findings))
+
+
+def figures(cell: Cell | None) -> model.Figures | None:
+    return None if cell is None else model.Figures(cell.value, cell.numerator, cell.denominator,
+                                                   cell.persons, cell.suppressed)
+
+
+def indicator(definition: IndicatorDefinition) -> model.Indicator:
+    return model.Indicator(str(definition.id), definition.version, definition.title_de,
+                           definition.title_en, definition.level.value, definition.unit,
+                           definition.aggregation.value)
+
+
+def _restated(restated: Restated) -> model.Restated:
+    return model.Restated(
+        restated.indicator, restated.first_known_at, figures(restated.first_known),
+        [model.Restatement(change.indicator, change.period, change.at, figures(change.before),
+                           figures(change.after), change.events)
+         for change in restated.changes], restated.examined, restated.left)
 
 
 async def _indicators(url: str, period: Period,
-                      threshold: int) -> tuple[list[IndicatorValues], list[Restated]]:
+                      threshold: int) -> tuple[list[model.IndicatorValues], list[Restated]]:
     connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT,
                                        server_settings={"search_path": LIVE_SCHEMA})
     try:
@@ -82,13 +125,13 @@ async def _indicators(url: str, period: Period,
 
 
 async def _values(facts: Facts, definition: IndicatorDefinition,
-                  period: Period) -> IndicatorValues:
+                  period: Period) -> model.IndicatorValues:
     total, manifest = await attested_total(facts, definition, period)
     months = await facts.cells(definition, Question(period, ("period",), Grain.MONTH))
     by_month = {cell.dimensions["period"]: cell for cell in months}
-    return IndicatorValues(definition, total,
-                           [(month, by_month.get(month.label))
-                            for month in period.split(Grain.MONTH)], manifest)
+    return model.IndicatorValues(indicator(definition), figures(total),
+                                 [(month.label, figures(by_month.get(month.label)))
+                                  for month in period.split(Grain.MONTH)], manifest)
 
 
 def _accesses(url: str, period: Period) -> list[AccessCount]:

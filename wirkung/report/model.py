@@ -1,29 +1,13 @@
-"""What an auditor's report states, gathered before anything is rendered."""
+"""The evidence as `evidence` computes it from the metrics database, in the metrics service's
+own types; `gather` turns it into the report's plain model (`services.web.report.model`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators.cells import Cell
-from services.metrics.periods import Period
-from shared.access_log import AccessCount
-from wirkung.audit import ChainCheck
-
-# What the manifest of an indicator answer says, by name (definition hash, input positions, ...).
-Manifest = Mapping[str, object]
-
-
-@dataclass(frozen=True)
-class IndicatorValues:
-    """One indicator for the report's period: the whole period, each month, and its manifest."""
-
-    definition: IndicatorDefinition
-    total: Cell | None  # None: nothing counted in the period
-    months: list[tuple[Period, Cell | None]]
-    manifest: Manifest
+from services.web.report.model import Manifest as Manifest
 
 
 @dataclass(frozen=True)
@@ -48,17 +32,3 @@ class Restated:
     changes: list[Restatement]
     examined: int  # moments evaluated
     left: int  # later moments not evaluated (beyond the report's limit)
-
-
-@dataclass(frozen=True)
-class Report:
-    """Everything the auditor's report shows about one period."""
-
-    period: Period
-    made_at: datetime
-    chains: list[ChainCheck]
-    indicators: list[IndicatorValues]
-    period_ended: bool  # restatements are looked for only in a period that has ended
-    restatements: list[Restated]
-    accesses: list[AccessCount]
-    disclosure_threshold: int

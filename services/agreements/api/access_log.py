@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.agreements.api.common import App
+from shared.access_counts import AccessCountsOut, Since, Until, counted
 from shared.auth import Principal, Role, require
 
 router = APIRouter(tags=["access log"])
@@ -44,3 +45,12 @@ def read_access_log(
     return [AccessOut.model_validate(entry, from_attributes=True)
             for entry in agreements.access_log.entries(object_ref=object_ref, subject=subject,
                                                        limit=limit, offset=offset)]
+
+
+@router.get("/access-log/counts", response_model=AccessCountsOut,
+            summary="The accesses of a span of time, counted by role and purpose")
+def count_access_log(reader: LogReader, agreements: App, since: Since,
+                     until: Until) -> AccessCountsOut:
+    """Granted and refused reads of providers, agreements and reports (the auditor's
+    report of a period)."""
+    return counted(agreements.access_log.counts, since, until)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from services.cases.api.deps import App, LogReader
 from services.cases.api.outputs import AccessOut
+from shared.access_counts import AccessCountsOut, Since, Until, counted
 
 router = APIRouter(tags=["access log"])
 
@@ -29,3 +30,11 @@ def read_access_log(
     return [AccessOut.of(entry) for entry in cases.access_log(
         object_ref=object_ref, subject=subject, granted=granted,
         client_pseudonym=client_pseudonym, limit=limit, offset=offset)]
+
+
+@router.get("/access-log/counts", response_model=AccessCountsOut,
+            summary="The accesses of a span of time, counted by role and purpose")
+def count_access_log(caller: LogReader, cases: App, since: Since,
+                     until: Until) -> AccessCountsOut:
+    """Granted and refused reads of cases and clients (the auditor's report of a period)."""
+    return counted(cases.access_counts, since, until)

@@ -16,7 +16,7 @@ from services.cases.application.sealing import Opener, SealingMapper, Text, open
 from services.cases.domain import Case, Client
 from services.cases.personal_data import PersonalDataErased
 from services.cases.sealed_text import withheld
-from shared.access_log import Access
+from shared.access_log import Access, AccessCount
 from shared.auth import Role
 from shared.eventstore import ServiceApplication
 from shared.history import check_version, load
@@ -114,6 +114,10 @@ class CasesBase(ServiceApplication):
         return self.parts.access_log.entries(object_ref=object_ref, subject=subject,
                                              granted=granted, client_pseudonym=client_pseudonym,
                                              limit=limit, offset=offset)
+
+    def access_counts(self, since: datetime, until: datetime) -> list[AccessCount]:
+        """The accesses from `since` to `until` by role and purpose (the auditor's report)."""
+        return self.parts.access_log.counts(since, until)
 
     def role_refused(self, caller: Caller, object_type: str, object_id: str) -> None:
         """Log a refusal for the caller's role, naming a client by its pseudonym if known

@@ -20,7 +20,7 @@ from services.web.flow import CsrfRefused, SignedIn, see_other
 from services.web.forms import date_text
 from services.web.labels import N_
 from services.web.person import Person
-from services.web.rendering import language, pages_of
+from services.web.rendering import is_partial, language, pages_of
 from services.web.security import CSRF_FIELD, csrf_is_valid
 
 router = APIRouter()
@@ -183,8 +183,7 @@ async def verification_page(request: Request, person: Auditor, verification_id: 
     """Progress of a verification, then its verdict; htmx asks again every second."""
     verification = await services_of(request).metrics.verification(person.token,
                                                                    verification_id)
-    partial = bool(request.headers.get("HX-Request")) and \
-        not request.headers.get("HX-History-Restore-Request")
+    partial = is_partial(request)
     template = ("indicator_audit/_verification.html" if partial
                 else "indicator_audit/verification.html")
     return pages_of(request).render(request, template, verification=verification,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from services.metrics.catalog import Level
-from services.metrics.indicators.cells import Cell
+from services.web.report.model import Figures
 
-LEVELS = {Level.SOCIETY: "Gesellschaft / society", Level.TARGET_GROUP: "Zielgruppe / target group",
-          Level.AGREEMENT: "Leistungsvereinbarung / agreement", Level.CASE: "Einzelfall / case"}
+# By the catalog's level names (`GET /indicators`).
+LEVELS = {"society": "Gesellschaft / society", "target_group": "Zielgruppe / target group",
+          "agreement": "Leistungsvereinbarung / agreement", "case": "Einzelfall / case"}
 WITHHELD = "zurückgehalten / withheld"
 NOTHING = "\N{EN DASH}"
 
@@ -31,7 +31,7 @@ def tick(value: float, unit: str) -> str:
     return f"{value:,.6g}"
 
 
-def cell_text(cell: Cell | None, unit: str) -> str:
+def cell_text(cell: Figures | None, unit: str) -> str:
     if cell is None or (cell.value is None and not cell.suppressed):
         return NOTHING
     if cell.suppressed or cell.value is None:

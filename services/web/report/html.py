@@ -1,6 +1,6 @@
 """The auditor's report as one self-contained HTML page: inline CSS and SVG, no script.
 
-Every value from the databases passes `escape` on its way into the page.
+Every value gathered (from the APIs or the databases) passes `escape` on its way into the page.
 """
 
 from __future__ import annotations
@@ -9,13 +9,18 @@ import json
 from html import escape
 from itertools import groupby
 
-from services.metrics.catalog import Aggregation, IndicatorDefinition
-from shared.access_log import AccessCount
-from wirkung.audit import ChainCheck
-from wirkung.report import svg
-from wirkung.report.model import IndicatorValues, Manifest, Report, Restatement
-from wirkung.report.style import CSS
-from wirkung.report.text import LEVELS, cell_text, count_text, tick
+from services.web.report import svg
+from services.web.report.model import (
+    Accesses,
+    ChainStatus,
+    Indicator,
+    IndicatorValues,
+    Manifest,
+    Report,
+    Restatement,
+)
+from services.web.report.style import CSS
+from services.web.report.text import LEVELS, cell_text, count_text, tick
 
 
 def render(report: Report) -> str:
@@ -42,17 +47,20 @@ def render(report: Report) -> str:
     ])
 
 
-def chain_section(chains: list[ChainCheck]) -> str:
+def chain_section(chains: list[ChainStatus]) -> str:
     rows = []
-    for check in chains:
-        result = check.verification
-        verdict = ('<span class="ok">unversehrt / intact</span>' if result.intact else
-                   '<span class="broken">GEBROCHEN / BROKEN</span><ul>' + "".join(
-                       f"<li>{escape(str(finding))}</li>" for finding in result.findings)
-                   + "</ul>")
-        counts = _numbers(result.events, result.chained, result.checkpoints, check.kept,
-                          check.published)
-        rows.append(f"<tr><td>{escape(result.service)}</td>{counts}<td>{verdict}</td></tr>")
+    for chain in chains:
+        if chain.failure is not None:
+            verdict = ('<span class="broken">NICHT GEPRÜFT / NOT VERIFIED</span> '
+                       f"{escape(chain.failure)}")
+        elif chain.intact:
+            verdict = '<span class="ok">unversehrt / intact</span>'
+        else:
+            verdict = ('<span class="broken">GEBROCHEN / BROKEN</span><ul>' + "".join(
+                f"<li>{escape(finding)}</li>" for finding in chain.findings) + "</ul>")
+        counts = _numbers(chain.events, chain.chained, chain.checkpoints, chain.kept,
+                          chain.published)
+        rows.append(f"<tr><td>{escape(chain.service)}</td>{counts}<td>{verdict}</td></tr>")
     return _section("chain", "Prüfkette / Chain verification", _table(
         ["Dienst / service", "Ereignisse / events", "verkettet / chained",
          "gültige Signaturen / valid signatures", "Checkpoints DB", "Checkpoints Topic",
@@ -60,28 +68,28 @@ def chain_section(chains: list[ChainCheck]) -> str:
 
 
 def charts_section(report: Report) -> str:
-    figures = [f"<figure>{_chart(values)}<figcaption>{escape(str(values.definition.id))} · "
-               f"{escape(LEVELS[values.definition.level])}</figcaption></figure>"
+    figures = [f"<figure>{_chart(values)}<figcaption>{escape(values.indicator.id)} · "
+               f"{escape(LEVELS.get(values.indicator.level, values.indicator.level))}"
+               "</figcaption></figure>"
                for values in report.indicators]
     return _section("charts", "Kennzahlen im Zeitverlauf / Indicators over time",
                     f'<div class="charts">{"".join(figures)}</div>')
 
 
 def _chart(values: IndicatorValues) -> str:
-    definition = values.definition
-    points = [(month.label[5:] or month.label,
-               None if cell is None or cell.suppressed else cell.value)
+    definition = values.indicator
+    points = [(month[5:] or month, None if cell is None or cell.suppressed else cell.value)
               for month, cell in values.months]
-    draw = svg.bar_chart if definition.aggregation is Aggregation.COUNT else svg.line_chart
+    draw = svg.bar_chart if definition.aggregation == "count" else svg.line_chart
     return draw(f"chart-{definition.id}", _title(definition), definition.unit, points,
                 caption="Monat / month", fmt=lambda value: tick(value, definition.unit))
 
 
 def indicators_section(report: Report) -> str:
     parts = []
-    for level, group in groupby(report.indicators, key=lambda v: v.definition.level):
+    for level, group in groupby(report.indicators, key=lambda v: v.indicator.level):
         rows = [_indicator_row(values) for values in group]
-        parts.append(f"<h3>{escape(LEVELS[level])}</h3>" + _table(
+        parts.append(f"<h3>{escape(LEVELS.get(level, level))}</h3>" + _table(
             ["Kennzahl / indicator", "Einheit / unit", f"Wert / value {report.period.label}",
              "Zähler / numerator", "Nenner / denominator", "Personen / persons",
              "Manifest"], rows))
@@ -90,7 +98,7 @@ def indicators_section(report: Report) -> str:
 
 
 def _indicator_row(values: IndicatorValues) -> str:
-    definition, total = values.definition, values.total
+    definition, total = values.indicator, values.total
     parts = (None, None, None) if total is None else (total.numerator, total.denominator,
                                                        total.persons)
     counts = "".join(f'<td class="number">{escape(count_text(part))}</td>' for part in parts)
@@ -125,7 +133,7 @@ def restatements_section(report: Report) -> str:
                 "zuerst bekannt war. / None: every value is as it was first known after the "
                 "period's end.</p>")
     else:
-        definitions = {str(v.definition.id): v.definition for v in report.indicators}
+        definitions = {v.indicator.id: v.indicator for v in report.indicators}
         body = _table(["Kennzahl / indicator", "Zeitraum / period", "erfasst am / recorded at",
                        "vorher / before", "nachher / after", "Ereignisse / events"],
                       [_restatement(change, definitions[change.indicator])
@@ -133,7 +141,7 @@ def restatements_section(report: Report) -> str:
     return _section("restatements", "Korrekturen / Restatements", body + _unexamined(report))
 
 
-def _restatement(restated: Restatement, definition: IndicatorDefinition) -> str:
+def _restatement(restated: Restatement, definition: Indicator) -> str:
     events = "".join(f"<li>{escape(name)}</li>" for name in restated.events)
     return (f"<tr><td>{escape(_title(definition))}</td><td>{escape(restated.period)}</td>"
             f"<td>{escape(restated.at.isoformat())}</td>"
@@ -155,22 +163,25 @@ def _unexamined(report: Report) -> str:
             f"</p><ul>{items}</ul>")
 
 
-def access_section(accesses: list[AccessCount]) -> str:
-    if not accesses:
+def access_section(accesses: list[Accesses]) -> str:
+    counted = [(log.service, count) for log in accesses for count in log.counts]
+    if not counted:
         return _section("access", "Zugriffsprotokoll / Access log",
                         '<p class="note">Keine Zugriffe im Zeitraum. / No access in the '
                         "period.</p>")
-    rows = [f"<tr><td>{escape(a.role)}</td><td>{escape(a.purpose)}</td>"
-            f"{_numbers(a.granted, a.refused, a.granted + a.refused)}</tr>" for a in accesses]
-    granted, refused = sum(a.granted for a in accesses), sum(a.refused for a in accesses)
+    rows = [f"<tr><td>{escape(service)}</td><td>{escape(a.role)}</td>"
+            f"<td>{escape(a.purpose)}</td>{_numbers(a.granted, a.refused, a.granted + a.refused)}"
+            "</tr>" for service, a in counted]
+    granted = sum(a.granted for _, a in counted)
+    refused = sum(a.refused for _, a in counted)
     totals = _numbers(granted, refused, granted + refused)
-    rows.append(f"<tr><th>Summe / total</th><th></th>{totals}</tr>")
+    rows.append(f"<tr><th>Summe / total</th><th></th><th></th>{totals}</tr>")
     return _section("access", "Zugriffsprotokoll / Access log", _table(
-        ["Rolle / role", "Zweck / purpose", "gewährt / granted", "verweigert / refused",
-         "alle / all"], rows))
+        ["Dienst / service", "Rolle / role", "Zweck / purpose", "gewährt / granted",
+         "verweigert / refused", "alle / all"], rows))
 
 
-def _title(definition: IndicatorDefinition) -> str:
+def _title(definition: Indicator) -> str:
     return f"{definition.title_de} / {definition.title_en}"
 
 
