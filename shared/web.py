@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from faststream.kafka.fastapi import KafkaRouter
 
 from shared.auth import TokenVerifier
@@ -24,12 +25,19 @@ def token_verifier(settings: ServiceSettings) -> TokenVerifier:
                          issuer=settings.auth_issuer, audience=settings.auth_audience)
 
 
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
 def create_service_app(*, service: str, title: str, description: str, settings: ServiceSettings,
                        kafka: KafkaRouter, routers: Sequence[APIRouter],
                        database_ready: ReadinessCheck,
                        idempotency: IdempotencyStore | None = None) -> FastAPI:
     """A service's app: its routers, the Kafka router, /health, /ready, /metrics."""
-    app = FastAPI(title=title, description=description, version="0.1.0")
+    # Operation ids are the routes' names (register_provider, not register_provider_providers_post):
+    # the names a client generated from the document gives its functions.
+    app = FastAPI(title=title, description=description, version="0.1.0",
+                  generate_unique_id_function=_operation_id)
     app.state.token_verifier = token_verifier(settings)
     install_problem_handlers(app)
     if idempotency is not None:  # inside the observability middleware
