@@ -2,12 +2,10 @@
 
 `engine.evaluate` over `engine.snapshot_of` (records folded in Python, units
 of case_units / society_units / agreement_units counted by cells_of) is kept as
-the reference implementation; `engine.answer` counts the indicators that
-case_sql and agreement_sql cover in the database, and evaluates those of
-WITHOUT_CASES without loading cases.
-Both answer every such indicator here, for a generated history of many cases
-(bench.events) and for the hand-written one, along several breakdowns,
-periods, as_of times and a provider's scope.
+the reference implementation; `engine.answer` counts every indicator in the
+database (case_sql, agreement_sql). Both answer every indicator here, for a
+generated history of many cases (bench.events) and for the hand-written one,
+along several breakdowns, periods, as_of times and a provider's scope.
 """
 
 from __future__ import annotations
@@ -23,13 +21,7 @@ from services.metrics.catalog import CATALOG
 from services.metrics.facts.projection import parse, project_batch
 from services.metrics.facts.schema import create_pool, migrate
 from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import (
-    WITHOUT_CASES,
-    Question,
-    answer,
-    evaluate,
-    snapshot_of,
-)
+from services.metrics.indicators.engine import Question, answer, evaluate, snapshot_of
 from services.metrics.indicators.in_database import supported
 from services.metrics.indicators.knowledge import Knowledge
 from services.metrics.periods import Grain, parse_period
@@ -54,9 +46,7 @@ from tests.support import Infrastructure, new_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-COUNTED_IN_DATABASE = [name for name, definition in CATALOG.items() if supported(definition)]
-# answer() leaves the cases out of these indicators' snapshot; the reference loads them.
-NEW_PATHS = [*COUNTED_IN_DATABASE, *sorted(WITHOUT_CASES)]
+NEW_PATHS = list(CATALOG)
 BREAKDOWNS = ((), ("district", "age_band"), ("provider", "period"),
               ("field_of_action", "target_group"), ("agreement",), ("budget_product", "period"),
               ("district", "provider"), ("target_group", "agreement"))
@@ -158,6 +148,10 @@ def _assert_same(counted: list[Cell], reference: list[Cell], what: str) -> None:
             assert (mine is None) == (expected is None), f"{where} {name}"
             if expected is not None:
                 assert mine == pytest.approx(expected, rel=1e-9, abs=2e-6), f"{where} {name}"
+
+
+def test_every_indicator_is_counted_in_the_database() -> None:
+    assert [name for name, definition in CATALOG.items() if not supported(definition)] == []
 
 
 @pytest.mark.parametrize("indicator", NEW_PATHS)

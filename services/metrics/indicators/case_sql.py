@@ -7,8 +7,9 @@ The rules are those of `cases.CaseRecord` and `case_units` (the reference
 implementation, which the equivalence test compares with), written for
 PostgreSQL so that a city-year never leaves the database. Parameters: $1 the
 as_of time (NULL: everything), $2/$3/$4 the periods' first days, last days
-and labels. The case history relies on what the case aggregate guarantees:
-a closure only of an open case, a reopening only of a closed one.
+and labels, $5 the day counted as today (`asked`). The case history relies on
+what the case aggregate guarantees: a closure only of an open case, a
+reopening only of a closed one.
 """
 
 # ruff: noqa: S608 - the SQL is put together from this module's constants only; every value
@@ -26,6 +27,8 @@ def known(alias: str) -> str:
 
 
 CTES: dict[str, str] = {
+    # Every query names its every parameter, those it does not read here.
+    "asked": "SELECT $5::date AS today",
     "buckets": "SELECT * FROM unnest($2::date[], $3::date[], $4::text[]) "
                "AS b(first_day, last_day, label)",
     "known_cases": "SELECT case_id, client_pseudonym AS client, field_of_action, target_groups, "
@@ -202,6 +205,6 @@ def with_clause(wanted: tuple[str, ...], ctes: Mapping[str, str] = CTES,
         if name not in ordered:
             ordered.append(name)
 
-    for name in ("known_cases", *wanted):
+    for name in ("asked", "known_cases", *wanted):
         add(name)
     return "WITH " + ",\n".join(f"{name} AS ({ctes[name]})" for name in ordered)

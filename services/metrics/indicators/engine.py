@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators import agreement_units, case_units, society_units
 from services.metrics.indicators.cells import Cell, Unit, cells_of
-from services.metrics.indicators.in_database import cells_in_database, supported
+from services.metrics.indicators.in_database import cells_in_database
 from services.metrics.indicators.knowledge import Knowledge
 from services.metrics.indicators.snapshot import Snapshot
 from services.metrics.periods import Grain, Period, grain_of
@@ -39,8 +39,6 @@ UNITS: dict[str, UnitsOf] = {
     IndicatorId.CLIENTS_REACHED_PER_1000: society_units.active_cases,
     IndicatorId.SPEND_PER_INHABITANT: society_units.spend,
 }
-# Agreement indicators that count reports and terms only: their snapshot needs no cases.
-WITHOUT_CASES = frozenset({IndicatorId.IMPACT_GOAL_ACHIEVEMENT, IndicatorId.REPORT_TIMELINESS})
 _FINER = {Grain.YEAR: Grain.QUARTER, Grain.QUARTER: Grain.MONTH, Grain.MONTH: Grain.MONTH}
 
 
@@ -69,30 +67,22 @@ async def answer(connection: Connection, definition: IndicatorDefinition, questi
                  inhabitants: society_units.Inhabitants | None = None) -> list[Cell]:
     """The cells of an indicator; cells of fewer persons than `threshold` are withheld.
 
-    Indicators whose units are written in SQL (case_sql) are counted in PostgreSQL, the
-    others over a snapshot of the facts in Python (`evaluate`). `today` (default: the day
-    of as_of, else the current day) ends open spans; `inhabitants` (default: the
-    population imported as of as_of) is the reference population of society indicators.
+    Every indicator is counted in PostgreSQL (case_sql, agreement_sql). `today` (default:
+    the day of as_of, else the current day) is the day up to which reports fall due;
+    `inhabitants` (default: the population imported as of as_of) is the reference
+    population of society indicators.
     """
-    knowledge = Knowledge(connection, question.as_of)
     if inhabitants is None and definition.level is Level.SOCIETY:
-        inhabitants = await knowledge.population()
-    inhabitants = inhabitants or {}
-    if supported(definition):
-        _check(definition, question)
-        buckets = question.buckets()
-        population = None
-        if definition.level is Level.SOCIETY:
-            population = society_units.population_of(inhabitants, buckets)
-        return await cells_in_database(
-            connection, definition, question.by, buckets, question.as_of, question.provider_id,
-            threshold if definition.counts_persons else 0, population)
-    if definition.id in WITHOUT_CASES:
-        snapshot = Snapshot({}, await knowledge.agreements(), await knowledge.reports(),
-                            today=today or today_of(question.as_of))
-    else:
-        snapshot = await snapshot_of(knowledge, question.as_of, today)
-    return evaluate(snapshot, inhabitants, definition, question, threshold)
+        inhabitants = await Knowledge(connection, question.as_of).population()
+    _check(definition, question)
+    buckets = question.buckets()
+    population = None
+    if definition.level is Level.SOCIETY:
+        population = society_units.population_of(inhabitants or {}, buckets)
+    return await cells_in_database(
+        connection, definition, question.by, buckets, question.as_of, question.provider_id,
+        threshold if definition.counts_persons else 0, population,
+        today or today_of(question.as_of))
 
 
 async def snapshot_of(knowledge: Knowledge, as_of: datetime | None,
