@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ALLOWED = ("eventsourcing.domain", "shared.vocabulary", "__future__")
+# shared.gas and shared.closures are rules as constants and pure functions the metrics
+# service counts with too.
+ALLOWED = ("eventsourcing.domain", "shared.vocabulary", "shared.gas", "shared.closures",
+           "__future__")
 DOMAIN_MODULES = sorted(ROOT.glob("services/*/domain.py")) + sorted(
     ROOT.glob("services/*/domain/*.py"))
 

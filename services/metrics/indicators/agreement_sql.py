@@ -16,7 +16,6 @@ on which nothing changes (`_segments`). Parameters as in case_sql.
 from __future__ import annotations
 
 from services.metrics.indicators.case_sql import known
-from services.metrics.indicators.cases import SUCCESS
 from services.metrics.periods import REPORTING_MONTHS
 from shared.indicators import IndicatorId
 
@@ -210,7 +209,7 @@ _CAPACITY = _per_agreement(
 # under its agreement.
 _GAP = (
     "SELECT r.agreement_id, b.label, o.achieved, o.measured, "
-    f"count(*) FILTER (WHERE c.reason = '{SUCCESS}'), count(*), array_agg(k.client), 0 "
+    "count(*) FILTER (WHERE c.reason = ANY($9::text[])), count(*), array_agg(k.client), 0 "
     "FROM figures r JOIN agreements USING (agreement_id) "
     "JOIN buckets b ON r.last_day BETWEEN b.first_day AND b.last_day "
     "JOIN (SELECT report_id, revision, sum(achieved) AS achieved, sum(measured) AS measured "

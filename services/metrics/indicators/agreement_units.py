@@ -11,10 +11,11 @@ from typing import Any
 from uuid import UUID
 
 from services.metrics.indicators.agreements import AgreementRecord, ReportRecord
-from services.metrics.indicators.cases import SUCCESS, CaseRecord
+from services.metrics.indicators.cases import CaseRecord
 from services.metrics.indicators.cells import Unit
 from services.metrics.indicators.snapshot import Snapshot
 from services.metrics.periods import Period
+from shared.closures import SUCCESSFUL
 
 Buckets = Sequence[Period]
 
@@ -123,7 +124,7 @@ def reported_vs_logged_success(snapshot: Snapshot, buckets: Buckets) -> list[Uni
                         if case.closure is not None
                         and report.start <= case.closure.on <= report.end]
             if measured and closures:
-                successes = sum(1 for _, reason in closures if reason == SUCCESS)
+                successes = sum(1 for _, reason in closures if reason in SUCCESSFUL)
                 units.append(Unit(snapshot.agreement_dims(agreement, period), achieved, measured,
                                   persons=tuple(client for client, _ in closures),
                                   reference=(successes, len(closures))))

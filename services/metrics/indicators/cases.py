@@ -11,8 +11,6 @@ from uuid import UUID
 from services.metrics.indicators.gas import EXPECTED_LEVEL, t_score
 from services.metrics.periods import Period
 
-SUCCESS = "planned_goals_achieved"
-PLANNED = frozenset({"planned_goals_achieved", "planned_partially"})
 PriceOf = Callable[[UUID, date], int | None]  # unit price in cents of an agreement on a day
 
 

@@ -6,8 +6,9 @@ import math
 from collections.abc import Iterable
 from decimal import Decimal
 
-RHO = 0.3
-EXPECTED_LEVEL = 0
+from shared.gas import EXPECTED_LEVEL, RHO
+
+__all__ = ["EXPECTED_LEVEL", "RHO", "t_score"]
 
 
 def t_score(goals: Iterable[tuple[Decimal | float, int]], rho: float = RHO) -> float:

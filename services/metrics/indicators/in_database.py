@@ -18,6 +18,8 @@ from services.metrics.indicators import agreement_sql
 from services.metrics.indicators.case_sql import CTES, NEEDS, UNITS, with_clause
 from services.metrics.indicators.cells import NONE, Cell, Population, Totals, cell_of
 from services.metrics.periods import Period
+from shared.closures import PLANNED, REENTRY_MONTHS, SUCCESSFUL
+from shared.gas import EXPECTED_LEVEL, RHO
 from shared.projection import Connection
 
 _DIMENSIONS = {
@@ -26,6 +28,8 @@ _DIMENSIONS = {
     "age_band": "ARRAY[k.age_band]", "agreement": "x.agreements", "provider": "x.providers",
     "budget_product": "x.budget_products",
 }
+# The rules the cases service counts with too, as the queries' parameters $6 to $10.
+RULES = (RHO, EXPECTED_LEVEL, REENTRY_MONTHS, sorted(SUCCESSFUL), sorted(PLANNED))
 _FROM_SERVICES = ("agreement", "provider", "budget_product")
 # An agreement's unit counts under the agreement's own dimensions.
 _AGREEMENT_DIMENSIONS = {
@@ -52,7 +56,7 @@ def _grouped(by: Sequence[str]) -> str:
 
 
 def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool) -> str:
-    """The query of an indicator's cells along `by` ($6: the only provider, if `provider`)."""
+    """The query of an indicator's cells along `by` ($11: the only provider, if `provider`)."""
     if definition.id in agreement_sql.UNITS:
         return _agreement_cells_sql(definition, by, provider)
     units, reads = UNITS[definition.id]
@@ -68,7 +72,7 @@ def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool
         "FROM units u JOIN known_cases k USING (case_id)"
         + (" LEFT JOIN dimensions x USING (case_id)" if served else "")
         + _unnested(by, _DIMENSIONS)
-        + (" WHERE x.providers = ARRAY[$6::text]" if provider else "") + _grouped(by)
+        + (" WHERE x.providers = ARRAY[$11::text]" if provider else "") + _grouped(by)
     )
 
 
@@ -97,7 +101,7 @@ def _agreement_cells_sql(definition: IndicatorDefinition, by: Sequence[str],
         "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons "
         "FROM counted u JOIN agreements a USING (agreement_id)"
         + _unnested(by, _AGREEMENT_DIMENSIONS)
-        + (" WHERE a.provider_id::text = $6" if provider else "") + _grouped(by)
+        + (" WHERE a.provider_id::text = $11" if provider else "") + _grouped(by)
     )
 
 
@@ -107,7 +111,7 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
                             population: Population | None, today: date) -> list[Cell]:
     """The cells of an indicator that case_sql or agreement_sql covers, counted in PostgreSQL."""
     arguments: list[Any] = [as_of, [b.start for b in buckets], [b.end for b in buckets],
-                            [b.label for b in buckets], today]
+                            [b.label for b in buckets], today, *RULES]
     if provider_id is not None:
         arguments.append(provider_id)
     async with connection.transaction():  # a savepoint inside the API's read transaction
