@@ -3,10 +3,11 @@
     python -m bench.restatements [--cases 2000] [--moments 50]
 
 Makes its own city (bench.queries.fill on an embedded PostgreSQL), then asks
-the restatements of the first quarter for every indicator of the catalog, as
-the auditor's report does (whole period, `--moments` moments each), in one
-repeatable-read transaction. Prints `name=value` lines: the seconds of all,
-the slowest indicator, and the milliseconds per moment examined.
+the restatements of the first quarter for every indicator of the catalog
+through the metrics application (`Indicators`), as the auditor's report does
+(whole period, `--moments` moments each), in one repeatable-read transaction.
+Prints `name=value` lines: the seconds of all, the slowest indicator, and the
+milliseconds per moment examined.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from bench.common import figure, machine
 from bench.events import START
 from bench.queries import fill
 from bench.stack import servers
+from services.metrics.application import Indicators, Question
 from services.metrics.catalog import CATALOG
 from services.metrics.facts.schema import LIVE_SCHEMA
-from services.metrics.indicators.engine import Question
-from services.metrics.indicators.restatements import restatements
 from services.metrics.periods import parse_period
 
 
@@ -32,14 +32,15 @@ async def run(database_url: str, moments: int) -> None:
     period = parse_period(f"{START.year}-Q1")
     connection = await asyncpg.connect(database_url,
                                        server_settings={"search_path": LIVE_SCHEMA})
+    indicators = Indicators(threshold=5)
     seconds: dict[str, float] = {}
     examined = 0
     try:
         async with connection.transaction(isolation="repeatable_read", readonly=True):
             for indicator, definition in CATALOG.items():
                 started = time.perf_counter()
-                found = await restatements(connection, definition, Question(period), 5,
-                                           limit=moments)
+                found = await indicators.restatements(connection, definition,
+                                                      Question(period), limit=moments)
                 seconds[indicator] = time.perf_counter() - started
                 examined += found.examined
     finally:

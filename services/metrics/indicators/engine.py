@@ -10,6 +10,7 @@ from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators import agreement_units, case_units, society_units
 from services.metrics.indicators.cells import Cell, Unit, cells_of
 from services.metrics.indicators.in_database import cells_in_database
+from services.metrics.indicators.inhabitants import Inhabitants, population_of
 from services.metrics.indicators.knowledge import Knowledge
 from services.metrics.indicators.snapshot import Snapshot
 from services.metrics.periods import Grain, Period, grain_of
@@ -64,7 +65,7 @@ class Question:
 
 async def answer(connection: Connection, definition: IndicatorDefinition, question: Question,
                  threshold: int, *, today: date | None = None,
-                 inhabitants: society_units.Inhabitants | None = None) -> list[Cell]:
+                 inhabitants: Inhabitants | None = None) -> list[Cell]:
     """The cells of an indicator; cells of fewer persons than `threshold` are withheld.
 
     Every indicator is counted in PostgreSQL (case_sql, agreement_sql). `today` (default:
@@ -78,7 +79,7 @@ async def answer(connection: Connection, definition: IndicatorDefinition, questi
     buckets = question.buckets()
     population = None
     if definition.level is Level.SOCIETY:
-        population = society_units.population_of(inhabitants or {}, buckets)
+        population = population_of(inhabitants or {}, buckets)
     return await cells_in_database(
         connection, definition, question.by, buckets, question.as_of, question.provider_id,
         threshold if definition.counts_persons else 0, population,
