@@ -1,9 +1,9 @@
-"""Cells counted in PostgreSQL equal the cells of the Python reference path.
+"""Cells counted in PostgreSQL equal the cells of the Python oracle.
 
-`engine.evaluate` over `engine.snapshot_of` (records folded in Python, units
-of case_units / society_units / agreement_units counted by cells_of) is kept as
-the reference implementation; `engine.answer` counts every indicator in the
-database (case_sql, agreement_sql). Both answer every indicator here, for a
+`tests.metrics.oracle` (records folded in Python, units of case_units /
+society_units / agreement_units counted by cells_of) is the reference
+implementation; `engine.answer`, the production path, counts every indicator
+in the database (case_sql, agreement_sql). Both answer every indicator here, for a
 generated history of many cases (bench.events) and for the hand-written one,
 along several breakdowns, periods, as_of times and a provider's scope.
 """
@@ -21,9 +21,8 @@ from services.metrics.catalog import CATALOG
 from services.metrics.facts.projection import parse, project_batch
 from services.metrics.facts.schema import create_pool, migrate
 from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import Question, answer, evaluate, snapshot_of
+from services.metrics.indicators.engine import Question, answer
 from services.metrics.indicators.in_database import supported
-from services.metrics.indicators.knowledge import Knowledge
 from services.metrics.periods import Grain, parse_period
 from services.metrics.population import PopulationRow, import_population
 from shared.contracts import (
@@ -42,6 +41,7 @@ from shared.contracts import (
     ServiceEnded,
 )
 from tests.metrics.history import A1, A2, P1, POPULATION, History, d, fixed_history, uid
+from tests.metrics.oracle.evaluate import oracle_cells
 from tests.support import Infrastructure, new_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -131,10 +131,7 @@ async def _both(pool: asyncpg.Pool, indicator: str, question: Question,
                 threshold: int) -> tuple[list[Cell], list[Cell]]:
     async with pool.acquire() as connection:
         counted = await answer(connection, CATALOG[indicator], question, threshold)
-        knowledge = Knowledge(connection, question.as_of)
-        reference = evaluate(await snapshot_of(knowledge, question.as_of),
-                             await knowledge.population(), CATALOG[indicator], question,
-                             threshold)
+        reference = await oracle_cells(connection, CATALOG[indicator], question, threshold)
     return counted, reference
 
 

@@ -10,11 +10,11 @@ import asyncpg
 import pytest
 
 from services.metrics.catalog import CATALOG
-from services.metrics.indicators.engine import Question, answer, evaluate, snapshot_of
-from services.metrics.indicators.knowledge import Knowledge
+from services.metrics.indicators.engine import Question, answer
 from services.metrics.periods import parse_period
 from shared.contracts import CaseClosed, CaseOpened
 from tests.metrics.history import History, uid
+from tests.metrics.oracle.evaluate import oracle_cells
 from tests.metrics.support import facts_of
 from tests.shared.test_closures import BOUNDARIES
 from tests.support import Infrastructure, new_database
@@ -58,8 +58,7 @@ async def test_a_return_counts_within_twelve_calendar_months_of_a_successful_clo
     question = Question(parse_period(str(closed_on.year)), ("district",))
     async with returns.acquire() as connection:
         counted = await answer(connection, definition, question, 1)
-        knowledge = Knowledge(connection, None)
-        oracle = evaluate(await snapshot_of(knowledge, None), {}, definition, question, 1)
+        oracle = await oracle_cells(connection, definition, question, 1)
 
     for cells in (counted, oracle):
         [cell] = [c for c in cells if c.dimensions["district"] == f"D{boundary}"]

@@ -45,3 +45,17 @@ def test_services_never_import_each_other() -> None:
             for module in imported_modules(path):
                 if module.startswith("services."):
                     assert module.startswith(f"services.{service_dir.name}"), (path, module)
+
+
+PRODUCTION_MODULES = sorted(path for package in ("services", "shared", "wirkung", "bench")
+                            for path in ROOT.glob(f"{package}/**/*.py"))
+
+
+def test_no_production_module_imports_the_tests() -> None:
+    """The Python implementation of the indicators lives in tests.metrics.oracle, as the
+    oracle the SQL is checked against: production counts in PostgreSQL only."""
+    importing = [str(path.relative_to(ROOT)) for path in PRODUCTION_MODULES
+                 if any(module == "tests" or module.startswith("tests.")
+                        for module in imported_modules(path))]
+    assert importing == []
+    assert PRODUCTION_MODULES

@@ -1,14 +1,17 @@
 """The units of the agreement indicators, as SQL over the facts.
 
 Each indicator's units are one SELECT of (agreement_id, label, numerator,
-denominator, reference numerator, reference denominator, persons) rows: one
-per agreement and period (budget, capacity) or per report (the success gap),
-`persons` the pseudonyms behind it. The rules are those of
-`agreements.AgreementRecord`, `cases.CaseRecord` and `agreement_units` (the
-reference implementation, which the equivalence test compares with): an
+denominator, reference numerator, reference denominator, persons, headcount)
+rows: one per agreement and period (budget, capacity), per report (the success
+gap), per report and impact goal, or per report due (timeliness); `persons`
+the pseudonyms behind it, `headcount` the participants a report names. The
+rules are those of `agreements.AgreementRecord` and of the oracle in
+`tests.metrics.oracle` (CaseRecord, agreement_units), the Python
+implementation the equivalence test compares with: an
 agreement's terms as drafted and edited, amended from each amendment's day
 (the latest amendment by version wins), and the days it runs in runs of days
-on which nothing changes (`_segments`). Parameters as in case_sql.
+on which nothing changes (`_segments`). Parameters as in case_sql ($5, the day
+counted as today, ends the reports due).
 """
 
 # ruff: noqa: S608 - the SQL is put together from this module's constants only; every value

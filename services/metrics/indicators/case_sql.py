@@ -3,8 +3,8 @@
 Each indicator's units are one SELECT of (case_id, label, numerator,
 denominator, value) rows, one per case (or closure) and period, built from
 the common table expressions below; `in_database` counts them into cells.
-The rules are those of `cases.CaseRecord` and `case_units` (the reference
-implementation, which the equivalence test compares with), written for
+The rules are those of the oracle in `tests.metrics.oracle` (CaseRecord,
+case_units: the Python implementation the equivalence test compares with), written for
 PostgreSQL so that a city-year never leaves the database. Parameters: $1 the
 as_of time (NULL: everything), $2/$3/$4 the periods' first days, last days
 and labels, $5 the day counted as today, and the rules the cases service

@@ -6,16 +6,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
-from typing import Any
 from uuid import UUID
 
 from services.metrics.indicators.agreements import AgreementRecord, ReportRecord
-from services.metrics.indicators.cases import CaseRecord
-from services.metrics.indicators.cells import Unit
-from services.metrics.indicators.snapshot import Snapshot
+from services.metrics.indicators.impact_goals import meets
 from services.metrics.periods import Period
 from shared.closures import SUCCESSFUL
+from tests.metrics.oracle.cases import CaseRecord
+from tests.metrics.oracle.cells import Unit
+from tests.metrics.oracle.snapshot import Snapshot
 
 Buckets = Sequence[Period]
 
@@ -32,15 +31,6 @@ def _reports_in(snapshot: Snapshot, period: Period) -> list[tuple[ReportRecord, 
     return [(report, snapshot.agreements[report.agreement_id]) for report in snapshot.reports
             if period.contains(report.end) and report.figures is not None
             and report.agreement_id in snapshot.agreements]
-
-
-def meets(achieved: int, measured: int, goal: dict[str, Any]) -> bool:
-    share, target = Fraction(achieved, measured), Fraction(Decimal(goal["target_value"]))
-    if goal["comparison"] == ">=":
-        return share >= target
-    if goal["comparison"] == "<=":
-        return share <= target
-    return share == target
 
 
 def impact_goal_achievement(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:

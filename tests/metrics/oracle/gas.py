@@ -6,9 +6,7 @@ import math
 from collections.abc import Iterable
 from decimal import Decimal
 
-from shared.gas import EXPECTED_LEVEL, RHO
-
-__all__ = ["EXPECTED_LEVEL", "RHO", "t_score"]
+from shared.gas import RHO
 
 
 def t_score(goals: Iterable[tuple[Decimal | float, int]], rho: float = RHO) -> float:

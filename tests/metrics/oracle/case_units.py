@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from services.metrics.indicators.cases import CaseRecord
-from services.metrics.indicators.cells import Unit
-from services.metrics.indicators.snapshot import Snapshot
 from services.metrics.periods import Period
 from shared.closures import PLANNED, SUCCESSFUL, within_reentry_window
+from tests.metrics.oracle.cases import CaseRecord
+from tests.metrics.oracle.cells import Unit
+from tests.metrics.oracle.snapshot import Snapshot
 
 Buckets = Sequence[Period]
 
