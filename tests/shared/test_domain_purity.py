@@ -59,3 +59,13 @@ def test_no_production_module_imports_the_tests() -> None:
                         for module in imported_modules(path))]
     assert importing == []
     assert PRODUCTION_MODULES
+
+
+def test_wirkung_reaches_the_indicators_only_through_the_metrics_application() -> None:
+    """The `wirkung` command and its report ask `services.metrics.application.Indicators`,
+    as the API does, never the modules that count behind it."""
+    reaching = sorted(f"{path.relative_to(ROOT)}: {module}"
+                      for path in ROOT.glob("wirkung/**/*.py")
+                      for module in imported_modules(path)
+                      if module.startswith("services.metrics.indicators"))
+    assert reaching == []

@@ -14,9 +14,9 @@ import asyncpg
 import psycopg
 from eventsourcing.persistence import PersistenceError
 
+from services.metrics.application import Question
 from services.metrics.catalog import CATALOG, IndicatorDefinition
 from services.metrics.facts.schema import LIVE_SCHEMA
-from services.metrics.indicators.engine import Question
 from services.metrics.periods import Grain, Period
 from shared.access_log import AccessCount, count_accesses
 from wirkung.audit import WRITE_SERVICES, check_chain

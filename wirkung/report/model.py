@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.metrics.application import Cell
 from services.metrics.catalog import IndicatorDefinition
-from services.metrics.indicators.cells import Cell
 from services.metrics.periods import Period
 from shared.access_log import AccessCount
 from wirkung.audit import ChainCheck

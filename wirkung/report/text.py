@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from services.metrics.application import Cell
 from services.metrics.catalog import Level
-from services.metrics.indicators.cells import Cell
 
 LEVELS = {Level.SOCIETY: "Gesellschaft / society", Level.TARGET_GROUP: "Zielgruppe / target group",
           Level.AGREEMENT: "Leistungsvereinbarung / agreement", Level.CASE: "Einzelfall / case"}
