@@ -4,7 +4,7 @@ Callers outside the service (the `wirkung` command, the auditor's report) use
 `Indicators` and the answer types named here, not the modules behind them.
 """
 
-from services.metrics.application.indicators import Indicators, UnknownIndicator
+from services.metrics.application.indicators import Indicators
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.engine import Question, UnknownDimension
 from services.metrics.indicators.manifest import Attested, Manifest
@@ -15,4 +15,4 @@ from services.metrics.verification import FIGURES, BadManifest, Verdict
 
 __all__ = ["FIGURES", "Attested", "BadManifest", "Cell", "EventRef", "Indicators", "Manifest",
            "Moment", "ProgressLine", "Question", "Restatement", "Restatements",
-           "UnknownDimension", "UnknownIndicator", "Verdict", "closing_of"]
+           "UnknownDimension", "Verdict", "closing_of"]

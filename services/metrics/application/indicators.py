@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.metrics.catalog import CATALOG, IndicatorDefinition
+from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.engine import Question, answer
 from services.metrics.indicators.inhabitants import Inhabitants
@@ -26,10 +26,6 @@ from shared.projection import Connection
 from shared.topics import Topics
 
 
-class UnknownIndicator(LookupError):
-    """An id the catalog does not know."""
-
-
 @dataclass(frozen=True)
 class Indicators:
     """Impact indicators (Wirkungskennzahlen) of the catalog, counted from the facts.
@@ -38,13 +34,6 @@ class Indicators:
     """
 
     threshold: int
-
-    @staticmethod
-    def definition(indicator_id: str) -> IndicatorDefinition:
-        definition = CATALOG.get(indicator_id)
-        if definition is None:
-            raise UnknownIndicator(f"No indicator {indicator_id}.")
-        return definition
 
     async def cells(self, connection: Connection, definition: IndicatorDefinition,
                     question: Question, *, today: date | None = None,
