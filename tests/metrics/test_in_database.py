@@ -31,6 +31,7 @@ from shared.contracts import (
     DeliveryReversed,
     GoalOutcomeCounts,
     GoalWithdrawn,
+    ImpactGoalTerm,
     ProviderReportRejected,
     ProviderReportSubmitted,
     ServiceAgreementAmended,
@@ -70,14 +71,23 @@ async def generated(infrastructure: Infrastructure) -> AsyncIterator[asyncpg.Poo
 
 def _written_history() -> History:
     """The hand-written history and later turns: an edited budget, an amended term end and
-    a termination, a second case of p2 under A1 whose service ends early and one of whose
-    deliveries is reversed, goals withdrawn, a report whose latest revision was rejected."""
+    a termination, amended impact goals, a second case of p2 under A1 whose service ends
+    early and one of whose deliveries is reversed, goals withdrawn, a report whose latest
+    revision was rejected."""
     h = fixed_history()
     h.add("agreements", A1, ServiceAgreementEdited(
         agreement_id=A1, annual_budget_cents=4_380_000, occurred_on=d(6, 1), actor="cm-1"))
     h.add("agreements", A2, ServiceAgreementAmended(
         agreement_id=A2, effective_date=d(7, 1), reason="kürzer", term_end=d(10, 31),
         capacity=8, occurred_on=d(6, 5), actor="cm-1"))
+    # A1's goal tightened from 15 March (R1, Q1, no longer meets it), loosened from July
+    # (an amendment of a later version, not yet in force at the end of Q1 or Q2).
+    for effective, target, on in ((d(3, 15), "0.9", d(6, 2)), (d(7, 1), "0.1", d(6, 4))):
+        h.add("agreements", A1, ServiceAgreementAmended(
+            agreement_id=A1, effective_date=effective, reason="Ziel", impact_goals=[
+                ImpactGoalTerm(text="planmäßig", indicator_id="planned_closure_rate",
+                               comparison=">=", target_value=target)],
+            occurred_on=on, actor="cm-1"))
     h.add("agreements", A2, ServiceAgreementTerminated(
         agreement_id=A2, termination_date=d(9, 1), reason="Ende", occurred_on=d(6, 10),
         actor="cm-1"))

@@ -135,6 +135,13 @@ AGREEMENT_CTES: dict[str, str] = {
                "ORDER BY v.report_id, v.revision, v.version DESC) v "
                "ON v.report_id = r.report_id AND v.revision = r.revision "
                "WHERE v.change IS DISTINCT FROM 'rejected'",
+    # Per report with figures, the impact goals of the latest amendment (by version) in
+    # force on its period's last day, if any amended them (a join, not a subquery per report).
+    "amended_goals": "SELECT DISTINCT ON (r.report_id) r.report_id, c.impact_goals "
+                     "FROM figures r JOIN agreement_facts c ON c.agreement_id = r.agreement_id "
+                     "AND c.change = 'amended' AND c.impact_goals IS NOT NULL "
+                     f"AND c.effective_on <= r.last_day AND {known('c')} "
+                     "ORDER BY r.report_id, c.version DESC",
     # Each submitted report by its agreement and reporting period's last day (of two, the
     # greater id, as AgreementRecord's dictionaries have it).
     "reported": "SELECT DISTINCT ON (agreement_id, period_end) agreement_id, "
@@ -164,7 +171,8 @@ AGREEMENT_NEEDS: dict[str, tuple[str, ...]] = {
     "agreements": (), "agreement_changes": (),
     "segments": ("agreements", "agreement_changes", "buckets"),
     "running": ("segments",), "service_spans": (), "figures": ("submissions",),
-    "reporting_periods": ("agreements",), "dues": ("reported", "reporting_periods"),
+    "amended_goals": ("figures",), "reporting_periods": ("agreements",),
+    "dues": ("reported", "reporting_periods"),
 }
 
 _YEAR_DAYS = ("((date_trunc('year', first_day) + interval '1 year')::date "
@@ -228,10 +236,6 @@ _GAP = (
 # period's last day (amended, the latest amendment by version, or as drafted and edited)
 # whose outcome was measured: whether achieved / measured meets the target, compared
 # exactly (achieved against target * measured). Its persons: the report's participants.
-_IN_FORCE = ("coalesce((SELECT c.impact_goals FROM agreement_facts c WHERE c.agreement_id = "
-             "r.agreement_id AND c.change = 'amended' AND c.impact_goals IS NOT NULL "
-             f"AND c.effective_on <= r.last_day AND {known('c')} ORDER BY c.version DESC "
-             "LIMIT 1), a.impact_goals, '[]')")
 _MEETS = ("CASE g ->> 'comparison' WHEN '>=' THEN o.achieved >= t.target * o.measured "
           "WHEN '<=' THEN o.achieved <= t.target * o.measured "
           "ELSE o.achieved = t.target * o.measured END")
@@ -239,7 +243,8 @@ _GOALS = (
     f"SELECT r.agreement_id, b.label, CASE WHEN {_MEETS} THEN 1.0 ELSE 0.0 END, 1.0, 0, 0, "
     "'{}'::text[], r.participants FROM figures r JOIN agreements a USING (agreement_id) "
     "JOIN buckets b ON r.last_day BETWEEN b.first_day AND b.last_day "
-    f"CROSS JOIN LATERAL jsonb_array_elements({_IN_FORCE}) g "
+    "LEFT JOIN amended_goals m USING (report_id) CROSS JOIN LATERAL "
+    "jsonb_array_elements(coalesce(m.impact_goals, a.impact_goals, '[]')) g "
     "CROSS JOIN LATERAL (SELECT (g ->> 'target_value')::numeric AS target) t "
     "JOIN report_outcomes o ON o.report_id = r.report_id AND o.revision = r.revision "
     f"AND o.indicator_id = g ->> 'indicator_id' AND {known('o')} WHERE o.measured <> 0")
@@ -251,7 +256,7 @@ _TIMELINESS = (
 
 # Per indicator: the units' SELECT and the expressions it reads.
 UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
-    IndicatorId.IMPACT_GOAL_ACHIEVEMENT: (_GOALS, ("buckets", "figures")),
+    IndicatorId.IMPACT_GOAL_ACHIEVEMENT: (_GOALS, ("buckets", "figures", "amended_goals")),
     IndicatorId.REPORT_TIMELINESS: (_TIMELINESS, ("buckets", "dues")),
     IndicatorId.BUDGET_UTILISATION: (_BUDGET, ("running", "priced")),
     IndicatorId.CAPACITY_UTILISATION: (_CAPACITY, ("running", "service_spans")),
