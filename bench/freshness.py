@@ -292,12 +292,13 @@ async def gauge_refresh_seconds(system: CityYear) -> float:
     The service refreshes them inside the batch transaction while batches are
     small, so under a trickle of commands this is part of every batch.
     """
+    from services.metrics.application import Indicators
     from services.metrics.facts.schema import create_pool
     from services.metrics.gauges import IndicatorGauges
 
     pool = await create_pool(system.database_urls["metrics"], max_size=1)
     try:
-        gauges = IndicatorGauges(pool, threshold=5)
+        gauges = IndicatorGauges(pool, Indicators(threshold=5))
         async with pool.acquire() as connection:
             started = time.perf_counter()
             await gauges.refresh(connection)

@@ -7,8 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from services.metrics.progress import ProgressLine
-from services.metrics.verification import FIGURES, BadManifest, Verdict, verify_answer
+from services.metrics.application import FIGURES, BadManifest, Indicators, ProgressLine, Verdict
 from shared.topics import Topics
 from wirkung.audit import table
 from wirkung.environment import required, setting
@@ -29,9 +28,9 @@ def verify_indicator(file: Path, home: Path, as_json: bool) -> int:
     topics = Topics(setting("WIRKUNG_TOPIC_PREFIX", home) or "wirkung")
     progress = ProgressLine("events replayed")
     try:
-        verdict = asyncio.run(verify_answer(document, database_url=database_url,
-                                            bootstrap_servers=bootstrap, topics=topics,
-                                            progress=progress))
+        verdict = asyncio.run(Indicators.verify(document, database_url=database_url,
+                                                bootstrap_servers=bootstrap, topics=topics,
+                                                progress=progress))
     except BadManifest as error:
         return _bad(str(error))
     finally:

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 import asyncpg
 from prometheus_client import Gauge
 
+from services.metrics.application import Indicators
 from services.metrics.catalog import CATALOG
-from services.metrics.indicators.engine import Question, answer
+from services.metrics.indicators.engine import Question
 from services.metrics.periods import parse_period
 from shared.indicators import IndicatorId
 from shared.projection import Connection
@@ -47,9 +48,9 @@ _PAUSE_FACTOR = 4.0  # the background loop pauses at least this many times a ref
 class IndicatorGauges:
     """Keeps the gauges current with the facts."""
 
-    def __init__(self, pool: asyncpg.Pool, threshold: int, interval: float = 5.0,
+    def __init__(self, pool: asyncpg.Pool, indicators: Indicators, interval: float = 5.0,
                  year: int | None = None) -> None:
-        self.pool, self.threshold, self.interval = pool, threshold, interval
+        self.pool, self.indicators, self.interval = pool, indicators, interval
         self.year = year  # None: the current year
         self.took = 0.0
         self.dirty = asyncio.Event()
@@ -81,8 +82,8 @@ class IndicatorGauges:
         for dimension, indicators in (("field_of_action", FIELD_INDICATORS),
                                       ("district", DISTRICT_INDICATORS)):
             for indicator in indicators:
-                for cell in await answer(connection, CATALOG[indicator],
-                                         Question(year, (dimension,)), self.threshold):
+                for cell in await self.indicators.cells(connection, CATALOG[indicator],
+                                                        Question(year, (dimension,))):
                     if not cell.suppressed and cell.value is not None:
                         values[(dimension, indicator, cell.dimensions[dimension])] = cell.value
         _publish(values)

@@ -10,12 +10,12 @@ from typing import Any
 from fastapi import FastAPI
 
 from services.metrics.api import ROUTERS
+from services.metrics.application import Indicators
 from services.metrics.consumer import metrics_consumer
 from services.metrics.facts.schema import create_pool, migrate
 from services.metrics.gauges import IndicatorGauges
 from services.metrics.runtime import tune_garbage_collection
 from services.metrics.settings import MetricsSettings
-from services.metrics.verification import verify_answer
 from services.metrics.verifications import Verifications
 from shared.envelope import Headers
 from shared.kafka import kafka_router
@@ -31,13 +31,15 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
     configure_logging("metrics", settings.log_level)
     topics = Topics(settings.topic_prefix)
     tasks: list[asyncio.Task[Any]] = []
+    indicators = Indicators(settings.disclosure_threshold)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await create_pool(settings.database_url)
         app.state.disclosure_threshold = settings.disclosure_threshold
+        app.state.indicators = indicators
         app.state.verifications = Verifications(
-            lambda document, progress: verify_answer(
+            lambda document, progress: indicators.verify(
                 document, database_url=settings.database_url,
                 bootstrap_servers=settings.kafka_bootstrap_servers, topics=topics,
                 progress=progress), topics)
@@ -62,7 +64,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
 
     @kafka.after_startup
     async def start_consumer(app: FastAPI) -> None:
-        gauges = IndicatorGauges(app.state.pool, settings.disclosure_threshold)
+        gauges = IndicatorGauges(app.state.pool, indicators)
         consumer = metrics_consumer(
             pool=app.state.pool, bootstrap_servers=settings.kafka_bootstrap_servers,
             topics=[topics.agreements, topics.cases], group_id=settings.consumer_group,

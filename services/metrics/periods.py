@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
+# The months of an agreement's reporting period, by its reporting frequency; reporting
+# periods run from 1 January of the term's first year.
+REPORTING_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 _LABEL = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(0[1-9]|1[0-2])))?$")
 
 

@@ -1,4 +1,5 @@
-"""The GAS T-score of the metrics service agrees with DESIGN's formula."""
+"""The GAS T-score of the oracle agrees with DESIGN's formula (case_sql is checked against
+the oracle in test_in_database)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.metrics.indicators.gas import t_score
+from tests.metrics.oracle.gas import t_score
 
 
 def test_all_goals_at_the_expected_level_score_50() -> None:

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 from prometheus_client import REGISTRY
 
+from services.metrics.application import Indicators
 from services.metrics.gauges import BY_DISTRICT, BY_FIELD, IndicatorGauges
 from tests.deploy.test_compose import metric_names
 
@@ -18,7 +19,7 @@ DASHBOARD = Path(__file__).resolve().parents[2] / "deploy/grafana/dashboards/wir
 @pytest.mark.integration
 async def test_the_gauges_show_this_years_indicators_and_withhold_small_cells(
         history_facts: asyncpg.Pool) -> None:
-    gauges = IndicatorGauges(history_facts, threshold=3, year=2026)
+    gauges = IndicatorGauges(history_facts, Indicators(threshold=3), year=2026)
 
     async with history_facts.acquire() as connection:
         await gauges.refresh(connection)

@@ -1,13 +1,11 @@
-"""Cells counted in PostgreSQL equal the cells of the Python reference path.
+"""Cells counted in PostgreSQL equal the cells of the Python oracle.
 
-`engine.evaluate` over `engine.snapshot_of` (records folded in Python, units
-of case_units / society_units / agreement_units counted by cells_of) is kept as
-the reference implementation; `engine.answer` counts the indicators that
-case_sql and agreement_sql cover in the database, and evaluates those of
-WITHOUT_CASES without loading cases.
-Both answer every such indicator here, for a generated history of many cases
-(bench.events) and for the hand-written one, along several breakdowns,
-periods, as_of times and a provider's scope.
+`tests.metrics.oracle` (records folded in Python, units of case_units /
+society_units / agreement_units counted by cells_of) is the reference
+implementation; `engine.answer`, the production path, counts every indicator
+in the database (case_sql, agreement_sql). Both answer every indicator here, for a
+generated history of many cases (bench.events) and for the hand-written one,
+along several breakdowns, periods, as_of times and a provider's scope.
 """
 
 from __future__ import annotations
@@ -23,15 +21,8 @@ from services.metrics.catalog import CATALOG
 from services.metrics.facts.projection import parse, project_batch
 from services.metrics.facts.schema import create_pool, migrate
 from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import (
-    WITHOUT_CASES,
-    Question,
-    answer,
-    evaluate,
-    snapshot_of,
-)
+from services.metrics.indicators.engine import Question, answer
 from services.metrics.indicators.in_database import supported
-from services.metrics.indicators.knowledge import Knowledge
 from services.metrics.periods import Grain, parse_period
 from services.metrics.population import PopulationRow, import_population
 from shared.contracts import (
@@ -40,6 +31,7 @@ from shared.contracts import (
     DeliveryReversed,
     GoalOutcomeCounts,
     GoalWithdrawn,
+    ImpactGoalTerm,
     ProviderReportRejected,
     ProviderReportSubmitted,
     ServiceAgreementAmended,
@@ -50,13 +42,12 @@ from shared.contracts import (
     ServiceEnded,
 )
 from tests.metrics.history import A1, A2, P1, POPULATION, History, d, fixed_history, uid
+from tests.metrics.oracle.evaluate import oracle_cells
 from tests.support import Infrastructure, new_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-COUNTED_IN_DATABASE = [name for name, definition in CATALOG.items() if supported(definition)]
-# answer() leaves the cases out of these indicators' snapshot; the reference loads them.
-NEW_PATHS = [*COUNTED_IN_DATABASE, *sorted(WITHOUT_CASES)]
+NEW_PATHS = list(CATALOG)
 BREAKDOWNS = ((), ("district", "age_band"), ("provider", "period"),
               ("field_of_action", "target_group"), ("agreement",), ("budget_product", "period"),
               ("district", "provider"), ("target_group", "agreement"))
@@ -80,14 +71,23 @@ async def generated(infrastructure: Infrastructure) -> AsyncIterator[asyncpg.Poo
 
 def _written_history() -> History:
     """The hand-written history and later turns: an edited budget, an amended term end and
-    a termination, a second case of p2 under A1 whose service ends early and one of whose
-    deliveries is reversed, goals withdrawn, a report whose latest revision was rejected."""
+    a termination, amended impact goals, a second case of p2 under A1 whose service ends
+    early and one of whose deliveries is reversed, goals withdrawn, a report whose latest
+    revision was rejected."""
     h = fixed_history()
     h.add("agreements", A1, ServiceAgreementEdited(
         agreement_id=A1, annual_budget_cents=4_380_000, occurred_on=d(6, 1), actor="cm-1"))
     h.add("agreements", A2, ServiceAgreementAmended(
         agreement_id=A2, effective_date=d(7, 1), reason="kürzer", term_end=d(10, 31),
         capacity=8, occurred_on=d(6, 5), actor="cm-1"))
+    # A1's goal tightened from 15 March (R1, Q1, no longer meets it), loosened from July
+    # (an amendment of a later version, not yet in force at the end of Q1 or Q2).
+    for effective, target, on in ((d(3, 15), "0.9", d(6, 2)), (d(7, 1), "0.1", d(6, 4))):
+        h.add("agreements", A1, ServiceAgreementAmended(
+            agreement_id=A1, effective_date=effective, reason="Ziel", impact_goals=[
+                ImpactGoalTerm(text="planmäßig", indicator_id="planned_closure_rate",
+                               comparison=">=", target_value=target)],
+            occurred_on=on, actor="cm-1"))
     h.add("agreements", A2, ServiceAgreementTerminated(
         agreement_id=A2, termination_date=d(9, 1), reason="Ende", occurred_on=d(6, 10),
         actor="cm-1"))
@@ -141,10 +141,7 @@ async def _both(pool: asyncpg.Pool, indicator: str, question: Question,
                 threshold: int) -> tuple[list[Cell], list[Cell]]:
     async with pool.acquire() as connection:
         counted = await answer(connection, CATALOG[indicator], question, threshold)
-        knowledge = Knowledge(connection, question.as_of)
-        reference = evaluate(await snapshot_of(knowledge, question.as_of),
-                             await knowledge.population(), CATALOG[indicator], question,
-                             threshold)
+        reference = await oracle_cells(connection, CATALOG[indicator], question, threshold)
     return counted, reference
 
 
@@ -158,6 +155,10 @@ def _assert_same(counted: list[Cell], reference: list[Cell], what: str) -> None:
             assert (mine is None) == (expected is None), f"{where} {name}"
             if expected is not None:
                 assert mine == pytest.approx(expected, rel=1e-9, abs=2e-6), f"{where} {name}"
+
+
+def test_every_indicator_is_counted_in_the_database() -> None:
+    assert [name for name, definition in CATALOG.items() if not supported(definition)] == []
 
 
 @pytest.mark.parametrize("indicator", NEW_PATHS)

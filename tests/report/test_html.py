@@ -70,7 +70,8 @@ def test_an_intact_and_a_broken_chain_are_shown_with_the_finding() -> None:
 def test_each_indicator_shows_its_value_in_its_unit_and_its_manifest() -> None:
     rows = Page(render(a_report())).rows
 
-    active, planned, reentry = (row for row in rows if len(row) == 7 and "v1" in row[0])
+    active, planned, reentry = (row for row in rows
+                                if len(row) == 7 and re.search(r"\bv\d+\b", row[0]))
     assert active[6] == 'definition_hashsha256:abcinput_positions{"t": {"0": 4}}'
     assert active[1:6] == ["cases", "6", "6", "\N{EN DASH}", "7"]
     assert planned[1:3] == ["share", "50.0 %"]

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ALLOWED = ("eventsourcing.domain", "shared.vocabulary", "__future__")
+# shared.gas and shared.closures are rules as constants and pure functions the metrics
+# service counts with too.
+ALLOWED = ("eventsourcing.domain", "shared.vocabulary", "shared.gas", "shared.closures",
+           "__future__")
 DOMAIN_MODULES = sorted(ROOT.glob("services/*/domain.py")) + sorted(
     ROOT.glob("services/*/domain/*.py"))
 
@@ -42,3 +45,27 @@ def test_services_never_import_each_other() -> None:
             for module in imported_modules(path):
                 if module.startswith("services."):
                     assert module.startswith(f"services.{service_dir.name}"), (path, module)
+
+
+PRODUCTION_MODULES = sorted(path for package in ("services", "shared", "wirkung", "bench")
+                            for path in ROOT.glob(f"{package}/**/*.py"))
+
+
+def test_no_production_module_imports_the_tests() -> None:
+    """The Python implementation of the indicators lives in tests.metrics.oracle, as the
+    oracle the SQL is checked against: production counts in PostgreSQL only."""
+    importing = [str(path.relative_to(ROOT)) for path in PRODUCTION_MODULES
+                 if any(module == "tests" or module.startswith("tests.")
+                        for module in imported_modules(path))]
+    assert importing == []
+    assert PRODUCTION_MODULES
+
+
+def test_wirkung_reaches_the_indicators_only_through_the_metrics_application() -> None:
+    """The `wirkung` command and its report ask `services.metrics.application.Indicators`,
+    as the API does, never the modules that count behind it."""
+    reaching = sorted(f"{path.relative_to(ROOT)}: {module}"
+                      for path in ROOT.glob("wirkung/**/*.py")
+                      for module in imported_modules(path)
+                      if module.startswith("services.metrics.indicators"))
+    assert reaching == []

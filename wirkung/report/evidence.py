@@ -1,22 +1,17 @@
 """The evidence behind each indicator value: its manifest and its restatements.
 
-Both come from the metrics service's own code, so the report states what the
-API would: the manifest of `services.metrics.indicators.manifest` (with the
-result hash `wirkung audit verify-indicator` checks) and the restatements of
-`services.metrics.indicators.restatements`, naming the events that changed a
-value after the period closed.
+Both come from the metrics service's application (`Indicators`), so the report
+states what the API would: the manifest of the answer (with the result hash
+`wirkung audit verify-indicator` checks) and the restatements, naming the
+events that changed a value after the period closed.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from services.metrics.application import Cell, EventRef, Question, closing_of
 from services.metrics.catalog import IndicatorDefinition
-from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import Question
-from services.metrics.indicators.manifest import attested_answer
-from services.metrics.indicators.moments import EventRef
-from services.metrics.indicators.restatements import closing_of, restatements
 from services.metrics.periods import Period
 from wirkung.report.facts import Facts
 from wirkung.report.model import Manifest, Restated, Restatement
@@ -29,8 +24,8 @@ EVENTS_NAMED = 3  # per restatement; the rest are counted
 async def attested_total(facts: Facts, definition: IndicatorDefinition,
                          period: Period) -> tuple[Cell | None, Manifest]:
     """The value of the whole period and the manifest of that answer."""
-    attested = await attested_answer(facts.connection, definition, Question(period),
-                                     facts.threshold)
+    attested = await facts.indicators.attested(facts.connection, definition,
+                                               Question(period))
     total = attested.cells[0] if attested.cells else None
     return total, attested.manifest.model_dump(mode="json")
 
@@ -45,8 +40,8 @@ async def restatements_of(facts: Facts, definition: IndicatorDefinition,
     """How the value of the whole period changed after it closed, and what changed it."""
     if period_closed_at(period) > datetime.now(UTC):
         return Restated(str(definition.id), None, None, [], 0, 0)
-    found = await restatements(facts.connection, definition, Question(period),
-                               facts.threshold, limit=MOMENTS_EXAMINED)
+    found = await facts.indicators.restatements(facts.connection, definition,
+                                                Question(period), limit=MOMENTS_EXAMINED)
     changes = [Restatement(str(definition.id), period.label, entry.moment.at, change.before,
                            change.after, _named(entry.moment.events,
                                                 entry.moment.population_imports))

@@ -1,20 +1,14 @@
-"""The metrics facts as the report reads them: one snapshot per moment, loaded once.
+"""The metrics facts as the report reads them: through the metrics service's application.
 
-`engine.answer` loads every fact again for each question; a report asks
-dozens of questions of the same facts, so it evaluates them over snapshots
-it keeps (the same `snapshot_of` and `evaluate` that `answer` uses).
+The report asks `Indicators` (services.metrics.application) what the API asks
+it, on one connection in one read-only transaction, so every value, manifest
+and restatement in the report is the figure the API gives for that state.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from services.metrics.application import Cell, Indicators, Question
 from services.metrics.catalog import IndicatorDefinition
-from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import Question, evaluate, snapshot_of
-from services.metrics.indicators.knowledge import Knowledge
-from services.metrics.indicators.snapshot import Snapshot
-from services.metrics.indicators.society_units import Inhabitants
 from shared.projection import Connection
 
 
@@ -24,14 +18,8 @@ class Facts:
     def __init__(self, connection: Connection, threshold: int) -> None:
         self.connection = connection
         self.threshold = threshold
-        self._snapshots: dict[datetime | None, tuple[Snapshot, Inhabitants]] = {}
+        self.indicators = Indicators(threshold)
 
     async def cells(self, definition: IndicatorDefinition, question: Question) -> list[Cell]:
-        """What `engine.answer` gives for this question."""
-        moment = question.as_of
-        if moment not in self._snapshots:
-            knowledge = Knowledge(self.connection, moment)
-            self._snapshots[moment] = (await snapshot_of(knowledge, moment),
-                                       await knowledge.population())
-        snapshot, inhabitants = self._snapshots[moment]
-        return evaluate(snapshot, inhabitants, definition, question, self.threshold)
+        """What the values endpoint gives for this question."""
+        return await self.indicators.cells(self.connection, definition, question)

@@ -19,10 +19,9 @@ import asyncpg
 import psycopg
 from eventsourcing.persistence import PersistenceError
 
+from services.metrics.application import Cell, Question
 from services.metrics.catalog import CATALOG, IndicatorDefinition
 from services.metrics.facts.schema import LIVE_SCHEMA
-from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import Question
 from services.metrics.periods import Grain, Period
 from services.web.report import model
 from shared.access_log import AccessCount, count_accesses

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.metrics.indicators.cells import Cell
+from services.metrics.application import Cell
 from services.web.report.model import Manifest as Manifest
 
 

@@ -6,10 +6,10 @@ import math
 from collections.abc import Iterable
 from decimal import Decimal
 
+from shared.gas import EXPECTED_LEVEL, RHO
+
 LEVELS = range(-2, 3)
 LEVEL_KEYS = tuple(str(level) for level in LEVELS)
-EXPECTED_LEVEL = 0
-RHO = 0.3
 
 
 def is_level(value: object) -> bool:

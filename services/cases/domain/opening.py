@@ -1,9 +1,11 @@
-"""What the opening of a case derives: the client's age band and whether it is a re-entry."""
+"""What the opening of a case derives: the client's age band and whether it is a re-entry
+(its window is the one the metrics service counts the re-entry rate with: shared.closures)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from shared.closures import within_reentry_window
 from shared.vocabulary import AgeBand
 
 # Lowest age of each band, oldest first.
@@ -25,14 +27,6 @@ def age_band_on(birth_date: date, day: date) -> AgeBand:
     return next(band for lowest, band in _BANDS if age >= lowest)
 
 
-def one_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return date(day.year + 1, 3, 1)
-
-
 def is_reentry(last_closed_on: date | None, opened_on: date) -> bool:
-    """A new case within 12 months after the client's last closure is a re-entry."""
-    return last_closed_on is not None and last_closed_on <= opened_on <= one_year_after(
-        last_closed_on)
+    """A new case within the re-entry window after the client's last closure is a re-entry."""
+    return last_closed_on is not None and within_reentry_window(last_closed_on, opened_on)

@@ -16,12 +16,12 @@ from services.metrics.api.models import (
     RestatementOut,
     RestatementsOut,
 )
+from services.metrics.application import Indicators
 from services.metrics.catalog import CATALOG, IndicatorDefinition, Level
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.engine import Question, UnknownDimension
-from services.metrics.indicators.manifest import attested_answer
 from services.metrics.indicators.moments import EventRef
-from services.metrics.indicators.restatements import DEFAULT_LIMIT, Restatement, restatements
+from services.metrics.indicators.restatements import DEFAULT_LIMIT, Restatement
 from services.metrics.periods import Grain, InvalidPeriod, parse_period
 from shared.auth import Principal, Role, require
 from shared.problems import Forbidden, NotFound, Problem
@@ -33,6 +33,11 @@ READERS = (Role.CASEWORKER, Role.CONTRACT_MANAGER, Role.AUDITOR, Role.PROVIDER)
 async def pool(request: Request) -> asyncpg.Pool:
     facts: asyncpg.Pool = request.app.state.pool
     return facts
+
+
+async def indicators(request: Request) -> Indicators:
+    application: Indicators = request.app.state.indicators
+    return application
 
 
 def _visible(definition: IndicatorDefinition, principal: Principal) -> bool:
@@ -53,6 +58,7 @@ async def read_indicator(
     request: Request,
     principal: Annotated[Principal, Depends(require(*READERS))],
     facts: Annotated[asyncpg.Pool, Depends(pool)],
+    application: Annotated[Indicators, Depends(indicators)],
     period: Annotated[str | None, Query(description="2026-03, 2026-Q1 or 2026; default: "
                                        "this year.", examples=["2026-Q1"])] = None,
     by: Annotated[str, Query(description="Comma-separated dimensions.",
@@ -64,10 +70,9 @@ async def read_indicator(
 ) -> IndicatorValues:
     definition = _readable(indicator_id, principal)
     question = _question(period, by, grain, as_of, principal)
-    threshold: int = request.app.state.disclosure_threshold
     async with facts.acquire() as connection:
         try:
-            attested = await attested_answer(connection, definition, question, threshold)
+            attested = await application.attested(connection, definition, question)
         except UnknownDimension as error:
             raise Problem(str(error), status=422, title="Unknown dimension") from error
     manifest = attested.manifest
@@ -88,6 +93,7 @@ async def read_restatements(
     request: Request,
     principal: Annotated[Principal, Depends(require(*READERS))],
     facts: Annotated[asyncpg.Pool, Depends(pool)],
+    application: Annotated[Indicators, Depends(indicators)],
     period: Annotated[str, Query(description="2026-03, 2026-Q1 or 2026.",
                                  examples=["2026-Q1"])],
     by: Annotated[str, Query(description="Comma-separated dimensions.",
@@ -106,11 +112,11 @@ async def read_restatements(
     """
     definition = _readable(indicator_id, principal)
     question = _question(period, by, grain, as_of, principal)
-    threshold: int = request.app.state.disclosure_threshold
+    threshold = application.threshold
     async with facts.acquire() as connection, connection.transaction(
             isolation="repeatable_read", readonly=True):
         try:
-            found = await restatements(connection, definition, question, threshold, limit)
+            found = await application.restatements(connection, definition, question, limit)
         except UnknownDimension as error:
             raise Problem(str(error), status=422, title="Unknown dimension") from error
     return RestatementsOut(

@@ -20,9 +20,10 @@ COST = ("delivered units logged by caseworkers * the unit price of the service's
 
 def _target_group(id: IndicatorId, title_de: str, title_en: str, unit: str, numerator: str,
                   denominator: str | None, direction: Direction,
-                  aggregation: Aggregation = Aggregation.RATIO) -> IndicatorDefinition:
+                  aggregation: Aggregation = Aggregation.RATIO,
+                  version: int = 1) -> IndicatorDefinition:
     return IndicatorDefinition(
-        id=id, version=1, title_de=title_de, title_en=title_en, level=Level.TARGET_GROUP,
+        id=id, version=version, title_de=title_de, title_en=title_en, level=Level.TARGET_GROUP,
         unit=unit, numerator=numerator, denominator=denominator, dimensions=CASE_DIMENSIONS,
         direction=direction, aggregation=aggregation)
 
@@ -46,11 +47,14 @@ DEFINITIONS = (
                   CLOSED, Direction.HIGHER_IS_BETTER),
     _target_group(IndicatorId.REENTRY_RATE, "Wiedereintrittsquote binnen 12 Monaten",
                   "Re-entry within 12 months", "share",
-                  "of the denominator's closures, those followed within 365 days by a "
-                  "reopening of the case or the opening of another case for the same client "
-                  "(windows still open at the as_of time may grow)",
+                  "of the denominator's closures, those followed within 12 months (up to the "
+                  "same day of the twelfth month after, or that month's last day; the window "
+                  "in which the cases service marks a new case a re-entry) by a reopening of "
+                  "the case or the opening of another case for the same client (windows still "
+                  "open at the as_of time may grow)",
                   f"every {SUCCESSFUL} dated in the period (each closure event, also one later "
-                  "undone by a reopening)", Direction.LOWER_IS_BETTER),
+                  "undone by a reopening)", Direction.LOWER_IS_BETTER,
+                  version=2),  # 1 counted 365 days
     _target_group(IndicatorId.MEDIAN_DURATION, "Median der Falldauer (Tage)",
                   "Median case duration (days)", "days",
                   f"median over the {CLOSED} of the days from opening to closure",

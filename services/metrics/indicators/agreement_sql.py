@@ -1,14 +1,17 @@
 """The units of the agreement indicators, as SQL over the facts.
 
 Each indicator's units are one SELECT of (agreement_id, label, numerator,
-denominator, reference numerator, reference denominator, persons) rows: one
-per agreement and period (budget, capacity) or per report (the success gap),
-`persons` the pseudonyms behind it. The rules are those of
-`agreements.AgreementRecord`, `cases.CaseRecord` and `agreement_units` (the
-reference implementation, which the equivalence test compares with): an
+denominator, reference numerator, reference denominator, persons, headcount)
+rows: one per agreement and period (budget, capacity), per report (the success
+gap), per report and impact goal, or per report due (timeliness); `persons`
+the pseudonyms behind it, `headcount` the participants a report names. The
+rules are those of `agreements.AgreementRecord` and of the oracle in
+`tests.metrics.oracle` (CaseRecord, agreement_units), the Python
+implementation the equivalence test compares with: an
 agreement's terms as drafted and edited, amended from each amendment's day
 (the latest amendment by version wins), and the days it runs in runs of days
-on which nothing changes (`_segments`). Parameters as in case_sql.
+on which nothing changes (`_segments`). Parameters as in case_sql ($5, the day
+counted as today, ends the reports due).
 """
 
 # ruff: noqa: S608 - the SQL is put together from this module's constants only; every value
@@ -16,7 +19,7 @@ on which nothing changes (`_segments`). Parameters as in case_sql.
 from __future__ import annotations
 
 from services.metrics.indicators.case_sql import known
-from services.metrics.indicators.cases import SUCCESS
+from services.metrics.periods import REPORTING_MONTHS
 from shared.indicators import IndicatorId
 
 _DRAFTED = "change IN ('drafted', 'edited')"
@@ -53,7 +56,13 @@ AGREEMENT_CTES: dict[str, str] = {
                   f"{_list_term('target_groups')} AS target_groups, "
                   f"{_term('term_start')} AS term_start, {_term('term_end')} AS term_end, "
                   f"{_term('annual_budget_cents')} AS annual_budget_cents, "
-                  f"{_term('capacity')} AS capacity, "
+                  f"{_term('capacity')} AS capacity, {_term('impact_goals')} AS impact_goals, "
+                  f"{_term('reporting_frequency')} AS reporting_frequency, "
+                  f"{_term('reporting_due_days')} AS reporting_due_days, "
+                  # the term end after every amendment, whatever its day (reporting periods)
+                  "coalesce((array_agg(term_end ORDER BY version DESC) FILTER (WHERE change = "
+                  f"'amended' AND term_end IS NOT NULL))[1], {_term('term_end')}) "
+                  "AS last_term_end, "
                   f"{_latest('effective_on', 'signed')} IS NOT NULL AS signed, "
                   f"{_latest('effective_on', 'terminated')} AS terminated_on "
                   f"FROM agreement_facts a WHERE {known('a')} GROUP BY agreement_id "
@@ -126,11 +135,44 @@ AGREEMENT_CTES: dict[str, str] = {
                "ORDER BY v.report_id, v.revision, v.version DESC) v "
                "ON v.report_id = r.report_id AND v.revision = r.revision "
                "WHERE v.change IS DISTINCT FROM 'rejected'",
+    # Per report with figures, the impact goals of the latest amendment (by version) in
+    # force on its period's last day, if any amended them (a join, not a subquery per report).
+    "amended_goals": "SELECT DISTINCT ON (r.report_id) r.report_id, c.impact_goals "
+                     "FROM figures r JOIN agreement_facts c ON c.agreement_id = r.agreement_id "
+                     "AND c.change = 'amended' AND c.impact_goals IS NOT NULL "
+                     f"AND c.effective_on <= r.last_day AND {known('c')} "
+                     "ORDER BY r.report_id, c.version DESC",
+    # Each submitted report by its agreement and reporting period's last day (of two, the
+    # greater id, as AgreementRecord's dictionaries have it).
+    "reported": "SELECT DISTINCT ON (agreement_id, period_end) agreement_id, "
+                "period_end AS last_day, due_on, late IS NOT TRUE AS on_time FROM report_facts r "
+                f"WHERE change = 'submitted' AND {known('r')} "
+                "ORDER BY agreement_id, period_end, report_id DESC",
+    # Every reporting period of a signed agreement's term (AgreementRecord.reporting_periods),
+    # those starting after today left out: none of them is due yet.
+    "reporting_periods": "SELECT a.agreement_id, (s + a.months)::date - 1 AS last_day, "
+                         "a.reporting_due_days FROM (SELECT agreement_id, term_start, "
+                         "reporting_due_days, make_interval(months => CASE reporting_frequency "
+                         + " ".join(f"WHEN '{name}' THEN {months}"
+                                    for name, months in REPORTING_MONTHS.items())
+                         + " END) AS months, least(last_term_end, terminated_on - 1) AS last "
+                         "FROM agreements WHERE signed) a CROSS JOIN LATERAL generate_series("
+                         "date_trunc('year', a.term_start), least(a.last, $5::date), a.months) s "
+                         "WHERE (s + a.months)::date - 1 >= a.term_start",
+    # Reports due: each reporting period whose due day has passed, and each report submitted
+    # (with the due day it names), on time if submitted so.
+    "dues": "SELECT agreement_id, last_day, due_on, on_time FROM reported UNION ALL "
+            "SELECT p.agreement_id, p.last_day, p.last_day + p.reporting_due_days, false "
+            "FROM reporting_periods p WHERE p.last_day + p.reporting_due_days < $5::date "
+            "AND NOT EXISTS (SELECT FROM reported r WHERE r.agreement_id = p.agreement_id "
+            "AND r.last_day = p.last_day)",
 }
 AGREEMENT_NEEDS: dict[str, tuple[str, ...]] = {
     "agreements": (), "agreement_changes": (),
     "segments": ("agreements", "agreement_changes", "buckets"),
     "running": ("segments",), "service_spans": (), "figures": ("submissions",),
+    "amended_goals": ("figures",), "reporting_periods": ("agreements",),
+    "dues": ("reported", "reporting_periods"),
 }
 
 _YEAR_DAYS = ("((date_trunc('year', first_day) + interval '1 year')::date "
@@ -158,7 +200,7 @@ def _per_agreement(allowed: str, used: str) -> str:
     those with some of `used`."""
     return (
         "SELECT a.agreement_id, b.label, coalesce(u.amount, 0), coalesce(r.amount, 0), "
-        "0, 0, coalesce(u.persons, '{}') FROM agreements a CROSS JOIN buckets b "
+        "0, 0, coalesce(u.persons, '{}'), 0 FROM agreements a CROSS JOIN buckets b "
         f"LEFT JOIN ({allowed}) r ON r.agreement_id = a.agreement_id AND r.label = b.label "
         "LEFT JOIN (SELECT agreement_id, label, sum(amount) AS amount, array_agg(client) "
         f"FILTER (WHERE amount <> 0) AS persons FROM ({used}) c GROUP BY 1, 2) u "
@@ -178,7 +220,7 @@ _CAPACITY = _per_agreement(
 # under its agreement.
 _GAP = (
     "SELECT r.agreement_id, b.label, o.achieved, o.measured, "
-    f"count(*) FILTER (WHERE c.reason = '{SUCCESS}'), count(*), array_agg(k.client) "
+    "count(*) FILTER (WHERE c.reason = ANY($9::text[])), count(*), array_agg(k.client), 0 "
     "FROM figures r JOIN agreements USING (agreement_id) "
     "JOIN buckets b ON r.last_day BETWEEN b.first_day AND b.last_day "
     "JOIN (SELECT report_id, revision, sum(achieved) AS achieved, sum(measured) AS measured "
@@ -190,8 +232,32 @@ _GAP = (
     "JOIN known_cases k ON k.case_id = s.case_id WHERE o.measured <> 0 "
     "GROUP BY r.report_id, r.agreement_id, b.label, o.achieved, o.measured")
 
+# Per report ending in a period with figures and per impact goal in force on the report
+# period's last day (amended, the latest amendment by version, or as drafted and edited)
+# whose outcome was measured: whether achieved / measured meets the target, compared
+# exactly (achieved against target * measured). Its persons: the report's participants.
+_MEETS = ("CASE g ->> 'comparison' WHEN '>=' THEN o.achieved >= t.target * o.measured "
+          "WHEN '<=' THEN o.achieved <= t.target * o.measured "
+          "ELSE o.achieved = t.target * o.measured END")
+_GOALS = (
+    f"SELECT r.agreement_id, b.label, CASE WHEN {_MEETS} THEN 1.0 ELSE 0.0 END, 1.0, 0, 0, "
+    "'{}'::text[], r.participants FROM figures r JOIN agreements a USING (agreement_id) "
+    "JOIN buckets b ON r.last_day BETWEEN b.first_day AND b.last_day "
+    "LEFT JOIN amended_goals m USING (report_id) CROSS JOIN LATERAL "
+    "jsonb_array_elements(coalesce(m.impact_goals, a.impact_goals, '[]')) g "
+    "CROSS JOIN LATERAL (SELECT (g ->> 'target_value')::numeric AS target) t "
+    "JOIN report_outcomes o ON o.report_id = r.report_id AND o.revision = r.revision "
+    f"AND o.indicator_id = g ->> 'indicator_id' AND {known('o')} WHERE o.measured <> 0")
+# Per report due in a period: 1 if it was submitted on time.
+_TIMELINESS = (
+    "SELECT d.agreement_id, b.label, CASE WHEN d.on_time THEN 1.0 ELSE 0.0 END, 1.0, 0, 0, "
+    "'{}'::text[], 0 FROM dues d JOIN agreements USING (agreement_id) "
+    "JOIN buckets b ON d.due_on BETWEEN b.first_day AND b.last_day")
+
 # Per indicator: the units' SELECT and the expressions it reads.
 UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
+    IndicatorId.IMPACT_GOAL_ACHIEVEMENT: (_GOALS, ("buckets", "figures", "amended_goals")),
+    IndicatorId.REPORT_TIMELINESS: (_TIMELINESS, ("buckets", "dues")),
     IndicatorId.BUDGET_UTILISATION: (_BUDGET, ("running", "priced")),
     IndicatorId.CAPACITY_UTILISATION: (_CAPACITY, ("running", "service_spans")),
     IndicatorId.REPORTED_VS_LOGGED_SUCCESS: (

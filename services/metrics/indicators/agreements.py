@@ -9,9 +9,8 @@ from itertools import pairwise
 from typing import Any
 from uuid import UUID
 
-from services.metrics.periods import Period
+from services.metrics.periods import REPORTING_MONTHS, Period
 
-_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 FAR_FUTURE = date(9999, 12, 31)
 
 
@@ -99,7 +98,7 @@ class AgreementRecord:
         last = self.term("term_end", FAR_FUTURE)
         if self.terminated_on:
             last = min(last, self.terminated_on - timedelta(days=1))
-        months = _MONTHS[self.terms["reporting_frequency"]]
+        months = REPORTING_MONTHS[self.terms["reporting_frequency"]]
         periods, start = [], date(self.terms["term_start"].year, 1, 1)
         while start <= last:
             after = date(start.year + (start.month + months - 1) // 12,

@@ -3,12 +3,16 @@
 Each indicator's units are one SELECT of (case_id, label, numerator,
 denominator, value) rows, one per case (or closure) and period, built from
 the common table expressions below; `in_database` counts them into cells.
-The rules are those of `cases.CaseRecord` and `case_units` (the reference
-implementation, which the equivalence test compares with), written for
+The rules are those of the oracle in `tests.metrics.oracle` (CaseRecord,
+case_units: the Python implementation the equivalence test compares with), written for
 PostgreSQL so that a city-year never leaves the database. Parameters: $1 the
 as_of time (NULL: everything), $2/$3/$4 the periods' first days, last days
-and labels. The case history relies on what the case aggregate guarantees:
-a closure only of an open case, a reopening only of a closed one.
+and labels, $5 the day counted as today, and the rules the cases service
+counts with too ($6 rho and $7 the expected level of GAS, $8 the months of the
+re-entry window, $9 the reasons of a successful and $10 those of a planned
+closure: `in_database.RULES`). The case history relies on what the case
+aggregate guarantees: a closure only of an open case, a reopening only of a
+closed one.
 """
 
 # ruff: noqa: S608 - the SQL is put together from this module's constants only; every value
@@ -26,6 +30,10 @@ def known(alias: str) -> str:
 
 
 CTES: dict[str, str] = {
+    # Every query names each of its parameters (and their types), those it reads elsewhere
+    # and those it does not read at all.
+    "parameters": "SELECT $5::date AS today, $6::float8 AS rho, $7::int AS expected_level, "
+                  "$8::int AS reentry_months, $9::text[] AS successful, $10::text[] AS planned",
     "buckets": "SELECT * FROM unnest($2::date[], $3::date[], $4::text[]) "
                "AS b(first_day, last_day, label)",
     "known_cases": "SELECT case_id, client_pseudonym AS client, field_of_action, target_groups, "
@@ -120,8 +128,9 @@ NEEDS: dict[str, tuple[str, ...]] = {
 def t_scores(asked: str) -> str:
     """T-scores (and reviewed goals at or above the expected level) on each asked day."""
     return ("SELECT a.case_id, a.label, 50 + 10 * sum(w.weight * r.level) / "
-            "sqrt((1 - 0.3::float8) * sum(w.weight * w.weight) + 0.3::float8 * "
-            "sum(w.weight) ^ 2) AS score, count(*) FILTER (WHERE r.level >= 0) AS at_or_above, "
+            "sqrt((1 - $6::float8) * sum(w.weight * w.weight) + $6::float8 * "
+            "sum(w.weight) ^ 2) AS score, "
+            "count(*) FILTER (WHERE r.level >= $7::int) AS at_or_above, "
             f"count(*) AS reviewed FROM {asked} a JOIN reviews r ON r.case_id = a.case_id "
             "AND r.day <= a.day AND (r.next_day IS NULL OR r.next_day > a.day) "
             "JOIN weights w ON w.case_id = r.case_id AND w.goal_id = r.goal_id "
@@ -130,16 +139,18 @@ def t_scores(asked: str) -> str:
 
 _SCORES = ("reviews", "weights")
 _AT_CLOSURE = f"({t_scores('closed')}) s"
+# The last day of a closure's re-entry window (shared.closures.reentry_window_end).
+_WINDOW_END = "(ch.day + make_interval(months => $8::int))::date"
 _REENTRY = (  # joins, not correlated subqueries: those scan the cases once per closure
     "SELECT ch.case_id, b.label, CASE WHEN bool_or(l.case_id IS NOT NULL "
     "OR o.case_id IS NOT NULL) THEN 1.0 ELSE 0.0 END, 1.0, NULL FROM changes ch "
     "JOIN buckets b ON ch.day BETWEEN b.first_day AND b.last_day "
     "JOIN known_cases k ON k.case_id = ch.case_id "
     "LEFT JOIN changes l ON l.case_id = ch.case_id AND l.version > ch.version "
-    "AND l.status = 'reopened' AND l.day <= ch.day + 365 "
+    f"AND l.status = 'reopened' AND l.day <= {_WINDOW_END} "
     "LEFT JOIN known_cases o ON o.client = k.client AND o.case_id <> ch.case_id "
-    "AND o.opened_on BETWEEN ch.day AND ch.day + 365 "
-    "WHERE ch.status = 'closed' AND ch.reason = 'planned_goals_achieved' "
+    f"AND o.opened_on BETWEEN ch.day AND {_WINDOW_END} "
+    "WHERE ch.status = 'closed' AND ch.reason = ANY($9::text[]) "
     "GROUP BY ch.case_id, ch.version, b.label")
 _IN_BUCKET = ("sum(p.cents * greatest(0, least(b.last_day, p.last_day) - "
               "greatest(b.first_day, p.first_day) + 1) / (p.last_day - p.first_day + 1))")
@@ -170,8 +181,8 @@ UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     IndicatorId.MEAN_T_SCORE_AT_CLOSURE: (
         f"SELECT case_id, label, score, 1.0, NULL FROM {_AT_CLOSURE}", ("closed", *_SCORES)),
     IndicatorId.PLANNED_CLOSURE_RATE: (
-        "SELECT case_id, label, CASE WHEN reason IN ('planned_goals_achieved', "
-        "'planned_partially') THEN 1.0 ELSE 0.0 END, 1.0, NULL FROM closed", ("closed",)),
+        "SELECT case_id, label, CASE WHEN reason = ANY($10::text[]) THEN 1.0 ELSE 0.0 END, "
+        "1.0, NULL FROM closed", ("closed",)),
     IndicatorId.MEDIAN_DURATION: (
         "SELECT c.case_id, c.label, 0.0, 1.0, c.day - k.opened_on FROM closed c "
         "JOIN known_cases k USING (case_id)", ("closed",)),
@@ -183,7 +194,7 @@ UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("services", "buckets")),
     IndicatorId.COST_PER_SUCCESSFUL_OUTCOME: (
         "SELECT c.case_id, c.label, coalesce(p.cents, 0)::float8 / 100, CASE WHEN c.reason = "
-        "'planned_goals_achieved' THEN 1.0 ELSE 0.0 END, NULL FROM closed c LEFT JOIN "
+        "ANY($9::text[]) THEN 1.0 ELSE 0.0 END, NULL FROM closed c LEFT JOIN "
         "(SELECT case_id, sum(cents) AS cents FROM priced GROUP BY case_id) p USING (case_id)",
         ("closed", "priced")),
     IndicatorId.REENTRY_RATE: (_REENTRY, ("changes", "buckets")),
@@ -202,6 +213,6 @@ def with_clause(wanted: tuple[str, ...], ctes: Mapping[str, str] = CTES,
         if name not in ordered:
             ordered.append(name)
 
-    for name in ("known_cases", *wanted):
+    for name in ("parameters", "known_cases", *wanted):
         add(name)
     return "WITH " + ",\n".join(f"{name} AS ({ctes[name]})" for name in ordered)

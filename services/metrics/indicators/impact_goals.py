@@ -10,12 +10,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
-from services.metrics.indicators.agreement_units import meets
 from services.metrics.indicators.agreements import AgreementRecord, ReportRecord
 from services.metrics.periods import Period
+
+
+def meets(achieved: int, measured: int, goal: dict[str, Any]) -> bool:
+    """Whether achieved / measured meets the goal's comparison with its target, exactly
+    (as agreement_sql compares it for the impact_goal_achievement indicator)."""
+    share, target = Fraction(achieved, measured), Fraction(Decimal(goal["target_value"]))
+    if goal["comparison"] == ">=":
+        return share >= target
+    if goal["comparison"] == "<=":
+        return share <= target
+    return share == target
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ medians are `percentile_cont(0.5)`; what the cells then show is decided by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from services.metrics.catalog import IndicatorDefinition
@@ -17,6 +18,8 @@ from services.metrics.indicators import agreement_sql
 from services.metrics.indicators.case_sql import CTES, NEEDS, UNITS, with_clause
 from services.metrics.indicators.cells import NONE, Cell, Population, Totals, cell_of
 from services.metrics.periods import Period
+from shared.closures import PLANNED, REENTRY_MONTHS, SUCCESSFUL
+from shared.gas import EXPECTED_LEVEL, RHO
 from shared.projection import Connection
 
 _DIMENSIONS = {
@@ -25,6 +28,8 @@ _DIMENSIONS = {
     "age_band": "ARRAY[k.age_band]", "agreement": "x.agreements", "provider": "x.providers",
     "budget_product": "x.budget_products",
 }
+# The rules the cases service counts with too, as the queries' parameters $6 to $10.
+RULES = (RHO, EXPECTED_LEVEL, REENTRY_MONTHS, sorted(SUCCESSFUL), sorted(PLANNED))
 _FROM_SERVICES = ("agreement", "provider", "budget_product")
 # An agreement's unit counts under the agreement's own dimensions.
 _AGREEMENT_DIMENSIONS = {
@@ -51,7 +56,7 @@ def _grouped(by: Sequence[str]) -> str:
 
 
 def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool) -> str:
-    """The query of an indicator's cells along `by` ($5: the only provider, if `provider`)."""
+    """The query of an indicator's cells along `by` ($11: the only provider, if `provider`)."""
     if definition.id in agreement_sql.UNITS:
         return _agreement_cells_sql(definition, by, provider)
     units, reads = UNITS[definition.id]
@@ -67,41 +72,46 @@ def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool
         "FROM units u JOIN known_cases k USING (case_id)"
         + (" LEFT JOIN dimensions x USING (case_id)" if served else "")
         + _unnested(by, _DIMENSIONS)
-        + (" WHERE x.providers = ARRAY[$5::text]" if provider else "") + _grouped(by)
+        + (" WHERE x.providers = ARRAY[$11::text]" if provider else "") + _grouped(by)
     )
 
 
 def _agreement_cells_sql(definition: IndicatorDefinition, by: Sequence[str],
                          provider: bool) -> str:
-    """Units per agreement: their sums once, each of their persons once more."""
+    """Units per agreement: their sums once, each of their persons once more, and per
+    agreement and period the most persons one of its units says it served (a headcount
+    of a report: the same agreement's reports count the same people again)."""
     units, reads = agreement_sql.UNITS[definition.id]
     expressions = with_clause(("agreements", *reads), {**CTES, **agreement_sql.AGREEMENT_CTES},
                               {**NEEDS, **agreement_sql.AGREEMENT_NEEDS})
     return (
         f"{expressions},\n"
         "units (agreement_id, label, numerator, denominator, reference_numerator, "
-        f"reference_denominator, persons) AS ({units}),\n"
+        f"reference_denominator, persons, headcount) AS ({units}),\n"
         "counted AS (SELECT agreement_id, label, numerator, denominator, reference_numerator, "
-        "reference_denominator, NULL::text AS client FROM units UNION ALL "
-        "SELECT agreement_id, label, 0, 0, 0, 0, client FROM units, unnest(persons) client)\n"
+        "reference_denominator, NULL::text AS client, 0 AS headcount FROM units UNION ALL "
+        "SELECT agreement_id, label, 0, 0, 0, 0, client, 0 FROM units, unnest(persons) client "
+        "UNION ALL SELECT agreement_id, label, 0, 0, 0, 0, NULL, max(headcount) FROM units "
+        "GROUP BY agreement_id, label)\n"
         f"SELECT {''.join(f'd{index}, ' for index in range(len(by)))}"
         "sum(u.numerator)::float8 AS numerator, sum(u.denominator)::float8 AS denominator, "
         "sum(u.reference_numerator)::float8 AS reference_numerator, "
         "sum(u.reference_denominator)::float8 AS reference_denominator, "
-        "NULL::float8 AS median, 0 AS values, count(DISTINCT u.client) AS persons "
+        "NULL::float8 AS median, 0 AS values, "
+        "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons "
         "FROM counted u JOIN agreements a USING (agreement_id)"
         + _unnested(by, _AGREEMENT_DIMENSIONS)
-        + (" WHERE a.provider_id::text = $5" if provider else "") + _grouped(by)
+        + (" WHERE a.provider_id::text = $11" if provider else "") + _grouped(by)
     )
 
 
 async def cells_in_database(connection: Connection, definition: IndicatorDefinition,
                             by: Sequence[str], buckets: Sequence[Period], as_of: Any,
                             provider_id: str | None, threshold: int,
-                            population: Population | None) -> list[Cell]:
+                            population: Population | None, today: date) -> list[Cell]:
     """The cells of an indicator that case_sql or agreement_sql covers, counted in PostgreSQL."""
     arguments: list[Any] = [as_of, [b.start for b in buckets], [b.end for b in buckets],
-                            [b.label for b in buckets]]
+                            [b.label for b in buckets], today, *RULES]
     if provider_id is not None:
         arguments.append(provider_id)
     async with connection.transaction():  # a savepoint inside the API's read transaction

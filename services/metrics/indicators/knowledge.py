@@ -1,20 +1,16 @@
-"""The facts as known at a time (`recorded_at <= as_of`), loaded into records once per request.
-
-Every query selects `recorded_at`, so rows fetched once up to a later time can
-be filtered in memory for an earlier one (see `restatements`).
+"""Agreements, reports and the reference population as known at a time (`recorded_at <= as_of`),
+loaded into records once per request, for the impact goals and the society indicators.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from services.metrics.indicators.agreements import AgreementRecord, Figures, ReportRecord
-from services.metrics.indicators.cases import CaseRecord, Delivery, Service, StatusChange
 from shared.projection import Connection
 
 
@@ -24,7 +20,6 @@ class Knowledge:
     def __init__(self, connection: Connection, as_of: datetime | None) -> None:
         self.connection = connection
         self.as_of = as_of
-        self._cases: dict[UUID, CaseRecord] | None = None
         self._agreements: dict[UUID, AgreementRecord] | None = None
         self._reports: list[ReportRecord] | None = None
         self._population: dict[tuple[str, str], dict[int, int]] | None = None
@@ -32,66 +27,6 @@ class Knowledge:
     async def _fetch(self, sql: str) -> list[Any]:
         """Rows of `sql`, whose $KNOWN stands for: recorded up to the as_of time."""
         return await known_rows(self.connection, sql, self.as_of)
-
-    async def cases(self) -> dict[UUID, CaseRecord]:
-        if self._cases is None:
-            self._cases = await self._load_cases()
-        return self._cases
-
-    async def _load_cases(self) -> dict[UUID, CaseRecord]:
-        cases = {
-            row["case_id"]: CaseRecord(
-                id=row["case_id"], client=row["client_pseudonym"],
-                field_of_action=row["field_of_action"], target_groups=tuple(row["target_groups"]),
-                district=row["district"], age_band=row["age_band"], opened_on=row["occurred_on"])
-            for row in await self._fetch("SELECT * FROM case_opened WHERE $KNOWN")
-        }
-        for row in await self._fetch(
-                "SELECT case_id, version, status, reason, occurred_on, recorded_at "
-                "FROM case_status WHERE status <> 'assessed' AND $KNOWN ORDER BY version"):
-            if row["case_id"] in cases:
-                cases[row["case_id"]].changes.append(StatusChange(
-                    row["version"], row["status"], row["reason"], row["occurred_on"]))
-        for row in await self._fetch(
-                "SELECT case_id, goal_id, weight, recorded_at FROM case_goals WHERE $KNOWN"):
-            if row["case_id"] in cases:
-                cases[row["case_id"]].weights[row["goal_id"]] = row["weight"]
-        # A withdrawn goal was set wrongly: without its weight, none of its reviews counts.
-        for row in await self._fetch(
-                "SELECT case_id, goal_id, recorded_at FROM goal_withdrawals WHERE $KNOWN"):
-            if row["case_id"] in cases:
-                cases[row["case_id"]].weights.pop(row["goal_id"], None)
-        for row in await self._fetch(
-                "SELECT case_id, goal_id, level, occurred_on, version, recorded_at "
-                "FROM goal_reviews WHERE $KNOWN ORDER BY occurred_on, version"):
-            if row["case_id"] in cases:
-                cases[row["case_id"]].reviews.append(
-                    (row["occurred_on"], row["version"], row["goal_id"], row["level"]))
-        await self._load_services(cases)
-        return cases
-
-    async def _load_services(self, cases: dict[UUID, CaseRecord]) -> None:
-        for row in await self._fetch(
-                "SELECT case_id, service_id, change, agreement_id, start_date, occurred_on, "
-                "recorded_at FROM case_services WHERE $KNOWN ORDER BY version"):
-            case = cases.get(row["case_id"])
-            if case is None:
-                continue
-            if row["change"] == "assigned":
-                case.services[row["service_id"]] = Service(row["agreement_id"], row["start_date"])
-            elif (service := case.services.get(row["service_id"])) and service.ended_on is None:
-                service.ended_on = row["occurred_on"]
-        units: dict[tuple[UUID, UUID, date, date], Decimal] = defaultdict(Decimal)
-        for row in await self._fetch(  # less the units of deliveries reversed
-                "SELECT case_id, service_id, period_start, period_end, units, recorded_at "
-                "FROM deliveries WHERE $KNOWN UNION ALL SELECT case_id, service_id, "
-                "period_start, period_end, -units, recorded_at FROM delivery_reversals "
-                "WHERE $KNOWN ORDER BY 1, 2, 3, 4"):
-            if row["case_id"] in cases:
-                units[(row["case_id"], row["service_id"], row["period_start"],
-                       row["period_end"])] += row["units"]
-        for (case_id, service_id, start, end), total in units.items():
-            cases[case_id].deliveries.append(Delivery(service_id, start, end, total))
 
     async def agreements(self) -> dict[UUID, AgreementRecord]:
         if self._agreements is None:
@@ -150,16 +85,6 @@ class Knowledge:
                 population[(row["district"], row["age_band"])][row["year"]] = row["population"]
             self._population = dict(population)
         return self._population
-
-    def price_of(self, agreements: dict[UUID, AgreementRecord]) -> Any:
-        def price(agreement_id: UUID, day: date) -> int | None:
-            agreement = agreements.get(agreement_id)
-            if agreement is None:
-                return None
-            value: int | None = agreement.term("unit_price_cents", day)
-            return value
-        return price
-
 
 async def known_rows(connection: Connection, sql: str, as_of: datetime | None) -> list[Any]:
     """Rows of `sql`, whose $KNOWN stands for: recorded up to `as_of` (None: everything)."""

@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.engine import Question, answer, input_positions, today_of
+from services.metrics.indicators.inhabitants import Inhabitants
 from services.metrics.indicators.knowledge import Knowledge
-from services.metrics.indicators.society_units import Inhabitants
 from services.metrics.periods import Grain, parse_period
 from shared.projection import Connection
 

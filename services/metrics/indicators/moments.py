@@ -1,9 +1,9 @@
 """The moments after a period closed at which later-recorded events may change its values.
 
 A fact row recorded later is a candidate when it can change a value for the
-period P. Its horizon H is P's last day; for the re-entry rate a year later,
-since a return within twelve months of a successful closure counts for the
-period of that closure. The rows chosen:
+period P. Its horizon H is P's last day; for the re-entry rate the last day of
+the re-entry window after it (shared.closures), since a return within that
+window after a successful closure counts for the period of that closure. The rows chosen:
 
 - cases opened by H: the opening, and every later closure, reopening, goal set
   or withdrawn, and service assignment or end, whatever its date (a reopening
@@ -27,12 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators.engine import Question
+from shared.closures import reentry_window_end
 from shared.contracts import (
     CaseClosed,
     CaseOpened,
@@ -149,7 +150,7 @@ class Moment:
 def horizon(definition: IndicatorDefinition, question: Question) -> date:
     """The last domain date that can change a value for the period."""
     if definition.id == IndicatorId.REENTRY_RATE:
-        return question.period.end + timedelta(days=365)
+        return reentry_window_end(question.period.end)
     return question.period.end
 
 

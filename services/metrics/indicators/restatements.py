@@ -4,12 +4,10 @@ The value first known is the answer as of the period's close (midnight UTC after
 its last day), or as of the first moment anything was known at all, if that is
 later. After it, the candidate moments are the distinct `recorded_at` of fact
 rows recorded later that can change a value for the period (see `moments`); the
-indicator is evaluated by the engine as of each, and a moment whose cells differ
-from the moment before is a restatement, naming the events recorded then.
-
-The facts are fetched once, up to the last moment examined, and filtered by
-`recorded_at` in memory for each moment. At most `limit` moments are examined;
-the answer says how many more there were.
+indicator is counted in PostgreSQL as of each (`engine.answer`, as the values
+endpoint counts it), and a moment whose cells differ from the moment before is
+a restatement, naming the events recorded then. At most `limit` moments are
+examined; the answer says how many more there were.
 
 `restatements` takes a connection, so the API and the auditor's report call it
 alike. It names every event; which of them a reader may see is the caller's
@@ -21,12 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
-from services.metrics.catalog import IndicatorDefinition, Level
+from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import Question, evaluate, snapshot_of
-from services.metrics.indicators.knowledge import Knowledge, known_rows
+from services.metrics.indicators.engine import Question, answer
 from services.metrics.indicators.moments import Moment, moments
 from shared.projection import Connection
 
@@ -82,16 +78,22 @@ async def restatements(connection: Connection, definition: IndicatorDefinition,
         start = min(start, question.as_of)
     candidates = await moments(connection, definition, question, start)
     examined, left = candidates[:limit], len(candidates) - min(limit, len(candidates))
-    memory = _Memory(connection, examined[-1].at if examined else start)
-    before = await memory.cells(definition, question, threshold, start)
+    before = await _cells(connection, definition, question, threshold, start)
     found = Restatements(start, before, examined=len(examined), left=left)
     for moment in examined:
-        after = await memory.cells(definition, question, threshold, moment.at)
+        after = await _cells(connection, definition, question, threshold, moment.at)
         changes = _changes(before, after)
         if changes:
             found.restatements.append(Restatement(moment, changes))
         before = after
     return found
+
+
+async def _cells(connection: Connection, definition: IndicatorDefinition, question: Question,
+                 threshold: int, as_of: datetime) -> list[Cell]:
+    """The cells as the values endpoint would have answered them at `as_of`."""
+    return await answer(connection, definition, Question(
+        question.period, question.by, question.grain, as_of, question.provider_id), threshold)
 
 
 def _changes(before: Sequence[Cell], after: Sequence[Cell]) -> list[ChangedCell]:
@@ -108,38 +110,4 @@ async def _first_recorded(connection: Connection) -> datetime | None:
         "UNION ALL SELECT min(recorded_at) FROM report_facts) AS known")
     return first
 
-
-class _Memory:
-    """Fact rows fetched once up to `until`, answered as of any earlier time."""
-
-    def __init__(self, connection: Connection, until: datetime) -> None:
-        self.connection = connection
-        self.until = until
-        self.rows: dict[str, list[Any]] = {}
-
-    async def cells(self, definition: IndicatorDefinition, question: Question,
-                    threshold: int, as_of: datetime) -> list[Cell]:
-        knowledge = _Recalled(self, as_of)
-        at = Question(question.period, question.by, question.grain, as_of,
-                      question.provider_id)
-        inhabitants = await knowledge.population() if definition.level is Level.SOCIETY else {}
-        return evaluate(await snapshot_of(knowledge, as_of), inhabitants, definition, at,
-                        threshold)
-
-    async def fetch(self, sql: str, as_of: datetime) -> list[Any]:
-        if sql not in self.rows:
-            self.rows[sql] = await known_rows(self.connection, sql, self.until)
-        return [row for row in self.rows[sql] if row["recorded_at"] <= as_of]
-
-
-class _Recalled(Knowledge):
-    """Knowledge as of `as_of`, read from a memory of rows fetched up to a later time."""
-
-    def __init__(self, memory: _Memory, as_of: datetime) -> None:
-        super().__init__(memory.connection, as_of)
-        self.memory = memory
-
-    async def _fetch(self, sql: str) -> list[Any]:
-        assert self.as_of is not None
-        return await self.memory.fetch(sql, self.as_of)
 

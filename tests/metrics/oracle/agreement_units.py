@@ -6,15 +6,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
-from typing import Any
 from uuid import UUID
 
 from services.metrics.indicators.agreements import AgreementRecord, ReportRecord
-from services.metrics.indicators.cases import SUCCESS, CaseRecord
-from services.metrics.indicators.cells import Unit
-from services.metrics.indicators.snapshot import Snapshot
+from services.metrics.indicators.impact_goals import meets
 from services.metrics.periods import Period
+from shared.closures import SUCCESSFUL
+from tests.metrics.oracle.cases import CaseRecord
+from tests.metrics.oracle.cells import Unit
+from tests.metrics.oracle.snapshot import Snapshot
 
 Buckets = Sequence[Period]
 
@@ -31,15 +31,6 @@ def _reports_in(snapshot: Snapshot, period: Period) -> list[tuple[ReportRecord, 
     return [(report, snapshot.agreements[report.agreement_id]) for report in snapshot.reports
             if period.contains(report.end) and report.figures is not None
             and report.agreement_id in snapshot.agreements]
-
-
-def meets(achieved: int, measured: int, goal: dict[str, Any]) -> bool:
-    share, target = Fraction(achieved, measured), Fraction(Decimal(goal["target_value"]))
-    if goal["comparison"] == ">=":
-        return share >= target
-    if goal["comparison"] == "<=":
-        return share <= target
-    return share == target
 
 
 def impact_goal_achievement(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
@@ -123,7 +114,7 @@ def reported_vs_logged_success(snapshot: Snapshot, buckets: Buckets) -> list[Uni
                         if case.closure is not None
                         and report.start <= case.closure.on <= report.end]
             if measured and closures:
-                successes = sum(1 for _, reason in closures if reason == SUCCESS)
+                successes = sum(1 for _, reason in closures if reason in SUCCESSFUL)
                 units.append(Unit(snapshot.agreement_dims(agreement, period), achieved, measured,
                                   persons=tuple(client for client, _ in closures),
                                   reference=(successes, len(closures))))

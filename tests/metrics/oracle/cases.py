@@ -8,11 +8,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from services.metrics.indicators.gas import EXPECTED_LEVEL, t_score
 from services.metrics.periods import Period
+from shared.gas import EXPECTED_LEVEL
+from tests.metrics.oracle.gas import t_score
 
-SUCCESS = "planned_goals_achieved"
-PLANNED = frozenset({"planned_goals_achieved", "planned_partially"})
 PriceOf = Callable[[UUID, date], int | None]  # unit price in cents of an agreement on a day
 
 

@@ -6,8 +6,7 @@ import math
 from collections.abc import Iterable
 from decimal import Decimal
 
-RHO = 0.3
-EXPECTED_LEVEL = 0
+from shared.gas import RHO
 
 
 def t_score(goals: Iterable[tuple[Decimal | float, int]], rho: float = RHO) -> float:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date
 
-from services.metrics.indicators.cases import PLANNED, SUCCESS, CaseRecord
-from services.metrics.indicators.cells import Unit
-from services.metrics.indicators.snapshot import Snapshot
 from services.metrics.periods import Period
+from shared.closures import PLANNED, SUCCESSFUL, within_reentry_window
+from tests.metrics.oracle.cases import CaseRecord
+from tests.metrics.oracle.cells import Unit
+from tests.metrics.oracle.snapshot import Snapshot
 
 Buckets = Sequence[Period]
-YEAR = timedelta(days=365)
 
 
 def _active(snapshot: Snapshot, buckets: Buckets) -> Iterator[tuple[Period, CaseRecord]]:
@@ -99,7 +99,7 @@ def days_to_first_service(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
 
 def cost_per_successful_outcome(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
     return [_unit(snapshot, period, case, float(case.cost(snapshot.price_of)) / 100,
-                  1.0 if reason == SUCCESS else 0.0)
+                  1.0 if reason in SUCCESSFUL else 0.0)
             for period, case, reason in _closed(snapshot, buckets)]
 
 
@@ -111,14 +111,14 @@ def reentry_rate(snapshot: Snapshot, buckets: Buckets) -> list[Unit]:
     for period in buckets:
         for case in snapshot.cases.values():
             for index, change in enumerate(case.changes):
-                if change.status != "closed" or change.reason != SUCCESS:
+                if change.status != "closed" or change.reason not in SUCCESSFUL:
                     continue
                 if not period.contains(change.on):
                     continue
-                window = change.on + YEAR
-                reopened = any(later.status == "reopened" and later.on <= window
+                reopened = any(later.status == "reopened"
+                               and within_reentry_window(change.on, later.on)
                                for later in case.changes[index + 1:])
-                returned = any(other is not case and change.on <= opened <= window
+                returned = any(other is not case and within_reentry_window(change.on, opened)
                                for opened, other in openings[case.client])
                 units.append(_unit(snapshot, period, case, 1.0 if reopened or returned else 0.0))
     return units

@@ -7,8 +7,8 @@ from datetime import date
 from uuid import UUID
 
 from services.metrics.indicators.agreements import AgreementRecord, ReportRecord
-from services.metrics.indicators.cases import CaseRecord
 from services.metrics.periods import Period
+from tests.metrics.oracle.cases import CaseRecord
 
 Dimensions = dict[str, tuple[str, ...]]
 

@@ -1,0 +1,1 @@
+"""The Python implementation of every indicator, the oracle the SQL is checked against."""
