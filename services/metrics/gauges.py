@@ -1,7 +1,8 @@
 """A bounded set of indicator gauges for Prometheus: this year's main indicators.
 
 Labels are only indicator ids, fields of action and districts, never a case
-or a person; withheld cells are left out. Refreshed inside the batch
+or a person; withheld cells are left out, and the others perturbed as for
+any reader but the auditor (cell-key method, `indicators.disclosure`). Refreshed inside the batch
 transaction while that is cheap (so a value is never behind the API), else
 by a background loop, after a pause of at least a few seconds and of four
 times the last refresh: a large city's refresh never holds up the facts.
@@ -18,6 +19,7 @@ import asyncpg
 from prometheus_client import Gauge
 
 from services.metrics.catalog import CATALOG
+from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, answer
 from services.metrics.periods import parse_period
 from shared.indicators import IndicatorId
@@ -47,9 +49,10 @@ _PAUSE_FACTOR = 4.0  # the background loop pauses at least this many times a ref
 class IndicatorGauges:
     """Keeps the gauges current with the facts."""
 
-    def __init__(self, pool: asyncpg.Pool, threshold: int, interval: float = 5.0,
-                 year: int | None = None) -> None:
+    def __init__(self, pool: asyncpg.Pool, threshold: int, perturbation: CellKeyMethod,
+                 interval: float = 5.0, year: int | None = None) -> None:
         self.pool, self.threshold, self.interval = pool, threshold, interval
+        self.perturbation = perturbation
         self.year = year  # None: the current year
         self.took = 0.0
         self.dirty = asyncio.Event()
@@ -81,8 +84,11 @@ class IndicatorGauges:
         for dimension, indicators in (("field_of_action", FIELD_INDICATORS),
                                       ("district", DISTRICT_INDICATORS)):
             for indicator in indicators:
-                for cell in await answer(connection, CATALOG[indicator],
-                                         Question(year, (dimension,)), self.threshold):
+                definition = CATALOG[indicator]
+                threshold = self.threshold if definition.counts_persons else 0
+                cells = await answer(connection, definition, Question(year, (dimension,)),
+                                     threshold)
+                for cell in self.perturbation.perturbed(cells, definition, threshold):
                     if not cell.suppressed and cell.value is not None:
                         values[(dimension, indicator, cell.dimensions[dimension])] = cell.value
         _publish(values)

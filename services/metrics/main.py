@@ -30,17 +30,19 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
     settings = settings or MetricsSettings()
     configure_logging("metrics", settings.log_level)
     topics = Topics(settings.topic_prefix)
+    cell_keys = settings.cell_key_method()
     tasks: list[asyncio.Task[Any]] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = await create_pool(settings.database_url)
         app.state.disclosure_threshold = settings.disclosure_threshold
+        app.state.cell_keys = cell_keys
         app.state.verifications = Verifications(
             lambda document, progress: verify_answer(
                 document, database_url=settings.database_url,
                 bootstrap_servers=settings.kafka_bootstrap_servers, topics=topics,
-                progress=progress), topics)
+                progress=progress, perturbation=cell_keys), topics)
         try:
             await migrate(app.state.pool)
             yield
@@ -62,7 +64,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
 
     @kafka.after_startup
     async def start_consumer(app: FastAPI) -> None:
-        gauges = IndicatorGauges(app.state.pool, settings.disclosure_threshold)
+        gauges = IndicatorGauges(app.state.pool, settings.disclosure_threshold, cell_keys)
         consumer = metrics_consumer(
             pool=app.state.pool, bootstrap_servers=settings.kafka_bootstrap_servers,
             topics=[topics.agreements, topics.cases], group_id=settings.consumer_group,

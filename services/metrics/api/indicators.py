@@ -18,10 +18,16 @@ from services.metrics.api.models import (
 )
 from services.metrics.catalog import CATALOG, IndicatorDefinition, Level
 from services.metrics.indicators.cells import Cell
+from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, UnknownDimension
 from services.metrics.indicators.manifest import attested_answer
 from services.metrics.indicators.moments import EventRef
-from services.metrics.indicators.restatements import DEFAULT_LIMIT, Restatement, restatements
+from services.metrics.indicators.restatements import (
+    DEFAULT_LIMIT,
+    Restatement,
+    perturbed,
+    restatements,
+)
 from services.metrics.periods import Grain, InvalidPeriod, parse_period
 from shared.auth import Principal, Role, require
 from shared.problems import Forbidden, NotFound, Problem
@@ -65,9 +71,11 @@ async def read_indicator(
     definition = _readable(indicator_id, principal)
     question = _question(period, by, grain, as_of, principal)
     threshold: int = request.app.state.disclosure_threshold
+    perturbation = _perturbation(request, principal)
     async with facts.acquire() as connection:
         try:
-            attested = await attested_answer(connection, definition, question, threshold)
+            attested = await attested_answer(connection, definition, question, threshold,
+                                             perturbation)
         except UnknownDimension as error:
             raise Problem(str(error), status=422, title="Unknown dimension") from error
     manifest = attested.manifest
@@ -76,6 +84,7 @@ async def read_indicator(
         definition_hash=definition.definition_hash, period=question.period.label,
         by=list(question.by), as_of=None if as_of is None else as_of.isoformat(),
         disclosure_threshold=manifest.disclosure_threshold,
+        perturbed=manifest.perturbation is not None,
         cells=[cell.as_json() for cell in attested.cells],
         input_positions=manifest.input_positions, manifest=manifest,
     )
@@ -113,16 +122,30 @@ async def read_restatements(
             found = await restatements(connection, definition, question, threshold, limit)
         except UnknownDimension as error:
             raise Problem(str(error), status=422, title="Unknown dimension") from error
+    perturbation = _perturbation(request, principal)
+    if perturbation is not None:
+        found = perturbed(found, perturbation, definition,
+                          threshold if definition.counts_persons else 0)
     return RestatementsOut(
         indicator=str(definition.id), version=definition.version,
         definition_hash=definition.definition_hash, period=question.period.label,
         by=list(question.by), as_of=None if as_of is None else as_of.isoformat(),
         disclosure_threshold=threshold if definition.counts_persons else 0,
+        perturbed=perturbation is not None,
         first_known_at=found.first_known_at.isoformat(),
         first_known=[cell.as_json() for cell in found.first_known],
         restatements=[_restatement(r, principal) for r in found.restatements],
         limit=limit, moments_examined=found.examined, moments_left=found.left,
     )
+
+
+def _perturbation(request: Request, principal: Principal) -> CellKeyMethod | None:
+    """Every reader but the auditor (who verifies, and whose reads are logged) sees perturbed
+    figures, so no withheld cell can be recovered by differencing."""
+    if principal.role is Role.AUDITOR:
+        return None
+    method: CellKeyMethod = request.app.state.cell_keys
+    return method
 
 
 def _restatement(restatement: Restatement, principal: Principal) -> RestatementOut:

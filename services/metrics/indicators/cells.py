@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ class Cell:
     denominator: float | None
     persons: int | None
     suppressed: bool
+    # The cell key (sum of its persons' record keys): where its noise is looked up
+    # (`disclosure`); None for a cell of no person of a case. Never published.
+    key: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {**self.dimensions, "value": self.value, "numerator": self.numerator,
@@ -55,6 +59,7 @@ class Totals:
     values: int  # units with a value
     persons: int  # distinct persons, plus the headcounts reports give
     distinct_persons: int  # distinct persons only
+    key: int | None = None  # the sum of the distinct persons' record keys (mod 2^64)
 
 
 @dataclass
@@ -83,7 +88,7 @@ class _Tally:
         return Totals(self.numerator, self.denominator, (self.reference[0], self.reference[1]),
                       statistics.median(self.values) if self.values else None,
                       len(self.values), len(self.persons) + sum(self.headcounts.values()),
-                      len(self.persons))
+                      len(self.persons), _cell_key(self.persons))
 
 
 def cells_of(units: Iterable[Unit], by: Sequence[str], definition: IndicatorDefinition,
@@ -105,7 +110,21 @@ def cell_of(dimensions: dict[str, str], totals: Totals, definition: IndicatorDef
         return Cell(dimensions, None, None, None, None, True)
     value, numerator, denominator = _value(definition, totals, population, dimensions)
     return Cell(dimensions, _round(value), _round(numerator), _round(denominator), persons,
-                False)
+                False, totals.key)
+
+
+def _cell_key(persons: set[str]) -> int | None:
+    """The sum of the record keys (see `disclosure`) of the persons, mod 2^64."""
+    if not persons:
+        return None
+    return sum(record_key(person) for person in persons) % 2**64
+
+
+def record_key(pseudonym: str) -> int:
+    """A person's record key: the first 64 bits of md5 of the pseudonym, signed, as
+    `disclosure.RECORD_KEY_SQL` computes it in PostgreSQL. Not secret: the noise is keyed."""
+    return int.from_bytes(hashlib.md5(pseudonym.encode()).digest()[:8], "big",  # noqa: S324
+                          signed=True)
 
 
 def _value(definition: IndicatorDefinition, totals: Totals, population: Population | None,

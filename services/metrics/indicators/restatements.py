@@ -25,6 +25,7 @@ from typing import Any
 
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators.cells import Cell
+from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, evaluate, snapshot_of
 from services.metrics.indicators.knowledge import Knowledge, known_rows
 from services.metrics.indicators.moments import Moment, moments
@@ -92,6 +93,31 @@ async def restatements(connection: Connection, definition: IndicatorDefinition,
             found.restatements.append(Restatement(moment, changes))
         before = after
     return found
+
+
+def perturbed(found: Restatements, perturbation: CellKeyMethod,
+              definition: IndicatorDefinition, threshold: int) -> Restatements:
+    """The restatements as a reader other than the auditor sees them: before and after
+    perturbed alike (a cell keeps its noise while its persons stay the same), and only the
+    changes that still show."""
+    def seen(cell: Cell | None) -> Cell | None:
+        return None if cell is None else perturbation.cell(cell, definition, threshold)
+
+    shown = Restatements(found.first_known_at,
+                         perturbation.perturbed(found.first_known, definition, threshold),
+                         examined=found.examined, left=found.left)
+    for restatement in found.restatements:
+        changes = [ChangedCell(change.dimensions, seen(change.before), seen(change.after))
+                   for change in restatement.changes]
+        visible = [change for change in changes if _published(change.before)
+                   != _published(change.after)]
+        if visible:
+            shown.restatements.append(Restatement(restatement.moment, visible))
+    return shown
+
+
+def _published(cell: Cell | None) -> dict[str, Any] | None:
+    return None if cell is None else cell.as_json()
 
 
 def _changes(before: Sequence[Cell], after: Sequence[Cell]) -> list[ChangedCell]:
