@@ -1,0 +1,360 @@
+"""An attacker's toolbox against the metrics API: no withheld cell comes back by differencing.
+
+Each shape is one district (Sozialraum) with a large group of persons in `jugend`
+and one or two small groups in other fields of action (9 + 2, 7 + 1, 20 + 3 + 1,
+and random ones), and one provider whose two agreements serve the large and the
+small groups. The small groups' cases happen in the first quarter but are
+recorded late, in May. A provider, a caseworker and a contract manager try:
+a total minus the visible cells, two breakdowns, two `as_of` moments, a
+restatement's before and after, and the Prometheus gauges. The real service
+answers, on its facts in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from services.metrics.indicators.disclosure import PTABLE
+from services.metrics.main import create_app
+from services.metrics.settings import MetricsSettings
+from shared.auth import Role, mint_token
+from shared.contracts import (
+    CaseOpened,
+    ProviderRegistered,
+    ServiceAgreementDrafted,
+    ServiceAgreementSigned,
+    ServiceAssigned,
+)
+from tests.metrics.history import History, uid
+from tests.metrics.support import facts_of
+from tests.support import Infrastructure, Tokens, bearer, new_database, serving, settings_for
+
+pytestmark = pytest.mark.integration
+
+THRESHOLD = 5  # the service's default
+Q1 = "period=2026-Q1"
+BEFORE_LATE, AFTER_LATE = "2026-04-15T00:00:00Z", "2026-06-01T00:00:00Z"
+# Over many shapes the attacker's best guess may be right by chance, but not systematically:
+# without perturbation it is right every time.
+RAW_HITS_AT_MOST, CLIPPED_HITS_AT_MOST = 0.5, 0.7
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A district's persons: a large group in jugend and small ones in other fields."""
+
+    name: str
+    large: int
+    small: tuple[int, ...]  # per field of action: wohnen, arbeit
+    seed: int
+
+    @property
+    def district(self) -> str:
+        return f"Bezirk-{self.name}"
+
+    @property
+    def withheld(self) -> int:
+        return sum(self.small)
+
+
+NAMED = [Shape("9+2", 9, (2,), 1), Shape("9+2b", 9, (2,), 2), Shape("9+2c", 9, (2,), 3),
+         Shape("7+1", 7, (1,), 4), Shape("20+3+1", 20, (3, 1), 5)]
+_DRAW = random.Random(13)
+MANY = [Shape(f"r{number}", _DRAW.randint(5, 25), (_DRAW.randint(1, THRESHOLD - 1),),
+              _DRAW.randint(0, 10**6)) for number in range(80)]
+
+
+def history_of(shapes: Iterable[Shape]) -> History:
+    h = History()
+    for shape in shapes:
+        provider = uid(f"provider-{shape.name}")
+        h.add("agreements", provider, ProviderRegistered(
+            provider_id=provider, name=f"Träger {shape.name}", legal_form="e.V.",
+            fields_of_action=["jugend", "wohnen", "arbeit"], occurred_on=date(2026, 1, 2),
+            actor="cm-1"))
+        for part, field in (("large", "jugend"), ("small", "wohnen")):
+            agreement = uid(f"{part}-{shape.name}")
+            h.add("agreements", agreement, ServiceAgreementDrafted(
+                agreement_id=agreement, provider_id=provider, title=f"{part} {shape.name}",
+                budget_product_code="3.6.3.01", field_of_action=field,
+                target_groups=["Familien"], districts=[shape.district],
+                term_start=date(2026, 1, 1), term_end=date(2026, 12, 31),
+                annual_budget_cents=3_650_000, pricing_unit="day", unit_price_cents=5000,
+                capacity=40, impact_goals=[], reporting_frequency="quarterly",
+                reporting_due_days=30, occurred_on=date(2026, 1, 3), actor="cm-1"))
+            h.add("agreements", agreement, ServiceAgreementSigned(
+                agreement_id=agreement, occurred_on=date(2026, 1, 5), actor="cm-1"))
+        persons = random.Random(shape.seed)
+        groups = [("jugend", shape.large, False),
+                  *((field, size, True) for field, size in zip(("wohnen", "arbeit"),
+                                                                shape.small, strict=False))]
+        for field, size, late in groups:
+            for number in range(size):
+                pseudonym = f"p-{persons.getrandbits(48):012x}"
+                _case(h, shape, pseudonym, field, number, late)
+    return h
+
+
+def _case(h: History, shape: Shape, pseudonym: str, field: str, number: int,
+          late: bool) -> None:
+    case_id = uid(f"{shape.name}-{field}-{number}")
+    opened = date(2026, 3, 10) if late else date(2026, 2, 2)
+    recorded = date(2026, 5, 5) if late else None  # the small groups are recorded late
+    h.add("cases", case_id, CaseOpened(
+        case_id=case_id, client_pseudonym=pseudonym, field_of_action=field,
+        target_groups=["Familien"], district=shape.district, team="asd-nord",
+        legal_basis="SGB VIII §27", age_band="14-17" if late or number % 2 else "6-13",
+        occurred_on=opened, actor="cw-1"), recorded)
+    agreement = uid(f"{'small' if late else 'large'}-{shape.name}")
+    h.add("cases", case_id, ServiceAssigned(
+        case_id=case_id, service_id=uid(f"service-{case_id}"), agreement_id=agreement,
+        units_planned="40", unit="day", start_date=opened, occurred_on=opened,
+        actor="cw-1"), recorded)
+
+
+@dataclass
+class Service:
+    client: httpx.AsyncClient
+    secret: str
+    gauges: str  # the Prometheus exposition right after the start
+    auditor: str
+
+    async def cells(self, token: str, indicator: str, query: str) -> list[dict[str, Any]]:
+        response = await self.client.get(f"/indicators/{indicator}?{query}",
+                                         headers=bearer(token))
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["perturbed"] is (token != self.auditor)
+        cells: list[dict[str, Any]] = body["cells"]
+        return cells
+
+    def provider(self, shape: Shape) -> str:
+        return mint_token(self.secret, role=Role.PROVIDER, subject=f"pt-{shape.name}",
+                          provider_id=str(uid(f"provider-{shape.name}")))
+
+
+async def _service(infrastructure: Infrastructure, secret: str, shapes: list[Shape],
+                   ) -> AsyncIterator[Service]:
+    database_url = await new_database(infrastructure)
+    pool = await facts_of(database_url, history_of(shapes))
+    await pool.close()
+    settings = settings_for(MetricsSettings, database_url=database_url,
+                            infrastructure=infrastructure,
+                            topic_prefix=f"diff-{uuid.uuid4().hex[:8]}", secret=secret,
+                            consumer_group=f"m-{uuid.uuid4().hex[:8]}")
+    async with serving(create_app(settings)) as client:
+        # The gauges are refreshed once at the start (this year, 2026, the facts' year).
+        yield Service(client, secret, (await client.get("/metrics")).text,
+                      mint_token(secret, role=Role.AUDITOR, subject="au-diff"))
+
+
+@pytest.fixture(scope="module")
+async def named(infrastructure: Infrastructure, secret: str) -> AsyncIterator[Service]:
+    async for service in _service(infrastructure, secret, NAMED):
+        yield service
+
+
+@pytest.fixture(scope="module")
+async def many(infrastructure: Infrastructure, secret: str) -> AsyncIterator[Service]:
+    async for service in _service(infrastructure, secret, MANY):
+        yield service
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One differencing: a published figure of the large group alone and one with the small
+    group(s) too; the guess is their difference."""
+
+    tool: str
+    shape: Shape
+    alone: int
+    together: int
+    parts: int = 1  # published figures added up into `together`
+
+    @property
+    def guess(self) -> int:
+        return self.together - self.alone
+
+    @property
+    def clipped(self) -> int:  # the attacker knows a withheld cell has 1 .. threshold-1
+        return min(max(self.guess, 1), THRESHOLD - 1)
+
+    def candidates(self) -> set[int]:
+        """The withheld counts the published figures admit, given the ptable's support."""
+        def could_be(true: int, shown: int, parts: int = 1) -> bool:
+            if parts > 1:  # a sum of perturbed cells: each part within the deviation
+                return abs(shown - true) <= parts * PTABLE.deviation
+            floor = THRESHOLD if true >= THRESHOLD else 0
+            return any(true + noise == shown for noise, _ in PTABLE.row(true, floor))
+
+        return {withheld for withheld in range(1, 2 * THRESHOLD)
+                for alone in range(THRESHOLD, self.alone + PTABLE.deviation + 1)
+                if could_be(alone, self.alone)
+                and could_be(alone + withheld, self.together, self.parts)}
+
+
+def by(cells: list[dict[str, Any]], *names: str) -> dict[tuple[str, ...], dict[str, Any]]:
+    return {tuple(cell[name] for name in names): cell for cell in cells}
+
+
+async def attempts(service: Service, tokens: Tokens, shapes: list[Shape],
+                   thorough: bool) -> list[Attempt]:
+    """Every tool of the toolbox, for every reader but the auditor."""
+    found: list[Attempt] = []
+    for reader in (tokens.caseworker, tokens.contract_manager):
+        total = by(await service.cells(reader, "active_cases", f"{Q1}&by=district"),
+                   "district")
+        fields = by(await service.cells(
+            reader, "active_cases", f"{Q1}&by=district,field_of_action"),
+            "district", "field_of_action")
+        ages = by(await service.cells(reader, "active_cases", f"{Q1}&by=district,age_band"),
+                  "district", "age_band")
+        earlier = by(await service.cells(
+            reader, "active_cases", f"{Q1}&by=district&as_of={BEFORE_LATE}"), "district")
+        later = by(await service.cells(
+            reader, "active_cases", f"{Q1}&by=district&as_of={AFTER_LATE}"), "district")
+        for shape in shapes:
+            district = shape.district
+            large = fields[(district, "jugend")]
+            for field in ("wohnen", "arbeit")[:len(shape.small)]:
+                assert fields[(district, field)]["suppressed"] is True, (shape, field)
+            found.append(Attempt("total minus the visible cells", shape, large["persons"],
+                                 total[(district,)]["persons"]))
+            bands = [ages.get((district, band)) for band in ("6-13", "14-17")]
+            if all(cell and not cell["suppressed"] for cell in bands):
+                found.append(Attempt("two breakdowns", shape, large["persons"],
+                                     sum(cell["persons"] for cell in bands if cell), 2))
+            found.append(Attempt("two as_of moments", shape, earlier[(district,)]["persons"],
+                                 later[(district,)]["persons"]))
+        if thorough:
+            found.extend(await _restatements(service, reader, shapes))
+    for shape in shapes:
+        provider = service.provider(shape)
+        agreements = by(await service.cells(provider, "capacity_utilisation",
+                                            f"{Q1}&by=agreement"), "agreement")
+        [whole] = await service.cells(provider, "capacity_utilisation", Q1)
+        assert agreements[(str(uid(f"small-{shape.name}")),)]["suppressed"] is True
+        found.append(Attempt("a provider's total minus its visible agreement", shape,
+                             agreements[(str(uid(f"large-{shape.name}")),)]["persons"],
+                             whole["persons"]))
+    return found
+
+
+async def _restatements(service: Service, reader: str, shapes: list[Shape]) -> list[Attempt]:
+    response = await service.client.get(
+        f"/indicators/active_cases/restatements?{Q1}&by=district&limit=1000",
+        headers=bearer(reader))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    first = by(body["first_known"], "district")
+    last: dict[str, dict[str, Any]] = {}
+    for restatement in body["restatements"]:
+        for change in restatement["changes"]:
+            last[change["dimensions"]["district"]] = change["after"]
+    # No change shown is a difference of 0 to the attacker.
+    return [Attempt("a restatement's before and after", shape,
+                    first[(shape.district,)]["persons"],
+                    last.get(shape.district, first[(shape.district,)])["persons"])
+            for shape in shapes]
+
+
+def gauge(exposition: str, indicator: str, district: str) -> int:
+    pattern = (r'wirkung_indicator_by_district\{district="' + re.escape(district)
+               + r'",indicator="' + indicator + r'"\} ([0-9.]+)')
+    found = re.search(pattern, exposition)
+    assert found, f"no gauge of {district}"
+    return round(float(found.group(1)))
+
+
+async def test_no_named_shape_gives_its_withheld_cell_back(named: Service,
+                                                           tokens: Tokens) -> None:
+    found = await attempts(named, tokens, NAMED, thorough=True)
+    # The gauge of a district's active cases minus the API's visible jugend cases.
+    for shape in NAMED:
+        [jugend] = [c for c in await named.cells(tokens.contract_manager, "active_cases",
+                                                 "period=2026&by=district,field_of_action")
+                    if c["district"] == shape.district and c["field_of_action"] == "jugend"]
+        found.append(Attempt("the gauges minus the API", shape, round(jugend["value"]),
+                             gauge(named.gauges, "active_cases", shape.district)))
+
+    tools = {attempt.tool for attempt in found}
+    assert len(tools) == 6
+    for attempt in found:
+        # Several true values fit what the reader saw: the withheld count stays open.
+        assert len(attempt.candidates()) >= 2, attempt
+        assert attempt.shape.withheld in attempt.candidates(), attempt
+
+
+async def test_over_many_shapes_differencing_is_not_systematically_right(
+        many: Service, tokens: Tokens) -> None:
+    found = await attempts(many, tokens, MANY, thorough=False)
+    # On the auditor's exact figures the same tool is right every time.
+    total = by(await many.cells(many.auditor, "active_cases", f"{Q1}&by=district"),
+               "district")
+    fields = by(await many.cells(many.auditor, "active_cases",
+                                 f"{Q1}&by=district,field_of_action"),
+                "district", "field_of_action")
+    exact = [Attempt("total minus the visible cells", shape,
+                     fields[(shape.district, "jugend")]["persons"],
+                     total[(shape.district,)]["persons"]) for shape in MANY]
+
+    assert _hits(exact, _raw) == 1
+    assert len(found) >= 4 * len(MANY)
+    raw, clipped = _hits(found, _raw), _hits(found, _clipped)
+    assert raw <= RAW_HITS_AT_MOST, raw
+    assert clipped <= CLIPPED_HITS_AT_MOST, clipped
+    assert sum(len(a.candidates()) >= 2 for a in found) / len(found) >= 0.95
+    assert {a.guess - a.shape.withheld for a in found} >= {-1, 0, 1}  # off either way
+
+
+def _raw(attempt: Attempt) -> bool:
+    return attempt.guess == attempt.shape.withheld
+
+
+def _clipped(attempt: Attempt) -> bool:
+    return attempt.clipped == attempt.shape.withheld
+
+
+def _hits(found: list[Attempt], hit: Callable[[Attempt], bool]) -> float:
+    return sum(hit(attempt) for attempt in found) / len(found)
+
+
+async def test_the_same_question_gives_the_same_figures_again_and_after_a_rebuild(
+        named: Service, infrastructure: Infrastructure, secret: str, tokens: Tokens) -> None:
+    question = f"{Q1}&by=district,field_of_action"
+    first = await named.cells(tokens.contract_manager, "active_cases", question)
+    again = await named.cells(tokens.contract_manager, "active_cases", question)
+    async for rebuilt in _service(infrastructure, secret, NAMED):  # the facts made anew
+        after_rebuild = await rebuilt.cells(tokens.contract_manager, "active_cases", question)
+        gauges_again = rebuilt.gauges
+
+    assert first == again == after_rebuild
+    for shape in NAMED:
+        assert gauge(gauges_again, "active_cases", shape.district) == \
+            gauge(named.gauges, "active_cases", shape.district)
+
+
+async def test_the_auditor_sees_the_exact_figures(named: Service, tokens: Tokens) -> None:
+    total = by(await named.cells(named.auditor, "active_cases", f"{Q1}&by=district"),
+               "district")
+    fields = by(await named.cells(named.auditor, "active_cases",
+                                  f"{Q1}&by=district,field_of_action"),
+                "district", "field_of_action")
+    shown = by(await named.cells(tokens.contract_manager, "active_cases",
+                                 f"{Q1}&by=district"), "district")
+
+    for shape in NAMED:
+        assert total[(shape.district,)]["persons"] == shape.large + shape.withheld
+        assert fields[(shape.district, "jugend")]["persons"] == shape.large
+        assert fields[(shape.district, "wohnen")]["suppressed"] is True  # withheld for all
+    assert [shown[(s.district,)]["persons"] for s in NAMED] != \
+        [total[(s.district,)]["persons"] for s in NAMED]
