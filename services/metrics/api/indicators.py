@@ -71,7 +71,7 @@ async def read_indicator(
     definition = _readable(indicator_id, principal)
     question = _question(period, by, grain, as_of, principal)
     threshold: int = request.app.state.disclosure_threshold
-    perturbation = _perturbation(request, principal)
+    perturbation = _perturbation(request, principal, definition)
     async with facts.acquire() as connection:
         try:
             attested = await attested_answer(connection, definition, question, threshold,
@@ -122,7 +122,7 @@ async def read_restatements(
             found = await restatements(connection, definition, question, threshold, limit)
         except UnknownDimension as error:
             raise Problem(str(error), status=422, title="Unknown dimension") from error
-    perturbation = _perturbation(request, principal)
+    perturbation = _perturbation(request, principal, definition)
     if perturbation is not None:
         found = perturbed(found, perturbation, definition,
                           threshold if definition.counts_persons else 0)
@@ -139,11 +139,12 @@ async def read_restatements(
     )
 
 
-def _perturbation(request: Request, principal: Principal) -> CellKeyMethod | None:
+def _perturbation(request: Request, principal: Principal,
+                  definition: IndicatorDefinition) -> CellKeyMethod | None:
     """Every reader but the auditor (who verifies, and whose reads are logged) sees perturbed
     figures, so no withheld cell can be recovered by differencing."""
-    if principal.role is Role.AUDITOR:
-        return None
+    if principal.role is Role.AUDITOR or not definition.counts_persons:
+        return None  # the auditor verifies; an indicator of no persons needs no noise
     method: CellKeyMethod = request.app.state.cell_keys
     return method
 
