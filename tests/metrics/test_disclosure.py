@@ -75,6 +75,9 @@ def test_the_same_persons_get_the_same_noise_and_each_figure_its_own_lookup() ->
     assert key == key_of(*reversed(persons))  # a set: order does not matter
     assert METHOD.position("persons", key) == METHOD.position("persons", key)
     assert METHOD.position("persons", key) != METHOD.position("numerator", key)
+    # Counts look their noise up by their value: equal counts of a cell, equal figures.
+    assert METHOD.count(11, THRESHOLD, key) == METHOD.count(11, THRESHOLD, key)
+    assert {METHOD.count(count, THRESHOLD, key) - count for count in range(30, 60)} != {0}
     assert METHOD.position("persons", key) != METHOD.position("persons", key_of(*persons[1:]))
     assert CellKeyMethod(b"another secret").position("persons", key) != \
         METHOD.position("persons", key)
@@ -100,6 +103,7 @@ def test_a_cell_is_perturbed_within_the_table_and_its_value_recomputed() -> None
         assert shown.numerator <= shown.denominator  # a share stays a share
         assert shown.value == round(shown.numerator / shown.denominator, 6)
         assert shown.dimensions == exact.dimensions
+        assert shown.persons == shown.denominator  # both count the same 12: one look only
 
 
 def test_amounts_move_in_proportion_and_contract_figures_stay_exact() -> None:

@@ -11,10 +11,11 @@ perturbed by a small integer noise, looked up in a perturbation table
 - a cell's key is the sum of the record keys of its distinct persons, mod 2^64
   (the same persons make the same key, whatever breakdown or moment shows them);
 - the position of a figure in the ptable is HMAC-SHA256 of the installation's
-  secret over the figure's name and the cell key, read as a fraction in [0, 1):
-  without the secret nobody can tell a cell's noise, with it every replay finds
-  the same noise again, and each figure of a cell (persons, numerator,
-  denominator) gets noise of its own.
+  secret over the cell key and the figure (a count: its true value; an amount:
+  its name), read as a fraction in [0, 1): without the secret nobody can tell a
+  cell's noise, with it every replay finds the same noise again; figures of a
+  cell that count differently get noise of their own, and two that count the
+  same (persons and cases) the same noise, so neither can be averaged out.
 
 Counts get the ptable's noise; amounts (euros, days, T-scores, a median) get a
 proportional noise of `AMOUNT_STEP` per step of the same table; what a reader
@@ -25,6 +26,7 @@ population, what providers reported in their own reports) stay exact.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Sequence
@@ -58,6 +60,7 @@ class PerturbationTable:
     weights: tuple[Fraction, ...] = (Fraction(3, 40), Fraction(1, 5), Fraction(9, 20),
                                      Fraction(1, 5), Fraction(3, 40))
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - a few frozen tables live for good
     def row(self, count: int, floor: int) -> tuple[tuple[int, Fraction], ...]:
         """The noise and its probability for a true `count` that must stay >= `floor`."""
         lowest = max(-self.deviation, min(0, floor - count))
@@ -156,7 +159,7 @@ class CellKeyMethod:
         key = cell.key
         numerator_kind, denominator_kind = FIGURES[definition.id]
         persons = None if cell.persons is None else \
-            self.count("persons", cell.persons, threshold, key)
+            self.count(cell.persons, threshold, key)
         aggregation = definition.aggregation
         if aggregation is Aggregation.PERSONS_PER_POPULATION:
             numerator = None if persons is None else float(persons)  # the same figure
@@ -172,18 +175,21 @@ class CellKeyMethod:
         return replace(cell, value=_round(value), numerator=_round(numerator),
                        denominator=_round(denominator), persons=persons)
 
-    def count(self, name: str, count: int, threshold: int, key: int) -> int:
+    def count(self, count: int, threshold: int, key: int) -> int:
         """A count perturbed: never below the threshold if it was not, never negative, and
-        0 stays 0."""
+        0 stays 0. Looked up by the count itself: two figures of a cell that count the same
+        (its persons and its cases, one case each) show the same number, so that publishing
+        a count twice gives no second, independent look at it; figures that count
+        differently get noise of their own."""
         floor = threshold if count >= threshold else 0
-        return count + self.table.noise(count, floor, self.position(name, key))
+        return count + self.table.noise(count, floor, self.position(f"count {count}", key))
 
     def _figure(self, name: str, figure: float | None, kind: Figure, threshold: int,
                 key: int) -> float | None:
         if figure is None or kind is Figure.EXACT:
             return figure
         if kind is Figure.COUNT:
-            return float(self.count(name, round(figure), threshold, key))
+            return float(self.count(round(figure), threshold, key))
         return self._amount(name, figure, key)
 
     def _amount(self, name: str, amount: float, key: int) -> float:
