@@ -16,7 +16,7 @@ from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.engine import Question
 from services.metrics.indicators.manifest import attested_answer
 from services.metrics.indicators.moments import EventRef
-from services.metrics.indicators.restatements import closing_of, restatements
+from services.metrics.indicators.restatements import as_published, closing_of, restatements
 from services.metrics.periods import Period
 from wirkung.report.facts import Facts
 from wirkung.report.model import Manifest, Restated, Restatement
@@ -47,6 +47,9 @@ async def restatements_of(facts: Facts, definition: IndicatorDefinition,
         return Restated(str(definition.id), None, None, [], 0, 0)
     found = await restatements(facts.connection, definition, Question(period),
                                facts.threshold, limit=MOMENTS_EXAMINED)
+    # Exact figures, as the auditor reads them over the API: only changes that show.
+    found = as_published(found, None, definition,
+                         facts.threshold if definition.counts_persons else 0)
     changes = [Restatement(str(definition.id), period.label, entry.moment.at, change.before,
                            change.after, _named(entry.moment.events,
                                                 entry.moment.population_imports))

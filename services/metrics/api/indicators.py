@@ -25,7 +25,7 @@ from services.metrics.indicators.moments import EventRef
 from services.metrics.indicators.restatements import (
     DEFAULT_LIMIT,
     Restatement,
-    perturbed,
+    as_published,
     restatements,
 )
 from services.metrics.periods import Grain, InvalidPeriod, parse_period
@@ -123,9 +123,8 @@ async def read_restatements(
         except UnknownDimension as error:
             raise Problem(str(error), status=422, title="Unknown dimension") from error
     perturbation = _perturbation(request, principal, definition)
-    if perturbation is not None:
-        found = perturbed(found, perturbation, definition,
-                          threshold if definition.counts_persons else 0)
+    found = as_published(found, perturbation, definition,
+                         threshold if definition.counts_persons else 0)
     return RestatementsOut(
         indicator=str(definition.id), version=definition.version,
         definition_hash=definition.definition_hash, period=question.period.label,

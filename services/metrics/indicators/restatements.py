@@ -95,17 +95,20 @@ async def restatements(connection: Connection, definition: IndicatorDefinition,
     return found
 
 
-def perturbed(found: Restatements, perturbation: CellKeyMethod,
-              definition: IndicatorDefinition, threshold: int) -> Restatements:
-    """The restatements as a reader other than the auditor sees them: before and after
-    perturbed alike (a cell keeps its noise while its persons stay the same), and only the
-    changes that still show."""
+def as_published(found: Restatements, perturbation: CellKeyMethod | None,
+                 definition: IndicatorDefinition, threshold: int) -> Restatements:
+    """The restatements as a reader sees them: for any but the auditor, before and after
+    perturbed alike (a cell keeps its noise while its persons stay the same); for everyone
+    only the changes that show (other persons, same figures: no change to the reader)."""
     def seen(cell: Cell | None) -> Cell | None:
-        return None if cell is None else perturbation.cell(cell, definition, threshold)
+        if cell is None or perturbation is None:
+            return cell
+        return perturbation.cell(cell, definition, threshold)
 
-    shown = Restatements(found.first_known_at,
-                         perturbation.perturbed(found.first_known, definition, threshold),
-                         examined=found.examined, left=found.left)
+    first = found.first_known if perturbation is None else \
+        perturbation.perturbed(found.first_known, definition, threshold)
+    shown = Restatements(found.first_known_at, first, examined=found.examined,
+                         left=found.left)
     for restatement in found.restatements:
         changes = [ChangedCell(change.dimensions, seen(change.before), seen(change.after))
                    for change in restatement.changes]
