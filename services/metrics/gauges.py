@@ -2,10 +2,11 @@
 
 Labels are only indicator ids, fields of action and districts, never a case
 or a person; withheld cells are left out, and the others perturbed as for
-any reader but the auditor (cell-key method, `indicators.disclosure`). Refreshed inside the batch
-transaction while that is cheap (so a value is never behind the API), else
-by a background loop, after a pause of at least a few seconds and of four
-times the last refresh: a large city's refresh never holds up the facts.
+any reader but the auditor (cell-key method, `indicators.disclosure`).
+Refreshed inside the batch transaction while that is cheap (so a value is
+never behind the API), else by a background loop, after a pause of at least a
+few seconds and of four times the last refresh: a large city's refresh never
+holds up the facts.
 """
 
 from __future__ import annotations
