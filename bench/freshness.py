@@ -40,6 +40,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from bench.cityyear import CityYear, city_year
 from bench.common import figure, machine
+from services.metrics.application import CellKeyMethod
 from shared.auth import Role, mint_token
 from shared.topics import Topics
 from wirkung.stores import event_store
@@ -298,7 +299,8 @@ async def gauge_refresh_seconds(system: CityYear) -> float:
 
     pool = await create_pool(system.database_urls["metrics"], max_size=1)
     try:
-        gauges = IndicatorGauges(pool, Indicators(threshold=5))
+        gauges = IndicatorGauges(pool, Indicators(
+            threshold=5, perturbation=CellKeyMethod(b"bench-cell-key-secret")))
         async with pool.acquire() as connection:
             started = time.perf_counter()
             await gauges.refresh(connection)

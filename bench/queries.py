@@ -134,7 +134,8 @@ async def metrics_app(database_url: str, bootstrap_servers: str) -> AsyncIterato
     settings = MetricsSettings(
         database_url=database_url, kafka_bootstrap_servers=bootstrap_servers,
         topic_prefix=f"bench-q-{uuid.uuid4().hex[:8]}", auth_secret=SECRET,
-        consumer_group=f"bench-q-{uuid.uuid4().hex[:8]}", log_level="WARNING")
+        consumer_group=f"bench-q-{uuid.uuid4().hex[:8]}", log_level="WARNING",
+        cell_key_secret="bench-cell-key-secret")  # noqa: S106 - a throwaway of this run
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=True)

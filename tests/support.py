@@ -29,6 +29,8 @@ S = TypeVar("S", bound=ServiceSettings)
 
 # The cases service's key-encryption key in the tests (base64 of 32 random bytes).
 TEST_KEY_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+# The metrics service's cell-key secret in the tests: a fixed one, so figures repeat.
+TEST_CELL_KEY_SECRET = "tests-cell-key-secret-0001"
 
 
 @dataclass
@@ -113,9 +115,12 @@ async def read_topic(bootstrap_servers: str, topic: str, *, expected: int,
 def settings_for(settings_class: type[S], *, database_url: str, infrastructure: Infrastructure,
                  topic_prefix: str, secret: str, **extra: Any) -> S:
     """Settings pointing a service at the test's database, broker and topics (and the
-    cases service at the tests' key-encryption key, unless given another)."""
+    cases service at the tests' key-encryption key, the metrics service at their cell-key
+    secret, unless given others)."""
     if "key_encryption_key" in settings_class.model_fields:
         extra.setdefault("key_encryption_key", TEST_KEY_ENCRYPTION_KEY)
+    if "cell_key_secret" in settings_class.model_fields:
+        extra.setdefault("cell_key_secret", TEST_CELL_KEY_SECRET)
     return settings_class(
         database_url=database_url, kafka_bootstrap_servers=infrastructure.bootstrap_servers,
         topic_prefix=topic_prefix, auth_secret=secret, kafka_enable_idempotence=False, **extra,

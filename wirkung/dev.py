@@ -23,6 +23,7 @@ from shared.embedded.process import start_child, stop_child, wait_until
 SECRET_FILE = "secret"  # noqa: S105 - a file name, not a secret
 BLIND_INDEX_KEY_FILE = "blind-index-cases.key"
 KEY_ENCRYPTION_KEY_FILE = "key-encryption-cases.key"
+CELL_KEY_SECRET_FILE = "cell-key-metrics.key"  # noqa: S105 - a file name
 
 
 def kept_key(home: Path, file: str, make: Callable[[], str], variable: str | None = None) -> str:
@@ -70,6 +71,11 @@ def development_key_encryption_key(home: Path) -> str:
                     "WIRKUNG_CASES_KEY_ENCRYPTION_KEY")
 
 
+def development_cell_key_secret(home: Path) -> str:
+    """The metrics service's cell-key secret, which decides every published cell's noise."""
+    return kept_key(home, CELL_KEY_SECRET_FILE, new_secret, "WIRKUNG_METRICS_CELL_KEY_SECRET")
+
+
 def development_cases_keys(home: Path) -> dict[str, str]:
     """The cases service's keys kept apart from its database: blind index and KEK."""
     return {"WIRKUNG_CASES_BLIND_INDEX_KEY": development_blind_index_key(home),
@@ -109,7 +115,8 @@ def run_dev(args: argparse.Namespace) -> int:
                        # Plain HTTP on the loopback: the session cookie cannot be Secure.
                        "WIRKUNG_WEB_SESSION_KEY": development_session_key(home),
                        "WIRKUNG_WEB_SECURE_COOKIES": "false",
-                       **development_cases_keys(home)}
+                       **development_cases_keys(home),
+                       "WIRKUNG_METRICS_CELL_KEY_SECRET": development_cell_key_secret(home)}
         _write_dev_env(home, {**addresses.as_environment(), **public_keys(audit_keys),
                               **service_urls})
         for name, port in ports.items():

@@ -7,9 +7,17 @@ import json
 import sys
 from pathlib import Path
 
-from services.metrics.application import FIGURES, BadManifest, Indicators, ProgressLine, Verdict
+from services.metrics.application import (
+    FIGURES,
+    BadManifest,
+    CellKeyMethod,
+    Indicators,
+    ProgressLine,
+    Verdict,
+)
 from shared.topics import Topics
 from wirkung.audit import table
+from wirkung.dev import CELL_KEY_SECRET_FILE
 from wirkung.environment import required, setting
 
 MATCH, MISMATCH, BAD_INPUT = 0, 1, 2
@@ -26,11 +34,12 @@ def verify_indicator(file: Path, home: Path, as_json: bool) -> int:
     database_url = required("WIRKUNG_METRICS_DATABASE_URL", home)
     bootstrap = required("KAFKA_BOOTSTRAP_SERVERS", home)
     topics = Topics(setting("WIRKUNG_TOPIC_PREFIX", home) or "wirkung")
+    perturbation = _cell_keys(home)
     progress = ProgressLine("events replayed")
     try:
-        verdict = asyncio.run(Indicators.verify(document, database_url=database_url,
-                                                bootstrap_servers=bootstrap, topics=topics,
-                                                progress=progress))
+        verdict = asyncio.run(Indicators(0, perturbation).verify(
+            document, database_url=database_url, bootstrap_servers=bootstrap, topics=topics,
+            progress=progress))
     except BadManifest as error:
         return _bad(str(error))
     finally:
@@ -39,6 +48,16 @@ def verify_indicator(file: Path, home: Path, as_json: bool) -> int:
     print(json.dumps(verdict.as_json(), ensure_ascii=False, indent=2) if as_json
           else _as_text(verdict))
     return MATCH if verdict.matches else MISMATCH
+
+
+def _cell_keys(home: Path) -> CellKeyMethod | None:
+    """The cell-key method, to perturb again what a reader other than the auditor was shown:
+    with WIRKUNG_METRICS_CELL_KEY_SECRET, else the secret `wirkung dev` keeps in `home`."""
+    secret = setting("WIRKUNG_METRICS_CELL_KEY_SECRET", home)
+    kept = home / CELL_KEY_SECRET_FILE
+    if secret is None and kept.exists():
+        secret = kept.read_text().strip()
+    return None if not secret else CellKeyMethod(secret.encode())
 
 
 def _bad(message: str) -> int:

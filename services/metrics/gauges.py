@@ -1,10 +1,12 @@
 """A bounded set of indicator gauges for Prometheus: this year's main indicators.
 
 Labels are only indicator ids, fields of action and districts, never a case
-or a person; withheld cells are left out. Refreshed inside the batch
-transaction while that is cheap (so a value is never behind the API), else
-by a background loop, after a pause of at least a few seconds and of four
-times the last refresh: a large city's refresh never holds up the facts.
+or a person; withheld cells are left out, and the others perturbed as for
+any reader but the auditor (cell-key method, `indicators.disclosure`).
+Refreshed inside the batch transaction while that is cheap (so a value is
+never behind the API), else by a background loop, after a pause of at least a
+few seconds and of four times the last refresh: a large city's refresh never
+holds up the facts.
 """
 
 from __future__ import annotations
@@ -83,7 +85,8 @@ class IndicatorGauges:
                                       ("district", DISTRICT_INDICATORS)):
             for indicator in indicators:
                 for cell in await self.indicators.cells(connection, CATALOG[indicator],
-                                                        Question(year, (dimension,))):
+                                                        Question(year, (dimension,)),
+                                                        perturbed=True):
                     if not cell.suppressed and cell.value is not None:
                         values[(dimension, indicator, cell.dimensions[dimension])] = cell.value
         _publish(values)

@@ -31,7 +31,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
     configure_logging("metrics", settings.log_level)
     topics = Topics(settings.topic_prefix)
     tasks: list[asyncio.Task[Any]] = []
-    indicators = Indicators(settings.disclosure_threshold)
+    indicators = Indicators(settings.disclosure_threshold, settings.cell_key_method())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

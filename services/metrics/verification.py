@@ -19,7 +19,15 @@ from aiokafka import TopicPartition
 from pydantic import ValidationError
 
 from services.metrics.catalog import CATALOG, IndicatorDefinition
-from services.metrics.indicators.manifest import Manifest, canonical, recompute, result_hash
+from services.metrics.indicators.disclosure import CellKeyMethod
+from services.metrics.indicators.manifest import (
+    Manifest,
+    OtherPerturbation,
+    canonical,
+    check_perturbation,
+    recompute,
+    result_hash,
+)
 from services.metrics.replay import PositionsBeyondTopics, Progress, replaying
 from shared.topics import Topics
 
@@ -130,10 +138,19 @@ def checked(document: Any, topics: Topics) -> Manifest:
 
 
 async def verify_answer(document: Any, *, database_url: str, bootstrap_servers: str,
-                        topics: Topics, progress: Progress | None = None) -> Verdict:
-    """Replay into a scratch schema (dropped afterwards, whatever happens), recompute, compare."""
+                        topics: Topics, progress: Progress | None = None,
+                        perturbation: CellKeyMethod | None = None) -> Verdict:
+    """Replay into a scratch schema (dropped afterwards, whatever happens), recompute, compare.
+
+    An answer whose figures were perturbed (cell-key method) is perturbed again with
+    `perturbation`, which must hold the installation's secret.
+    """
     manifest, published = read_document(document)
     definition = definition_of(manifest)
+    try:
+        check_perturbation(manifest, perturbation)
+    except OtherPerturbation as error:
+        raise BadManifest(str(error)) from error
     stop_at = stop_positions(manifest, topics)
     scratch = f"facts_verify_{uuid.uuid4().hex[:12]}"
     try:
@@ -141,7 +158,7 @@ async def verify_answer(document: Any, *, database_url: str, bootstrap_servers: 
                              [topics.agreements, topics.cases], stop_at=stop_at) as replay:
             await replay.catch_up(progress)
             async with replay.pool.acquire() as connection:
-                cells, pin = await recompute(connection, definition, manifest)
+                cells, pin = await recompute(connection, definition, manifest, perturbation)
     except PositionsBeyondTopics as error:
         raise BadManifest(str(error)) from error
     finally:

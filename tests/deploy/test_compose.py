@@ -56,6 +56,7 @@ OPERATOR_ENVIRONMENT = {
     "WIRKUNG_CASES_AUDIT_KEY": "operator-provided-cases-key",
     "WIRKUNG_CASES_BLIND_INDEX_KEY": "operator-provided-blind-index-key-of-32-characters",
     "WIRKUNG_CASES_KEY_ENCRYPTION_KEY": "b3BlcmF0b3ItcHJvdmlkZWQta2V5LWVuY3J5cHRpb24=",
+    "WIRKUNG_METRICS_CELL_KEY_SECRET": "operator-provided-cell-key-secret",
     "WIRKUNG_WEB_SESSION_KEY": new_session_key(),
     "WIRKUNG_WEB_OIDC_CLIENT_SECRET": "operator-provided-client-secret",
     "WIRKUNG_WEB_PUBLIC_URL": "https://wirkung.example.org",
@@ -535,3 +536,10 @@ def test_the_image_makes_the_web_assets_as_make_assets_does() -> None:
     assert made, "the Makefile's assets recipe copies files"
     assert asset_copies(npm, "node_modules/", "/vendor/") == made
     assert copy_into_image < install, "pip installs the package data the assets are part of"
+
+
+def test_compose_refuses_to_start_the_metrics_service_without_its_cell_key_secret() -> None:
+    without = {k: v for k, v in OPERATOR_ENVIRONMENT.items() if "CELL_KEY" not in k}
+
+    with pytest.raises(ValueError, match="WIRKUNG_METRICS_CELL_KEY_SECRET"):
+        environment("metrics", without)

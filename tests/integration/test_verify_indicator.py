@@ -24,7 +24,15 @@ from tests.integration.test_audit_command import wirkung
 from tests.integration.test_metrics_consumer import publish
 from tests.integration.test_metrics_rebuild import one_more_case
 from tests.metrics.history import POPULATION, History, fixed_history, uid
-from tests.support import Infrastructure, Tokens, bearer, eventually, serving, settings_for
+from tests.support import (
+    TEST_CELL_KEY_SECRET,
+    Infrastructure,
+    Tokens,
+    bearer,
+    eventually,
+    serving,
+    settings_for,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -52,9 +60,10 @@ class Metrics:
         path.write_text(json.dumps(document, ensure_ascii=False))
         return path
 
-    def verify(self, path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    def verify(self, path: Path, *options: str, environment: dict[str, str] | None = None,
+               ) -> subprocess.CompletedProcess[str]:
         return wirkung("audit", "verify-indicator", str(path), "--home", str(self.home),
-                       *options, environment=self.environment)
+                       *options, environment=environment or self.environment)
 
     async def scratch_schemas(self) -> list[str]:
         rows = await self.pool.fetch(
@@ -252,3 +261,32 @@ async def test_an_edited_reference_population_is_found_though_it_is_not_on_the_t
     assert report(edited)["reference_population_matches"] is False
     assert [d["dimensions"] for d in report(edited)["differences"]] == [
         {"district": "Nordstadt"}]
+
+
+async def test_a_perturbed_answer_of_a_contract_manager_verifies_with_the_cell_key_secret(
+        metrics: Metrics, tokens: Tokens) -> None:
+    response = await metrics.client.get(QUESTION, headers=bearer(tokens.contract_manager))
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    saved = metrics.save(answer)
+    exact = await metrics.answer()
+
+    verified = metrics.verify(saved, "--json", environment={
+        **metrics.environment, "WIRKUNG_METRICS_CELL_KEY_SECRET": TEST_CELL_KEY_SECRET})
+    without = metrics.verify(saved)
+    other = metrics.verify(saved, environment={
+        **metrics.environment, "WIRKUNG_METRICS_CELL_KEY_SECRET": "another-secret-of-16-bytes"})
+
+    assert answer["perturbed"] is True
+    assert answer["manifest"]["perturbation"]["method"] == "cell-key"
+    assert exact["perturbed"] is False
+    assert exact["manifest"]["perturbation"] is None
+    assert [cell["persons"] for cell in answer["cells"]] != \
+        [cell["persons"] for cell in exact["cells"]]  # the figures differ from the auditor's
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert report(verified)["match"] is True  # the replay perturbs again, bit for bit
+    assert report(verified)["differences"] == []
+    assert without.returncode == 2
+    assert "WIRKUNG_METRICS_CELL_KEY_SECRET" in without.stderr
+    assert other.returncode == 2
+    assert "perturbed" in other.stderr

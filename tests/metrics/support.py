@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
 from services.metrics.catalog import CATALOG
 from services.metrics.facts.projection import parse, project_batch
 from services.metrics.facts.schema import create_pool, migrate
-from services.metrics.indicators.cells import Cell
+from services.metrics.indicators.cells import Cell, record_key
+from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, answer
 from services.metrics.periods import Grain, parse_period
 from services.metrics.population import PopulationRow, import_population
 from tests.metrics.history import POPULATION, History
+from tests.support import TEST_CELL_KEY_SECRET
 
 Cells = dict[tuple[str, ...], Cell]
 
@@ -66,3 +69,15 @@ async def fact_rows(pool: asyncpg.Pool) -> dict[str, list[tuple[object, ...]]]:
             records = await connection.fetch(f"SELECT * FROM {table.name}")  # noqa: S608
             rows[table.name] = sorted((tuple(record.values()) for record in records), key=repr)
     return rows
+
+
+def as_readers_see(figures: dict[str, Any], persons: Sequence[str], indicator: str,
+                   threshold: int) -> dict[str, Any]:
+    """The oracle of what a reader other than the auditor is shown: exact `figures` of a
+    cell of the distinct `persons` (pseudonyms), perturbed by the ptable with the tests'
+    cell-key secret."""
+    exact = Cell({}, figures["value"], figures["numerator"], figures["denominator"],
+                 figures["persons"], figures["suppressed"],
+                 sum(record_key(person) for person in set(persons)) % 2**64)
+    method = CellKeyMethod(TEST_CELL_KEY_SECRET.encode())
+    return method.cell(exact, CATALOG[indicator], threshold).as_json()

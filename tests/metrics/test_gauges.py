@@ -10,23 +10,40 @@ import pytest
 from prometheus_client import REGISTRY
 
 from services.metrics.application import Indicators
+from services.metrics.catalog import CATALOG
 from services.metrics.gauges import BY_DISTRICT, BY_FIELD, IndicatorGauges
+from services.metrics.indicators.disclosure import PTABLE, CellKeyMethod
+from services.metrics.indicators.engine import Question
+from services.metrics.periods import parse_period
+from shared.indicators import IndicatorId
 from tests.deploy.test_compose import metric_names
+from tests.support import TEST_CELL_KEY_SECRET
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy/grafana/dashboards/wirkung-overview.json"
 
 
 @pytest.mark.integration
-async def test_the_gauges_show_this_years_indicators_and_withhold_small_cells(
+async def test_the_gauges_show_this_years_indicators_perturbed_and_withhold_small_cells(
         history_facts: asyncpg.Pool) -> None:
-    gauges = IndicatorGauges(history_facts, Indicators(threshold=3), year=2026)
+    method = CellKeyMethod(TEST_CELL_KEY_SECRET.encode())
+    gauges = IndicatorGauges(history_facts, Indicators(threshold=3, perturbation=method),
+                             year=2026)
 
     async with history_facts.acquire() as connection:
         await gauges.refresh(connection)
+        exact = await Indicators(threshold=3).cells(
+            connection, CATALOG[IndicatorId.ACTIVE_CASES],
+            Question(parse_period("2026"), ("field_of_action",)))
 
     # 2026: jugend K1-K4 and K6 (4 persons), wohnen K5 and K7 (2 persons: withheld).
-    assert REGISTRY.get_sample_value("wirkung_indicator_active_cases",
-                                     {"field_of_action": "jugend"}) == 5
+    jugend = next(cell for cell in exact if cell.dimensions["field_of_action"] == "jugend")
+    assert jugend.value == 5
+    shown = REGISTRY.get_sample_value("wirkung_indicator_active_cases",
+                                      {"field_of_action": "jugend"})
+    # Perturbed as the API perturbs for every reader but the auditor (the ptable as oracle).
+    assert shown == method.cell(jugend, CATALOG[IndicatorId.ACTIVE_CASES], 3).value
+    assert shown is not None
+    assert abs(shown - 5) <= PTABLE.deviation
     assert REGISTRY.get_sample_value("wirkung_indicator_active_cases",
                                      {"field_of_action": "wohnen"}) is None
     assert REGISTRY.get_sample_value("wirkung_indicator_by_district", {

@@ -150,6 +150,8 @@ def _assert_same(counted: list[Cell], reference: list[Cell], what: str) -> None:
     for ours, theirs in zip(counted, reference, strict=True):
         where = f"{what} {theirs.dimensions}"
         assert (ours.suppressed, ours.persons) == (theirs.suppressed, theirs.persons), where
+        # The cell key (sum of the persons' record keys) decides the noise readers see.
+        assert ours.key == theirs.key, f"{where} cell key"
         for name in ("value", "numerator", "denominator"):
             mine, expected = getattr(ours, name), getattr(theirs, name)
             assert (mine is None) == (expected is None), f"{where} {name}"

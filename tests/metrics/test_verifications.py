@@ -119,6 +119,25 @@ async def test_an_auditor_starts_a_verification_and_reads_its_progress_then_a_ma
     assert await metrics.scratch_schemas() == []
 
 
+async def test_a_caseworkers_perturbed_answer_verifies_bit_for_bit_and_an_edit_is_found(
+        metrics: Metrics, tokens: Tokens) -> None:
+    response = await metrics.client.get(QUESTION, headers=bearer(tokens.caseworker))
+    answer = response.json()
+    edited: dict[str, Any] = json.loads(json.dumps(answer))
+    edited["cells"][0]["persons"] += 1
+
+    honest = await metrics.finished((await metrics.start(answer)).headers["Location"])
+    changed = await metrics.finished((await metrics.start(edited)).headers["Location"])
+
+    assert answer["perturbed"] is True
+    assert honest["state"] == "done", honest
+    assert honest["verdict"]["match"] is True  # the service perturbs the replay's cells again
+    assert honest["verdict"]["recomputed_hash"] == answer["manifest"]["result_hash"]
+    assert changed["verdict"]["match"] is False
+    assert [d["dimensions"] for d in changed["verdict"]["differences"]] == [
+        {"district": edited["cells"][0]["district"]}]
+
+
 async def test_an_answer_with_an_edited_cell_is_answered_with_that_cell(
         metrics: Metrics) -> None:
     answer = await metrics.answer()

@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 from shared.auth import Role, mint_token
 from shared.embedded.process import free_port
 from tests.support import (
+    TEST_CELL_KEY_SECRET,
     TEST_KEY_ENCRYPTION_KEY,
     Infrastructure,
     new_database_sync,
@@ -54,7 +55,9 @@ def service(request: pytest.FixtureRequest, infrastructure: Infrastructure,
                 "WIRKUNG_TOPIC_PREFIX": topics.prefix, "WIRKUNG_AUTH_SECRET": secret,
                 "WIRKUNG_LOG_LEVEL": "WARNING",
                 # The cases service does not start without the key that wraps client keys.
-                "WIRKUNG_CASES_KEY_ENCRYPTION_KEY": TEST_KEY_ENCRYPTION_KEY})
+                "WIRKUNG_CASES_KEY_ENCRYPTION_KEY": TEST_KEY_ENCRYPTION_KEY,
+                # Nor the metrics service without the secret of its cell keys.
+                "WIRKUNG_METRICS_CELL_KEY_SECRET": TEST_CELL_KEY_SECRET})
     log = (infrastructure.home / f"fuzz-{name}.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "wirkung", "serve", name, "--port",
                                 str(port)], env=env, cwd=ROOT, stdout=log, stderr=log)

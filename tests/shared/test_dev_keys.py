@@ -1,5 +1,5 @@
-"""`wirkung dev` makes the cases service's blind index key and key-encryption key once and
-keeps them for every start."""
+"""`wirkung dev` makes the cases service's blind index key and key-encryption key, and the
+metrics service's cell-key secret, once and keeps them for every start."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ import pytest
 from services.cases.key_wrapping import KeyEncryptionKey
 from services.cases.main import create_app
 from services.cases.settings import CasesSettings
-from wirkung.dev import development_blind_index_key, development_key_encryption_key
+from services.metrics.indicators.disclosure import CellKeyMethod
+from services.metrics.main import create_app as metrics_app
+from services.metrics.settings import MetricsSettings
+from wirkung.dev import (
+    development_blind_index_key,
+    development_cell_key_secret,
+    development_key_encryption_key,
+)
 
 
 def test_the_blind_index_key_is_made_once_kept_private_and_accepted_by_the_settings(
@@ -63,3 +70,24 @@ def test_a_malformed_key_encryption_key_is_refused(monkeypatch: pytest.MonkeyPat
 
     with pytest.raises(ValueError, match="32"):
         CasesSettings(database_url="postgresql://localhost/cases")
+
+
+def test_the_cell_key_secret_is_made_once_kept_private_and_accepted_by_the_settings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / ".wirkung"
+
+    first = development_cell_key_secret(home)
+    monkeypatch.setenv("WIRKUNG_METRICS_CELL_KEY_SECRET", first)
+    settings = MetricsSettings(database_url="postgresql://localhost/metrics")
+
+    assert development_cell_key_secret(home) == first
+    assert stat.S_IMODE((home / "cell-key-metrics.key").stat().st_mode) == 0o600
+    assert settings.cell_key_method() == CellKeyMethod(first.encode())
+
+
+def test_without_a_cell_key_secret_the_metrics_service_does_not_start(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WIRKUNG_METRICS_CELL_KEY_SECRET", raising=False)
+
+    with pytest.raises(ValueError, match="WIRKUNG_METRICS_CELL_KEY_SECRET"):
+        metrics_app(MetricsSettings(database_url="postgresql://localhost/metrics"))

@@ -16,6 +16,7 @@ from services.web.session import new_session_key
 from shared.audit.checkpoint import new_private_key_text
 from shared.embedded.process import free_port, start_child, stop_child, wait_until
 from tests.support import (
+    TEST_CELL_KEY_SECRET,
     TEST_KEY_ENCRYPTION_KEY,
     Infrastructure,
     new_database_sync,
@@ -74,6 +75,7 @@ def running_stack(infrastructure: Infrastructure, secret: str, home: Path,
         "WIRKUNG_CASES_REPLICA_GROUP": f"web-replica-{topics.prefix}",
         "WIRKUNG_CASES_KEY_ENCRYPTION_KEY": TEST_KEY_ENCRYPTION_KEY,
         "WIRKUNG_METRICS_CONSUMER_GROUP": f"web-metrics-{topics.prefix}",
+        "WIRKUNG_METRICS_CELL_KEY_SECRET": TEST_CELL_KEY_SECRET,
         **web_environment,
     }
     logs = home / "logs"

@@ -107,10 +107,12 @@ def figures(stack: Stack, seed: Seed) -> Figures:
     _other_agreement(stack)
     _reports(stack, seed)
     manager = mint_token(stack.secret, role=Role.CONTRACT_MANAGER, subject="cm-st")
-    with _api(stack, "metrics", manager) as api:
+    # The auditor's exact figures tell when the cases have arrived (others see them perturbed).
+    auditor = mint_token(stack.secret, role=Role.AUDITOR, subject="au-st")
+    with _api(stack, "metrics", manager) as api, _api(stack, "metrics", auditor) as exact:
         def cells() -> Any:
-            answer = api.get("/indicators/active_cases",
-                             params={"period": str(YEAR), "by": "district"}).json()
+            answer = exact.get("/indicators/active_cases",
+                               params={"period": str(YEAR), "by": "district"}).json()
             by_district = {cell["district"]: cell for cell in answer["cells"]}
             nord = by_district.get("Nordstadt", {})
             shown = small in by_district and (nord.get("persons") or 0) >= 6
@@ -145,6 +147,7 @@ def test_contract_manager_sees_key_figures_and_each_agreements_goal_against_its_
     expect(row).to_contain_text("mindestens 70 %")
     expect(row).to_contain_text("65 % (13 von 20)")  # Q1 8 of 10 and Q2 5 of 10
     expect(row).to_contain_text("Ziel nicht erreicht")
+    expect(page.locator("p.perturbed")).to_contain_text("Cell-Key-Verfahren")
     assert_accessible(page, "steuerung-start")
 
 
@@ -172,6 +175,10 @@ def test_contract_manager_breaks_an_indicator_down_and_downloads_exactly_the_tab
     withheld = table.get_by_role("row", name=figures.small_district)
     expect(withheld).to_contain_text(
         f"zurückgehalten (weniger als {figures.threshold} Personen)")
+    # The manager's figures are perturbed so the withheld row cannot be worked out; said so.
+    expect(page.locator("#auswertung p.perturbed")).to_contain_text(
+        f"Werte ab {figures.threshold} Personen leicht verändert (Geheimhaltung, "
+        "Cell-Key-Verfahren)")
     chart = page.get_by_role("img", name=f"Balkendiagramm: Laufende Fälle, {YEAR}")
     expect(chart).to_be_visible()
     assert "Tabelle" in (chart.locator("desc").text_content() or "")
@@ -194,6 +201,7 @@ def test_contract_manager_breaks_an_indicator_down_and_downloads_exactly_the_tab
     expect(page.locator("table.figures").get_by_role("row", name=figures.small_district)
            ).to_contain_text(f"withheld (fewer than {figures.threshold} persons)")
     expect(page.get_by_role("img", name=f"Bar chart: Active cases, {YEAR}")).to_be_visible()
+    expect(page.locator("#auswertung p.perturbed")).to_contain_text("cell-key method")
     assert_accessible(page, "steuerung-indikator-en")
 
 
@@ -255,6 +263,7 @@ def test_provider_sees_its_own_goals_per_quarter_and_no_other_providers(
     expect(section.get_by_role("img", name="Balkendiagramm: 70 % enden planmäßig je Quartal "
                                f"{YEAR}")).to_be_visible()
     expect(section.get_by_role("row", name="Zielerreichung der Wirkungsziele")).to_be_visible()
+    expect(section.locator("p.perturbed")).to_contain_text("Cell-Key-Verfahren")
     assert_accessible(page, "wirkung")
 
     page.get_by_role("button", name="English").click()

@@ -55,7 +55,6 @@ async def list_indicators(
             summary="Values of one indicator")
 async def read_indicator(
     indicator_id: str,
-    request: Request,
     principal: Annotated[Principal, Depends(require(*READERS))],
     facts: Annotated[asyncpg.Pool, Depends(pool)],
     application: Annotated[Indicators, Depends(indicators)],
@@ -72,7 +71,8 @@ async def read_indicator(
     question = _question(period, by, grain, as_of, principal)
     async with facts.acquire() as connection:
         try:
-            attested = await application.attested(connection, definition, question)
+            attested = await application.attested(connection, definition, question,
+                                                  perturbed=_perturbed(principal))
         except UnknownDimension as error:
             raise Problem(str(error), status=422, title="Unknown dimension") from error
     manifest = attested.manifest
@@ -81,6 +81,7 @@ async def read_indicator(
         definition_hash=definition.definition_hash, period=question.period.label,
         by=list(question.by), as_of=None if as_of is None else as_of.isoformat(),
         disclosure_threshold=manifest.disclosure_threshold,
+        perturbed=manifest.perturbation is not None,
         cells=[cell.as_json() for cell in attested.cells],
         input_positions=manifest.input_positions, manifest=manifest,
     )
@@ -90,7 +91,6 @@ async def read_indicator(
             summary="How one indicator's values for a period changed after it closed")
 async def read_restatements(
     indicator_id: str,
-    request: Request,
     principal: Annotated[Principal, Depends(require(*READERS))],
     facts: Annotated[asyncpg.Pool, Depends(pool)],
     application: Annotated[Indicators, Depends(indicators)],
@@ -116,7 +116,8 @@ async def read_restatements(
     async with facts.acquire() as connection, connection.transaction(
             isolation="repeatable_read", readonly=True):
         try:
-            found = await application.restatements(connection, definition, question, limit)
+            found = await application.restatements(connection, definition, question, limit,
+                                                   perturbed=_perturbed(principal))
         except UnknownDimension as error:
             raise Problem(str(error), status=422, title="Unknown dimension") from error
     return RestatementsOut(
@@ -124,11 +125,18 @@ async def read_restatements(
         definition_hash=definition.definition_hash, period=question.period.label,
         by=list(question.by), as_of=None if as_of is None else as_of.isoformat(),
         disclosure_threshold=threshold if definition.counts_persons else 0,
+        perturbed=_perturbed(principal) and definition.counts_persons,
         first_known_at=found.first_known_at.isoformat(),
         first_known=[cell.as_json() for cell in found.first_known],
         restatements=[_restatement(r, principal) for r in found.restatements],
         limit=limit, moments_examined=found.examined, moments_left=found.left,
     )
+
+
+def _perturbed(principal: Principal) -> bool:
+    """Every reader but the auditor (who verifies, and whose reads are logged) sees perturbed
+    figures, so that no withheld cell can be recovered by differencing."""
+    return principal.role is not Role.AUDITOR
 
 
 def _restatement(restatement: Restatement, principal: Principal) -> RestatementOut:

@@ -45,6 +45,10 @@ class IndicatorValues(BaseModel):
     by: list[str]
     as_of: str | None = Field(description="Facts recorded up to this time; null: all so far.")
     disclosure_threshold: int = Field(description="Cells of fewer persons are withheld.")
+    perturbed: bool = Field(
+        default=False, description="The figures about persons are slightly changed "
+        "(cell-key method, see the manifest's perturbation) so that no withheld cell can be "
+        "recovered by differencing; false: exact figures (the auditor's).")
     cells: list[dict[str, Any]] = Field(
         examples=[[{"field_of_action": "jugend", "value": 12.0, "numerator": 12,
                     "denominator": None, "persons": 11, "suppressed": False}]]
@@ -137,6 +141,9 @@ class RestatementsOut(BaseModel):
     as_of: str | None = Field(description="Only what was recorded up to this time; null: "
                               "all so far.")
     disclosure_threshold: int = Field(description="Cells of fewer persons are withheld.")
+    perturbed: bool = Field(
+        default=False, description="The figures about persons are slightly changed "
+        "(cell-key method), before and after alike; false: exact figures (the auditor's).")
     first_known_at: str = Field(
         description="When the period closed (midnight UTC after its last day), or the first "
                     "moment anything was recorded, if later.",

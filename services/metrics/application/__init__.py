@@ -6,6 +6,7 @@ Callers outside the service (the `wirkung` command, the auditor's report) use
 
 from services.metrics.application.indicators import Indicators
 from services.metrics.indicators.cells import Cell
+from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, UnknownDimension
 from services.metrics.indicators.manifest import Attested, Manifest
 from services.metrics.indicators.moments import EventRef, Moment
@@ -13,6 +14,6 @@ from services.metrics.indicators.restatements import Restatement, Restatements, 
 from services.metrics.progress import ProgressLine
 from services.metrics.verification import FIGURES, BadManifest, Verdict
 
-__all__ = ["FIGURES", "Attested", "BadManifest", "Cell", "EventRef", "Indicators", "Manifest",
-           "Moment", "ProgressLine", "Question", "Restatement", "Restatements",
-           "UnknownDimension", "Verdict", "closing_of"]
+__all__ = ["FIGURES", "Attested", "BadManifest", "Cell", "CellKeyMethod", "EventRef",
+           "Indicators", "Manifest", "Moment", "ProgressLine", "Question", "Restatement",
+           "Restatements", "UnknownDimension", "Verdict", "closing_of"]

@@ -16,10 +16,16 @@ from datetime import date
 
 from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators.cells import Cell
+from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, answer
 from services.metrics.indicators.inhabitants import Inhabitants
 from services.metrics.indicators.manifest import Attested, attested_answer
-from services.metrics.indicators.restatements import DEFAULT_LIMIT, Restatements, restatements
+from services.metrics.indicators.restatements import (
+    DEFAULT_LIMIT,
+    Restatements,
+    as_published,
+    restatements,
+)
 from services.metrics.replay import Progress
 from services.metrics.verification import Verdict, verify_answer
 from shared.projection import Connection
@@ -31,33 +37,56 @@ class Indicators:
     """Impact indicators (Wirkungskennzahlen) of the catalog, counted from the facts.
 
     `threshold`: the disclosure threshold; cells of fewer persons are withheld.
+    `perturbation`: the cell-key method; with `perturbed=True` the figures are those any
+    reader but the auditor sees (indicators that count persons only), so that no withheld
+    cell can be recovered by differencing. Without it, asking for perturbed figures is an
+    error: an installation never publishes exact figures by mistake.
     """
 
     threshold: int
+    perturbation: CellKeyMethod | None = None
+
+    def _method(self, definition: IndicatorDefinition, perturbed: bool) -> CellKeyMethod | None:
+        if not perturbed or not definition.counts_persons:
+            return None
+        if self.perturbation is None:
+            raise ValueError("perturbed figures asked for without a cell-key method")
+        return self.perturbation
+
+    def _threshold(self, definition: IndicatorDefinition) -> int:
+        return self.threshold if definition.counts_persons else 0
 
     async def cells(self, connection: Connection, definition: IndicatorDefinition,
-                    question: Question, *, today: date | None = None,
+                    question: Question, *, perturbed: bool = False, today: date | None = None,
                     inhabitants: Inhabitants | None = None) -> list[Cell]:
         """The cells of an indicator (raises UnknownDimension for a dimension it lacks)."""
-        return await answer(connection, definition, question, self.threshold, today=today,
-                            inhabitants=inhabitants)
+        cells = await answer(connection, definition, question, self.threshold, today=today,
+                             inhabitants=inhabitants)
+        method = self._method(definition, perturbed)
+        if method is None:
+            return cells
+        return method.perturbed(cells, definition, self._threshold(definition))
 
     async def attested(self, connection: Connection, definition: IndicatorDefinition,
-                       question: Question) -> Attested:
+                       question: Question, *, perturbed: bool = False) -> Attested:
         """The cells and the manifest that lets a replay compute them again."""
-        return await attested_answer(connection, definition, question, self.threshold)
+        return await attested_answer(connection, definition, question, self.threshold,
+                                     self._method(definition, perturbed))
 
     async def restatements(self, connection: Connection, definition: IndicatorDefinition,
-                           question: Question, limit: int = DEFAULT_LIMIT) -> Restatements:
-        """How the values for the question's period changed after it closed (run it in one
-        repeatable-read transaction)."""
-        return await restatements(connection, definition, question, self.threshold, limit)
+                           question: Question, limit: int = DEFAULT_LIMIT, *,
+                           perturbed: bool = False) -> Restatements:
+        """How the values for the question's period changed after it closed, as the reader
+        sees them: only changes that show (run it in one repeatable-read transaction)."""
+        found = await restatements(connection, definition, question, self.threshold, limit)
+        return as_published(found, self._method(definition, perturbed), definition,
+                            self._threshold(definition))
 
-    @staticmethod
-    async def verify(document: object, *, database_url: str, bootstrap_servers: str,
+    async def verify(self, document: object, *, database_url: str, bootstrap_servers: str,
                      topics: Topics, progress: Progress | None = None) -> Verdict:
         """Replay the topics up to a saved answer's input positions into a scratch schema,
-        compute the answer again and compare (raises BadManifest for a bad document)."""
+        compute the answer again (perturbed again if it was) and compare (raises
+        BadManifest for a bad document)."""
         return await verify_answer(document, database_url=database_url,
                                    bootstrap_servers=bootstrap_servers, topics=topics,
-                                   progress=progress)
+                                   progress=progress, perturbation=self.perturbation)

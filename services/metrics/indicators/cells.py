@@ -6,6 +6,7 @@ what the cell shows.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,9 @@ class Cell:
     denominator: float | None
     persons: int | None
     suppressed: bool
+    # The cell key (sum of its persons' record keys): where its noise is looked up
+    # (`disclosure`); None for a cell of no person of a case. Never published.
+    key: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {**self.dimensions, "value": self.value, "numerator": self.numerator,
@@ -44,6 +48,7 @@ class Totals:
     values: int  # units with a value
     persons: int  # distinct persons, plus the headcounts reports give
     distinct_persons: int  # distinct persons only
+    key: int | None = None  # the sum of the distinct persons' record keys (mod 2^64)
 
 
 def cell_of(dimensions: dict[str, str], totals: Totals, definition: IndicatorDefinition,
@@ -54,7 +59,14 @@ def cell_of(dimensions: dict[str, str], totals: Totals, definition: IndicatorDef
         return Cell(dimensions, None, None, None, None, True)
     value, numerator, denominator = _value(definition, totals, population, dimensions)
     return Cell(dimensions, _round(value), _round(numerator), _round(denominator), persons,
-                False)
+                False, totals.key)
+
+
+def record_key(pseudonym: str) -> int:
+    """A person's record key: the first 64 bits of md5 of the pseudonym, signed, as
+    `disclosure.RECORD_KEY_SQL` computes it in PostgreSQL. Not secret: the noise is keyed."""
+    return int.from_bytes(hashlib.md5(pseudonym.encode()).digest()[:8], "big",  # noqa: S324
+                          signed=True)
 
 
 def _value(definition: IndicatorDefinition, totals: Totals, population: Population | None,

@@ -2,7 +2,8 @@
 
 A unit counts under each value of each dimension it has (`unnest` of the
 dimension's array, `-` for none), persons are counted distinct per cell, and
-medians are `percentile_cont(0.5)`; what the cells then show is decided by
+medians are `percentile_cont(0.5)`, and the persons' record keys are summed
+into the cell key (`disclosure`); what the cells then show is decided by
 `cells.cell_of`, as for the cells counted in Python.
 """
 
@@ -17,6 +18,7 @@ from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators import agreement_sql
 from services.metrics.indicators.case_sql import CTES, NEEDS, UNITS, with_clause
 from services.metrics.indicators.cells import NONE, Cell, Population, Totals, cell_of
+from services.metrics.indicators.disclosure import RECORD_KEY_SQL, cell_key
 from services.metrics.periods import Period
 from shared.closures import PLANNED, REENTRY_MONTHS, SUCCESSFUL
 from shared.gas import EXPECTED_LEVEL, RHO
@@ -68,7 +70,8 @@ def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool
         "sum(u.numerator::float8) AS numerator, sum(u.denominator::float8) AS denominator, "
         "0.0::float8 AS reference_numerator, 0.0::float8 AS reference_denominator, "
         "percentile_cont(0.5) WITHIN GROUP (ORDER BY u.value::float8) AS median, "
-        "count(u.value) AS values, count(DISTINCT k.client) AS persons "
+        "count(u.value) AS values, count(DISTINCT k.client) AS persons, "
+        f"sum(DISTINCT {RECORD_KEY_SQL.format(client='k.client')}) AS person_keys "
         "FROM units u JOIN known_cases k USING (case_id)"
         + (" LEFT JOIN dimensions x USING (case_id)" if served else "")
         + _unnested(by, _DIMENSIONS)
@@ -98,7 +101,8 @@ def _agreement_cells_sql(definition: IndicatorDefinition, by: Sequence[str],
         "sum(u.reference_numerator)::float8 AS reference_numerator, "
         "sum(u.reference_denominator)::float8 AS reference_denominator, "
         "NULL::float8 AS median, 0 AS values, "
-        "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons "
+        "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons, "
+        f"sum(DISTINCT {RECORD_KEY_SQL.format(client='u.client')}) AS person_keys "
         "FROM counted u JOIN agreements a USING (agreement_id)"
         + _unnested(by, _AGREEMENT_DIMENSIONS)
         + (" WHERE a.provider_id::text = $11" if provider else "") + _grouped(by)
@@ -126,7 +130,8 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
         persons = row["persons"]
         totals = Totals(row["numerator"], row["denominator"],
                         (row["reference_numerator"], row["reference_denominator"]), row["median"],
-                        row["values"], persons, persons)
+                        row["values"], persons, persons,
+                        None if row["person_keys"] is None else cell_key(int(row["person_keys"])))
         cells.append((key, cell_of(dict(zip(by, key, strict=True)), totals, definition,
                                    threshold, population)))
     return [cell for _, cell in sorted(cells, key=lambda item: item[0])]

@@ -2,7 +2,8 @@
 
 It names the definition (and its hash), the whole question, the day counted
 as today, the disclosure threshold, the last offset applied per topic and
-partition, the reference population used, and a hash of the cells. An
+partition, the reference population used, how the figures were perturbed
+(cell-key method, see `disclosure`) if they were, and a hash of the cells. An
 auditor replays the topics up to those offsets into a scratch schema,
 recomputes, and compares hashes (`services.metrics.verification`).
 """
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators.cells import Cell
+from services.metrics.indicators.disclosure import METHOD, CellKeyMethod
 from services.metrics.indicators.engine import Question, answer, input_positions, today_of
 from services.metrics.indicators.inhabitants import Inhabitants
 from services.metrics.indicators.knowledge import Knowledge
@@ -62,6 +64,21 @@ class PopulationPin(BaseModel):
     hash: str = Field(description="sha256 over the canonical JSON of the figures used.")
 
 
+class PerturbationPin(BaseModel):
+    """How the published figures were perturbed (cell-key method), so a replay can do it again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: str = Field(examples=["cell-key"])
+    table: str = Field(description="The perturbation table's parameters.")
+    secret: str = Field(description="Fingerprint of the installation's cell-key secret "
+                        "(not the secret): a verifier must hold the same.")
+
+    @classmethod
+    def of(cls, method: CellKeyMethod) -> PerturbationPin:
+        return cls(method=METHOD, table=method.table.describe(), secret=method.fingerprint)
+
+
 class Manifest(BaseModel):
     """What an answer was computed from, so that a replay can compute it again."""
 
@@ -74,7 +91,8 @@ class Manifest(BaseModel):
         "disclosure_threshold": 5,
         "input_positions": {"wirkung.agreements.events": {"0": 41, "1": 17},
                             "wirkung.cases.events": {"0": 1033, "2": 988}},
-        "reference_population": None, "result_hash": "sha256:9a1e…"}]})
+        "reference_population": None, "perturbation": None,
+        "result_hash": "sha256:9a1e…"}]})
 
     indicator: str
     version: int
@@ -89,6 +107,9 @@ class Manifest(BaseModel):
                     "exactly the events up to these.")
     reference_population: PopulationPin | None = Field(
         description="For society indicators, the reference population used; null otherwise.")
+    perturbation: PerturbationPin | None = Field(
+        default=None, description="How the figures were perturbed for a reader other than "
+        "the auditor (cell-key method); null: exact figures.")
     result_hash: str = Field(description="sha256 over the canonical JSON of the cells.")
 
 
@@ -101,11 +122,14 @@ class Attested:
 
 
 async def attested_answer(connection: Connection, definition: IndicatorDefinition,
-                          question: Question, threshold: int) -> Attested:
+                          question: Question, threshold: int,
+                          perturbation: CellKeyMethod | None = None) -> Attested:
     """The cells of an indicator and their manifest, read in one repeatable-read snapshot.
 
     Inside a transaction already (the caller's), that one is used; it must be a
-    repeatable-read one, or the cells and the positions may disagree.
+    repeatable-read one, or the cells and the positions may disagree. With a
+    `perturbation`, the cells are those a reader other than the auditor sees, and the
+    manifest says so (and hashes them).
     """
     threshold = threshold if definition.counts_persons else 0
     async with _snapshot(connection):
@@ -117,17 +141,40 @@ async def attested_answer(connection: Connection, definition: IndicatorDefinitio
         today = today_of(question.as_of)
         cells = await _cells(connection, definition, question, threshold, today, inhabitants)
         positions = await input_positions(connection)
+    if perturbation is not None:
+        cells = perturbation.perturbed(cells, definition, threshold)
     return Attested(cells, Manifest(
         indicator=str(definition.id), version=definition.version,
         definition_hash=definition.definition_hash, question=ManifestQuestion.of(question),
         evaluated_on=today, answered_at=datetime.now(UTC), disclosure_threshold=threshold,
         input_positions=positions, reference_population=pin,
+        perturbation=None if perturbation is None else PerturbationPin.of(perturbation),
         result_hash=result_hash([cell.as_json() for cell in cells])))
 
 
+class OtherPerturbation(ValueError):
+    """A manifest of figures perturbed with another secret or table than the one at hand."""
+
+
+def check_perturbation(manifest: Manifest, perturbation: CellKeyMethod | None) -> None:
+    """Raise OtherPerturbation unless `perturbation` can perturb as the manifest says."""
+    if manifest.perturbation is not None and (
+            perturbation is None or PerturbationPin.of(perturbation) != manifest.perturbation):
+        raise OtherPerturbation(
+            "the answer's figures were perturbed (cell-key method) with "
+            f"{manifest.perturbation.secret} and the table {manifest.perturbation.table}; "
+            + ("no cell-key secret is at hand (WIRKUNG_METRICS_CELL_KEY_SECRET)"
+               if perturbation is None else
+               f"the secret at hand is {perturbation.fingerprint} with the table "
+               f"{perturbation.table.describe()}"))
+
+
 async def recompute(connection: Connection, definition: IndicatorDefinition,
-                    manifest: Manifest) -> tuple[list[Cell], PopulationPin | None]:
-    """The cells a manifest describes, computed again from the facts `connection` sees."""
+                    manifest: Manifest, perturbation: CellKeyMethod | None = None,
+                    ) -> tuple[list[Cell], PopulationPin | None]:
+    """The cells a manifest describes, computed again from the facts `connection` sees
+    (and perturbed again with `perturbation` if the manifest says they were)."""
+    check_perturbation(manifest, perturbation)
     pin: PopulationPin | None = None
     inhabitants: Inhabitants = {}
     if manifest.reference_population is not None:
@@ -135,6 +182,8 @@ async def recompute(connection: Connection, definition: IndicatorDefinition,
                                              manifest.reference_population.imported_until)
     cells = await _cells(connection, definition, manifest.question.question(),
                          manifest.disclosure_threshold, manifest.evaluated_on, inhabitants)
+    if manifest.perturbation is not None and perturbation is not None:
+        cells = perturbation.perturbed(cells, definition, manifest.disclosure_threshold)
     return cells, pin
 
 

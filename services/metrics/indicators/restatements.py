@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators.cells import Cell
+from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, answer
 from services.metrics.indicators.moments import Moment, moments
 from shared.projection import Connection
@@ -94,6 +96,34 @@ async def _cells(connection: Connection, definition: IndicatorDefinition, questi
     """The cells as the values endpoint would have answered them at `as_of`."""
     return await answer(connection, definition, Question(
         question.period, question.by, question.grain, as_of, question.provider_id), threshold)
+
+
+def as_published(found: Restatements, perturbation: CellKeyMethod | None,
+                 definition: IndicatorDefinition, threshold: int) -> Restatements:
+    """The restatements as a reader sees them: for any but the auditor, before and after
+    perturbed alike (a cell keeps its noise while its persons stay the same); for everyone
+    only the changes that show (other persons, same figures: no change to the reader)."""
+    def seen(cell: Cell | None) -> Cell | None:
+        if cell is None or perturbation is None:
+            return cell
+        return perturbation.cell(cell, definition, threshold)
+
+    first = found.first_known if perturbation is None else \
+        perturbation.perturbed(found.first_known, definition, threshold)
+    shown = Restatements(found.first_known_at, first, examined=found.examined,
+                         left=found.left)
+    for restatement in found.restatements:
+        changes = [ChangedCell(change.dimensions, seen(change.before), seen(change.after))
+                   for change in restatement.changes]
+        visible = [change for change in changes if _published(change.before)
+                   != _published(change.after)]
+        if visible:
+            shown.restatements.append(Restatement(restatement.moment, visible))
+    return shown
+
+
+def _published(cell: Cell | None) -> dict[str, Any] | None:
+    return None if cell is None else cell.as_json()
 
 
 def _changes(before: Sequence[Cell], after: Sequence[Cell]) -> list[ChangedCell]:

@@ -53,7 +53,11 @@ async def impact(request: Request, person: SignedIn,
     indicators = _indicator_rows(answers, definitions, language(request), text)
     charts = {(a["agreement"], index): _goal_chart(goal, definitions, language(request), text)
               for a in goals["agreements"] for index, goal in enumerate(a["goals"])}
+    # The threshold above which the figures shown are perturbed (cell-key method); 0: none.
+    perturbed = max((a["disclosure_threshold"] for a in answers if a.get("perturbed")),
+                    default=0)
     return pages.render(request, "impact/page.html", year=year, error=None, goals=goals,
+                        perturbed=perturbed,
                         definitions=definitions, quarters=quarters, indicators=indicators,
                         charts=charts, years=_years(goals, int(year)))
 

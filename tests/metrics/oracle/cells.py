@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from services.metrics.catalog import IndicatorDefinition
-from services.metrics.indicators.cells import NONE, Cell, Population, Totals, cell_of
+from services.metrics.indicators.cells import NONE, Cell, Population, Totals, cell_of, record_key
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,14 @@ class _Tally:
         return Totals(self.numerator, self.denominator, (self.reference[0], self.reference[1]),
                       statistics.median(self.values) if self.values else None,
                       len(self.values), len(self.persons) + sum(self.headcounts.values()),
-                      len(self.persons))
+                      len(self.persons), _cell_key(self.persons))
+
+
+def _cell_key(persons: set[str]) -> int | None:
+    """The sum of the record keys (see `disclosure`) of the persons, mod 2^64."""
+    if not persons:
+        return None
+    return sum(record_key(person) for person in persons) % 2**64
 
 
 def cells_of(units: Iterable[Unit], by: Sequence[str], definition: IndicatorDefinition,
