@@ -52,6 +52,11 @@ class ProjectionConsumer:
     runs first in every batch transaction (to take a lock, say). With
     `replay_unknown_partitions`, an assigned partition the tables know no
     position of is read from its beginning (a fresh set of tables).
+
+    Dead letters are sent at least once: a consumer stopped after sending one but before
+    committing the batch's offsets reads the record again and sends it again. The
+    `dlq_origin_*` headers (topic, partition, offset) name the record, so a reader of the
+    dead-letter topic recognises a repeat.
     """
 
     def __init__(self, *, name: str, pool: asyncpg.Pool, bootstrap_servers: str,
