@@ -31,10 +31,16 @@ PROVIDER = {"id": PROVIDER_ID, "version": 1, "name": "Jugendhilfe Nord e.V.",
 AGREEMENT = {"id": AGREEMENT_ID, "version": 2, "provider_id": PROVIDER_ID, "status": "active",
              "terms": TERMS, "signed_by": "cm-1", "signed_on": "2025-12-15",
              "suspensions": [], "termination_date": None, "runs_until": "2026-12-31"}
-SUMMARY = {"agreement_id": AGREEMENT_ID, "provider_id": PROVIDER_ID, "status": "active",
-           "title": TERMS["title"], "field_of_action": "jugend", "districts": ["Nordstadt"],
-           "budget_product_code": "3.6.3.01", "term_start": "2026-01-01",
-           "term_end": "2026-12-31", "capacity": 12}
+PROVIDER_SUMMARY = {"provider_id": PROVIDER_ID, "version": 1, "name": "Jugendhilfe Nord e.V.",
+                    "legal_form": "e.V.", "fields_of_action": ["jugend"], "active": True,
+                    "registered_on": "2026-01-05"}
+SUMMARY = {"agreement_id": AGREEMENT_ID, "provider_id": PROVIDER_ID, "version": 2,
+           "status": "active", "title": TERMS["title"], "budget_product_code": "3.6.3.01",
+           "field_of_action": "jugend", "target_groups": ["Familien"],
+           "districts": ["Nordstadt"], "term_start": "2026-01-01", "term_end": "2026-12-31",
+           "annual_budget_cents": 24000000, "pricing_unit": "hour", "unit_price_cents": 6500,
+           "capacity": 12, "reporting_frequency": "quarterly", "reporting_due_days": 30,
+           "signed_on": "2025-12-15", "suspended": False, "termination_date": None}
 REVISION = {"number": 1, "figures": FIGURES, "submitted_by": "provider-1",
             "submitted_on": "2026-04-20"}
 REPORT = {"id": "0b1c2d3e-4f50-5a6b-8c7d-9e0f1a2b3c4d", "version": 1,
@@ -63,23 +69,37 @@ class ProviderOut(BaseModel):
         return cls.model_validate(view, from_attributes=True)
 
 
-class PageOut(BaseModel):
-    """One page of a list: its items, how many there are in all, and where it starts."""
+class ProviderSummaryOut(BaseModel):
+    """A provider as the list shows it."""
 
-    items: list[dict[str, Any]]
+    provider_id: UUID
+    version: int
+    name: str
+    legal_form: str
+    fields_of_action: list[str]
+    active: bool
+    registered_on: date
+
+
+class PageOut(BaseModel):
+    """One page of a list: how many items there are in all, and where the page starts."""
+
     total: int
     limit: int
     offset: int
 
     @classmethod
     def of(cls, page: Page[dict[str, Any]]) -> Self:
-        return cls(items=page.items, total=page.total, limit=page.limit, offset=page.offset)
+        return cls.model_validate({"items": page.items, "total": page.total,
+                                   "limit": page.limit, "offset": page.offset})
 
 
 class ProviderPage(PageOut):
     """One page of providers."""
 
-    model_config = out_examples({"items": [PROVIDER], "total": 1, "limit": 50, "offset": 0})
+    model_config = out_examples({"items": [PROVIDER_SUMMARY], "total": 1, "limit": 50,
+                                 "offset": 0})
+    items: list[ProviderSummaryOut]
 
 
 class AgreementOut(BaseModel):
@@ -102,10 +122,36 @@ class AgreementOut(BaseModel):
         return cls.model_validate(view, from_attributes=True)
 
 
+class AgreementSummaryOut(BaseModel):
+    """An agreement as the list shows it, with its status as of today."""
+
+    agreement_id: UUID
+    provider_id: UUID
+    version: int
+    status: str
+    title: str
+    budget_product_code: str
+    field_of_action: str
+    target_groups: list[str]
+    districts: list[str]
+    term_start: date
+    term_end: date
+    annual_budget_cents: int | None
+    pricing_unit: str
+    unit_price_cents: int
+    capacity: int
+    reporting_frequency: str
+    reporting_due_days: int
+    signed_on: date | None
+    suspended: bool
+    termination_date: date | None
+
+
 class AgreementPage(PageOut):
     """One page of agreements."""
 
     model_config = out_examples({"items": [SUMMARY], "total": 1, "limit": 50, "offset": 0})
+    items: list[AgreementSummaryOut]
 
 
 class ReportOut(BaseModel):

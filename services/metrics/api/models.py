@@ -35,6 +35,25 @@ class IndicatorOut(BaseModel):
                       "definition_hash": definition.definition_hash})
 
 
+class CellOut(BaseModel):
+    """One cell: the value of each dimension asked for (`by`), each a property named after its
+    dimension (`field_of_action`, `district`, `period`, ...), and the cell's figures."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "field_of_action": "jugend", "value": 0.62, "numerator": 31.0, "denominator": 50.0,
+        "persons": 48, "suppressed": False}]})
+    __pydantic_extra__: dict[str, str] = Field(init=False)  # the dimensions' values
+
+    value: float | None = Field(description="The indicator's value; null when withheld or "
+                                "when there is nothing to divide by.")
+    numerator: float | None
+    denominator: float | None
+    persons: int | None = Field(description="Distinct persons counted (for indicators about "
+                                "persons); null when withheld or not about persons.")
+    suppressed: bool = Field(description="Withheld: fewer persons than the disclosure "
+                             "threshold. Its figures are null.")
+
+
 class IndicatorValues(BaseModel):
     """Values of one indicator, one cell per combination of dimension values."""
 
@@ -49,10 +68,7 @@ class IndicatorValues(BaseModel):
         default=False, description="The figures about persons are slightly changed "
         "(cell-key method, see the manifest's perturbation) so that no withheld cell can be "
         "recovered by differencing; false: exact figures (the auditor's).")
-    cells: list[dict[str, Any]] = Field(
-        examples=[[{"field_of_action": "jugend", "value": 12.0, "numerator": 12,
-                    "denominator": None, "persons": 11, "suppressed": False}]]
-    )
+    cells: list[CellOut]
     input_positions: dict[str, dict[str, int]] = Field(
         description="Per topic and partition, the last offset applied."
     )
@@ -148,7 +164,7 @@ class RestatementsOut(BaseModel):
         description="When the period closed (midnight UTC after its last day), or the first "
                     "moment anything was recorded, if later.",
         examples=["2026-04-01T00:00:00+00:00"])
-    first_known: list[dict[str, Any]] = Field(
+    first_known: list[CellOut] = Field(
         description="The cells as known at first_known_at.",
         examples=[[{"agreement": "8d3f6a2e-1b4c-4e5d-9a7f-0c2b3d4e5f61", **_CELL}]])
     restatements: list[RestatementOut]
