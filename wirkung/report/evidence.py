@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from services.metrics.application import Cell, EventRef, Question, closing_of
 from services.metrics.catalog import IndicatorDefinition
 from services.metrics.periods import Period
+from services.web.report.model import Figures, Manifest, Restated, Restatement
 from wirkung.report.facts import Facts
-from wirkung.report.model import Manifest, Restated, Restatement
 
 # Moments examined per indicator; the report says how many more there were.
 MOMENTS_EXAMINED = 50
@@ -42,13 +42,19 @@ async def restatements_of(facts: Facts, definition: IndicatorDefinition,
         return Restated(str(definition.id), None, None, [], 0, 0)
     found = await facts.indicators.restatements(facts.connection, definition,
                                                 Question(period), limit=MOMENTS_EXAMINED)
-    changes = [Restatement(str(definition.id), period.label, entry.moment.at, change.before,
-                           change.after, _named(entry.moment.events,
-                                                entry.moment.population_imports))
+    changes = [Restatement(str(definition.id), period.label, entry.moment.at,
+                           figures(change.before), figures(change.after),
+                           _named(entry.moment.events, entry.moment.population_imports))
                for entry in found.restatements for change in entry.changes]
     first = found.first_known[0] if found.first_known else None
-    return Restated(str(definition.id), found.first_known_at, first, changes, found.examined,
-                    found.left)
+    return Restated(str(definition.id), found.first_known_at, figures(first), changes,
+                    found.examined, found.left)
+
+
+def figures(cell: Cell | None) -> Figures | None:
+    """A cell's figures as the report shows them."""
+    return None if cell is None else Figures(cell.value, cell.numerator, cell.denominator,
+                                             cell.persons, cell.suppressed)
 
 
 def _named(events: list[EventRef], imports: list[str]) -> tuple[str, ...]:

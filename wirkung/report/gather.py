@@ -19,7 +19,7 @@ import asyncpg
 import psycopg
 from eventsourcing.persistence import PersistenceError
 
-from services.metrics.application import Cell, Question
+from services.metrics.application import Question
 from services.metrics.catalog import CATALOG, IndicatorDefinition
 from services.metrics.facts.schema import LIVE_SCHEMA
 from services.metrics.periods import Grain, Period
@@ -28,9 +28,8 @@ from shared.access_log import AccessCount, count_accesses
 from shared.audit.check import ChainCheck
 from wirkung.audit import WRITE_SERVICES, check_chain
 from wirkung.environment import required, setting
-from wirkung.report.evidence import attested_total, period_closed_at, restatements_of
+from wirkung.report.evidence import attested_total, figures, period_closed_at, restatements_of
 from wirkung.report.facts import Facts
-from wirkung.report.model import Restated
 
 CONNECT_TIMEOUT = 10  # seconds
 
@@ -71,7 +70,7 @@ def gather(period: Period, home: Path) -> model.Report:
     made_at = datetime.now(UTC)
     return model.Report(report_period(period), made_at, chains, indicators,
                         period_closed_at(period) <= made_at,
-                        [_restated(restated) for restated in restatements], accesses,
+                        restatements, accesses,
                         threshold)
 
 
@@ -87,27 +86,14 @@ def chain_status(check: ChainCheck) -> model.ChainStatus:
                              tuple(str(finding) for finding in result.findings))
 
 
-def figures(cell: Cell | None) -> model.Figures | None:
-    return None if cell is None else model.Figures(cell.value, cell.numerator, cell.denominator,
-                                                   cell.persons, cell.suppressed)
-
-
 def indicator(definition: IndicatorDefinition) -> model.Indicator:
     return model.Indicator(str(definition.id), definition.version, definition.title_de,
                            definition.title_en, definition.level.value, definition.unit,
                            definition.aggregation.value)
 
 
-def _restated(restated: Restated) -> model.Restated:
-    return model.Restated(
-        restated.indicator, restated.first_known_at, figures(restated.first_known),
-        [model.Restatement(change.indicator, change.period, change.at, figures(change.before),
-                           figures(change.after), change.events)
-         for change in restated.changes], restated.examined, restated.left)
-
-
 async def _indicators(url: str, period: Period,
-                      threshold: int) -> tuple[list[model.IndicatorValues], list[Restated]]:
+                      threshold: int) -> tuple[list[model.IndicatorValues], list[model.Restated]]:
     connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT,
                                        server_settings={"search_path": LIVE_SCHEMA})
     try:
