@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.agreements.api.models import (
     AGREEMENT_ID,
@@ -102,6 +102,74 @@ class ProviderPage(PageOut):
     items: list[ProviderSummaryOut]
 
 
+class ImpactGoalOut(BaseModel):
+    """An impact goal (Wirkungsziel): an indicator of the catalog against a target."""
+
+    text: str
+    indicator_id: str
+    comparison: str = Field(examples=[">="])
+    target_value: str = Field(description="A decimal, as text.", examples=["0.7"])
+
+
+class ReportingObligationOut(BaseModel):
+    """How often the provider reports, and how many days after a period's end."""
+
+    frequency: str = Field(examples=["quarterly"])
+    due_days: int
+
+
+class TermsOut(BaseModel):
+    """What an agreement says, as it stands (with every amendment in force)."""
+
+    title: str
+    budget_product_code: str
+    field_of_action: str
+    target_groups: list[str]
+    districts: list[str]
+    term_start: date
+    term_end: date
+    annual_budget_cents: int
+    pricing_unit: str
+    unit_price_cents: int
+    capacity: int
+    impact_goals: list[ImpactGoalOut]
+    reporting_obligation: ReportingObligationOut
+
+
+class SuspensionOut(BaseModel):
+    """A suspension: since when, until when (null: still suspended)."""
+
+    since: date
+    until: date | None
+
+
+class GoalOutcomeOut(BaseModel):
+    """For one impact goal: of the cases measured, how many achieved it."""
+
+    indicator_id: str
+    achieved: int
+    measured: int
+
+
+class ReportFiguresOut(BaseModel):
+    """What a report states for its period."""
+
+    participants: int
+    units_delivered: str = Field(description="A decimal, as text.", examples=["310.5"])
+    expenditure_cents: int
+    outcomes: list[GoalOutcomeOut]
+    narrative: str
+
+
+class RevisionOut(BaseModel):
+    """One submission of a report: its figures, by whom and when."""
+
+    number: int
+    figures: ReportFiguresOut
+    submitted_by: str
+    submitted_on: date
+
+
 class AgreementOut(BaseModel):
     """A service agreement (Leistungsvereinbarung) as it stands."""
 
@@ -110,10 +178,10 @@ class AgreementOut(BaseModel):
     version: int
     provider_id: UUID
     status: str
-    terms: dict[str, Any]
+    terms: TermsOut
     signed_by: str | None
     signed_on: date | None
-    suspensions: list[dict[str, date | None]]
+    suspensions: list[SuspensionOut]
     termination_date: date | None
     runs_until: date
 
@@ -169,8 +237,8 @@ class ReportOut(BaseModel):
     status: str
     late: bool
     rejection_reason: str
-    current: dict[str, Any]
-    superseded: list[dict[str, Any]]
+    current: RevisionOut
+    superseded: list[RevisionOut]
 
     @classmethod
     def of(cls, view: ReportView) -> ReportOut:

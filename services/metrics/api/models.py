@@ -35,14 +35,8 @@ class IndicatorOut(BaseModel):
                       "definition_hash": definition.definition_hash})
 
 
-class CellOut(BaseModel):
-    """One cell: the value of each dimension asked for (`by`), each a property named after its
-    dimension (`field_of_action`, `district`, `period`, ...), and the cell's figures."""
-
-    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
-        "field_of_action": "jugend", "value": 0.62, "numerator": 31.0, "denominator": 50.0,
-        "persons": 48, "suppressed": False}]})
-    __pydantic_extra__: dict[str, str] = Field(init=False)  # the dimensions' values
+class FiguresOut(BaseModel):
+    """A cell's figures."""
 
     value: float | None = Field(description="The indicator's value; null when withheld or "
                                 "when there is nothing to divide by.")
@@ -52,6 +46,16 @@ class CellOut(BaseModel):
                                 "persons); null when withheld or not about persons.")
     suppressed: bool = Field(description="Withheld: fewer persons than the disclosure "
                              "threshold. Its figures are null.")
+
+
+class CellOut(FiguresOut):
+    """One cell: the value of each dimension asked for (`by`), each a property named after its
+    dimension (`field_of_action`, `district`, `period`, ...), and the cell's figures."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "field_of_action": "jugend", "value": 0.62, "numerator": 31.0, "denominator": 50.0,
+        "persons": 48, "suppressed": False}]})
+    __pydantic_extra__: dict[str, str] = Field(init=False)  # the dimensions' values
 
 
 class IndicatorValues(BaseModel):
@@ -125,10 +129,10 @@ class CellChangeOut(BaseModel):
 
     dimensions: dict[str, str] = Field(examples=[{"agreement":
                                                   "8d3f6a2e-1b4c-4e5d-9a7f-0c2b3d4e5f61"}])
-    before: dict[str, Any] | None = Field(
+    before: FiguresOut | None = Field(
         description="The cell before; null: it did not exist yet.",
         examples=[{**_CELL, "value": 0.0, "numerator": 0.0, "denominator": 1.0}])
-    after: dict[str, Any] | None = Field(
+    after: FiguresOut | None = Field(
         description="The cell after; null: it no longer exists (a rejected report).",
         examples=[_CELL])
 
@@ -181,9 +185,10 @@ class CellDifferenceOut(BaseModel):
     """One cell as published and as recomputed."""
 
     dimensions: dict[str, str] = Field(examples=[{"district": "Nordstadt"}])
-    published: dict[str, Any] | None = Field(description="The cell in the saved answer; "
+    published: dict[str, Any] | None = Field(description="The cell in the saved answer "
+                                             "(as the file has it, however edited); "
                                              "null: the answer has no such cell.")
-    recomputed: dict[str, Any] | None = Field(description="The cell the replay computed; "
+    recomputed: CellOut | None = Field(description="The cell the replay computed; "
                                               "null: the replay has no such cell.")
 
 
