@@ -9,6 +9,7 @@ import asyncpg
 from fastapi import APIRouter, FastAPI
 from faststream.kafka.fastapi import KafkaRouter
 
+from shared.asyncapi import Channel, asyncapi_document, asyncapi_routes
 from shared.auth import TokenVerifier
 from shared.idempotency import IdempotencyMiddleware, IdempotencyStore
 from shared.observability import ObservabilityMiddleware, metrics_endpoint
@@ -26,9 +27,10 @@ def token_verifier(settings: ServiceSettings) -> TokenVerifier:
 
 def create_service_app(*, service: str, title: str, description: str, settings: ServiceSettings,
                        kafka: KafkaRouter, routers: Sequence[APIRouter],
-                       database_ready: ReadinessCheck,
+                       database_ready: ReadinessCheck, channels: Sequence[Channel],
                        idempotency: IdempotencyStore | None = None) -> FastAPI:
-    """A service's app: its routers, the Kafka router, /health, /ready, /metrics."""
+    """A service's app: its routers, the Kafka router, /health, /ready, /metrics, and the
+    AsyncAPI document of the topics (`channels`) it sends to and receives from."""
     app = FastAPI(title=title, description=description, version="0.1.0")
     app.state.token_verifier = token_verifier(settings)
     install_problem_handlers(app)
@@ -58,6 +60,9 @@ def create_service_app(*, service: str, title: str, description: str, settings: 
     for router in routers:
         app.include_router(router)
     app.include_router(kafka)
+    asyncapi_routes(app, asyncapi_document(
+        title=title, description=description, version=app.version,
+        bootstrap_servers=settings.kafka_bootstrap_servers, channels=channels))
     return app
 
 
