@@ -13,6 +13,7 @@ from shared.asyncapi import Channel, asyncapi_document, asyncapi_routes
 from shared.auth import TokenVerifier
 from shared.idempotency import IdempotencyMiddleware, IdempotencyStore
 from shared.observability import ObservabilityMiddleware, metrics_endpoint
+from shared.openapi import document_answers
 from shared.problems import install_problem_handlers, problem_response
 from shared.settings import ServiceSettings
 
@@ -55,11 +56,14 @@ def create_service_app(*, service: str, title: str, description: str, settings: 
                                 checks=checks, headers={"Retry-After": "5"})
 
     app.add_api_route("/health", health, methods=["GET"], tags=["operations"])
-    app.add_api_route("/ready", ready, methods=["GET"], tags=["operations"])
+    app.add_api_route("/ready", ready, methods=["GET"], tags=["operations"],
+                      responses={503: {"description": "A dependency does not answer; "
+                                                      "`checks` says which."}})
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in routers:
         app.include_router(router)
     app.include_router(kafka)
+    document_answers(app, idempotency=idempotency is not None)
     asyncapi_routes(app, asyncapi_document(
         title=title, description=description, version=app.version,
         bootstrap_servers=settings.kafka_bootstrap_servers, channels=channels))
