@@ -140,3 +140,26 @@ def test_a_decimal_is_a_number_or_a_string_of_digits(service: str, schema: str, 
     decimal = jsonschema_rs.validator_for(properties[field])
     assert all(decimal.is_valid(value) for value in good), good
     assert not any(decimal.is_valid(value) for value in bad), bad
+
+
+def links(document: dict[str, Any], path: str) -> dict[str, Any]:
+    found: dict[str, Any] = document["paths"][path]["post"]["responses"]["201"]["links"]
+    return found
+
+
+def test_what_is_created_links_to_the_reads_and_commands_on_it() -> None:
+    cases, agreements = DOCUMENTS["cases"], DOCUMENTS["agreements"]
+    to_case = links(cases, "/cases")
+    read = cases["paths"]["/cases/{case_id}"]["get"]["operationId"]
+    close = cases["paths"]["/cases/{case_id}/closure"]["post"]["operationId"]
+    assert to_case[read]["parameters"] == {"case_id": "$response.body#/id"}
+    assert close in to_case
+    to_report = links(agreements, "/agreements/{agreement_id}/reports")
+    accept = agreements["paths"]["/agreements/{agreement_id}/reports/{period}/acceptance"]
+    assert to_report[accept["post"]["operationId"]]["parameters"] == {
+        "agreement_id": "$request.path.agreement_id", "period": "$response.body#/period"}
+    for document in DOCUMENTS.values():  # every link names an operation that exists
+        ids = {operation["operationId"] for _, _, operation in operations(document)}
+        for _, _, operation in operations(document):
+            for link in operation["responses"].get("201", {}).get("links", {}).values():
+                assert link["operationId"] in ids
