@@ -122,9 +122,11 @@ NOT_APPLICABLE: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
 }
 
 
-def config(token: str, document: dict[str, Any]) -> str:
+def config(token: str, document: dict[str, Any], operations: list[str]) -> str:
     """schemathesis.toml: every check and phase, bounded in examples, with the role's token;
-    the checks that are wrong about an operation off for that operation."""
+    the checks that are wrong about an operation off for that operation. The stateful phase
+    follows the links between the role's `operations`; a role that creates nothing (an
+    auditor of the access log) has none to follow."""
     lines = [f'hooks = "{HOOKS}"', "workers = 1", "seed = 2026",
              "request-timeout = 20",  # an answer that does not come is a failure too
              # Through the security scheme, so that the checks that leave it out can.
@@ -134,7 +136,8 @@ def config(token: str, document: dict[str, Any]) -> str:
              # ("cannot be stored"), which the schemas of free text do not spell out.
              "[generation]", f"max-examples = {MAX_EXAMPLES}", "allow-x00 = false",
              "[phases]", "examples.enabled = true", "coverage.enabled = true",
-             "fuzzing.enabled = true", "stateful.enabled = true"]
+             "fuzzing.enabled = true",
+             f"stateful.enabled = {str(bool(linked(document, operations))).lower()}"]
     for path, item in document["paths"].items():
         for method, operation in item.items():
             checks, _ = NOT_APPLICABLE.get((method.upper(), path), ((), ""))
@@ -142,6 +145,15 @@ def config(token: str, document: dict[str, Any]) -> str:
                 lines += ["[[operations]]", f'include-operation-id = "{operation["operationId"]}"']
                 lines += [f"checks.{check}.enabled = false" for check in checks]
     return "\n".join(lines) + "\n"
+
+
+def linked(document: dict[str, Any], operations: list[str]) -> list[tuple[str, str]]:
+    """The links from one of `operations` to another."""
+    return [(operation["operationId"], link["operationId"])
+            for item in document["paths"].values() for operation in item.values()
+            for answer in operation["responses"].values()
+            for link in answer.get("links", {}).values()
+            if operation["operationId"] in operations and link["operationId"] in operations]
 
 
 def operations_of(role: str, document: dict[str, Any]) -> list[str]:
@@ -166,13 +178,13 @@ def test_every_role_meets_the_documented_contract(service: tuple[str, str], secr
     failed = []
     for role in roles:
         settings_file = tmp_path / f"{role}.toml"
-        settings_file.write_text(config(tokens(secret)[role], document))
+        operations = operations_of(role, document)
+        settings_file.write_text(config(tokens(secret)[role], document, operations))
         try:
             run = subprocess.run(
                 [str(Path(sys.executable).parent / "st"), "--config-file", str(settings_file),
                  "--no-color", "run", f"{url}/openapi.json",
-                 *[f"--include-operation-id={operation}"
-                   for operation in operations_of(role, document)]],
+                 *[f"--include-operation-id={operation}" for operation in operations]],
                 capture_output=True, text=True, cwd=tmp_path, timeout=240, check=False,
                 env={**os.environ, "PYTHONPATH": str(ROOT)})
         except subprocess.TimeoutExpired as stuck:
