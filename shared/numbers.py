@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 SIGNED = r"^-?[0-9]{1,15}(\.[0-9]{1,10})?$"
 NON_NEGATIVE = r"^[0-9]{1,15}(\.[0-9]{1,10})?$"
@@ -25,16 +25,21 @@ NON_NEGATIVE = r"^[0-9]{1,15}(\.[0-9]{1,10})?$"
 POSITIVE = r"^([0-9]{0,14}[1-9][0-9]{0,14}(\.[0-9]{1,10})?|[0-9]{1,15}\.[0-9]{0,9}[1-9][0-9]{0,9})$"
 
 
+_DIGITS = re.compile(SIGNED)
+
+
 class DecimalPattern:
-    """The string choice of a decimal's schema matches `pattern`; so must a string sent."""
+    """The string choice of a decimal's schema matches `pattern`; a string sent must be a
+    decimal of digits (`SIGNED`), whose bounds the field checks then (so that "0" where more
+    is needed is "too small", as a person should read it, not "no number")."""
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self._compiled = re.compile(pattern)
 
     def check(self, value: Any) -> Any:
-        if isinstance(value, str) and not self._compiled.match(value):
-            raise ValueError(f"a decimal number like 1.5 (matching {self.pattern})")
+        if isinstance(value, str) and not _DIGITS.match(value):
+            raise PydanticCustomError("decimal_parsing", "Input should be a valid decimal "
+                                      "(digits, a point: 1.5)")
         return value
 
     def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
@@ -59,19 +64,23 @@ PositiveDecimal = Annotated[Decimal, Field(gt=0), BeforeValidator(_POSITIVE.chec
 def _json_integer(value: Any) -> Any:
     """An integer as JSON Schema has it (3 or 3.0), never true; the web's forms send digits
     as typed ("3"), which stay accepted."""
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value.strip()):
-        return int(value)
+    # The kinds of error pydantic names (the web explains each beside its field).
+    if isinstance(value, str):
+        if re.fullmatch(r"-?[0-9]{1,18}", value.strip()):
+            return int(value)
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise ValueError("an integer")
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
     if isinstance(value, float | Decimal) and value != int(value):
-        raise ValueError("an integer")
+        raise PydanticCustomError("int_from_float", "Input should be a valid integer, got a "
+                                  "number with a fractional part")
     return int(value)
 
 
 def date_text(value: Any) -> Any:
     """A date as JSON carries it: "2026-03-02" (never seconds since 1970)."""
     if not isinstance(value, str | date):
-        raise ValueError("a date like 2026-03-02")
+        raise PydanticCustomError("date_type", "Input should be a valid date")
     return value
 
 
