@@ -19,10 +19,12 @@ from pydantic import BeforeValidator, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-SIGNED = r"^-?[0-9]{1,15}(\.[0-9]{1,10})?$"
-NON_NEGATIVE = r"^[0-9]{1,15}(\.[0-9]{1,10})?$"
+# Every string the narrower patterns admit is one of these (the check, `DecimalPattern`).
+SIGNED = r"^-?[0-9]{1,30}(\.[0-9]{1,20})?$"
+NON_NEGATIVE = r"^[0-9]{1,30}(\.[0-9]{1,20})?$"
 # Some digit not 0, before or after the point.
-POSITIVE = r"^([0-9]{0,14}[1-9][0-9]{0,14}(\.[0-9]{1,10})?|[0-9]{1,15}\.[0-9]{0,9}[1-9][0-9]{0,9})$"
+POSITIVE = (r"^([0-9]{0,14}[1-9][0-9]{0,14}(\.[0-9]{1,10})?"
+            r"|[0-9]{1,15}\.[0-9]{0,9}[1-9][0-9]{0,10})$")
 
 
 _DIGITS = re.compile(SIGNED)
@@ -37,7 +39,7 @@ class DecimalPattern:
         self.pattern = pattern
 
     def check(self, value: Any) -> Any:
-        if isinstance(value, str) and not _DIGITS.match(value):
+        if isinstance(value, str) and not _DIGITS.fullmatch(value):
             raise PydanticCustomError("decimal_parsing", "Input should be a valid decimal "
                                       "(digits, a point: 1.5)")
         return value

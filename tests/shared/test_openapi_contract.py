@@ -8,13 +8,16 @@ from typing import Annotated, Any
 import jsonschema_rs
 import pytest
 from fastapi import APIRouter, Depends, FastAPI
+from hypothesis import given, settings, strategies
 
 from services.agreements.main import create_app as agreements_app
 from services.agreements.settings import AgreementsSettings
+from services.cases.api import models as case_models
 from services.cases.main import create_app as cases_app
 from services.cases.settings import CasesSettings
 from services.metrics.main import create_app as metrics_app
 from services.metrics.settings import MetricsSettings
+from shared import numbers
 from shared.auth import Principal, Role, require
 from shared.openapi import document_answers
 from shared.problems import PROBLEM_JSON
@@ -163,3 +166,17 @@ def test_what_is_created_links_to_the_reads_and_commands_on_it() -> None:
         for _, _, operation in operations(document):
             for link in operation["responses"].get("201", {}).get("links", {}).values():
                 assert link["operationId"] in ids
+
+
+@pytest.mark.parametrize("pattern", [numbers.POSITIVE, numbers.NON_NEGATIVE, numbers.SIGNED,
+                                     case_models.WEIGHT.pattern])
+def test_every_decimal_string_a_schema_admits_is_read(pattern: str) -> None:
+    """The check of a string is one pattern for all decimals; each schema's is narrower."""
+    check = numbers.DecimalPattern(pattern).check
+
+    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @given(text=strategies.from_regex(pattern, fullmatch=True))
+    def read(text: str) -> None:
+        assert check(text) == text
+
+    read()

@@ -23,9 +23,9 @@ from shared.vocabulary import AgeBand, ClosureReason, FieldOfAction, GenderCateg
 
 GAS_LEVELS = ("-2", "-1", "0", "1", "2")
 # The weight of a goal in the T-score: more than 0, at most 100.
-_WEIGHT = DecimalPattern(r"^(100(\.0{1,10})?|[1-9][0-9]?(\.[0-9]{1,10})?"
-                         r"|0?\.[0-9]{0,9}[1-9][0-9]{0,9})$")
-Weight = Annotated[Decimal, Field(gt=0, le=100), BeforeValidator(_WEIGHT.check), _WEIGHT]
+WEIGHT = DecimalPattern(r"^(100(\.0{1,10})?|[1-9][0-9]?(\.[0-9]{1,10})?"
+                         r"|0\.[0-9]{0,9}[1-9][0-9]{0,9})$")
+Weight = Annotated[Decimal, Field(gt=0, le=100), BeforeValidator(WEIGHT.check), WEIGHT]
 OccurredOn = Annotated[Day, Field(default_factory=date.today,
                                    description="When it happened; today if left out.")]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
