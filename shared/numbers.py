@@ -71,6 +71,13 @@ def _json_integer(value: Any) -> Any:
         if re.fullmatch(r"-?[0-9]{1,18}", value.strip()):
             return int(value)
         raise PydanticCustomError("int_parsing", "Input should be a valid integer")
+    return _integer(value)
+
+
+def _integer(value: Any) -> Any:
+    """An integer as JSON Schema has it: 3 or 3.0, never "3" nor true."""
+    if isinstance(value, str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise PydanticCustomError("int_type", "Input should be a valid integer")
     if isinstance(value, float | Decimal) and value != int(value):
@@ -89,4 +96,5 @@ def date_text(value: Any) -> Any:
 # What a request's JSON may carry, as its schema says (pydantic alone also takes true for an
 # integer, and 0 for a date).
 Whole = Annotated[int, BeforeValidator(_json_integer)]
+Integer = Annotated[int, BeforeValidator(_integer)]  # no digits in a string either
 Day = Annotated[date, BeforeValidator(date_text)]

@@ -8,10 +8,10 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.indicators import IndicatorId
-from shared.numbers import Day, SignedDecimal, Whole
+from shared.numbers import Day, Integer, SignedDecimal, Whole
 from shared.vocabulary import Comparison, FieldOfAction, PricingUnit, ReportingFrequency
 
-Cents = Annotated[Whole, Field(ge=0, description="An amount of money in cents.")]
+Cents = Annotated[Integer, Field(ge=0, description="An amount of money in cents.")]
 DecimalText = Annotated[SignedDecimal, Field(
     description="A decimal number, best sent as a string.", examples=["310.5"])]
 # A year, half-year, quarter or month; which of them fits depends on the agreement.
