@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import (
@@ -63,22 +63,38 @@ class PersonalDataChange(Command):
     address: str = Field(min_length=1, max_length=300)
 
 
+def _one_way_to_name_the_client(schema: dict[str, Any], example: dict[str, Any]) -> None:
+    """The schema as two whole alternatives (`oneOf`), each complete, so that a generated
+    client has a model for each: a registered client, or one known by pseudonym only."""
+    properties: dict[str, Any] = schema.pop("properties")
+    required: list[str] = schema.pop("required", [])
+    schema.pop("type", None)
+    schema.pop("additionalProperties", None)
+    common = {name: value for name, value in properties.items()
+              if name not in ("client_id", "client_pseudonym", "age_band")}
+    schema["examples"] = [example]
+    schema["oneOf"] = [
+        {"title": "OpeningForRegisteredClient", "type": "object",
+         "additionalProperties": False, "required": ["client_id", *required],
+         "properties": {"client_id": {"type": "string", "format": "uuid"},
+                        "client_pseudonym": {"type": "null"}, "age_band": {"type": "null"},
+                        **common}},
+        {"title": "OpeningForPseudonymousClient", "type": "object",
+         "additionalProperties": False,
+         "required": ["client_pseudonym", "age_band", *required],
+         "properties": {"client_pseudonym": properties["client_pseudonym"]["anyOf"][0],
+                        "age_band": properties["age_band"]["anyOf"][0],
+                        "client_id": {"type": "null"}, **common}}]
+
+
 class CaseOpening(Command):
     """Open a case for a registered client (`client_id`), or for a client known only by
     pseudonym (`client_pseudonym` and `age_band`)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "client_id": "1da633fa-1f3d-58d9-9d3d-52228b2d87c4", "field_of_action": "jugend",
-        "target_groups": ["junge Erwachsene"], "district": "Nordstadt",
-        "legal_basis": "SGB VIII §27"}], "oneOf": [
-            {"title": "A registered client", "required": ["client_id"], "properties": {
-                "client_id": {"type": "string", "format": "uuid"},
-                "client_pseudonym": {"type": "null"}, "age_band": {"type": "null"}}},
-            {"title": "A client known by pseudonym only",
-             "required": ["client_pseudonym", "age_band"], "properties": {
-                 "client_id": {"type": "null"},
-                 "client_pseudonym": {"type": "string"},
-                 "age_band": {"type": "string"}}}]})
+    model_config = ConfigDict(json_schema_extra=lambda schema: _one_way_to_name_the_client(
+        schema, {"client_id": "1da633fa-1f3d-58d9-9d3d-52228b2d87c4",
+                 "field_of_action": "jugend", "target_groups": ["junge Erwachsene"],
+                 "district": "Nordstadt", "legal_basis": "SGB VIII §27"}))
 
     client_id: UUID | None = None
     client_pseudonym: str | None = Field(default=None, min_length=1, max_length=64)
@@ -123,10 +139,11 @@ class GoalSetting(Command):
 
     title: str = Field(min_length=1, max_length=200)
     levels: Annotated[dict[str, Annotated[str, Field(max_length=500)]], WithJsonSchema({
+        # Five keys of five: each level once (as names, "-1" and "1" would be one in a
+        # generated client's code).
         "type": "object", "description": 'What each level means, keyed "-2" to "2": all five.',
-        "required": list(GAS_LEVELS), "additionalProperties": False,
-        "properties": {level: {"type": "string", "maxLength": 500, "pattern": r"\S"}
-                       for level in GAS_LEVELS}})]
+        "propertyNames": {"enum": list(GAS_LEVELS)}, "minProperties": 5, "maxProperties": 5,
+        "additionalProperties": {"type": "string", "maxLength": 500, "pattern": r"\S"}})]
     # The goal refuses any other levels itself (422, rule goal_needs_five_levels).
     weight: Weight = Decimal(1)
     baseline: Whole = Field(ge=-2, le=2, description="The level when the goal is set.")
