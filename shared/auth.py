@@ -20,6 +20,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from shared.openapi import answers, for_roles
 from shared.problems import Forbidden, Unauthorized
 
 
@@ -135,6 +136,7 @@ def mint_token(secret: str, *, role: Role, subject: str | None = None,
 _bearer = HTTPBearer(auto_error=False, description="JWT with role and scope claims")
 
 
+@answers(401)
 async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -153,6 +155,7 @@ async def current_principal(
 def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A FastAPI dependency: the caller's principal, if it has one of `roles`."""
 
+    @for_roles(*roles)
     async def dependency(principal: Annotated[Principal, Depends(current_principal)],
                          ) -> Principal:
         if principal.role not in roles:

@@ -198,6 +198,23 @@ def _decide(stored: str, fingerprint: str, answer: StoredAnswer | None) -> Claim
     return answer if answer is not None else InProgress()
 
 
+def routed(scope: Scope) -> bool:
+    """Whether the request reaches an endpoint (its path takes its method)."""
+    from starlette.routing import Match
+
+    app = scope.get("app")
+    routes = getattr(getattr(app, "router", None), "routes", None)
+    if routes is None:
+        return True
+    return any(route.matches(scope)[0] is Match.FULL for route in routes)
+
+
+def allowed_methods(scope: Scope) -> list[str]:
+    """The methods the request's path takes, for the `Allow` header of a 405."""
+    return [method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+            if routed({**scope, "method": method})]
+
+
 class IdempotencyMiddleware:
     """ASGI middleware applying `Idempotency-Key` to every command of a service."""
 
@@ -210,8 +227,8 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
         key = headers.get(HEADER, b"").decode("latin-1").strip()
-        if not key or scope.get("method") not in _COMMAND_METHODS:
-            await self.app(scope, receive, send)
+        if not key or scope.get("method") not in _COMMAND_METHODS or not routed(scope):
+            await self.app(scope, receive, send)  # not a command: the app answers (405 …)
             return
         if len(key) > 200:
             await problem_response(400, "Invalid Idempotency-Key",

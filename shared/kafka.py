@@ -14,15 +14,16 @@ from shared.settings import ServiceSettings
 
 
 def kafka_router(settings: ServiceSettings, *, lifespan: Any = None) -> KafkaRouter:
-    """The service's FastStream router; it serves the AsyncAPI document at /asyncapi."""
+    """The service's FastStream router (the AsyncAPI document is `shared.asyncapi`'s: FastStream
+    knows only the channels, not the contracts on them)."""
     return KafkaRouter(
         settings.kafka_bootstrap_servers,
         enable_idempotence=settings.kafka_enable_idempotence,
         acks="all",
         linger_ms=5,
         lifespan=lifespan,
-        schema_url="/asyncapi",
-        include_in_schema=True,
+        schema_url=None,
+        include_in_schema=False,
         setup_state=False,
         client_id="wirkung",
     )
@@ -31,10 +32,9 @@ def kafka_router(settings: ServiceSettings, *, lifespan: Any = None) -> KafkaRou
 def relay_publisher(router: KafkaRouter, topic: str, description: str) -> Publisher:
     """Publishes pre-encoded CloudEvents on `topic`; the result is the broker's ack.
 
-    The publisher is declared on the FastStream router (so the AsyncAPI document
-    shows the channel), but messages go straight to the router's aiokafka
-    producer: FastStream's per-message publish path costs more than the rest
-    of the relay together, and the envelope is complete already.
+    The publisher is declared on the FastStream router, but messages go straight
+    to the router's aiokafka producer: FastStream's per-message publish path costs
+    more than the rest of the relay together, and the envelope is complete already.
     """
     publisher = router.publisher(topic, title=topic, description=description)
 

@@ -82,8 +82,13 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not those of one router
+            from shared.idempotency import allowed_methods
+
+            headers["Allow"] = ", ".join(allowed_methods(request.scope))
         return problem_response(exc.status_code, _reason(exc.status_code), str(exc.detail),
-                                instance=request.url.path, headers=dict(exc.headers or {}))
+                                instance=request.url.path, headers=headers)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -169,5 +174,8 @@ def is_unstorable(error: BaseException) -> bool:
     """Whether the database refused a value of the request (not a fault of ours)."""
     import asyncpg
     import psycopg
+    from eventsourcing import persistence
 
-    return isinstance(error, UnicodeError | asyncpg.DataError | psycopg.DataError)
+    # eventsourcing wraps psycopg's (e.g. a NUL byte in a text parameter) in its own.
+    return isinstance(error, UnicodeError | asyncpg.DataError | psycopg.DataError
+                      | persistence.DataError)

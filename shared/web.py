@@ -10,9 +10,11 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from faststream.kafka.fastapi import KafkaRouter
 
+from shared.asyncapi import Channel, asyncapi_document, asyncapi_routes
 from shared.auth import TokenVerifier
 from shared.idempotency import IdempotencyMiddleware, IdempotencyStore
 from shared.observability import ObservabilityMiddleware, metrics_endpoint
+from shared.openapi import document_answers
 from shared.problems import install_problem_handlers, problem_response
 from shared.settings import ServiceSettings
 
@@ -31,9 +33,10 @@ def _operation_id(route: APIRoute) -> str:
 
 def create_service_app(*, service: str, title: str, description: str, settings: ServiceSettings,
                        kafka: KafkaRouter, routers: Sequence[APIRouter],
-                       database_ready: ReadinessCheck,
+                       database_ready: ReadinessCheck, channels: Sequence[Channel],
                        idempotency: IdempotencyStore | None = None) -> FastAPI:
-    """A service's app: its routers, the Kafka router, /health, /ready, /metrics."""
+    """A service's app: its routers, the Kafka router, /health, /ready, /metrics, and the
+    AsyncAPI document of the topics (`channels`) it sends to and receives from."""
     # Operation ids are the routes' names (register_provider, not register_provider_providers_post):
     # the names a client generated from the document gives its functions.
     app = FastAPI(title=title, description=description, version="0.1.0",
@@ -61,11 +64,17 @@ def create_service_app(*, service: str, title: str, description: str, settings: 
                                 checks=checks, headers={"Retry-After": "5"})
 
     app.add_api_route("/health", health, methods=["GET"], tags=["operations"])
-    app.add_api_route("/ready", ready, methods=["GET"], tags=["operations"])
+    app.add_api_route("/ready", ready, methods=["GET"], tags=["operations"],
+                      responses={503: {"description": "A dependency does not answer; "
+                                                      "`checks` says which."}})
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     for router in routers:
         app.include_router(router)
     app.include_router(kafka)
+    document_answers(app, idempotency=idempotency is not None)
+    asyncapi_routes(app, asyncapi_document(
+        title=title, description=description, version=app.version,
+        bootstrap_servers=settings.kafka_bootstrap_servers, channels=channels))
     return app
 
 

@@ -20,6 +20,7 @@ from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.projection import Projection
 from fastapi import APIRouter, FastAPI
 
+from shared.asyncapi import Channel, checkpoints_channel, events_channel
 from shared.audit import api as audit_api
 from shared.audit.chainer import AuditChainer
 from shared.audit.check import ChainCheck, check_service_chain
@@ -66,9 +67,12 @@ def create_write_service(*, service: str, title: str, description: str,
                          application: Callable[[dict[str, str]], ServiceApplication],
                          translate: Translate, topic: str, routers: Sequence[APIRouter],
                          view: ViewSpec | None = None,
-                         background: Sequence[Background] = ()) -> FastAPI:
+                         background: Sequence[Background] = (),
+                         receives: Sequence[Channel] = ()) -> FastAPI:
     """A write service: its application behind `routers`, relayed to `topic`.
 
+    Its AsyncAPI document names its events on `topic`, its checkpoints and the topics it
+    `receives` from.
     `view` keeps a read model in step (PostgreSQL only); each `background`
     coroutine runs, restarted on failure, while the broker is connected.
     """
@@ -164,7 +168,11 @@ def create_write_service(*, service: str, title: str, description: str,
                               settings=settings, kafka=kafka,
                               routers=[*routers, audit_api.router],
                               database_ready=postgres_ready(database_url),
-                              idempotency=idempotency)
+                              idempotency=idempotency, channels=[
+                                  events_channel(service, topic, "send"),
+                                  checkpoints_channel(service, Topics(settings.topic_prefix)
+                                                      .audit_checkpoints),
+                                  *receives])
 
 
 def relay_positions(database_url: str) -> RelayPositions:

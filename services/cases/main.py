@@ -24,6 +24,7 @@ from services.cases.retention import RetentionPeriods
 from services.cases.settings import CasesSettings
 from services.cases.views import CasesProjection, CasesView
 from shared.access_log import PostgresAccessLog
+from shared.asyncapi import events_channel
 from shared.observability import configure_logging
 from shared.topics import Topics
 from shared.write_service import Background, ViewSpec, create_write_service
@@ -108,6 +109,8 @@ def create_app(settings: CasesSettings | None = None, *,
             group_id=settings.replica_group),
             *([retention_schedule(settings.retention_check_seconds, clock)]
               if settings.retention_check_seconds else [])],
+        # The replica of the agreements that cases are assigned to.
+        receives=[events_channel("agreements", topics.agreements, "receive")],
     )
     install_rule_problems(app)
     app.state.purposes = (Purposes.from_file(settings.purposes_file) if settings.purposes_file

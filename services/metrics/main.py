@@ -17,6 +17,7 @@ from services.metrics.gauges import IndicatorGauges
 from services.metrics.runtime import tune_garbage_collection
 from services.metrics.settings import MetricsSettings
 from services.metrics.verifications import Verifications
+from shared.asyncapi import dead_letter_channel, events_channel
 from shared.envelope import Headers
 from shared.kafka import kafka_router
 from shared.observability import configure_logging
@@ -87,4 +88,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
         description="Impact indicators on three levels, projected from both event streams.",
         settings=settings, kafka=kafka, routers=ROUTERS,
         database_ready=postgres_ready(settings.database_url),
+        channels=[events_channel("agreements", topics.agreements, "receive"),
+                  events_channel("cases", topics.cases, "receive"),
+                  dead_letter_channel(topics.metrics_dlq)],
     )

@@ -12,6 +12,8 @@ from functools import lru_cache
 # periods run from 1 January of the term's first year.
 REPORTING_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 _LABEL = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(0[1-9]|1[0-2])))?$")
+# What the API takes: a label as `parse_period` reads it, from the year 1000 on.
+PERIOD_PATTERN = r"^[1-9][0-9]{3}(-(Q[1-4]|0[1-9]|1[0-2]))?$"
 
 
 class Grain(StrEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -23,7 +23,7 @@ from services.agreements.api.models import (
 from services.agreements.application import AgreementView
 from services.agreements.domain import AgreementStatus, AgreementTerms, ImpactGoal
 from services.agreements.domain.values import ReportingObligation
-from shared.http import HistoryEntryOut, expected_version
+from shared.http import HistoryEntryOut, Past, expected_version
 from shared.vocabulary import FieldOfAction
 
 router = APIRouter(prefix="/agreements", tags=["agreements"])
@@ -77,11 +77,10 @@ def list_agreements(principal: Reader, agreements: App, provider_id: UUID | None
 
 @router.get("/{agreement_id}", summary="Read an agreement, now or as of a moment or version")
 def read_agreement(agreement_id: UUID, response: Response, principal: Reader, agreements: App,
-                   as_of: datetime | None = None,
-                   version: Annotated[int | None, Query(ge=1)] = None) -> AgreementOut:
+                   past: Past) -> AgreementOut:
     return answer(response, agreements.agreement(agreement_id, reader=principal,
-                                                  today=date.today(), version=version,
-                                                  as_of=as_of))
+                                                  today=date.today(), version=past.version,
+                                                  as_of=past.as_of))
 
 
 @router.put("/{agreement_id}/terms", summary="Edit the terms of a draft")

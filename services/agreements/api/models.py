@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.indicators import IndicatorId
+from shared.numbers import Day, Integer, SignedDecimal, Whole
 from shared.vocabulary import Comparison, FieldOfAction, PricingUnit, ReportingFrequency
 
-Cents = Annotated[int, Field(ge=0, strict=True, description="An amount of money in cents.")]
-DecimalText = Annotated[Decimal, Field(description="A decimal number, sent as a string.",
-                                       examples=["310.5"])]
-OccurredOn = Annotated[date | None, Field(
+Cents = Annotated[Integer, Field(ge=0, description="An amount of money in cents.")]
+DecimalText = Annotated[SignedDecimal, Field(
+    description="A decimal number, best sent as a string.", examples=["310.5"])]
+# A year, half-year, quarter or month; which of them fits depends on the agreement.
+PERIOD = r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$"
+OccurredOn = Annotated[Day | None, Field(
     description="Date it happened (not when it was recorded); today if left out.")]
 
 
@@ -90,7 +91,7 @@ class ImpactGoalIn(BaseModel):
 class ReportingObligationIn(BaseModel):
     model_config = examples({"frequency": "quarterly", "due_days": 30})
     frequency: ReportingFrequency = ReportingFrequency.QUARTERLY
-    due_days: int = Field(default=30, ge=0, le=365)
+    due_days: Whole = Field(default=30, ge=0, le=365)
 
 
 class AgreementTermsIn(BaseModel):
@@ -102,12 +103,12 @@ class AgreementTermsIn(BaseModel):
     field_of_action: FieldOfAction
     target_groups: list[str] = Field(default_factory=list, max_length=20)
     districts: list[str] = Field(default_factory=list, max_length=50)
-    term_start: date
-    term_end: date
+    term_start: Day
+    term_end: Day
     annual_budget_cents: Cents
     pricing_unit: PricingUnit
     unit_price_cents: Cents
-    capacity: int = Field(ge=0)
+    capacity: Whole = Field(ge=0)
     impact_goals: list[ImpactGoalIn] = Field(default_factory=list, max_length=20)
     reporting_obligation: ReportingObligationIn = Field(default_factory=ReportingObligationIn)
 
@@ -132,13 +133,13 @@ class Amendment(BaseModel):
 
     model_config = examples({"effective_date": "2026-07-01",
                              "reason": "Bedarf im Sozialraum gestiegen", "capacity": 16})
-    effective_date: date
+    effective_date: Day
     reason: str = Field(min_length=1, max_length=1000)
     annual_budget_cents: Cents | None = None
     unit_price_cents: Cents | None = None
-    capacity: int | None = Field(default=None, ge=0)
+    capacity: Whole | None = Field(default=None, ge=0)
     impact_goals: list[ImpactGoalIn] | None = None
-    term_end: date | None = None
+    term_end: Day | None = None
     occurred_on: OccurredOn = None
 
 
@@ -151,7 +152,7 @@ class Suspension(BaseModel):
 class Termination(BaseModel):
     model_config = examples({"termination_date": "2026-09-30",
                              "reason": "Träger gibt das Angebot auf"})
-    termination_date: date
+    termination_date: Day
     reason: str = Field(min_length=1, max_length=1000)
     occurred_on: OccurredOn = None
 
@@ -160,17 +161,17 @@ class GoalOutcomeIn(BaseModel):
     model_config = examples({"indicator_id": "goal_attainment_rate", "achieved": 25,
                              "measured": 38})
     indicator_id: IndicatorId
-    achieved: int
-    measured: int
+    achieved: Whole
+    measured: Whole
 
 
 class ReportFiguresIn(BaseModel):
     """The figures of a Leistungs- und Sachbericht."""
 
     model_config = examples(FIGURES)
-    participants: int
+    participants: Whole
     units_delivered: DecimalText
-    expenditure_cents: int
+    expenditure_cents: Whole
     outcomes: list[GoalOutcomeIn] = Field(default_factory=list, max_length=20)
     narrative: str = Field(default="", max_length=10000)
     occurred_on: OccurredOn = None
@@ -180,7 +181,7 @@ class ReportSubmission(ReportFiguresIn):
     """Submit the report of one period."""
 
     model_config = examples({"period": "2026-Q1", **FIGURES})
-    period: str = Field(min_length=4, max_length=10, examples=["2026-Q1"])
+    period: str = Field(pattern=PERIOD, examples=["2026-Q1"])
 
 
 class Rejection(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from services.agreements.api.answers import ProviderOut, ProviderPage
 from services.agreements.api.common import App, Manager, Reader, on, versioned
 from services.agreements.api.models import ProviderRegistration, ProviderUpdate, When
-from shared.http import HistoryEntryOut, expected_version
+from shared.http import HistoryEntryOut, Past, expected_version
 from shared.vocabulary import FieldOfAction
 
 router = APIRouter(prefix="/providers", tags=["providers"])
@@ -41,9 +40,9 @@ def list_providers(principal: Reader, agreements: App,
 
 @router.get("/{provider_id}", summary="Read a provider, now or as of a moment or version")
 def read_provider(provider_id: UUID, response: Response, principal: Reader, agreements: App,
-                  as_of: datetime | None = None,
-                  version: Annotated[int | None, Query(ge=1)] = None) -> ProviderOut:
-    view = agreements.provider(provider_id, reader=principal, version=version, as_of=as_of)
+                  past: Past) -> ProviderOut:
+    view = agreements.provider(provider_id, reader=principal, version=past.version,
+                               as_of=past.as_of)
     versioned(response, view.version)
     return ProviderOut.of(view)
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from services.agreements.api.answers import ReportOverviewOut
 from services.agreements.api.common import App, Reader
+from services.agreements.api.models import PERIOD
 from shared.vocabulary import FieldOfAction
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -23,10 +24,10 @@ def report_overview(
         description="Only these states (repeat the parameter); all by default")] = None,
     provider_id: UUID | None = None, field_of_action: FieldOfAction | None = None,
     period: Annotated[str | None, Query(
-        min_length=4, max_length=10, examples=["2026-Q1"],
+        pattern=PERIOD, examples=["2026-Q1"],
         description="Periods within these days: a year, half-year, quarter or month")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ReportOverviewOut:
     """Overdue (the longest overdue first), due (by due date), rejected, submitted,
     accepted; a provider sees only its own agreements' reports."""

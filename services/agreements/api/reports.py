@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Response
 
 from services.agreements.api.answers import ReportEntryOut, ReportOut
 from services.agreements.api.common import App, Manager, ProviderRole, Reader, on, versioned
-from services.agreements.api.models import Rejection, ReportFiguresIn, ReportSubmission, When
+from services.agreements.api.models import (
+    PERIOD,
+    Rejection,
+    ReportFiguresIn,
+    ReportSubmission,
+    When,
+)
 from services.agreements.application import ReportView
 from services.agreements.domain import GoalOutcome, ReportFigures
-from shared.http import HistoryEntryOut, expected_version
+from shared.http import HistoryEntryOut, Past, expected_version
 
 router = APIRouter(prefix="/agreements/{agreement_id}/reports", tags=["reports"])
+PeriodLabel = Annotated[str, Path(pattern=PERIOD, examples=["2026-Q1"],
+                                  description="A year, half-year, quarter or month.")]
 IfMatch = Annotated[int | None, Depends(expected_version)]
 ReportState = Literal["due", "overdue", "submitted", "accepted", "rejected"]
 
@@ -51,15 +59,14 @@ def submit_report(agreement_id: UUID, body: ReportSubmission, response: Response
 
 
 @router.get("/{period}", summary="Read the report of a period, now or as of a moment or version")
-def read_report(agreement_id: UUID, period: str, response: Response, principal: Reader,
-                agreements: App, as_of: datetime | None = None,
-                version: Annotated[int | None, Query(ge=1)] = None) -> ReportOut:
+def read_report(agreement_id: UUID, period: PeriodLabel, response: Response, principal: Reader,
+                agreements: App, past: Past) -> ReportOut:
     return answer(response, agreements.report(agreement_id, period, reader=principal,
-                                               version=version, as_of=as_of))
+                                               version=past.version, as_of=past.as_of))
 
 
 @router.put("/{period}", summary="Correct a reviewed report by resubmitting it")
-def resubmit_report(agreement_id: UUID, period: str, body: ReportFiguresIn,
+def resubmit_report(agreement_id: UUID, period: PeriodLabel, body: ReportFiguresIn,
                     response: Response, principal: ProviderRole, agreements: App,
                     if_match: IfMatch) -> ReportOut:
     return answer(response, agreements.resubmit_report(
@@ -68,7 +75,7 @@ def resubmit_report(agreement_id: UUID, period: str, body: ReportFiguresIn,
 
 
 @router.post("/{period}/acceptance", summary="Accept a report")
-def accept_report(agreement_id: UUID, period: str, response: Response, principal: Manager,
+def accept_report(agreement_id: UUID, period: PeriodLabel, response: Response, principal: Manager,
                   agreements: App, if_match: IfMatch, body: When | None = None) -> ReportOut:
     return answer(response, agreements.accept_report(
         agreement_id, period=period, actor=principal,
@@ -76,7 +83,7 @@ def accept_report(agreement_id: UUID, period: str, response: Response, principal
 
 
 @router.post("/{period}/rejection", summary="Reject a report, saying why")
-def reject_report(agreement_id: UUID, period: str, body: Rejection, response: Response,
+def reject_report(agreement_id: UUID, period: PeriodLabel, body: Rejection, response: Response,
                   principal: Manager, agreements: App, if_match: IfMatch) -> ReportOut:
     return answer(response, agreements.reject_report(
         agreement_id, period=period, reason=body.reason, actor=principal,
@@ -84,7 +91,7 @@ def reject_report(agreement_id: UUID, period: str, body: Rejection, response: Re
 
 
 @router.get("/{period}/history", summary="Every recorded event of a report")
-def report_history(agreement_id: UUID, period: str, principal: Reader,
+def report_history(agreement_id: UUID, period: PeriodLabel, principal: Reader,
                    agreements: App) -> list[HistoryEntryOut]:
     return [HistoryEntryOut.of(entry) for entry in agreements.report_history(
         agreement_id, period, reader=principal)]

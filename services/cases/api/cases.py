@@ -6,13 +6,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime
 
 from services.cases.api.deps import App, CaseReader, CaseWorker
 from services.cases.api.models import CaseOpening
 from services.cases.api.outputs import CaseOut, CasePageOut, GoalOut, ServiceOut
 from services.cases.application import CaseOrder, WorkKind
-from shared.http import HistoryEntryOut, etag
+from shared.http import HistoryEntryOut, Past, etag
 from shared.vocabulary import FieldOfAction
 
 router = APIRouter(tags=["cases"])
@@ -62,12 +61,9 @@ def list_cases(
 @router.get("/cases/{case_id}", response_model=CaseOut,
             summary="Read a case, now or as it was (version or moment)")
 def read_case(
-    case_id: UUID, response: Response, caller: CaseReader, cases: App,
-    version: Annotated[int | None, Query(ge=1, description="A past version.")] = None,
-    as_of: Annotated[AwareDatetime | None, Query(
-        description="The state as recorded at this moment.")] = None,
+    case_id: UUID, response: Response, caller: CaseReader, cases: App, past: Past,
 ) -> CaseOut:
-    case = cases.case(case_id, caller=caller, version=version, as_of=as_of)
+    case = cases.case(case_id, caller=caller, version=past.version, as_of=past.as_of)
     response.headers["ETag"] = etag(case.version)
     return CaseOut.of(case)
 

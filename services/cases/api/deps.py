@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from services.cases.application import Caller, Cases
 from services.cases.purposes import Purposes
 from shared.auth import Principal, Role, current_principal
+from shared.openapi import for_roles
 from shared.problems import Forbidden
 
 Purpose = Annotated[str | None, Header(
@@ -28,6 +29,7 @@ async def application(request: Request) -> Cases:
 def caller_as(*roles: Role, on: str | None = None) -> Callable[..., Awaitable[Caller]]:
     """The caller, if their role is one of `roles`; a refusal about a case or client is logged."""
 
+    @for_roles(*roles)
     async def dependency(request: Request,
                          principal: Annotated[Principal, Depends(current_principal)],
                          x_purpose: Purpose = None) -> Caller:

@@ -19,8 +19,9 @@ from services.metrics.api.models import (
 from services.metrics.indicators.agreements import FAR_FUTURE
 from services.metrics.indicators.impact_goals import AgreementGoals, goals_of
 from services.metrics.indicators.knowledge import Knowledge
-from services.metrics.periods import Grain, InvalidPeriod, parse_period
+from services.metrics.periods import PERIOD_PATTERN, Grain, InvalidPeriod, parse_period
 from shared.auth import Principal, Role, require
+from shared.http import Moment
 from shared.problems import Forbidden, Problem
 
 router = APIRouter(tags=["indicators"])
@@ -32,12 +33,13 @@ async def read_impact_goals(
     principal: Annotated[Principal, Depends(require(Role.CONTRACT_MANAGER, Role.AUDITOR,
                                                     Role.PROVIDER))],
     facts: Annotated[asyncpg.Pool, Depends(pool)],
-    period: Annotated[str | None, Query(description="2026-03, 2026-Q1 or 2026; default: "
+    period: Annotated[str | None, Query(
+        pattern=PERIOD_PATTERN, description="2026-03, 2026-Q1 or 2026; default: "
                                        "this year.", examples=["2026"])] = None,
     grain: Annotated[Grain | None, Query(description="Each goal per period of this size; "
                                          "default: the period as a whole.")] = None,
     agreement: Annotated[UUID | None, Query(description="Only this agreement.")] = None,
-    as_of: Annotated[datetime | None, Query(description="Only facts recorded up to this "
+    as_of: Annotated[Moment | None, Query(description="Only facts recorded up to this "
                                             "time.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,

@@ -22,8 +22,9 @@ from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.engine import Question, UnknownDimension
 from services.metrics.indicators.moments import EventRef
 from services.metrics.indicators.restatements import DEFAULT_LIMIT, Restatement
-from services.metrics.periods import Grain, InvalidPeriod, parse_period
+from services.metrics.periods import PERIOD_PATTERN, Grain, InvalidPeriod, parse_period
 from shared.auth import Principal, Role, require
+from shared.http import Moment
 from shared.problems import Forbidden, NotFound, Problem
 
 router = APIRouter(tags=["indicators"])
@@ -58,13 +59,14 @@ async def read_indicator(
     principal: Annotated[Principal, Depends(require(*READERS))],
     facts: Annotated[asyncpg.Pool, Depends(pool)],
     application: Annotated[Indicators, Depends(indicators)],
-    period: Annotated[str | None, Query(description="2026-03, 2026-Q1 or 2026; default: "
+    period: Annotated[str | None, Query(
+        pattern=PERIOD_PATTERN, description="2026-03, 2026-Q1 or 2026; default: "
                                        "this year.", examples=["2026-Q1"])] = None,
     by: Annotated[str, Query(description="Comma-separated dimensions.",
                              examples=["provider,district"])] = "",
     grain: Annotated[Grain | None, Query(description="Size of the periods when by names "
                                          "period; default: the next finer.")] = None,
-    as_of: Annotated[datetime | None, Query(description="Only facts recorded up to this "
+    as_of: Annotated[Moment | None, Query(description="Only facts recorded up to this "
                                             "time.", examples=["2026-04-30T00:00:00Z"])] = None,
 ) -> IndicatorValues:
     definition = _readable(indicator_id, principal)
@@ -94,13 +96,14 @@ async def read_restatements(
     principal: Annotated[Principal, Depends(require(*READERS))],
     facts: Annotated[asyncpg.Pool, Depends(pool)],
     application: Annotated[Indicators, Depends(indicators)],
-    period: Annotated[str, Query(description="2026-03, 2026-Q1 or 2026.",
+    period: Annotated[str, Query(
+        pattern=PERIOD_PATTERN, description="2026-03, 2026-Q1 or 2026.",
                                  examples=["2026-Q1"])],
     by: Annotated[str, Query(description="Comma-separated dimensions.",
                              examples=["agreement"])] = "",
     grain: Annotated[Grain | None, Query(description="Size of the periods when by names "
                                          "period; default: the next finer.")] = None,
-    as_of: Annotated[datetime | None, Query(description="Only facts recorded up to this "
+    as_of: Annotated[Moment | None, Query(description="Only facts recorded up to this "
                                             "time.", examples=["2026-06-30T00:00:00Z"])] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many later moments "
                                 "are examined.")] = DEFAULT_LIMIT,

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators.manifest import Manifest
+from shared.numbers import Whole
 
 
 class IndicatorOut(BaseModel):
@@ -89,8 +90,8 @@ class PopulationRowIn(BaseModel):
 
     district: str = Field(min_length=1, max_length=100, examples=["Nordstadt"])
     age_band: str = Field(min_length=1, max_length=20, examples=["14-17"])
-    year: int = Field(ge=1900, le=2200, examples=[2026])
-    population: int = Field(ge=0, le=100_000_000, examples=[1830])
+    year: Whole = Field(ge=1900, le=2200, examples=[2026])
+    population: Whole = Field(ge=0, le=100_000_000, examples=[1830])
 
 
 class PopulationImport(BaseModel):
