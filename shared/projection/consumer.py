@@ -34,6 +34,7 @@ from shared.projection.kinds import (
 )
 from shared.projection.ordering import BatchOutcome, Decoded, Pending, in_order
 from shared.projection.tracking import last_offsets, track
+from shared.settings import DEFAULT_GROUP_TIMING, GroupTiming
 
 _log = logging.getLogger("wirkung.projection")
 # How long the broker may hold a fetch that finds nothing new. A broker may hold it this
@@ -59,13 +60,14 @@ class ProjectionConsumer:
                  dead_letter: DeadLetterSender, batch_size: int = 2000,
                  after_commit: Callable[[], Awaitable[None]] | None = None,
                  decode: Decode | None = None, project_batch: ProjectBatch | None = None,
-                 begin: Begin | None = None, replay_unknown_partitions: bool = False) -> None:
+                 begin: Begin | None = None, replay_unknown_partitions: bool = False,
+                 timing: GroupTiming = DEFAULT_GROUP_TIMING) -> None:
         self.name, self.pool, self.parse, self.project = name, pool, parse, project
         self.bootstrap_servers, self.topics, self.group_id = bootstrap_servers, topics, group_id
         self.dead_letter, self.batch_size, self.after_commit = dead_letter, batch_size, after_commit
         self.decode = decode or self._decode
         self.project_batch, self.begin = project_batch, begin
-        self.replay_unknown_partitions = replay_unknown_partitions
+        self.replay_unknown_partitions, self.timing = replay_unknown_partitions, timing
         self.held: list[Pending] = []
         self.consumer: AIOKafkaConsumer | None = None
         self._lag_reported = 0.0
@@ -77,7 +79,7 @@ class ProjectionConsumer:
             enable_auto_commit=False, auto_offset_reset="earliest",
             max_poll_records=self.batch_size, client_id=f"wirkung-{self.name}",
             fetch_max_bytes=16 * 1024 * 1024, max_partition_fetch_bytes=4 * 1024 * 1024,
-            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS, **self.timing.consumer_options(),
         )
         self.consumer.subscribe(list(self.topics), listener=_Rebalance(self))
         await self.consumer.start()
