@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.protocol.group import LeaveGroupRequest
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 
 from shared.envelope import Envelope, Headers
@@ -103,6 +104,7 @@ class ProjectionConsumer:
                 writing.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await writing
+            await leave_group(self.consumer)
             await self.consumer.stop()
 
     async def _process_until_done(self, records: list[ConsumerRecord[bytes, bytes]],
@@ -257,6 +259,23 @@ class ProjectionConsumer:
         unknown = [tp for tp in assigned if tp not in known]
         if unknown:
             await self.consumer.seek_to_beginning(*unknown)
+
+
+async def leave_group(consumer: AIOKafkaConsumer) -> None:
+    """Leave the consumer group before stopping, also from the group's first generation.
+
+    aiokafka leaves only from a generation above 0: Apache Kafka numbers them from 1,
+    the development broker from 0. A member that does not leave holds up the next join
+    of its group (a restarted service's, say) until its session times out.
+    """
+    coordinator: Any = getattr(consumer, "_coordinator", None)
+    if coordinator is None or coordinator.generation != 0 or not coordinator.member_id:
+        return  # no group, or aiokafka leaves itself
+    try:
+        await coordinator._send_req(LeaveGroupRequest(coordinator.group_id,
+                                                      coordinator.member_id))
+    except Exception:  # a best effort, as aiokafka's own: the session ends it otherwise
+        _log.warning("could not leave consumer group %s", coordinator.group_id, exc_info=True)
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]

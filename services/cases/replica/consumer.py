@@ -21,6 +21,7 @@ from services.cases.replica.projection import parse, project
 from services.cases.replica.schema import REBUILT_TABLES, migrate
 from shared.envelope import Headers
 from shared.projection import DeadLetterSender, ProjectionConsumer
+from shared.projection.consumer import leave_group
 from shared.settings import DEFAULT_GROUP_TIMING, GroupTiming
 from shared.write_service import Background
 
@@ -77,6 +78,7 @@ async def rebuild_replica(*, database_url: str, bootstrap_servers: str, topic: s
         assigned = list(consumer.assignment())
         starts = await consumer.beginning_offsets(assigned)
         await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in starts.items()})
+        await leave_group(consumer)
     finally:
         await consumer.stop()
     # Rewound first: should emptying fail, the replay only skips what is still applied.
