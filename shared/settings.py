@@ -7,12 +7,36 @@ prefix (`WIRKUNG_AGREEMENTS_`, ...) applies only to what is the service's own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _env(name: str) -> AliasChoices:
     return AliasChoices(name)
+
+
+@dataclass(frozen=True)
+class GroupTiming:
+    """How a consumer group member keeps its place (aiokafka's and Kafka's defaults).
+
+    A member that stops heartbeating is dropped after `session_timeout_ms`; the
+    others learn of a rebalance at their next heartbeat. The development broker
+    also holds every join for half the session timeout, so a short session starts
+    a consumer sooner there; Apache Kafka refuses sessions under 6 s by default.
+    """
+
+    session_timeout_ms: int = 10_000
+    heartbeat_interval_ms: int = 3_000
+
+    def consumer_options(self) -> dict[str, int]:
+        """Keyword arguments for `AIOKafkaConsumer`."""
+        return {"session_timeout_ms": self.session_timeout_ms,
+                "heartbeat_interval_ms": self.heartbeat_interval_ms}
+
+
+DEFAULT_GROUP_TIMING = GroupTiming()
 
 
 class ServiceSettings(BaseSettings):
@@ -27,12 +51,24 @@ class ServiceSettings(BaseSettings):
     kafka_enable_idempotence: bool = Field(
         False, validation_alias=_env("KAFKA_ENABLE_IDEMPOTENCE")
     )
+    # Consumer groups (see GroupTiming): how soon a member that died is dropped, how often
+    # a member heartbeats (at most a third of the session timeout).
+    kafka_session_timeout_ms: int = Field(
+        GroupTiming.session_timeout_ms, ge=1000, validation_alias=_env("KAFKA_SESSION_TIMEOUT_MS")
+    )
+    kafka_heartbeat_interval_ms: int = Field(
+        GroupTiming.heartbeat_interval_ms, ge=100,
+        validation_alias=_env("KAFKA_HEARTBEAT_INTERVAL_MS"),
+    )
     topic_prefix: str = Field("wirkung", validation_alias=_env("WIRKUNG_TOPIC_PREFIX"))
     auth_secret: SecretStr | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_SECRET"))
     auth_jwks_url: str | None = Field(None, validation_alias=_env("WIRKUNG_AUTH_JWKS_URL"))
     auth_issuer: str = Field("wirkung", validation_alias=_env("WIRKUNG_AUTH_ISSUER"))
     auth_audience: str = Field("wirkung", validation_alias=_env("WIRKUNG_AUTH_AUDIENCE"))
     log_level: str = Field("INFO", validation_alias=_env("WIRKUNG_LOG_LEVEL"))
+
+    def group_timing(self) -> GroupTiming:
+        return GroupTiming(self.kafka_session_timeout_ms, self.kafka_heartbeat_interval_ms)
 
 
 def environment_names(settings_class: type[BaseSettings], *,

@@ -15,8 +15,15 @@ import pytest
 from shared.auth import Role, mint_token, new_secret
 from shared.embedded import EmbeddedBroker, EmbeddedPostgres
 from shared.embedded.process import free_port
+from shared.settings import DEFAULT_GROUP_TIMING
 from shared.topics import Topics
-from tests.support import Infrastructure, Tokens, new_database, new_topics
+from tests.support import (
+    DEVELOPMENT_BROKER_TIMING,
+    Infrastructure,
+    Tokens,
+    new_database,
+    new_topics,
+)
 
 
 @pytest.fixture(scope="session")
@@ -34,8 +41,11 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrast
             broker = EmbeddedBroker(free_port(), home / "broker.log")
             broker.start()
             bootstrap = broker.bootstrap_servers
+        # A broker given from outside may be Apache Kafka, which refuses short sessions.
         yield Infrastructure(admin_database_url=admin_url, bootstrap_servers=bootstrap,
-                             postgres=postgres, broker=broker, home=home)
+                             postgres=postgres, broker=broker, home=home,
+                             group_timing=(DEVELOPMENT_BROKER_TIMING if broker
+                                           else DEFAULT_GROUP_TIMING))
     finally:
         if broker is not None:
             broker.stop()

@@ -21,7 +21,7 @@ from fastapi import FastAPI
 
 from shared.embedded import EmbeddedBroker, EmbeddedPostgres
 from shared.embedded.stack import create_topics
-from shared.settings import ServiceSettings
+from shared.settings import DEFAULT_GROUP_TIMING, GroupTiming, ServiceSettings
 from shared.topics import Topics
 
 T = TypeVar("T")
@@ -31,6 +31,11 @@ S = TypeVar("S", bound=ServiceSettings)
 TEST_KEY_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 # The metrics service's cell-key secret in the tests: a fixed one, so figures repeat.
 TEST_CELL_KEY_SECRET = "tests-cell-key-secret-0001"
+# Consumer groups on the development broker: it holds each join for half the session
+# timeout (5 s at the default), and a member killed without leaving holds up the next
+# rebalance until its session times out. A short session makes both short; the tests
+# prove the same of the groups, sooner.
+DEVELOPMENT_BROKER_TIMING = GroupTiming(session_timeout_ms=3_000, heartbeat_interval_ms=500)
 
 
 @dataclass
@@ -42,10 +47,17 @@ class Infrastructure:
     postgres: EmbeddedPostgres | None
     broker: EmbeddedBroker | None
     home: Path
+    # How consumer group members in the tests keep their place (see DEVELOPMENT_BROKER_TIMING).
+    group_timing: GroupTiming = DEFAULT_GROUP_TIMING
 
     def database_url(self, name: str) -> str:
         base, _, _ = self.admin_database_url.rpartition("/")
         return f"{base}/{name}"
+
+    def group_timing_environment(self) -> dict[str, str]:
+        """The group timing as the services read it from their environment."""
+        return {"KAFKA_SESSION_TIMEOUT_MS": str(self.group_timing.session_timeout_ms),
+                "KAFKA_HEARTBEAT_INTERVAL_MS": str(self.group_timing.heartbeat_interval_ms)}
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,9 @@ def settings_for(settings_class: type[S], *, database_url: str, infrastructure: 
         extra.setdefault("key_encryption_key", TEST_KEY_ENCRYPTION_KEY)
     if "cell_key_secret" in settings_class.model_fields:
         extra.setdefault("cell_key_secret", TEST_CELL_KEY_SECRET)
+    extra.setdefault("kafka_session_timeout_ms", infrastructure.group_timing.session_timeout_ms)
+    extra.setdefault("kafka_heartbeat_interval_ms",
+                     infrastructure.group_timing.heartbeat_interval_ms)
     return settings_class(
         database_url=database_url, kafka_bootstrap_servers=infrastructure.bootstrap_servers,
         topic_prefix=topic_prefix, auth_secret=secret, kafka_enable_idempotence=False, **extra,

@@ -106,7 +106,7 @@ def create_app(settings: CasesSettings | None = None, *,
         background=[replica_consumer(
             database_url=settings.database_url,
             bootstrap_servers=settings.kafka_bootstrap_servers, topic=topics.agreements,
-            group_id=settings.replica_group),
+            group_id=settings.replica_group, timing=settings.group_timing()),
             *([retention_schedule(settings.retention_check_seconds, clock)]
               if settings.retention_check_seconds else [])],
         # The replica of the agreements that cases are assigned to.

@@ -12,6 +12,7 @@ from services.metrics.facts.schema import SWAP_LOCK
 from shared.contracts import IntegrationEvent
 from shared.envelope import Envelope
 from shared.projection import Connection, DeadLetterSender, ProjectionConsumer
+from shared.settings import DEFAULT_GROUP_TIMING, GroupTiming
 
 AfterBatch = Callable[[Connection, int], Awaitable[None]]  # with the events applied
 
@@ -19,7 +20,8 @@ AfterBatch = Callable[[Connection, int], Awaitable[None]]  # with the events app
 def metrics_consumer(*, pool: asyncpg.Pool, bootstrap_servers: str, topics: Sequence[str],
                      group_id: str, dead_letter: DeadLetterSender,
                      after_batch: AfterBatch | None = None, swap_lock: bool = True,
-                     batch_size: int = 5000) -> ProjectionConsumer:
+                     batch_size: int = 5000,
+                     timing: GroupTiming = DEFAULT_GROUP_TIMING) -> ProjectionConsumer:
     """The consumer that applies each event once; `after_batch` runs in each batch transaction."""
 
     async def apply(connection: Connection,
@@ -36,5 +38,5 @@ def metrics_consumer(*, pool: asyncpg.Pool, bootstrap_servers: str, topics: Sequ
         name="metrics", pool=pool, bootstrap_servers=bootstrap_servers, topics=topics,
         group_id=group_id, parse=parse, project=project, dead_letter=dead_letter,
         decode=decode, project_batch=apply, begin=hold_swap_lock if swap_lock else None,
-        replay_unknown_partitions=True, batch_size=batch_size,
+        replay_unknown_partitions=True, batch_size=batch_size, timing=timing,
     )

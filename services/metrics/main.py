@@ -70,6 +70,7 @@ def create_app(settings: MetricsSettings | None = None) -> FastAPI:
             pool=app.state.pool, bootstrap_servers=settings.kafka_bootstrap_servers,
             topics=[topics.agreements, topics.cases], group_id=settings.consumer_group,
             dead_letter=send_dead_letter, after_batch=gauges.after_batch,
+            timing=settings.group_timing(),
         )
         app.state.consumer = consumer
         async with app.state.pool.acquire() as connection:

@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.protocol.group import LeaveGroupRequest
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 
 from shared.envelope import Envelope, Headers
@@ -34,6 +35,7 @@ from shared.projection.kinds import (
 )
 from shared.projection.ordering import BatchOutcome, Decoded, Pending, in_order
 from shared.projection.tracking import last_offsets, track
+from shared.settings import DEFAULT_GROUP_TIMING, GroupTiming
 
 _log = logging.getLogger("wirkung.projection")
 # How long the broker may hold a fetch that finds nothing new. A broker may hold it this
@@ -64,13 +66,14 @@ class ProjectionConsumer:
                  dead_letter: DeadLetterSender, batch_size: int = 2000,
                  after_commit: Callable[[], Awaitable[None]] | None = None,
                  decode: Decode | None = None, project_batch: ProjectBatch | None = None,
-                 begin: Begin | None = None, replay_unknown_partitions: bool = False) -> None:
+                 begin: Begin | None = None, replay_unknown_partitions: bool = False,
+                 timing: GroupTiming = DEFAULT_GROUP_TIMING) -> None:
         self.name, self.pool, self.parse, self.project = name, pool, parse, project
         self.bootstrap_servers, self.topics, self.group_id = bootstrap_servers, topics, group_id
         self.dead_letter, self.batch_size, self.after_commit = dead_letter, batch_size, after_commit
         self.decode = decode or self._decode
         self.project_batch, self.begin = project_batch, begin
-        self.replay_unknown_partitions = replay_unknown_partitions
+        self.replay_unknown_partitions, self.timing = replay_unknown_partitions, timing
         self.held: list[Pending] = []
         self.consumer: AIOKafkaConsumer | None = None
         self._lag_reported = 0.0
@@ -82,7 +85,7 @@ class ProjectionConsumer:
             enable_auto_commit=False, auto_offset_reset="earliest",
             max_poll_records=self.batch_size, client_id=f"wirkung-{self.name}",
             fetch_max_bytes=16 * 1024 * 1024, max_partition_fetch_bytes=4 * 1024 * 1024,
-            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS, **self.timing.consumer_options(),
         )
         self.consumer.subscribe(list(self.topics), listener=_Rebalance(self))
         await self.consumer.start()
@@ -106,6 +109,7 @@ class ProjectionConsumer:
                 writing.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await writing
+            await leave_group(self.consumer)
             await self.consumer.stop()
 
     async def _process_until_done(self, records: list[ConsumerRecord[bytes, bytes]],
@@ -260,6 +264,23 @@ class ProjectionConsumer:
         unknown = [tp for tp in assigned if tp not in known]
         if unknown:
             await self.consumer.seek_to_beginning(*unknown)
+
+
+async def leave_group(consumer: AIOKafkaConsumer) -> None:
+    """Leave the consumer group before stopping, also from the group's first generation.
+
+    aiokafka leaves only from a generation above 0: Apache Kafka numbers them from 1,
+    the development broker from 0. A member that does not leave holds up the next join
+    of its group (a restarted service's, say) until its session times out.
+    """
+    coordinator: Any = getattr(consumer, "_coordinator", None)
+    if coordinator is None or coordinator.generation != 0 or not coordinator.member_id:
+        return  # no group, or aiokafka leaves itself
+    try:
+        await coordinator._send_req(LeaveGroupRequest(coordinator.group_id,
+                                                      coordinator.member_id))
+    except Exception:  # a best effort, as aiokafka's own: the session ends it otherwise
+        _log.warning("could not leave consumer group %s", coordinator.group_id, exc_info=True)
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]

@@ -47,7 +47,8 @@ async def test_a_rebuilt_replica_replays_the_agreements_topic(infrastructure: In
 
         await rebuild_replica(database_url=database_url,
                               bootstrap_servers=infrastructure.bootstrap_servers,
-                              topic=topics.agreements, group_id="replica-r")
+                              topic=topics.agreements, group_id="replica-r",
+                              timing=infrastructure.group_timing)
         emptied = await connection.fetchval(
             "SELECT (SELECT count(*) FROM replica_agreements) "
             "+ (SELECT count(*) FROM replica_providers)")

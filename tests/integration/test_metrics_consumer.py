@@ -60,7 +60,8 @@ class Projection:
         return metrics_consumer(pool=self.pool,
                                 bootstrap_servers=self.infrastructure.bootstrap_servers,
                                 topics=[self.topics.agreements, self.topics.cases],
-                                group_id=self.group, dead_letter=dead_letter, batch_size=20)
+                                group_id=self.group, dead_letter=dead_letter, batch_size=20,
+                                timing=self.infrastructure.group_timing)
 
     def duplicates_skipped(self) -> float:
         return sum(REGISTRY.get_sample_value("wirkung_projection_duplicates_skipped_total",
@@ -88,7 +89,8 @@ class Projection:
     async def reset_group_to_earliest(self) -> None:
         """Join the group as its only member and commit offset 0 on every partition."""
         consumer = AIOKafkaConsumer(bootstrap_servers=self.infrastructure.bootstrap_servers,
-                                    group_id=self.group, enable_auto_commit=False)
+                                    group_id=self.group, enable_auto_commit=False,
+                                    **self.infrastructure.group_timing.consumer_options())
         consumer.subscribe([self.topics.agreements, self.topics.cases])
         await consumer.start()
         try:
@@ -191,7 +193,8 @@ async def test_two_consumers_in_one_group_share_the_partitions_and_give_the_fact
         return metrics_consumer(
             pool=projection.pool, bootstrap_servers=infrastructure.bootstrap_servers,
             topics=[topics.agreements, topics.cases], group_id=projection.group,
-            dead_letter=projection.consumer().dead_letter, after_batch=count, batch_size=5)
+            dead_letter=projection.consumer().dead_letter, after_batch=count, batch_size=5,
+            timing=infrastructure.group_timing)
 
     first, second = member("first"), member("second")
     running = [asyncio.create_task(first.run())]

@@ -73,7 +73,7 @@ class Harness:
         return ProjectionConsumer(
             name="test", pool=self.pool, bootstrap_servers=self.infrastructure.bootstrap_servers,
             topics=[self.topics.cases], group_id=self.group, parse=parse, project=project,
-            dead_letter=dead_letter, batch_size=50)
+            dead_letter=dead_letter, batch_size=50, timing=self.infrastructure.group_timing)
 
     async def ticks(self) -> list[tuple[str, int]]:
         rows = await self.pool.fetch("SELECT subject, version FROM ticks ORDER BY id")

@@ -60,6 +60,7 @@ def running_stack(infrastructure: Infrastructure, secret: str, home: Path,
         **{k: v for k, v in os.environ.items() if not k.startswith(("WIRKUNG_", "KAFKA_"))},
         "KAFKA_BOOTSTRAP_SERVERS": infrastructure.bootstrap_servers,
         "KAFKA_ENABLE_IDEMPOTENCE": "false", "WIRKUNG_TOPIC_PREFIX": topics.prefix,
+        **infrastructure.group_timing_environment(),
         "WIRKUNG_AUTH_SECRET": secret, "WIRKUNG_LOG_LEVEL": "WARNING",
         **{f"WIRKUNG_{name.upper()}_DATABASE_URL": new_database_sync(infrastructure)
            for name in ("agreements", "cases", "metrics")},

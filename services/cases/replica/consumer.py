@@ -21,11 +21,13 @@ from services.cases.replica.projection import parse, project
 from services.cases.replica.schema import REBUILT_TABLES, migrate
 from shared.envelope import Headers
 from shared.projection import DeadLetterSender, ProjectionConsumer
+from shared.projection.consumer import leave_group
+from shared.settings import DEFAULT_GROUP_TIMING, GroupTiming
 from shared.write_service import Background
 
 
 def replica_consumer(*, database_url: str, bootstrap_servers: str, topic: str,
-                     group_id: str) -> Background:
+                     group_id: str, timing: GroupTiming = DEFAULT_GROUP_TIMING) -> Background:
     """The background task that keeps the replica in step with `topic`."""
 
     async def run(app: FastAPI) -> None:
@@ -35,7 +37,7 @@ def replica_consumer(*, database_url: str, bootstrap_servers: str, topic: str,
             consumer = ProjectionConsumer(
                 name="cases-replica", pool=pool, bootstrap_servers=bootstrap_servers,
                 topics=[topic], group_id=group_id, parse=parse, project=project,
-                dead_letter=dead_letters_into(pool), batch_size=500)
+                dead_letter=dead_letters_into(pool), batch_size=500, timing=timing)
             app.state.replica_consumer = consumer
             await consumer.run()
         finally:
@@ -58,14 +60,15 @@ def dead_letters_into(pool: asyncpg.Pool) -> DeadLetterSender:
 
 
 async def rebuild_replica(*, database_url: str, bootstrap_servers: str, topic: str,
-                          group_id: str) -> None:
+                          group_id: str, timing: GroupTiming = DEFAULT_GROUP_TIMING) -> None:
     """Rewind the consumer group and empty the replica; the next start replays the topic.
 
     Run it while the cases service is stopped: a running member of the group
     would keep its own position.
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group_id,
-                                enable_auto_commit=False, auto_offset_reset="earliest")
+                                enable_auto_commit=False, auto_offset_reset="earliest",
+                                **timing.consumer_options())
     consumer.subscribe([topic])
     await consumer.start()
     try:
@@ -75,6 +78,7 @@ async def rebuild_replica(*, database_url: str, bootstrap_servers: str, topic: s
         assigned = list(consumer.assignment())
         starts = await consumer.beginning_offsets(assigned)
         await consumer.commit({tp: OffsetAndMetadata(offset, "") for tp, offset in starts.items()})
+        await leave_group(consumer)
     finally:
         await consumer.stop()
     # Rewound first: should emptying fail, the replay only skips what is still applied.
