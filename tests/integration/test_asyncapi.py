@@ -9,7 +9,6 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import asyncpg
@@ -17,22 +16,17 @@ import jsonschema_rs
 import pytest
 from aiokafka.structs import ConsumerRecord
 
-from services.agreements.application import Agreements
 from services.agreements.main import create_app as agreements_app
 from services.agreements.settings import AgreementsSettings
-from services.cases.application import Cases
-from services.cases.key_wrapping import KeyEncryptionKey, Keyring
 from services.cases.main import create_app as cases_app
-from services.cases.main import postgres_parts
 from services.cases.settings import CasesSettings
 from services.metrics.main import create_app as metrics_app
 from services.metrics.settings import MetricsSettings
 from shared.audit.checkpoint import new_private_key_text
 from shared.contracts.base import registered_contracts
-from shared.eventstore import event_store_environment
 from shared.topics import Topics
+from tests.integration.demo import seed_small_demo
 from tests.support import (
-    TEST_KEY_ENCRYPTION_KEY,
     Infrastructure,
     eventually,
     new_database,
@@ -41,8 +35,6 @@ from tests.support import (
     serving,
     settings_for,
 )
-from wirkung.demo_agreements import seed_agreements
-from wirkung.demo_cases import seed_cases
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -59,18 +51,7 @@ class Published:
 
 
 def seed(urls: dict[str, str]) -> None:
-    agreements = Agreements(env=event_store_environment(urls["agreements"]))
-    try:
-        signed = seed_agreements(agreements, providers=3, per_provider=2)
-    finally:
-        agreements.close()
-    keyring = Keyring(KeyEncryptionKey.from_text(TEST_KEY_ENCRYPTION_KEY))
-    cases = Cases(env=event_store_environment(urls["cases"]),
-                  parts=postgres_parts(urls["cases"], keyring=keyring))
-    try:
-        seed_cases(cases, signed, count=40, today=date.today())
-    finally:
-        cases.close()
+    seed_small_demo(urls, providers=3, per_provider=2, cases=40)
 
 
 async def relayed(url: str, topic: str) -> int | None:

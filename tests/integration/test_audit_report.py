@@ -22,13 +22,9 @@ import asyncpg
 import httpx
 import pytest
 
-from services.agreements.application import Agreements
 from services.agreements.main import create_app as agreements_app
 from services.agreements.settings import AgreementsSettings
-from services.cases.application import Cases
-from services.cases.key_wrapping import KeyEncryptionKey, Keyring
 from services.cases.main import create_app as cases_app
-from services.cases.main import postgres_parts
 from services.cases.settings import CasesSettings
 from services.metrics.main import create_app as metrics_app
 from services.metrics.periods import Grain, containing, parse_period
@@ -40,12 +36,11 @@ from services.web.report.model import Report
 from services.web.report.svg import COLOUR
 from services.web.report.text import number
 from shared.audit.checkpoint import new_private_key_text, private_key, public_key_text
-from shared.eventstore import event_store_environment
 from shared.topics import Topics
+from tests.integration.demo import seed_small_demo
 from tests.report.page import Page, charts
 from tests.report.png import read_png
 from tests.support import (
-    TEST_KEY_ENCRYPTION_KEY,
     Infrastructure,
     Tokens,
     bearer,
@@ -55,8 +50,6 @@ from tests.support import (
     serving,
     settings_for,
 )
-from wirkung.demo_agreements import seed_agreements
-from wirkung.demo_cases import seed_cases
 from wirkung.report.gather import gather as database_report
 from wirkung.report.gather import report_period
 
@@ -92,19 +85,7 @@ def wirkung(*args: str, environment: dict[str, str]) -> subprocess.CompletedProc
 
 
 def seed(urls: dict[str, str]) -> None:
-    """A small demo municipality, straight into the event stores (as `wirkung dev` does)."""
-    agreements = Agreements(env=event_store_environment(urls["agreements"]))
-    try:
-        signed = seed_agreements(agreements, providers=8, per_provider=2)
-    finally:
-        agreements.close()
-    keyring = Keyring(KeyEncryptionKey.from_text(TEST_KEY_ENCRYPTION_KEY))
-    cases = Cases(env=event_store_environment(urls["cases"]),
-                  parts=postgres_parts(urls["cases"], keyring=keyring))
-    try:
-        seed_cases(cases, signed, count=300, today=date.today())
-    finally:
-        cases.close()
+    seed_small_demo(urls, providers=8, per_provider=2, cases=300)
 
 
 async def settled(urls: dict[str, str], topics: Topics) -> bool:
