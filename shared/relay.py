@@ -132,6 +132,11 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.wakeup = asyncio.Event()
+        # Per partition, the highest offset the broker acknowledged to this relay. An
+        # acknowledgement at or below it means the partition started over: the broker
+        # lost what it held (and new messages took the old offsets).
+        self.acknowledged: dict[int, int] = {}
+        self.partition_restarted = False
 
     async def position(self) -> int:
         return await asyncio.to_thread(self.positions.get, self.topic)
@@ -144,17 +149,26 @@ class OutboxRelay:
         data (the development broker keeps nothing across restarts), is rebuilt
         from the store. Retention never empties a topic this way: its end
         offsets stay. (Only emptiness is trusted, not a count: the development
-        broker reports end offsets per batch, not per message.)
+        broker reports end offsets per batch, not per message.) A topic that lost
+        messages and then took new ones before this check is found by the offsets the
+        broker acknowledges: they start over (`partition_restarted`).
         """
-        if self.topic_size is None:
-            return False
-        published = await asyncio.to_thread(self.positions.published, self.topic)
-        if published == 0 or await self.topic_size() > 0:
-            return False
-        _log.warning("topic %s is empty although %d messages were published to it; "
-                     "republishing from the event store", self.topic, published,
-                     extra={"topic": self.topic})
+        if self.partition_restarted:
+            _log.warning("a partition of topic %s started over at an offset acknowledged "
+                         "before (the broker lost messages); republishing from the event store",
+                         self.topic, extra={"topic": self.topic})
+        else:
+            if self.topic_size is None:
+                return False
+            published = await asyncio.to_thread(self.positions.published, self.topic)
+            if published == 0 or await self.topic_size() > 0:
+                return False
+            _log.warning("topic %s is empty although %d messages were published to it; "
+                         "republishing from the event store", self.topic, published,
+                         extra={"topic": self.topic})
         await asyncio.to_thread(self.positions.reset, self.topic)
+        self.partition_restarted = False
+        self.acknowledged.clear()
         return True
 
     def envelope(self, notification: Notification) -> Envelope | None:
@@ -213,10 +227,21 @@ class OutboxRelay:
         return relayed
 
     async def _acknowledged(self, last: int, count: int, acks: asyncio.Future[Any]) -> None:
-        await acks
+        self._watch_offsets(await acks)
         await asyncio.to_thread(self.positions.record, self.topic, last, count)
         EVENTS_RELAYED.labels(self.topic).inc(count)
         RELAY_POSITION.labels(self.topic).set(last)
+
+    def _watch_offsets(self, acknowledgements: Sequence[Any]) -> None:
+        """Note whether a partition started over (see `acknowledged`)."""
+        for acknowledgement in acknowledgements:
+            partition = getattr(acknowledgement, "partition", None)
+            offset = getattr(acknowledgement, "offset", None)
+            if not isinstance(partition, int) or not isinstance(offset, int) or offset < 0:
+                continue  # a publisher that does not say where the message went
+            if offset <= self.acknowledged.get(partition, -1):
+                self.partition_restarted = True
+            self.acknowledged[partition] = offset
 
     async def run(self) -> None:
         """Relay until cancelled; wakes on `wakeup` or every `poll_interval`.
@@ -228,7 +253,8 @@ class OutboxRelay:
         checked_at = -float("inf")
         while True:
             try:
-                if time.monotonic() - checked_at >= self.check_interval:
+                if self.partition_restarted or \
+                        time.monotonic() - checked_at >= self.check_interval:
                     await self.republish_if_topic_lost_events()
                     checked_at = time.monotonic()
                 self.wakeup.clear()  # what is written from now on wakes the next round
