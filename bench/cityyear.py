@@ -39,7 +39,11 @@ from bench.memory import peak_rss_mib
 from shared.auth import new_secret
 from shared.embedded import EmbeddedStack, StackAddresses
 from shared.embedded.process import free_port, start_child, stop_child, wait_until
-from wirkung.dev import development_audit_keys, development_cases_keys
+from wirkung.dev import (
+    development_audit_keys,
+    development_cases_keys,
+    development_cell_key_secret,
+)
 from wirkung.simulate import Counts, simulate
 from wirkung.stores import event_store
 
@@ -68,7 +72,8 @@ class CityYear:
     @property
     def metrics_environment(self) -> dict[str, str]:
         """The metrics service's settings, for `wirkung metrics` commands run beside it."""
-        return {**self.addresses.as_environment(), "WIRKUNG_AUTH_SECRET": self.secret}
+        return {**self.addresses.as_environment(), "WIRKUNG_AUTH_SECRET": self.secret,
+                "WIRKUNG_METRICS_CELL_KEY_SECRET": development_cell_key_secret(self.home)}
 
     def peak_rss_mib(self) -> dict[str, float]:
         """Each service's peak resident memory since it started (VmHWM), in MiB."""
@@ -136,6 +141,7 @@ def serve(system: CityYear, environ: dict[str, str]) -> None:
                    **development_audit_keys(system.home),
                    # The keys `wirkung dev` keeps apart from the database (the demo's too).
                    **development_cases_keys(system.home),
+                   "WIRKUNG_METRICS_CELL_KEY_SECRET": development_cell_key_secret(system.home),
                    "WIRKUNG_AUTH_SECRET": system.secret, "WIRKUNG_LOG_LEVEL": "WARNING"}
     for name in SERVICES:
         port = free_port()

@@ -213,7 +213,11 @@ async def restatements_page(request: Request, person: Auditor, indicator: Text =
 def _question_errors(request: Request, error: Invalid) -> dict[str, str]:
     """The metrics service's refusal of a question, beside the field it concerns."""
     title = str(error.problem.get("title") or "")
-    if title == "Invalid period":
+    # A period the document's pattern already refuses comes back as a validation error
+    # of the query parameter; one that passes it and still names no period, by title.
+    refused = {str(item.get("loc", [""])[-1]) for item in error.problem.get("errors") or []
+               if isinstance(item, dict) and item.get("loc")}
+    if title == "Invalid period" or "period" in refused:
         return {"period": _text(request, N_("Bitte einen Zeitraum wie 2026, 2026-Q1 oder "
                                             "2026-03 angeben."))}
     if title == "Unknown dimension":
