@@ -46,6 +46,7 @@ from shared.relay import (
     listen_for_new_events,
 )
 from shared.settings import WriteServiceSettings
+from shared.store_migrations import prepare_stores
 from shared.tasks import cancel_all, supervised
 from shared.topics import Topics
 from shared.views import View, ViewRunner
@@ -75,8 +76,8 @@ def create_write_service(*, service: str, title: str, description: str,
 
     Its AsyncAPI document names its events on `topic`, its checkpoints and the topics it
     `receives` from.
-    Its `migrations` are applied to its database first (a database newer than them
-    stops the start, see `shared.migrations`).
+    Its stores' migrations and its own `migrations` are applied to its database first
+    (a database newer than them stops the start, see `shared.migrations`).
     `view` keeps a read model in step (PostgreSQL only); each `background`
     coroutine runs, restarted on failure, while the broker is connected.
     """
@@ -88,8 +89,10 @@ def create_write_service(*, service: str, title: str, description: str,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if migrations and not database_url.startswith("memory:"):
-            await asyncio.to_thread(apply, database_url, service, migrations)
+        if not database_url.startswith("memory:"):
+            await asyncio.to_thread(prepare_stores, database_url)
+            if migrations:
+                await asyncio.to_thread(apply, database_url, service, migrations)
         environment = event_store_environment(database_url)
         app.state.application = await asyncio.to_thread(application, environment)
         if isinstance(idempotency, PostgresIdempotencyStore):
