@@ -199,22 +199,26 @@ def _export_contracts(out: Path) -> int:
 def _migrate(service: str) -> int:
     import importlib
 
-    from shared.migrations import DatabaseNewerThanCode, apply, latest
+    from shared import store_migrations
+    from shared.migrations import DatabaseNewerThanCode, Migration, apply, latest
     from shared.settings import WriteServiceSettings
 
     settings_class = {"agreements": "services.agreements.settings:AgreementsSettings"}[service]
     module, name = settings_class.split(":")
     settings: WriteServiceSettings = getattr(importlib.import_module(module), name)()
-    migrations = importlib.import_module(f"services.{service}.migrations").MIGRATIONS
-    try:
-        applied = apply(settings.database_url, service, migrations)
-    except DatabaseNewerThanCode as error:
-        print(f"wirkung migrate: {error}", file=sys.stderr)
-        return 1
-    for migration in applied:
-        print(f"{service}: applied {migration.number} {migration.name}")
-    print(f"{service}: schema version {latest(migrations)}"
-          + ("" if applied else " (nothing to apply)"))
+    owners: list[tuple[str, tuple[Migration, ...]]] = [
+        (store_migrations.OWNER, store_migrations.MIGRATIONS),
+        (service, importlib.import_module(f"services.{service}.migrations").MIGRATIONS)]
+    for owner, migrations in owners:
+        try:
+            applied = apply(settings.database_url, owner, migrations)
+        except DatabaseNewerThanCode as error:
+            print(f"wirkung migrate: {error}", file=sys.stderr)
+            return 1
+        for migration in applied:
+            print(f"{owner}: applied {migration.number} {migration.name}")
+        print(f"{owner}: schema version {latest(migrations)}"
+              + ("" if applied else " (nothing to apply)"))
     return 0
 
 

@@ -17,9 +17,19 @@ def first_commit_with(path: str) -> str:
     return added[-1]
 
 
-def export(commit: str, into: Path) -> Path:
-    """`commit`'s services/ and shared/ under `into`, to run with PYTHONPATH=into."""
-    archive = subprocess.run(["git", "-C", str(REPOSITORY), "archive", commit,
-                              "services", "shared"], check=True, capture_output=True).stdout
+def first_commit_creating(statement: str) -> str:
+    """The first commit whose changes add `statement` (e.g. a table's CREATE)."""
+    adding = subprocess.run(
+        ["git", "-C", str(REPOSITORY), "log", f"-S{statement}", "--format=%H", "--",
+         "services", "shared"], check=True, capture_output=True, text=True).stdout.split()
+    assert adding, f"no commit of this repository's history adds {statement!r}"
+    return adding[-1]
+
+
+def export(commit: str, into: Path, folders: tuple[str, ...] = ("services", "shared")) -> Path:
+    """`commit`'s `folders` under `into`, to run with PYTHONPATH=into."""
+    archive = subprocess.run(["git", "-C", str(REPOSITORY), "archive", commit, *folders],
+                             check=True, capture_output=True).stdout
+    into.mkdir(parents=True, exist_ok=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into
