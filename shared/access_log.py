@@ -82,24 +82,11 @@ class MemoryAccessLog:
 
 
 class PostgresAccessLog:
+    """The log in the service's own database (table made by `shared.store_migrations`)."""
+
     def __init__(self, conninfo: str) -> None:
         self.pool = ConnectionPool(conninfo, min_size=1, max_size=4, open=True,
                                    check=ConnectionPool.check_connection)
-        with self.pool.connection() as connection:
-            connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_access_log'))")
-            connection.execute("""CREATE TABLE IF NOT EXISTS access_log (
-                id bigserial PRIMARY KEY, at timestamptz NOT NULL, subject text NOT NULL,
-                role text NOT NULL, object_type text NOT NULL, object_ref text NOT NULL,
-                purpose text NOT NULL, granted boolean NOT NULL)""")
-            connection.execute("CREATE INDEX IF NOT EXISTS access_log_object "
-                               "ON access_log (object_ref, at)")
-            # Added later: entries logged before name no person (read them by object_ref).
-            connection.execute("ALTER TABLE access_log ADD COLUMN IF NOT EXISTS "
-                               "client_pseudonym text")
-            connection.execute("CREATE INDEX IF NOT EXISTS access_log_person "
-                               "ON access_log (client_pseudonym, at)")
-            # The auditor's report counts a period's accesses.
-            connection.execute("CREATE INDEX IF NOT EXISTS access_log_at ON access_log (at)")
 
     def record(self, access: Access) -> None:
         with self.pool.connection() as connection:

@@ -113,7 +113,8 @@ class MemoryIdempotencyStore:
 
 
 class PostgresIdempotencyStore:
-    """Keys and answers in the service's own database."""
+    """Keys and answers in the service's own database (table made by
+    `shared.store_migrations`)."""
 
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
@@ -121,21 +122,6 @@ class PostgresIdempotencyStore:
 
     async def start(self) -> None:
         self._pool = await asyncpg.create_pool(self.database_url, min_size=1, max_size=4)
-        await self._pool.execute(
-            """CREATE TABLE IF NOT EXISTS idempotency_keys (
-                   scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL,
-                   status integer, headers jsonb, body bytea,
-                   created_at timestamptz NOT NULL DEFAULT now(),
-                   saved_at timestamptz,
-                   PRIMARY KEY (scope, key))"""
-        )
-        await self._pool.execute(
-            "ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS saved_at timestamptz")
-        # Rows of an earlier release hold their key and answer as they were: they would
-        # never match a retry again (keys are looked up by digest now), and go.
-        await self._pool.execute("ALTER TABLE idempotency_keys "
-                                 "ADD COLUMN IF NOT EXISTS sealed boolean NOT NULL DEFAULT false")
-        await self._pool.execute("DELETE FROM idempotency_keys WHERE NOT sealed")
 
     async def stop(self) -> None:
         if self._pool is not None:

@@ -66,16 +66,12 @@ class MemoryRelayPositions:
 
 
 class PostgresRelayPositions:
-    """Positions in the service's own database (table `relay_positions`)."""
+    """Positions in the service's own database (table `relay_positions`, made by
+    `shared.store_migrations`)."""
 
     def __init__(self, conninfo: str) -> None:
         self.pool = ConnectionPool(conninfo, min_size=1, max_size=2, open=True,
                                    check=ConnectionPool.check_connection)
-        with self.pool.connection() as connection:
-            connection.execute("""CREATE TABLE IF NOT EXISTS relay_positions (
-                topic text PRIMARY KEY, notification_id bigint NOT NULL,
-                published bigint NOT NULL DEFAULT 0,
-                recorded_at timestamptz NOT NULL DEFAULT now())""")
 
     def get(self, topic: str) -> int:
         with self.pool.connection() as connection:

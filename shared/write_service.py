@@ -36,6 +36,7 @@ from shared.kafka import (
     relay_publisher,
     topic_size,
 )
+from shared.migrations import Migration, apply
 from shared.relay import (
     MemoryRelayPositions,
     OutboxRelay,
@@ -45,6 +46,7 @@ from shared.relay import (
     listen_for_new_events,
 )
 from shared.settings import WriteServiceSettings
+from shared.store_migrations import prepare_stores
 from shared.tasks import cancel_all, supervised
 from shared.topics import Topics
 from shared.views import View, ViewRunner
@@ -67,12 +69,15 @@ def create_write_service(*, service: str, title: str, description: str,
                          application: Callable[[dict[str, str]], ServiceApplication],
                          translate: Translate, topic: str, routers: Sequence[APIRouter],
                          view: ViewSpec | None = None,
+                         migrations: Sequence[Migration] = (),
                          background: Sequence[Background] = (),
                          receives: Sequence[Channel] = ()) -> FastAPI:
     """A write service: its application behind `routers`, relayed to `topic`.
 
     Its AsyncAPI document names its events on `topic`, its checkpoints and the topics it
     `receives` from.
+    Its stores' migrations and its own `migrations` are applied to its database first
+    (a database newer than them stops the start, see `shared.migrations`).
     `view` keeps a read model in step (PostgreSQL only); each `background`
     coroutine runs, restarted on failure, while the broker is connected.
     """
@@ -84,6 +89,10 @@ def create_write_service(*, service: str, title: str, description: str,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not database_url.startswith("memory:"):
+            await asyncio.to_thread(prepare_stores, database_url)
+            if migrations:
+                await asyncio.to_thread(apply, database_url, service, migrations)
         environment = event_store_environment(database_url)
         app.state.application = await asyncio.to_thread(application, environment)
         if isinstance(idempotency, PostgresIdempotencyStore):

@@ -17,6 +17,7 @@ from shared.audit.topic import read_checkpoints
 from shared.audit.verify import Verification
 from shared.eventstore import ServiceApplication
 from shared.history import history, load
+from shared.store_migrations import prepare_stores
 from wirkung.environment import required, setting
 from wirkung.stores import event_store
 
@@ -28,6 +29,7 @@ def check_chain(service: str, home: Path) -> ChainCheck:
     url = required(f"WIRKUNG_{service.upper()}_DATABASE_URL", home)
     key = required(f"WIRKUNG_{service.upper()}_AUDIT_PUBLIC_KEY", home)
     store = event_store(service, url)
+    prepare_stores(url)  # as the service would on starting: its chain table may be new
     audit = AuditStore(url)
     try:
         return check_service_chain(service, store.recorder, audit,

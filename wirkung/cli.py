@@ -12,6 +12,8 @@ from uuid import UUID
 from shared.auth import Role
 
 SERVICES = ("agreements", "cases", "metrics", "web")
+# Services whose tables are made by migrations (`services/<service>/migrations.py`).
+MIGRATED = ("agreements",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,7 +108,14 @@ def main(argv: Sequence[str] | None = None) -> int:
              "WIRKUNG_CASES_PREVIOUS_KEY_ENCRYPTION_KEY (the events stay as they are; an "
              "interrupted run can be run again)")
 
+    migrate = commands.add_parser(
+        "migrate", help="apply a service's schema migrations to its database (settings from "
+                        "the environment, like the service); prints what it applied")
+    migrate.add_argument("service", choices=MIGRATED)
+
     args = parser.parse_args(argv)
+    if args.command == "migrate":
+        return _migrate(args.service)
     if args.command == "cases":
         from services.cases.commands import run_cases_command
 
@@ -184,6 +193,32 @@ def _export_contracts(out: Path) -> int:
     for ce_type, schema in json_schemas().items():
         (out / f"{ce_type}.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False))
         print(out / f"{ce_type}.json")
+    return 0
+
+
+def _migrate(service: str) -> int:
+    import importlib
+
+    from shared import store_migrations
+    from shared.migrations import DatabaseNewerThanCode, Migration, apply, latest
+    from shared.settings import WriteServiceSettings
+
+    settings_class = {"agreements": "services.agreements.settings:AgreementsSettings"}[service]
+    module, name = settings_class.split(":")
+    settings: WriteServiceSettings = getattr(importlib.import_module(module), name)()
+    owners: list[tuple[str, tuple[Migration, ...]]] = [
+        (store_migrations.OWNER, store_migrations.MIGRATIONS),
+        (service, importlib.import_module(f"services.{service}.migrations").MIGRATIONS)]
+    for owner, migrations in owners:
+        try:
+            applied = apply(settings.database_url, owner, migrations)
+        except DatabaseNewerThanCode as error:
+            print(f"wirkung migrate: {error}", file=sys.stderr)
+            return 1
+        for migration in applied:
+            print(f"{owner}: applied {migration.number} {migration.name}")
+        print(f"{owner}: schema version {latest(migrations)}"
+              + ("" if applied else " (nothing to apply)"))
     return 0
 
 

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from services.agreements.api import routers
 from services.agreements.application import Agreements
 from services.agreements.contracts import to_contract
+from services.agreements.migrations import MIGRATIONS
 from services.agreements.settings import AgreementsSettings
 from services.agreements.views import AgreementsProjection, AgreementsView
 from shared.access_log import PostgresAccessLog
@@ -30,6 +31,7 @@ def create_app(settings: AgreementsSettings | None = None) -> FastAPI:
         topic=Topics(settings.topic_prefix).agreements,
         routers=routers,
         view=ViewSpec(AgreementsProjection, AgreementsView),
+        migrations=MIGRATIONS,
     )
 
 

@@ -26,35 +26,10 @@ _TERM_COLUMNS = {
 
 
 class AgreementsView(View):
-    """Providers, agreements and reports as lists need them."""
+    """Providers, agreements and reports as lists need them.
 
-    create_statements = (
-        """CREATE TABLE IF NOT EXISTS provider_summaries (
-            provider_id uuid PRIMARY KEY, name text NOT NULL, legal_form text NOT NULL,
-            fields_of_action text[] NOT NULL, active boolean NOT NULL,
-            registered_on date NOT NULL, version integer NOT NULL)""",
-        """CREATE TABLE IF NOT EXISTS agreement_summaries (
-            agreement_id uuid PRIMARY KEY, provider_id uuid NOT NULL, title text NOT NULL,
-            budget_product_code text NOT NULL, field_of_action text NOT NULL,
-            target_groups text[] NOT NULL, districts text[] NOT NULL,
-            term_start date NOT NULL, term_end date NOT NULL, annual_budget_cents bigint,
-            pricing_unit text NOT NULL, unit_price_cents bigint NOT NULL,
-            capacity integer NOT NULL, reporting_frequency text NOT NULL,
-            reporting_due_days integer NOT NULL, signed_on date, suspended boolean NOT NULL,
-            termination_date date, version integer NOT NULL)""",
-        """CREATE INDEX IF NOT EXISTS agreement_summaries_provider
-            ON agreement_summaries (provider_id)""",
-        """CREATE TABLE IF NOT EXISTS report_summaries (
-            report_id uuid PRIMARY KEY, agreement_id uuid NOT NULL, provider_id uuid NOT NULL,
-            period text NOT NULL, period_start date NOT NULL, period_end date NOT NULL,
-            due_on date NOT NULL, status text NOT NULL, late boolean NOT NULL,
-            revision integer NOT NULL, submitted_on date NOT NULL, version integer NOT NULL)""",
-        """CREATE INDEX IF NOT EXISTS report_summaries_agreement
-            ON report_summaries (agreement_id, period)""",
-        # Added later: a view built before gets it on start and is filled by its replay.
-        """ALTER TABLE report_summaries
-            ADD COLUMN IF NOT EXISTS rejection_reason text NOT NULL DEFAULT ''""",
-    )
+    Its tables are made by its migrations (`services.agreements.migrations`).
+    """
 
 
 def _set(table: str, key: str, columns: dict[str, Any]) -> str:

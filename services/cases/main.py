@@ -26,6 +26,7 @@ from services.cases.views import CasesProjection, CasesView
 from shared.access_log import PostgresAccessLog
 from shared.asyncapi import events_channel
 from shared.observability import configure_logging
+from shared.store_migrations import prepare_stores
 from shared.topics import Topics
 from shared.write_service import Background, ViewSpec, create_write_service
 
@@ -43,6 +44,7 @@ def postgres_parts(database_url: str, *, keyring: Keyring,
     """
     if not database_url.startswith(("postgresql:", "postgres:")):
         raise ValueError("the cases service keeps its vault and read model in PostgreSQL")
+    prepare_stores(database_url)
     pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True,
                           check=ConnectionPool.check_connection)
     access_log = PostgresAccessLog(database_url)

@@ -11,20 +11,12 @@ from shared.audit.checkpoint import Checkpoint
 
 
 class AuditStore:
-    """Tables `audit_chain` (one row per stored event) and `audit_checkpoints`."""
+    """Tables `audit_chain` (one row per stored event) and `audit_checkpoints` (made by
+    `shared.store_migrations`)."""
 
     def __init__(self, conninfo: str) -> None:
         self.pool = ConnectionPool(conninfo, min_size=1, max_size=2, open=True,
                                    check=ConnectionPool.check_connection)
-        with self.pool.connection() as connection:
-            connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_audit'))")
-            connection.execute("""CREATE TABLE IF NOT EXISTS audit_chain (
-                position bigint PRIMARY KEY, aggregate_id text NOT NULL,
-                version integer NOT NULL, topic text NOT NULL, state_hash bytea NOT NULL,
-                chain_hash bytea NOT NULL)""")
-            connection.execute("""CREATE TABLE IF NOT EXISTS audit_checkpoints (
-                position bigint PRIMARY KEY, service text NOT NULL, chain_hash bytea NOT NULL,
-                signed_at timestamptz NOT NULL, signature bytea NOT NULL)""")
 
     def last_link(self) -> tuple[int, bytes] | None:
         with self.pool.connection() as connection:

@@ -18,6 +18,7 @@ from shared.audit.store import AuditStore
 from shared.audit.verify import Verification, stored_events, verify_chain
 from shared.auth import Principal, Role
 from shared.eventstore import event_store_environment
+from shared.store_migrations import prepare_stores
 
 pytestmark = pytest.mark.integration
 
@@ -54,6 +55,7 @@ def chained(database_url: str) -> Iterator[Chained]:
                               fields_of_action=None, contact=None, actor=MANAGER,
                               occurred_on=date(2026, 2, 1), expected_version=None)
         providers.append(str(view.id))
+    prepare_stores(database_url)
     audit = AuditStore(database_url)
     chainer = AuditChainer(service="agreements", recorder=store.recorder, store=audit,
                            key=KEY, checkpoint_every=4)

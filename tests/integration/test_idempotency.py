@@ -13,7 +13,7 @@ import pytest
 
 from services.cases.main import create_app
 from services.cases.settings import CasesSettings
-from shared.idempotency import PostgresIdempotencyStore
+from shared.store_migrations import prepare_stores
 from shared.topics import Topics
 from tests.support import Infrastructure, Tokens, bearer, serving, settings_for
 
@@ -201,7 +201,7 @@ async def test_the_stored_answer_keeps_no_personal_data_readable_and_still_repla
     assert row["sealed"] is True
 
 
-async def test_answers_stored_unsealed_by_an_earlier_release_are_gone_after_a_start(
+async def test_answers_stored_unsealed_by_an_earlier_release_are_gone_after_migrating(
         database_url: str) -> None:
     connection = await asyncpg.connect(database_url)
     try:
@@ -214,9 +214,7 @@ async def test_answers_stored_unsealed_by_an_earlier_release_are_gone_after_a_st
         await connection.execute(
             "INSERT INTO idempotency_keys (scope, key, fingerprint, status, headers, body) "
             "VALUES ('s', 'k', 'f', 200, '[]', $1)", b'{"summary": "Alkohol"}')
-        store = PostgresIdempotencyStore(database_url)
-        await store.start()
-        await store.stop()
+        await asyncio.to_thread(prepare_stores, database_url)
         left = await connection.fetch("SELECT * FROM idempotency_keys")
     finally:
         await connection.close()

@@ -16,6 +16,7 @@ from shared.eventstore import event_store_environment
 from shared.kafka import topic_size
 from shared.observability import correlation_id
 from shared.relay import OutboxRelay, PostgresRelayPositions, RelayPositions
+from shared.store_migrations import prepare_stores
 from shared.topics import Topics
 from tests.support import Infrastructure, KafkaTestPublisher, read_topic
 
@@ -73,6 +74,7 @@ async def test_the_relay_publishes_each_event_keyed_by_its_aggregate(
         correlation_id.reset(token)
 
     async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
+        prepare_stores(database_url)
         positions = PostgresRelayPositions(database_url)
         assert await relay_for(store, topics.agreements, pub, positions).relay_batch() == 7
 
@@ -90,6 +92,7 @@ async def test_a_relay_killed_after_the_ack_republishes_but_never_skips(
         database_url: str, topics: Topics, infrastructure: Infrastructure) -> None:
     store = Agreements(env=event_store_environment(database_url))
     first = register(store, 5)
+    prepare_stores(database_url)
     positions = PostgresRelayPositions(database_url)
     async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
         crashing = relay_for(store, topics.agreements, pub, CrashBeforeRecording(positions))
@@ -115,6 +118,7 @@ async def test_a_recreated_topic_is_rebuilt_from_the_event_store(
         database_url: str, topics: Topics, infrastructure: Infrastructure) -> None:
     store = Agreements(env=event_store_environment(database_url))
     ids = register(store, 4)
+    prepare_stores(database_url)
     positions = PostgresRelayPositions(database_url)
     # The store says all four were published, but the topic is new and empty.
     positions.record(topics.agreements, store.recorder.max_notification_id() or 0, 4)

@@ -22,6 +22,7 @@ from shared.auth import Principal, Role
 from shared.envelope import Envelope
 from shared.eventstore import event_store_environment
 from shared.relay import OutboxRelay, PostgresRelayPositions
+from shared.store_migrations import prepare_stores
 from shared.topics import Topics
 from tests.support import Infrastructure, KafkaTestPublisher, read_topic
 
@@ -47,6 +48,7 @@ async def test_a_late_committing_event_is_relayed_in_order_and_not_skipped(
         name="Später", legal_form="e.V.", fields_of_action=["jugend"], contact="",
         actor=MANAGER, occurred_on=date(2026, 1, 2)).id)))
     later.start()
+    prepare_stores(database_url)
     positions = PostgresRelayPositions(database_url)
     async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
         relay = OutboxRelay(recorder=store.recorder, mapper=store.mapper, positions=positions,

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.access_log import Access, AccessCount, AccessLog, MemoryAccessLog, PostgresAccessLog
+from shared.store_migrations import prepare_stores
 from tests.support import Infrastructure, new_database
 
 SINCE, UNTIL = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
@@ -34,7 +35,9 @@ async def log(request: pytest.FixtureRequest,
     if request.param == "memory":
         yield MemoryAccessLog()
         return
-    postgres = PostgresAccessLog(await new_database(infrastructure))
+    database_url = await new_database(infrastructure)
+    prepare_stores(database_url)
+    postgres = PostgresAccessLog(database_url)
     yield postgres
     postgres.close()
 
