@@ -33,9 +33,10 @@ TEST_KEY_ENCRYPTION_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).deco
 TEST_CELL_KEY_SECRET = "tests-cell-key-secret-0001"
 # Consumer groups on the development broker: it holds each join for half the session
 # timeout (5 s at the default), and a member killed without leaving holds up the next
-# rebalance until its session times out. A short session makes both short; the tests
-# prove the same of the groups, sooner.
-DEVELOPMENT_BROKER_TIMING = GroupTiming(session_timeout_ms=3_000, heartbeat_interval_ms=500)
+# rebalance until its session times out. A shorter session makes both shorter; the tests
+# prove the same of the groups, sooner. Not shorter than 6 s: on a loaded machine (the
+# suite on two cores) a 3 s session dropped members whose heartbeats came late.
+DEVELOPMENT_BROKER_TIMING = GroupTiming(session_timeout_ms=6_000, heartbeat_interval_ms=1_000)
 
 
 @dataclass
