@@ -36,7 +36,7 @@ import psutil
 from bench.common import figure, machine
 from bench.events import DISTRICTS, START, city
 from bench.stack import servers
-from services.metrics.catalog import CATALOG
+from services.metrics.application import CATALOG
 from services.metrics.facts.projection import parse, project_batch
 from services.metrics.facts.schema import create_pool, migrate
 from services.metrics.main import create_app
@@ -162,7 +162,7 @@ async def ask_all(client: httpx.AsyncClient, asked: Sequence[tuple[str, str, str
 
 
 async def ask_raw(database_url: str, periods: Sequence[str], rounds: int) -> Timings:
-    from services.metrics.periods import parse_period
+    from services.metrics.application import parse_period
 
     pool = await create_pool(database_url, max_size=1)
     timings = Timings()

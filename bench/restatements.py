@@ -22,10 +22,13 @@ from bench.common import figure, machine
 from bench.events import START
 from bench.queries import fill
 from bench.stack import servers
-from services.metrics.application import Indicators, Question
-from services.metrics.catalog import CATALOG
-from services.metrics.facts.schema import LIVE_SCHEMA
-from services.metrics.periods import parse_period
+from services.metrics.application import (
+    CATALOG,
+    LIVE_SCHEMA,
+    Indicators,
+    Question,
+    parse_period,
+)
 
 
 async def run(database_url: str, moments: int) -> None:

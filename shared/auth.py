@@ -11,8 +11,6 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated, Any
 
 import jwt
@@ -21,39 +19,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from shared.openapi import answers, for_roles
+
+# Re-exported: the HTTP layer has always named them from here.
+from shared.principals import Principal as Principal
+from shared.principals import Role as Role
+from shared.principals import scope_is_named as scope_is_named
 from shared.problems import Forbidden, Unauthorized
-
-
-class Role(StrEnum):
-    PROVIDER = "provider"
-    CASEWORKER = "caseworker"
-    CONTRACT_MANAGER = "contract_manager"
-    AUDITOR = "auditor"
-    DATA_PROTECTION_OFFICER = "data_protection_officer"
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is asking, as the token says."""
-
-    subject: str
-    role: Role
-    provider_id: str | None = None
-    team: str | None = None
-
-    @property
-    def has_scope(self) -> bool:
-        """Whether the role's scope is named: a caseworker's team, a provider's id."""
-        return scope_is_named(self.role, team=self.team, provider_id=self.provider_id)
-
-
-def scope_is_named(role: Role, *, team: str | None, provider_id: str | None) -> bool:
-    """A caseworker acts for a team and a provider for itself; other roles need no scope."""
-    if role is Role.CASEWORKER:
-        return bool(team)
-    if role is Role.PROVIDER:
-        return bool(provider_id)
-    return True
 
 
 class TokenVerifier:

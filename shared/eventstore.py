@@ -17,8 +17,8 @@ from urllib.parse import unquote, urlsplit
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
 
-from shared.observability import correlation_id
-from shared.problems import Conflict
+from shared.correlation import correlation_id
+from shared.errors import Conflict
 
 _CORRELATION_KEY = "_correlation_id"
 _CORRELATION_PREFIX = b'{"' + _CORRELATION_KEY.encode() + b'":'

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from shared.problems import Conflict, NotFound, Problem
+from shared.errors import Conflict, Malformed, NotFound
 
 _META = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor",
          "occurred_on"}
@@ -70,7 +70,7 @@ def load(app: Application[Any], aggregate_id: UUID, *, version: int | None = Non
          what: str = "object") -> Any:
     """An aggregate, at a version or moment if asked; 404 if unknown, 409 if stale."""
     if version is not None and as_of is not None:
-        raise Problem("Ask for a version or a moment, not both.", status=400)
+        raise Malformed("Ask for a version or a moment, not both.")
     if as_of is not None:
         version = version_as_of(app, aggregate_id, as_of)
     try:

@@ -7,7 +7,6 @@ causes, so one request can be followed across all services.
 
 from __future__ import annotations
 
-import contextvars
 import json
 import logging
 import sys
@@ -20,8 +19,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.correlation import correlation_id as correlation_id
+
 CORRELATION_HEADER = "x-correlation-id"
-correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="")
 
 HTTP_REQUESTS = Counter(
     "wirkung_http_requests_total", "HTTP requests answered.",

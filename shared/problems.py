@@ -6,9 +6,7 @@ exceptions are logged with the correlation id and answered with a bare 500.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,12 +14,31 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.errors import Conflict, Kind, NotFound, Refused, ServiceError
+
+__all__ = [
+    "PROBLEM_JSON",
+    "STATUS_OF_KIND",
+    "Conflict",
+    "Forbidden",
+    "NotFound",
+    "Problem",
+    "Unauthorized",
+    "install_problem_handlers",
+    "is_unavailable",
+    "is_unstorable",
+    "problem_response",
+    "status_of",
+    "unavailable",
+]
+
 PROBLEM_JSON = "application/problem+json"
 _log = logging.getLogger("wirkung.problems")
 
 
 class Problem(Exception):
-    """An error answered as a problem document; raise it from application code."""
+    """An error of the HTTP layer answered as a problem document (applications raise
+    `shared.errors`)."""
 
     status = 400
     title = "Bad request"
@@ -46,19 +63,19 @@ class Unauthorized(Problem):
     title = "Authentication required"
 
 
-class Forbidden(Problem):
-    status = 403
-    title = "Forbidden"
+# The applications' errors, under the names the API layer has always used for them.
+Forbidden = Refused
+
+# How each kind of application error is answered over HTTP.
+STATUS_OF_KIND: dict[Kind, int] = {
+    Kind.MALFORMED: 400, Kind.INVALID: 422, Kind.REFUSED: 403, Kind.NOT_FOUND: 404,
+    Kind.CONFLICT: 409, Kind.GONE: 410,
+}
 
 
-class NotFound(Problem):
-    status = 404
-    title = "Not found"
-
-
-class Conflict(Problem):
-    status = 409
-    title = "Conflict"
+def status_of(error: ServiceError) -> int:
+    """The HTTP status an application error is answered with."""
+    return STATUS_OF_KIND[error.kind]
 
 
 def problem_response(status: int, title: str, detail: str = "", *, instance: str = "",
@@ -79,6 +96,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, Problem)
         return problem_response(exc.status, exc.title, exc.detail, instance=request.url.path,
                                 headers=exc.headers, **{**exc.extensions, "rule": exc.rule})
+
+    async def on_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ServiceError)
+        return problem_response(status_of(exc), exc.title, exc.detail,
+                                instance=request.url.path,
+                                **{**exc.extensions, "rule": exc.rule})
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
@@ -112,6 +135,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(500, "Internal error", instance=request.url.path)
 
     app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(ServiceError, on_error)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(Exception, on_unexpected)
@@ -124,23 +148,6 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
-
-
-@contextlib.contextmanager
-def rules_answered_as_problems(
-        rule_error: type[Exception],
-        invalid_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
-    """Turn a broken domain rule into a problem: 422 for invalid input, else 409.
-
-    The rule's name (`error.rule`) goes into the problem document.
-    """
-    try:
-        yield
-    except rule_error as error:
-        status = 422 if isinstance(error, invalid_input) else 409
-        title = "Invalid input" if status == 422 else "Rule broken"
-        raise Problem(str(error), status=status, title=title,
-                      rule=str(getattr(error, "rule", ""))) from error
 
 
 def is_unavailable(error: BaseException) -> bool:

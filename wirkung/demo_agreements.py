@@ -12,15 +12,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from services.agreements.application import Agreements
-from services.agreements.domain import (
+from services.agreements.application import (
+    Agreements,
     AgreementTerms,
     GoalOutcome,
     ImpactGoal,
     ReportFigures,
     ReportingObligation,
+    periods_between,
 )
-from services.agreements.domain.values import periods_between
 from shared.auth import Principal, Role
 from shared.vocabulary import Comparison, FieldOfAction, PricingUnit
 

@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
-from services.cases.application import Cases
+from services.cases.application import Cases, PersonalData
 from services.cases.domain import (
     AgreementOnRecord,
     AssignmentError,
@@ -31,7 +31,6 @@ from services.cases.domain import (
     age_band_on,
     is_reentry,
 )
-from services.cases.personal_data import PersonalData
 from shared.vocabulary import ClosureReason, FieldOfAction, GenderCategory
 
 DISTRICTS = ("Nordstadt", "Südviertel", "Altstadt", "Weststadt")

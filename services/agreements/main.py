@@ -11,14 +11,21 @@ from services.agreements.migrations import MIGRATIONS
 from services.agreements.settings import AgreementsSettings
 from services.agreements.views import AgreementsProjection, AgreementsView
 from shared.access_log import PostgresAccessLog
+from shared.clock import Clock, SystemClock
 from shared.observability import configure_logging
 from shared.topics import Topics
 from shared.write_service import ViewSpec, create_write_service
 
 
-def create_app(settings: AgreementsSettings | None = None) -> FastAPI:
-    """Build the agreements service from its settings (the environment by default)."""
+def create_app(settings: AgreementsSettings | None = None, *,
+               clock: Clock | None = None) -> FastAPI:
+    """Build the agreements service from its settings (the environment by default).
+
+    `clock` says what day it is (an agreement's status, a report's lateness): the system's
+    by default, a fixed one in tests.
+    """
     settings = settings or AgreementsSettings()
+    clock = clock or SystemClock()
     configure_logging("agreements", settings.log_level)
     return create_write_service(
         service="agreements",
@@ -26,7 +33,8 @@ def create_app(settings: AgreementsSettings | None = None) -> FastAPI:
         description="Providers (Freie Träger), service agreements and provider reports.",
         settings=settings,
         database_url=settings.database_url,
-        application=lambda env: Agreements(env=env, access_log=access_log(settings)),
+        application=lambda env: Agreements(env=env, access_log=access_log(settings),
+                                               clock=clock),
         translate=to_contract,
         topic=Topics(settings.topic_prefix).agreements,
         routers=routers,

@@ -48,12 +48,13 @@ def _rotate(database_url: str, keyring: object) -> int:
 def _retention(settings: object, today: date, *, dry_run: bool) -> int:
     from services.cases.main import build_application
     from services.cases.settings import CasesSettings
+    from shared.clock import FixedClock
     from shared.eventstore import event_store_environment
 
     assert isinstance(settings, CasesSettings)
     cases = build_application(settings.database_url,
                               event_store_environment(settings.database_url), settings,
-                              lambda: today)
+                              FixedClock(today))
     try:
         found = cases.due_for_erasure(today) if dry_run else cases.erase_due(today)
     finally:

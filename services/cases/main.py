@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
-from datetime import date
 
 from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
@@ -25,6 +23,7 @@ from services.cases.settings import CasesSettings
 from services.cases.views import CasesProjection, CasesView
 from shared.access_log import PostgresAccessLog
 from shared.asyncapi import events_channel
+from shared.clock import Clock, SystemClock
 from shared.observability import configure_logging
 from shared.store_migrations import prepare_stores
 from shared.topics import Topics
@@ -34,7 +33,7 @@ _log = logging.getLogger("wirkung.cases")
 
 
 def postgres_parts(database_url: str, *, keyring: Keyring,
-                   clock: Callable[[], date] = date.today, deadlines: Deadlines | None = None,
+                   clock: Clock | None = None, deadlines: Deadlines | None = None,
                    blind_index_key: bytes | None = None,
                    retention: RetentionPeriods | None = None) -> CasesParts:
     """The application's collaborators, all in the cases database; the clients' keys
@@ -51,13 +50,13 @@ def postgres_parts(database_url: str, *, keyring: Keyring,
     vault = PostgresVault(pool, blind_index_key or secrets.token_bytes(32), keyring)
     return CasesParts(vault=vault, access_log=access_log,
                       agreements=PostgresAgreements(pool), index=PostgresCaseIndex(pool),
-                      closers=[access_log.close, pool.close], clock=clock,
+                      closers=[access_log.close, pool.close], clock=clock or SystemClock(),
                       deadlines=deadlines or Deadlines(),
                       retention=retention or RetentionPeriods())
 
 
 def build_application(database_url: str, environment: dict[str, str],
-                      settings: CasesSettings, clock: Callable[[], date]) -> Cases:
+                      settings: CasesSettings, clock: Clock) -> Cases:
     """The application with its collaborators (its read model runs as the service's view)."""
     deadlines = settings.deadlines()
     key = settings.blind_index_key
@@ -70,13 +69,13 @@ def build_application(database_url: str, environment: dict[str, str],
         retention=settings.retention()))
 
 
-def retention_schedule(every_seconds: float, clock: Callable[[], date]) -> Background:
+def retention_schedule(every_seconds: float) -> Background:
     """Erase the personal data whose retention period has run, now and every so often."""
 
     async def run(app: FastAPI) -> None:
         while True:
             cases: Cases = app.state.application
-            erased = await asyncio.to_thread(cases.erase_due, clock())
+            erased = await asyncio.to_thread(cases.erase_due, cases.today())
             if erased:
                 _log.info("retention: erased the personal data of %d client(s)", len(erased))
             await asyncio.sleep(every_seconds)
@@ -85,12 +84,14 @@ def retention_schedule(every_seconds: float, clock: Callable[[], date]) -> Backg
 
 
 def create_app(settings: CasesSettings | None = None, *,
-               clock: Callable[[], date] = date.today) -> FastAPI:
+               clock: Clock | None = None) -> FastAPI:
     """Build the cases service from its settings (the environment by default).
 
-    `clock` says what day it is for the work list and the agreements open today.
+    `clock` says what day it is (the work list, the agreements open today, the retention
+    schedule, the day of a command that names none): the system's by default.
     """
     settings = settings or CasesSettings()
+    clock = clock or SystemClock()
     settings.keyring()  # no start without the key-encryption key
     configure_logging("cases", settings.log_level)
     topics = Topics(settings.topic_prefix)
@@ -109,7 +110,7 @@ def create_app(settings: CasesSettings | None = None, *,
             database_url=settings.database_url,
             bootstrap_servers=settings.kafka_bootstrap_servers, topic=topics.agreements,
             group_id=settings.replica_group, timing=settings.group_timing()),
-            *([retention_schedule(settings.retention_check_seconds, clock)]
+            *([retention_schedule(settings.retention_check_seconds)]
               if settings.retention_check_seconds else [])],
         # The replica of the agreements that cases are assigned to.
         receives=[events_channel("agreements", topics.agreements, "receive")],

@@ -12,6 +12,7 @@ import pytest
 from services.agreements.main import create_app
 from services.agreements.settings import AgreementsSettings
 from shared.auth import Role, mint_token
+from shared.clock import Clock
 from tests.support import (
     Infrastructure,
     Tokens,
@@ -76,13 +77,13 @@ class Service:
                                       headers=headers or self.manager)
 
 
-async def running_service(infrastructure: Infrastructure, tokens: Tokens,
-                          secret: str) -> AsyncIterator[Service]:
+async def running_service(infrastructure: Infrastructure, tokens: Tokens, secret: str,
+                          clock: Clock | None = None) -> AsyncIterator[Service]:
     topics = await new_topics(infrastructure)
     settings = settings_for(AgreementsSettings, database_url=await new_database(infrastructure),
                             infrastructure=infrastructure, topic_prefix=topics.prefix,
                             secret=secret)
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     async with serving(app) as client:
         yield Service(client=client, app=app, tokens=tokens, secret=secret)
 

@@ -13,7 +13,8 @@ import pytest
 
 from services.agreements.application.dtos import AgreementView
 from shared.auth import Principal, Role
-from shared.problems import Problem
+from shared.errors import ServiceError
+from shared.problems import status_of
 from tests.agreements.api_support import GOAL, Service, rule_of, running_service
 from tests.support import Infrastructure, Tokens
 
@@ -271,8 +272,8 @@ def test_two_writers_saving_at_once_on_the_database_one_gets_409(service: Servic
                                 actor=manager, occurred_on=date(2025, 12, 1),
                                 expected_version=None)
             outcomes.append("saved")
-        except Problem as problem:
-            outcomes.append(f"{problem.status} {problem.rule}")
+        except ServiceError as problem:
+            outcomes.append(f"{status_of(problem)} {problem.rule}")
 
     app.sign_agreement(draft.id, actor=manager, occurred_on=date(2025, 11, 2),
                        expected_version=None)

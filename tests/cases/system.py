@@ -20,6 +20,7 @@ from fastapi import FastAPI
 
 from services.cases.main import create_app
 from services.cases.settings import CasesSettings
+from shared.clock import FixedClock
 from shared.contracts import (
     ImpactGoalTerm,
     IntegrationEvent,
@@ -109,7 +110,7 @@ async def cases_system(infrastructure: Infrastructure, secret: str, *,
                             secret=secret,
                             replica_group=replica_group or f"replica-{uuid.uuid4().hex[:8]}",
                             **more)
-    app = create_app(settings) if today is None else create_app(settings, clock=lambda: today)
+    app = create_app(settings, clock=FixedClock(today) if today else None)
     async with serving(app) as http:
         yield CasesSystem(http=http, app=app, topics=topics, database_url=database_url,
                           infrastructure=infrastructure)

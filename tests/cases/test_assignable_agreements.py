@@ -12,6 +12,7 @@ import pytest
 from services.cases.application import AgreementOffer, Caller, PseudonymousClient
 from services.cases.domain import AgreementOnRecord
 from shared.auth import Principal, Role
+from shared.clock import FixedClock
 from shared.problems import Forbidden, NotFound
 from tests.cases.fakes import InMemory, in_memory_cases
 
@@ -33,7 +34,7 @@ def offer(title: str, **changes: object) -> AgreementOffer:
 @pytest.fixture
 def app() -> InMemory:
     app = in_memory_cases()
-    app.cases.parts.clock = lambda: TODAY
+    app.cases.parts.clock = FixedClock(TODAY)
     return app
 
 

@@ -246,3 +246,14 @@ async def test_the_case_list_filters_re_entries_and_sorts(team: Team) -> None:
     assert await team.listed("sort=field_of_action") == [middle, reentry, first]
     assert await team.listed("sort=status") == [reentry, middle, first]
     assert (await team.system.get("/cases?sort=team", team.token)).status_code == 422
+
+
+async def test_a_step_without_a_date_happened_on_the_services_today(team: Team) -> None:
+    """The day a command names none is the clock's the service was built with."""
+    case_id = await team.case(assessed=False)
+
+    await team.do(case_id, "/assessment", {"summary": "erfasst ohne Datum"})
+
+    history = await team.get(f"/cases/{case_id}/history")
+    assert history[-1]["type"] == "Case.Assessed"
+    assert history[-1]["occurred_on"] == TODAY.isoformat()

@@ -14,6 +14,7 @@ import pytest
 
 from services.cases.main import create_app
 from services.cases.settings import CasesSettings
+from shared.clock import FixedClock
 from shared.topics import Topics
 from tests.support import (
     TEST_KEY_ENCRYPTION_KEY,
@@ -85,7 +86,7 @@ async def cases(infrastructure: Infrastructure, topics: Topics, secret: str, tok
                             secret=secret, retention_check_seconds=0)
     monkeypatch.setenv("WIRKUNG_CASES_DATABASE_URL", database_url)
     monkeypatch.setenv("WIRKUNG_CASES_KEY_ENCRYPTION_KEY", TEST_KEY_ENCRYPTION_KEY)
-    async with serving(create_app(settings, clock=lambda: ON)) as client:
+    async with serving(create_app(settings, clock=FixedClock(ON))) as client:
         api = CasesApi(client, tokens)
         ids = {
             # housing, closed 2015: five years ran in 2020
@@ -168,7 +169,7 @@ async def test_the_service_erases_on_its_schedule(
                             infrastructure=infrastructure, topic_prefix=topics.prefix,
                             secret=secret, retention_check_seconds=0.2,
                             replica_group=f"retention-{uuid.uuid4().hex[:6]}")
-    async with serving(create_app(settings, clock=lambda: ON)) as client:
+    async with serving(create_app(settings, clock=FixedClock(ON))) as client:
         scheduled = CasesApi(client, tokens)
 
         async def both_erased() -> bool:

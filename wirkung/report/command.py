@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.metrics.periods import InvalidPeriod, parse_period
+from services.metrics.application import InvalidPeriod, parse_period
 from services.web.report.html import render
 from wirkung.report.gather import gather, progress
 

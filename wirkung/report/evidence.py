@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.metrics.application import Cell, EventRef, Question, closing_of
-from services.metrics.catalog import IndicatorDefinition
-from services.metrics.periods import Period
+from services.metrics.application import (
+    Cell,
+    EventRef,
+    IndicatorDefinition,
+    Period,
+    Question,
+    closing_of,
+)
 from services.web.report.model import Figures, Manifest, Restated, Restatement
 from wirkung.report.facts import Facts
 

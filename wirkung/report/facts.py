@@ -7,8 +7,7 @@ and restatement in the report is the figure the API gives for that state.
 
 from __future__ import annotations
 
-from services.metrics.application import Cell, Indicators, Question
-from services.metrics.catalog import IndicatorDefinition
+from services.metrics.application import Cell, IndicatorDefinition, Indicators, Question
 from shared.projection import Connection
 
 

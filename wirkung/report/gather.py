@@ -19,10 +19,14 @@ import asyncpg
 import psycopg
 from eventsourcing.persistence import PersistenceError
 
-from services.metrics.application import Question
-from services.metrics.catalog import CATALOG, IndicatorDefinition
-from services.metrics.facts.schema import LIVE_SCHEMA
-from services.metrics.periods import Grain, Period
+from services.metrics.application import (
+    CATALOG,
+    LIVE_SCHEMA,
+    Grain,
+    IndicatorDefinition,
+    Period,
+    Question,
+)
 from services.web.report import model
 from shared.access_log import AccessCount, count_accesses
 from shared.audit.check import ChainCheck

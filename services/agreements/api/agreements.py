@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from services.agreements.api.answers import AgreementOut, AgreementPage
-from services.agreements.api.common import App, Manager, Reader, on, versioned
+from services.agreements.api.common import App, Manager, Reader, versioned
 from services.agreements.api.models import (
     AgreementDraft,
     AgreementEdit,
@@ -59,7 +58,7 @@ def draft_agreement(body: AgreementDraft, response: Response, principal: Manager
                     agreements: App) -> AgreementOut:
     return answer(response, agreements.draft_agreement(
         provider_id=body.provider_id, terms=terms(body), actor=principal,
-        occurred_on=on(body.occurred_on)), created=True)
+        occurred_on=agreements.on(body.occurred_on)), created=True)
 
 
 @router.get("", summary="List and search service agreements")
@@ -70,7 +69,7 @@ def list_agreements(principal: Reader, agreements: App, provider_id: UUID | None
                     limit: Annotated[int, Query(ge=1, le=200)] = 50,
                     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> AgreementPage:
     return AgreementPage.of(agreements.list_agreements(
-        reader=principal, today=date.today(), provider_id=provider_id,
+        reader=principal, today=agreements.today(), provider_id=provider_id,
         field_of_action=field_of_action, status=status, district=district,
         product_code=product_code, limit=limit, offset=offset))
 
@@ -79,7 +78,7 @@ def list_agreements(principal: Reader, agreements: App, provider_id: UUID | None
 def read_agreement(agreement_id: UUID, response: Response, principal: Reader, agreements: App,
                    past: Past) -> AgreementOut:
     return answer(response, agreements.agreement(agreement_id, reader=principal,
-                                                  today=date.today(), version=past.version,
+                                                  today=agreements.today(), version=past.version,
                                                   as_of=past.as_of))
 
 
@@ -87,7 +86,8 @@ def read_agreement(agreement_id: UUID, response: Response, principal: Reader, ag
 def edit_agreement(agreement_id: UUID, body: AgreementEdit, response: Response,
                    principal: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
     return answer(response, agreements.edit_agreement(
-        agreement_id, terms=terms(body), actor=principal, occurred_on=on(body.occurred_on),
+        agreement_id, terms=terms(body), actor=principal,
+        occurred_on=agreements.on(body.occurred_on),
         expected_version=if_match))
 
 
@@ -95,7 +95,8 @@ def edit_agreement(agreement_id: UUID, body: AgreementEdit, response: Response,
 def sign_agreement(agreement_id: UUID, response: Response, principal: Manager,
                    agreements: App, if_match: IfMatch, body: When | None = None) -> AgreementOut:
     return answer(response, agreements.sign_agreement(
-        agreement_id, actor=principal, occurred_on=on(body.occurred_on if body else None),
+        agreement_id, actor=principal,
+        occurred_on=agreements.on(body.occurred_on if body else None),
         expected_version=if_match))
 
 
@@ -107,7 +108,7 @@ def amend_agreement(agreement_id: UUID, body: Amendment, response: Response,
         annual_budget_cents=body.annual_budget_cents, unit_price_cents=body.unit_price_cents,
         capacity=body.capacity,
         impact_goals=goals(body.impact_goals) if body.impact_goals is not None else None,
-        term_end=body.term_end, actor=principal, occurred_on=on(body.occurred_on),
+        term_end=body.term_end, actor=principal, occurred_on=agreements.on(body.occurred_on),
         expected_version=if_match))
 
 
@@ -115,7 +116,8 @@ def amend_agreement(agreement_id: UUID, body: Amendment, response: Response,
 def suspend_agreement(agreement_id: UUID, body: Suspension, response: Response,
                       principal: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
     return answer(response, agreements.suspend_agreement(
-        agreement_id, reason=body.reason, actor=principal, occurred_on=on(body.occurred_on),
+        agreement_id, reason=body.reason, actor=principal,
+        occurred_on=agreements.on(body.occurred_on),
         expected_version=if_match))
 
 
@@ -124,7 +126,8 @@ def resume_agreement(agreement_id: UUID, response: Response, principal: Manager,
                      agreements: App, if_match: IfMatch,
                      body: When | None = None) -> AgreementOut:
     return answer(response, agreements.resume_agreement(
-        agreement_id, actor=principal, occurred_on=on(body.occurred_on if body else None),
+        agreement_id, actor=principal,
+        occurred_on=agreements.on(body.occurred_on if body else None),
         expected_version=if_match))
 
 
@@ -134,7 +137,7 @@ def terminate_agreement(agreement_id: UUID, body: Termination, response: Respons
                         if_match: IfMatch) -> AgreementOut:
     return answer(response, agreements.terminate_agreement(
         agreement_id, termination_date=body.termination_date, reason=body.reason,
-        actor=principal, occurred_on=on(body.occurred_on), expected_version=if_match))
+        actor=principal, occurred_on=agreements.on(body.occurred_on), expected_version=if_match))
 
 
 @router.get("/{agreement_id}/history", summary="Every recorded event of an agreement")

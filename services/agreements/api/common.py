@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -23,11 +22,6 @@ async def application(request: Request) -> Agreements:
 
 
 App = Annotated[Agreements, Depends(application)]
-
-
-def on(day: date | None) -> date:
-    """The date a step happened: as given, else today."""
-    return day or date.today()
 
 
 def versioned(response: Response, version: int, location: str | None = None) -> None:

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response
 
 from services.agreements.api.answers import ProviderOut, ProviderPage
-from services.agreements.api.common import App, Manager, Reader, on, versioned
+from services.agreements.api.common import App, Manager, Reader, versioned
 from services.agreements.api.models import ProviderRegistration, ProviderUpdate, When
 from shared.http import HistoryEntryOut, Past, expected_version
 from shared.vocabulary import FieldOfAction
@@ -23,7 +23,7 @@ def register_provider(body: ProviderRegistration, response: Response, principal:
     view = agreements.register_provider(
         name=body.name, legal_form=body.legal_form,
         fields_of_action=[field.value for field in body.fields_of_action],
-        contact=body.contact, actor=principal, occurred_on=on(body.occurred_on))
+        contact=body.contact, actor=principal, occurred_on=agreements.on(body.occurred_on))
     versioned(response, view.version, f"/providers/{view.id}")
     return ProviderOut.of(view)
 
@@ -54,7 +54,7 @@ def update_provider(provider_id: UUID, body: ProviderUpdate, response: Response,
               if body.fields_of_action is not None else None)
     view = agreements.update_provider(
         provider_id, name=body.name, legal_form=body.legal_form, fields_of_action=fields,
-        contact=body.contact, actor=principal, occurred_on=on(body.occurred_on),
+        contact=body.contact, actor=principal, occurred_on=agreements.on(body.occurred_on),
         expected_version=if_match)
     versioned(response, view.version)
     return ProviderOut.of(view)
@@ -64,9 +64,9 @@ def update_provider(provider_id: UUID, body: ProviderUpdate, response: Response,
 def deactivate_provider(provider_id: UUID, response: Response, principal: Manager,
                         agreements: App, if_match: IfMatch,
                         body: When | None = None) -> ProviderOut:
-    view = agreements.deactivate_provider(provider_id, actor=principal,
-                                          occurred_on=on(body.occurred_on if body else None),
-                                          expected_version=if_match)
+    view = agreements.deactivate_provider(
+        provider_id, actor=principal, occurred_on=agreements.on(body.occurred_on if body else None),
+        expected_version=if_match)
     versioned(response, view.version)
     return ProviderOut.of(view)
 

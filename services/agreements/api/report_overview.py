@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -33,7 +32,7 @@ def report_overview(
     accepted; a provider sees only its own agreements' reports."""
     states = tuple(dict.fromkeys(status)) if status else None
     overview = agreements.report_overview(
-        reader=principal, today=date.today(), provider_id=provider_id,
+        reader=principal, today=agreements.today(), provider_id=provider_id,
         field_of_action=field_of_action.value if field_of_action else None, period=period,
         limit=limit, offset=offset, **({"states": states} if states else {}))
     return ReportOverviewOut.of(overview)

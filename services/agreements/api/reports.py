@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Response
 
 from services.agreements.api.answers import ReportEntryOut, ReportOut
-from services.agreements.api.common import App, Manager, ProviderRole, Reader, on, versioned
+from services.agreements.api.common import App, Manager, ProviderRole, Reader, versioned
 from services.agreements.api.models import (
     PERIOD,
     Rejection,
@@ -47,7 +46,7 @@ def answer(response: Response, view: ReportView, created: bool = False) -> Repor
 def list_reports(agreement_id: UUID, principal: Reader, agreements: App,
                  status: ReportState | None = None) -> list[ReportEntryOut]:
     return [ReportEntryOut.of(entry) for entry in agreements.list_reports(
-        agreement_id, reader=principal, today=date.today(), status=status)]
+        agreement_id, reader=principal, today=agreements.today(), status=status)]
 
 
 @router.post("", status_code=201, summary="Submit the report of a period")
@@ -55,7 +54,7 @@ def submit_report(agreement_id: UUID, body: ReportSubmission, response: Response
                   principal: ProviderRole, agreements: App) -> ReportOut:
     return answer(response, agreements.submit_report(
         agreement_id, period=body.period, figures=figures(body), actor=principal,
-        occurred_on=on(body.occurred_on)), created=True)
+        occurred_on=agreements.on(body.occurred_on)), created=True)
 
 
 @router.get("/{period}", summary="Read the report of a period, now or as of a moment or version")
@@ -71,7 +70,7 @@ def resubmit_report(agreement_id: UUID, period: PeriodLabel, body: ReportFigures
                     if_match: IfMatch) -> ReportOut:
     return answer(response, agreements.resubmit_report(
         agreement_id, period=period, figures=figures(body), actor=principal,
-        occurred_on=on(body.occurred_on), expected_version=if_match))
+        occurred_on=agreements.on(body.occurred_on), expected_version=if_match))
 
 
 @router.post("/{period}/acceptance", summary="Accept a report")
@@ -79,7 +78,7 @@ def accept_report(agreement_id: UUID, period: PeriodLabel, response: Response, p
                   agreements: App, if_match: IfMatch, body: When | None = None) -> ReportOut:
     return answer(response, agreements.accept_report(
         agreement_id, period=period, actor=principal,
-        occurred_on=on(body.occurred_on if body else None), expected_version=if_match))
+        occurred_on=agreements.on(body.occurred_on if body else None), expected_version=if_match))
 
 
 @router.post("/{period}/rejection", summary="Reject a report, saying why")
@@ -87,7 +86,7 @@ def reject_report(agreement_id: UUID, period: PeriodLabel, body: Rejection, resp
                   principal: Manager, agreements: App, if_match: IfMatch) -> ReportOut:
     return answer(response, agreements.reject_report(
         agreement_id, period=period, reason=body.reason, actor=principal,
-        occurred_on=on(body.occurred_on), expected_version=if_match))
+        occurred_on=agreements.on(body.occurred_on), expected_version=if_match))
 
 
 @router.get("/{period}/history", summary="Every recorded event of a report")

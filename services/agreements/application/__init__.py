@@ -12,11 +12,21 @@ from services.agreements.application.dtos import (
 from services.agreements.application.lists import Lists
 from services.agreements.application.providers import ProviderCommands
 from services.agreements.application.reports import ReportCommands
+from services.agreements.domain import (
+    AgreementTerms,
+    GoalOutcome,
+    ImpactGoal,
+    ReportFigures,
+    ReportingObligation,
+)
+from services.agreements.domain.values import periods_between
 
 
 class Agreements(ProviderCommands, AgreementCommands, ReportCommands, Lists):
     """Providers, service agreements (Leistungsvereinbarungen) and provider reports."""
 
 
-__all__ = ["AgreementView", "Agreements", "Page", "ProviderView", "ReportListEntry",
-           "ReportOverview", "ReportView"]
+# With the values its commands take (terms, goals, report figures) and the periods due.
+__all__ = ["AgreementTerms", "AgreementView", "Agreements", "GoalOutcome", "ImpactGoal", "Page",
+           "ProviderView", "ReportFigures", "ReportListEntry", "ReportOverview", "ReportView",
+           "ReportingObligation", "periods_between"]

@@ -14,8 +14,8 @@ from services.agreements.domain import (
     Provider,
     ServiceAgreement,
 )
-from shared.auth import Principal
 from shared.history import HistoryEntry, history, load
+from shared.principals import Principal
 
 
 class AgreementCommands(AgreementsBase):
@@ -27,7 +27,7 @@ class AgreementCommands(AgreementsBase):
                                                provider_active=provider.active, terms=terms,
                                                actor=actor.subject, occurred_on=occurred_on)
         self.save(agreement)
-        return AgreementView.of(agreement, date.today())
+        return AgreementView.of(agreement, self.today())
 
     def edit_agreement(self, agreement_id: UUID, *, terms: AgreementTerms, actor: Principal,
                        occurred_on: date, expected_version: int | None) -> AgreementView:
@@ -96,4 +96,4 @@ class AgreementCommands(AgreementsBase):
     def _saved(self, agreement: ServiceAgreement) -> AgreementView:
         """Save, and show the agreement as it stands today."""
         self.save(agreement)
-        return AgreementView.of(agreement, date.today())
+        return AgreementView.of(agreement, self.today())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -22,10 +22,11 @@ from services.agreements.domain import (
     UnknownImpactGoalError,
 )
 from shared.access_log import Access, AccessLog, MemoryAccessLog
-from shared.auth import Principal, Role
+from shared.clock import Clock, SystemClock
+from shared.errors import NotFound, rules_as_errors
 from shared.eventstore import ServiceApplication
 from shared.history import check_version, load
-from shared.problems import NotFound, rules_answered_as_problems
+from shared.principals import Principal, Role
 
 _log = logging.getLogger("wirkung.agreements")
 
@@ -38,16 +39,26 @@ INVALID_INPUT = (NegativeAmountError, AchievedExceedsMeasuredError,
 
 @contextmanager
 def rules() -> Iterator[None]:
-    with rules_answered_as_problems(AgreementError, INVALID_INPUT):
+    with rules_as_errors(AgreementError, INVALID_INPUT):
         yield
 
 
 class AgreementsBase(ServiceApplication):
     """The shared part: the access log, the read model, loading within scope."""
 
-    def __init__(self, env: Any = None, *, access_log: AccessLog | None = None) -> None:
+    def __init__(self, env: Any = None, *, access_log: AccessLog | None = None,
+                 clock: Clock | None = None) -> None:
         super().__init__(env)
         self.access_log: AccessLog = access_log or MemoryAccessLog()
+        self.clock: Clock = clock or SystemClock()
+
+    def today(self) -> date:
+        """The day it is for the application (its clock, fixed in tests)."""
+        return self.clock.today()
+
+    def on(self, day: date | None) -> date:
+        """The date a step happened: as given, else today."""
+        return day or self.today()
 
     def close(self) -> None:
         close = getattr(self.access_log, "close", None)

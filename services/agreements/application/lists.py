@@ -16,7 +16,7 @@ from services.agreements.application.report_entries import (
     ReportFilter,
     period_named,
 )
-from shared.auth import Principal, Role
+from shared.principals import Principal, Role
 
 AGREEMENT_STATUS_SQL = """CASE
     WHEN signed_on IS NULL OR %(today)s < signed_on THEN 'draft'

@@ -8,8 +8,8 @@ from uuid import UUID
 from services.agreements.application.base import AgreementsBase, rules
 from services.agreements.application.dtos import ProviderView
 from services.agreements.domain import Provider
-from shared.auth import Principal, Role
 from shared.history import HistoryEntry, history, load
+from shared.principals import Principal, Role
 
 
 class ProviderCommands(AgreementsBase):

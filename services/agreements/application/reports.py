@@ -8,9 +8,9 @@ from uuid import UUID
 from services.agreements.application.base import AgreementsBase, rules
 from services.agreements.application.dtos import ReportView
 from services.agreements.domain import ProviderReport, ReportFigures
-from shared.auth import Principal
+from shared.errors import Conflict
 from shared.history import HistoryEntry, history, load
-from shared.problems import Conflict
+from shared.principals import Principal
 
 
 class ReportAlreadySubmitted(Conflict):

@@ -23,7 +23,7 @@ def open_case(body: CaseOpening, response: Response, caller: CaseWorker,
     case = cases.open_case(
         client=body.client(), field_of_action=body.field_of_action.value,
         target_groups=body.target_groups, district=body.district, team=body.team,
-        legal_basis=body.legal_basis, caller=caller, occurred_on=body.occurred_on)
+        legal_basis=body.legal_basis, caller=caller, occurred_on=cases.on(body.occurred_on))
     response.headers["Location"] = f"/cases/{case.id}"
     response.headers["ETag"] = etag(case.version)
     return CaseOut.of(case)

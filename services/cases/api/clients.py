@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -28,7 +27,7 @@ def register_client(body: ClientRegistration, response: Response, caller: Client
     client = cases.register_client(
         personal_data=PersonalData(name=body.name, birth_date=body.birth_date,
                                    address=body.address),
-        gender_category=body.gender_category, caller=caller, occurred_on=body.occurred_on,
+        gender_category=body.gender_category, caller=caller, occurred_on=cases.on(body.occurred_on),
         register_anyway=body.register_anyway)
     response.headers["Location"] = f"/clients/{client.id}"
     response.headers["ETag"] = etag(client.version)
@@ -48,7 +47,7 @@ def read_client(client_id: UUID, response: Response, caller: ClientReader,
                summary="Erase a client's personal data for good (crypto-shredding)")
 def erase_personal_data(client_id: UUID, response: Response, caller: DataProtectionOfficer,
                         cases: App, version: ExpectedVersion) -> ClientOut:
-    client = cases.erase_personal_data(client_id, caller=caller, occurred_on=date.today(),
+    client = cases.erase_personal_data(client_id, caller=caller, occurred_on=cases.today(),
                                        expected_version=version)
     response.headers["ETag"] = etag(client.version)
     return ClientOut.of(client)

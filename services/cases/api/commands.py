@@ -43,7 +43,8 @@ def _answer(case: CaseDetails, response: Response, location: str | None = None) 
 def assess(case_id: UUID, body: Assessment, response: Response, caller: CaseWorker,
            cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.assess(case_id, summary=body.summary, caller=caller,
-                                occurred_on=body.occurred_on, expected_version=version),
+                                occurred_on=cases.on(body.occurred_on),
+                                expected_version=version),
                    response)
 
 
@@ -53,7 +54,7 @@ def set_goal(case_id: UUID, body: GoalSetting, response: Response, caller: CaseW
              cases: App, version: ExpectedVersion) -> CaseOut:
     case, goal_id = cases.set_goal(case_id, title=body.title, levels=body.levels,
                                    baseline=body.baseline, weight=body.weight, caller=caller,
-                                   occurred_on=body.occurred_on, expected_version=version)
+                                   occurred_on=cases.on(body.occurred_on), expected_version=version)
     return _answer(case, response, f"/cases/{case_id}/goals/{goal_id}")
 
 
@@ -62,7 +63,7 @@ def set_goal(case_id: UUID, body: GoalSetting, response: Response, caller: CaseW
 def review_goal(case_id: UUID, goal_id: UUID, body: GoalReview, response: Response,
                 caller: CaseWorker, cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.review_goal(case_id, goal_id, level=body.level, note=body.note,
-                                     caller=caller, occurred_on=body.occurred_on,
+                                     caller=caller, occurred_on=cases.on(body.occurred_on),
                                      expected_version=version), response)
 
 
@@ -73,7 +74,7 @@ def assign_service(case_id: UUID, body: ServiceAssignment, response: Response,
                    caller: CaseWorker, cases: App, version: ExpectedVersion) -> CaseOut:
     case, service_id = cases.assign_service(
         case_id, agreement_id=body.agreement_id, units_planned=body.units_planned,
-        start_date=body.start_date, caller=caller, occurred_on=body.occurred_on,
+        start_date=body.start_date, caller=caller, occurred_on=cases.on(body.occurred_on),
         expected_version=version, end_date=body.end_date)
     return _answer(case, response, f"/cases/{case_id}/services/{service_id}")
 
@@ -84,7 +85,7 @@ def record_delivery(case_id: UUID, service_id: UUID, body: Delivery, response: R
                     caller: CaseWorker, cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.record_delivery(case_id, service_id, period=body.period,
                                          units=body.units, caller=caller,
-                                         occurred_on=body.occurred_on,
+                                         occurred_on=cases.on(body.occurred_on),
                                          expected_version=version), response)
 
 
@@ -93,7 +94,8 @@ def record_delivery(case_id: UUID, service_id: UUID, body: Delivery, response: R
 def end_service(case_id: UUID, service_id: UUID, body: ServiceEnding, response: Response,
                 caller: CaseWorker, cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.end_service(case_id, service_id, reason=body.reason, caller=caller,
-                                     occurred_on=body.occurred_on, expected_version=version),
+                                     occurred_on=cases.on(body.occurred_on),
+                                     expected_version=version),
                    response)
 
 
@@ -102,7 +104,8 @@ def end_service(case_id: UUID, service_id: UUID, body: ServiceEnding, response: 
 def close_case(case_id: UUID, body: Closure, response: Response, caller: CaseWorker,
                cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.close_case(case_id, reason=body.reason.value, caller=caller,
-                                    occurred_on=body.occurred_on, expected_version=version),
+                                    occurred_on=cases.on(body.occurred_on),
+                                    expected_version=version),
                    response)
 
 
@@ -111,7 +114,8 @@ def close_case(case_id: UUID, body: Closure, response: Response, caller: CaseWor
 def reopen_case(case_id: UUID, body: Reopening, response: Response, caller: CaseWorker,
                 cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.reopen_case(case_id, reason=body.reason, caller=caller,
-                                     occurred_on=body.occurred_on, expected_version=version),
+                                     occurred_on=cases.on(body.occurred_on),
+                                     expected_version=version),
                    response)
 
 
@@ -120,7 +124,8 @@ def reopen_case(case_id: UUID, body: Reopening, response: Response, caller: Case
 def withdraw_goal(case_id: UUID, goal_id: UUID, body: GoalWithdrawal, response: Response,
                   caller: CaseWorker, cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.withdraw_goal(case_id, goal_id, reason=body.reason, caller=caller,
-                                       occurred_on=body.occurred_on, expected_version=version),
+                                       occurred_on=cases.on(body.occurred_on),
+                                       expected_version=version),
                    response)
 
 
@@ -131,7 +136,7 @@ def reverse_delivery(case_id: UUID, service_id: UUID, delivery_id: UUID,
                      body: DeliveryReversal, response: Response, caller: CaseWorker,
                      cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.reverse_delivery(case_id, service_id, delivery_id, reason=body.reason,
-                                          caller=caller, occurred_on=body.occurred_on,
+                                          caller=caller, occurred_on=cases.on(body.occurred_on),
                                           expected_version=version), response)
 
 
@@ -140,5 +145,6 @@ def reverse_delivery(case_id: UUID, service_id: UUID, delivery_id: UUID,
 def hand_over(case_id: UUID, body: Handover, response: Response, caller: CaseWorker,
               cases: App, version: ExpectedVersion) -> CaseOut:
     return _answer(cases.hand_over(case_id, team=body.team, reason=body.reason, caller=caller,
-                                   occurred_on=body.occurred_on, expected_version=version),
+                                   occurred_on=cases.on(body.occurred_on),
+                                   expected_version=version),
                    response)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Self
 from uuid import UUID
@@ -26,8 +25,7 @@ GAS_LEVELS = ("-2", "-1", "0", "1", "2")
 WEIGHT = DecimalPattern(r"^(100(\.0{1,10})?|[1-9][0-9]?(\.[0-9]{1,10})?"
                          r"|0\.[0-9]{0,9}[1-9][0-9]{0,9})$")
 Weight = Annotated[Decimal, Field(gt=0, le=100), BeforeValidator(WEIGHT.check), WEIGHT]
-OccurredOn = Annotated[Day, Field(default_factory=date.today,
-                                   description="When it happened; today if left out.")]
+OccurredOn = Annotated[Day | None, Field(description="When it happened; today if left out.")]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
 
 
@@ -46,7 +44,7 @@ class ClientRegistration(Command):
     birth_date: Annotated[PastDate, BeforeValidator(date_text)]
     address: str = Field(min_length=1, max_length=300)
     gender_category: GenderCategory | None = None
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
     register_anyway: bool = Field(default=False, description="Register even though your team "
                                   "knows a client of this name and birth date (a namesake).")
 
@@ -106,7 +104,7 @@ class CaseOpening(Command):
     team: str | None = Field(default=None, max_length=100,
                              description="Your own team (the default); no other.")
     legal_basis: str = Field(min_length=1, max_length=100, examples=["SGB VIII §27"])
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
     @model_validator(mode="after")
     def one_way_to_name_the_client(self) -> Self:
@@ -125,7 +123,7 @@ class CaseOpening(Command):
 
 class Assessment(Command):
     summary: str = Field(min_length=1, max_length=5000)
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class GoalSetting(Command):
@@ -147,13 +145,13 @@ class GoalSetting(Command):
     # The goal refuses any other levels itself (422, rule goal_needs_five_levels).
     weight: Weight = Decimal(1)
     baseline: Whole = Field(ge=-2, le=2, description="The level when the goal is set.")
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class GoalReview(Command):
     level: Whole = Field(ge=-2, le=2, description="Attainment level, 0 as expected.")
     note: str = Field(default="", max_length=5000)
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class ServiceAssignment(Command):
@@ -162,42 +160,42 @@ class ServiceAssignment(Command):
     start_date: Day
     end_date: Day | None = Field(default=None, description="Planned last day (bewilligt bis), "
                                   "if the approval has one; not before start_date.")
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class Delivery(Command):
     period: str = Field(pattern=r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$", examples=["2026-Q1"])
     units: PositiveDecimal
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class ServiceEnding(Command):
     reason: Reason
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class Closure(Command):
     reason: ClosureReason
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class Reopening(Command):
     reason: Reason
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class GoalWithdrawal(Command):
     """Withdraw a goal set wrongly: it no longer counts; its reviews stay in the history."""
 
     reason: Reason
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class DeliveryReversal(Command):
     """Reverse a delivery logged wrongly: its units no longer count."""
 
     reason: Reason
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None
 
 
 class Handover(Command):
@@ -209,4 +207,4 @@ class Handover(Command):
     team: str = Field(min_length=1, max_length=100, pattern=r"\S",
                       description="The team that takes the case over.")
     reason: Reason
-    occurred_on: OccurredOn
+    occurred_on: OccurredOn = None

@@ -32,6 +32,7 @@ from services.cases.application.workspace_dto import (
     WorkKind,
     WorkList,
 )
+from services.cases.personal_data import PersonalData
 
 __all__ = [
     "AgreementOffer",
@@ -51,6 +52,7 @@ __all__ = [
     "ClientRef",
     "Deadlines",
     "GoalDetails",
+    "PersonalData",
     "PersonalDataGone",
     "PseudonymousClient",
     "RegisteredClient",

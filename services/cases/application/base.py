@@ -17,14 +17,13 @@ from services.cases.domain import Case, Client
 from services.cases.personal_data import PersonalDataErased
 from services.cases.sealed_text import withheld
 from shared.access_log import Access, AccessCount
-from shared.auth import Role
+from shared.errors import Gone, Kind, NotFound, Refused
 from shared.eventstore import ServiceApplication
 from shared.history import check_version, load
-from shared.problems import Forbidden, NotFound, Problem
+from shared.principals import Role
 
 
-class PersonalDataGone(Problem):
-    status = 410
+class PersonalDataGone(Gone):
     title = "Personal data erased"
     rule = "personal_data_erased"
 
@@ -64,7 +63,8 @@ class CasesBase(ServiceApplication):
                 return super().save(*objs, **kwargs)
         except PersonalDataErased as error:
             raise PersonalDataGone("This client's personal data was erased: no new text "
-                                   "about the person can be recorded.", status=409) from error
+                                   "about the person can be recorded.",
+                                   kind=Kind.CONFLICT) from error
 
     def texts(self, case: Case) -> Opener:
         """What opens the free text of the case (the marker for each, once erased)."""
@@ -80,7 +80,11 @@ class CasesBase(ServiceApplication):
 
     def today(self) -> date:
         """The day it is for the application (its clock, fixed in tests)."""
-        return self.parts.clock()
+        return self.parts.clock.today()
+
+    def on(self, day: date | None) -> date:
+        """The day a step happened: as given, else today."""
+        return day or self.today()
 
     @property
     def index(self) -> CaseIndex:
@@ -162,7 +166,7 @@ class CasesBase(ServiceApplication):
             self.refused(caller, "case", str(case_id), person=case.client_pseudonym)
             if caller.role is Role.CASEWORKER:
                 raise NotFound(f"No case {case_id}.")
-            raise Forbidden(f"The role {caller.role.value} may not change cases.")
+            raise Refused(f"The role {caller.role.value} may not change cases.")
         check_version(case, expected_version, "case")
         return case
 
@@ -212,7 +216,7 @@ class CasesBase(ServiceApplication):
     def own_team(caller: Caller) -> str:
         """The caseworker's team; others may not register clients or open cases."""
         if caller.role is not Role.CASEWORKER or not caller.team:
-            raise Forbidden("Only a caseworker of a team may do this.")
+            raise Refused("Only a caseworker of a team may do this.")
         return caller.team
 
 

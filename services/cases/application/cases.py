@@ -25,9 +25,9 @@ from services.cases.application.workspace import WorkspaceReads
 from services.cases.application.workspace_dto import CaseOrder, WorkKind
 from services.cases.domain import Case, Client, is_reentry
 from services.cases.personal_data import PersonalData
-from shared.auth import Role
+from shared.errors import NotFound, Refused
 from shared.history import HistoryEntry, history
-from shared.problems import Forbidden, NotFound
+from shared.principals import Role
 
 Part = TypeVar("Part", GoalDetails, ServiceDetails)
 
@@ -40,7 +40,7 @@ class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
                   team: str | None = None) -> CaseDetails:
         own_team = self.own_team(caller)
         if team is not None and team != own_team:
-            raise Forbidden(f"Caseworkers open cases for their own team ({own_team}) only.")
+            raise Refused(f"Caseworkers open cases for their own team ({own_team}) only.")
         pseudonym, age_band = self.client_at_opening(client, caller, occurred_on)
         last_closure = self.index.last_closure(pseudonym, on_or_before=occurred_on)
         case = Case(client_pseudonym=pseudonym, field_of_action=field_of_action,

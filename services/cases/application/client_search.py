@@ -9,8 +9,8 @@ from services.cases.application.dto import ClientDetails, client_details
 from services.cases.application.ports import Caller
 from services.cases.domain import Client
 from services.cases.personal_data import PersonalDataErased
-from shared.auth import Role
-from shared.problems import Conflict
+from shared.errors import Conflict
+from shared.principals import Role
 
 
 class ClientAlreadyKnown(Conflict):

@@ -13,9 +13,9 @@ from services.cases.application.dto import ClientDetails, client_details
 from services.cases.application.ports import Caller
 from services.cases.domain import Client, age_band_on
 from services.cases.personal_data import PersonalData, PersonalDataErased
-from shared.auth import Role
+from shared.errors import Conflict, Kind, NotFound, Refused
 from shared.history import StaleVersion
-from shared.problems import Conflict, Forbidden, NotFound
+from shared.principals import Role
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class ClientCommands(ClientSearch):
                             expected_version: int | None = None) -> ClientDetails:
         """Destroy the client's key (the data is unreadable for good) and record that."""
         if caller.role is not Role.DATA_PROTECTION_OFFICER:
-            raise Forbidden("Only the data protection officer erases personal data.")
+            raise Refused("Only the data protection officer erases personal data.")
         client = self.client_aggregate(client_id)
         if client is None:
             raise NotFound(f"No client {client_id}.")
@@ -97,12 +97,12 @@ class ClientCommands(ClientSearch):
             return client.pseudonym, client.age_band
         registered = self.visible_client(client.client_id, caller)
         self.granted(caller, "client", registered.pseudonym)
-        birth_date = self._personal_data(registered, status=409).birth_date
+        birth_date = self._personal_data(registered, kind=Kind.CONFLICT).birth_date
         return registered.pseudonym, age_band_on(birth_date, opened_on).value
 
-    def _personal_data(self, client: Client, *, status: int = 410) -> PersonalData:
+    def _personal_data(self, client: Client, *, kind: Kind = Kind.GONE) -> PersonalData:
         try:
             return self.parts.vault.read(client.id)
         except PersonalDataErased as error:
             raise PersonalDataGone("This client's personal data was erased.",
-                                   status=status) from error
+                                   kind=kind) from error

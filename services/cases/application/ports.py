@@ -25,7 +25,8 @@ from services.cases.domain import AgreementOnRecord
 from services.cases.personal_data import Vault
 from services.cases.retention import RetentionPeriods
 from shared.access_log import AccessLog
-from shared.auth import Principal, Role
+from shared.clock import Clock, SystemClock
+from shared.principals import Principal, Role
 
 DEFAULT_PURPOSES = {Role.CASEWORKER: "casework", Role.AUDITOR: "audit",
                     Role.DATA_PROTECTION_OFFICER: "erasure"}
@@ -89,8 +90,9 @@ class CasesParts:
     agreements: AgreementReplica
     index: CaseIndex
     closers: list[Callable[[], None]] = field(default_factory=list)
-    # What "today" is for the work list and the agreements open to assignment.
-    clock: Callable[[], date] = date.today
+    # What day and moment it is: the work list, the agreements open to assignment, the
+    # day a command happened when the caller leaves it out.
+    clock: Clock = field(default_factory=SystemClock)
     deadlines: Deadlines = field(default_factory=Deadlines)
     retention: RetentionPeriods = field(default_factory=RetentionPeriods)
 

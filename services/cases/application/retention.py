@@ -9,7 +9,7 @@ from services.cases.application.client_update import ClientUpdates
 from services.cases.application.ports import Caller
 from services.cases.domain import Client
 from services.cases.retention import DueForErasure
-from shared.auth import Principal, Role
+from shared.principals import Principal, Role
 
 _log = logging.getLogger("wirkung.cases.retention")
 # Who erases on the schedule: the access log and the erasure event name it.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from services.cases.application.base import CasesBase
@@ -13,9 +13,9 @@ from services.cases.application.sealing import opened_history
 from services.cases.domain import Case
 from services.cases.personal_data import PersonalData, PersonalDataErased
 from shared.access_log import Access
-from shared.auth import Role
+from shared.errors import NotFound, Refused
 from shared.history import HistoryEntry, history
-from shared.problems import Forbidden, NotFound
+from shared.principals import Role
 
 # Enough for every access to one person's data in any real retention period.
 ACCESSES_AT_MOST = 1_000_000
@@ -46,7 +46,7 @@ class SubjectAccess(CasesBase):
     def subject_access(self, client_id: UUID, *, caller: Caller) -> SubjectAccessReport:
         """The complete export for one person, for the data protection officer (logged)."""
         if caller.role is not Role.DATA_PROTECTION_OFFICER:
-            raise Forbidden("Only the data protection officer answers an access request.")
+            raise Refused("Only the data protection officer answers an access request.")
         client = self.client_aggregate(client_id)
         if client is None:
             self.refused(caller, "client", str(client_id))
@@ -67,4 +67,4 @@ class SubjectAccess(CasesBase):
         return SubjectAccessReport(
             client=client_details(client), personal_data=personal_data,
             client_events=history(self, client.id), cases=records, accesses=accesses,
-            requested_by=caller.subject, generated_at=datetime.now(UTC))
+            requested_by=caller.subject, generated_at=self.parts.clock.now())

@@ -13,8 +13,8 @@ from services.cases.application.workspace_dto import (
     CaseCounts,
     WorkList,
 )
-from shared.auth import Role
-from shared.problems import Forbidden
+from shared.errors import Refused
+from shared.principals import Role
 
 
 class WorkspaceReads(CasesBase):
@@ -57,7 +57,7 @@ class WorkspaceReads(CasesBase):
         """Places taken by running services and places free, per agreement the replica knows;
         a provider learns only of its own agreements."""
         if caller.role not in OCCUPANCY_READERS:
-            raise Forbidden(f"The role {caller.role.value} may not see occupancy.")
+            raise Refused(f"The role {caller.role.value} may not see occupancy.")
         known = self.parts.agreements.places(agreement_ids)
         if caller.role is Role.PROVIDER:
             known = {agreement_id: places for agreement_id, places in known.items()

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Annotated
 from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Depends, Query
 
-from services.metrics.api.indicators import pool
+from services.metrics.api.indicators import indicators, pool
 from services.metrics.api.models import (
     AgreementGoalsOut,
     GoalStandingOut,
     ImpactGoalOut,
     ImpactGoalsOut,
 )
+from services.metrics.application import Indicators
 from services.metrics.indicators.agreements import FAR_FUTURE
 from services.metrics.indicators.impact_goals import AgreementGoals, goals_of
 from services.metrics.indicators.knowledge import Knowledge
@@ -33,6 +34,7 @@ async def read_impact_goals(
     principal: Annotated[Principal, Depends(require(Role.CONTRACT_MANAGER, Role.AUDITOR,
                                                     Role.PROVIDER))],
     facts: Annotated[asyncpg.Pool, Depends(pool)],
+    application: Annotated[Indicators, Depends(indicators)],
     period: Annotated[str | None, Query(
         pattern=PERIOD_PATTERN, description="2026-03, 2026-Q1 or 2026; default: "
                                        "this year.", examples=["2026"])] = None,
@@ -48,7 +50,7 @@ async def read_impact_goals(
     (achieved / measured), and whether that meets the target. A provider sees its own
     agreements only."""
     try:
-        chosen = parse_period(period or str(datetime.now(UTC).year))
+        chosen = parse_period(period or application.this_year())
     except (InvalidPeriod, ValueError) as error:  # ValueError: a year such as 0000
         raise Problem(str(error), status=422, title="Invalid period") from error
     provider = principal.provider_id if principal.role is Role.PROVIDER else None

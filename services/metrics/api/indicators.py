@@ -70,7 +70,7 @@ async def read_indicator(
                                             "time.", examples=["2026-04-30T00:00:00Z"])] = None,
 ) -> IndicatorValues:
     definition = _readable(indicator_id, principal)
-    question = _question(period, by, grain, as_of, principal)
+    question = _question(period, by, grain, as_of, principal, application.this_year())
     async with facts.acquire() as connection:
         try:
             attested = await application.attested(connection, definition, question,
@@ -114,7 +114,7 @@ async def read_restatements(
     reports, their reviews, late case events, amendments.
     """
     definition = _readable(indicator_id, principal)
-    question = _question(period, by, grain, as_of, principal)
+    question = _question(period, by, grain, as_of, principal, application.this_year())
     threshold = application.threshold
     async with facts.acquire() as connection, connection.transaction(
             isolation="repeatable_read", readonly=True):
@@ -182,9 +182,9 @@ def _readable(indicator_id: str, principal: Principal) -> IndicatorDefinition:
 
 
 def _question(period: str | None, by: str, grain: Grain | None, as_of: datetime | None,
-              principal: Principal) -> Question:
+              principal: Principal, this_year: str) -> Question:
     try:
-        chosen = parse_period(period or str(datetime.now(UTC).year))
+        chosen = parse_period(period or this_year)
     except InvalidPeriod as error:
         raise Problem(str(error), status=422, title="Invalid period") from error
     if as_of is not None and as_of.tzinfo is None:

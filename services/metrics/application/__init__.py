@@ -5,15 +5,21 @@ Callers outside the service (the `wirkung` command, the auditor's report) use
 """
 
 from services.metrics.application.indicators import Indicators
+from services.metrics.catalog import CATALOG, IndicatorDefinition
+from services.metrics.facts.schema import LIVE_SCHEMA
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, UnknownDimension
 from services.metrics.indicators.manifest import Attested, Manifest
 from services.metrics.indicators.moments import EventRef, Moment
 from services.metrics.indicators.restatements import Restatement, Restatements, closing_of
+from services.metrics.periods import Grain, InvalidPeriod, Period, parse_period
 from services.metrics.progress import ProgressLine
 from services.metrics.verification import FIGURES, BadManifest, Verdict
 
-__all__ = ["FIGURES", "Attested", "BadManifest", "Cell", "CellKeyMethod", "EventRef",
-           "Indicators", "Manifest", "Moment", "ProgressLine", "Question", "Restatement",
-           "Restatements", "UnknownDimension", "Verdict", "closing_of"]
+# The catalog, the periods and the live schema's name: what a question is made of.
+__all__ = ["CATALOG", "FIGURES", "LIVE_SCHEMA", "Attested", "BadManifest", "Cell",
+           "CellKeyMethod", "EventRef", "Grain", "IndicatorDefinition", "Indicators",
+           "InvalidPeriod", "Manifest", "Moment", "Period", "ProgressLine", "Question",
+           "Restatement", "Restatements", "UnknownDimension", "Verdict", "closing_of",
+           "parse_period"]

@@ -11,7 +11,7 @@ transaction (one repeatable-read snapshot for a whole report).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from services.metrics.catalog import IndicatorDefinition
@@ -28,6 +28,7 @@ from services.metrics.indicators.restatements import (
 )
 from services.metrics.replay import Progress
 from services.metrics.verification import Verdict, verify_answer
+from shared.clock import Clock, SystemClock
 from shared.projection import Connection
 from shared.topics import Topics
 
@@ -45,6 +46,12 @@ class Indicators:
 
     threshold: int
     perturbation: CellKeyMethod | None = None
+    # What year it is when a question names no period (the system's clock, fixed in tests).
+    clock: Clock = field(default_factory=SystemClock)
+
+    def this_year(self) -> str:
+        """The period a question means when it names none: the current year (in UTC)."""
+        return str(self.clock.now().year)
 
     def _method(self, definition: IndicatorDefinition, perturbed: bool) -> CellKeyMethod | None:
         if not perturbed or not definition.counts_persons:
