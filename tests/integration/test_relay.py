@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,9 @@ import pytest
 from services.agreements.application import Agreements
 from services.agreements.contracts import to_contract
 from shared.auth import Principal, Role
+from shared.embedded import EmbeddedBroker
+from shared.embedded.process import free_port
+from shared.embedded.stack import create_topics
 from shared.envelope import Envelope
 from shared.eventstore import event_store_environment
 from shared.kafka import topic_size
@@ -133,3 +138,37 @@ async def test_a_recreated_topic_is_rebuilt_from_the_event_store(
     records = await read_topic(infrastructure.bootstrap_servers, topics.agreements, expected=4)
     assert sorted(r.key.decode() for r in records if r.key) == sorted(ids)
     store.close()
+
+
+async def test_a_broker_that_lost_its_messages_and_took_new_ones_is_rebuilt_in_full(
+        database_url: str, topics: Topics, tmp_path: Path) -> None:
+    """The broker restarts empty and the relay's next messages land before any check sees
+    the topic empty: the acknowledged offsets start over, and that is enough to rebuild."""
+    broker = EmbeddedBroker(free_port(), tmp_path / "broker.log")
+    await asyncio.to_thread(broker.start)
+    store = Agreements(env=event_store_environment(database_url))
+    prepare_stores(database_url)
+    positions = PostgresRelayPositions(database_url)
+    size = topic_size(broker.bootstrap_servers, topics.agreements)
+    try:
+        await create_topics(broker.bootstrap_servers, [topics.agreements])
+        before = register(store, 3)
+        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as pub:
+            relay = relay_for(store, topics.agreements, pub, positions, topic_size=size)
+            assert await relay.catch_up() == 3
+        await asyncio.to_thread(broker.stop)  # the development broker keeps nothing
+        await asyncio.to_thread(broker.start)
+        await create_topics(broker.bootstrap_servers, [topics.agreements])
+        after = register(store, 2, offset=3)
+        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as pub:
+            relay.publish = pub
+            assert await relay.catch_up() == 2  # the topic is not empty now
+            assert await relay.republish_if_topic_lost_events()
+            assert await relay.catch_up() == 5
+            assert not await relay.republish_if_topic_lost_events()
+
+        records = await read_topic(broker.bootstrap_servers, topics.agreements, expected=7)
+        assert {r.key.decode() for r in records if r.key} == set(before + after)
+    finally:
+        store.close()
+        await asyncio.to_thread(broker.stop)

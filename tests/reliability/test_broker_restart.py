@@ -24,7 +24,6 @@ from shared.embedded.process import free_port
 from shared.embedded.stack import create_topics
 from shared.topics import Topics
 from tests.support import (
-    DEVELOPMENT_BROKER_TIMING,
     Infrastructure,
     Tokens,
     bearer,
@@ -43,7 +42,7 @@ async def test_after_a_broker_restart_nothing_is_lost_and_nothing_counted_twice(
     broker = EmbeddedBroker(free_port(), tmp_path / "broker.log")
     await asyncio.to_thread(broker.start)
     ours = Infrastructure(infrastructure.admin_database_url, broker.bootstrap_servers,
-                          None, broker, tmp_path, group_timing=DEVELOPMENT_BROKER_TIMING)
+                          None, broker, tmp_path)
     topics = Topics(prefix=f"restart-{uuid.uuid4().hex[:8]}")
     await create_topics(broker.bootstrap_servers, topics.all())
     metrics_db = await new_database(infrastructure)
