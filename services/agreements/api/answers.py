@@ -118,8 +118,8 @@ class ReportingObligationOut(BaseModel):
     due_days: int
 
 
-class TermsOut(BaseModel):
-    """What an agreement says, as it stands (with every amendment in force)."""
+class TermBasics(BaseModel):
+    """What an agreement's terms say, as both the agreement and the list show them."""
 
     title: str
     budget_product_code: str
@@ -128,10 +128,15 @@ class TermsOut(BaseModel):
     districts: list[str]
     term_start: date
     term_end: date
-    annual_budget_cents: int
     pricing_unit: str
     unit_price_cents: int
     capacity: int
+
+
+class TermsOut(TermBasics):
+    """What an agreement says, as it stands (with every amendment in force)."""
+
+    annual_budget_cents: int
     impact_goals: list[ImpactGoalOut]
     reporting_obligation: ReportingObligationOut
 
@@ -190,24 +195,14 @@ class AgreementOut(BaseModel):
         return cls.model_validate(view, from_attributes=True)
 
 
-class AgreementSummaryOut(BaseModel):
+class AgreementSummaryOut(TermBasics):
     """An agreement as the list shows it, with its status as of today."""
 
     agreement_id: UUID
     provider_id: UUID
     version: int
     status: str
-    title: str
-    budget_product_code: str
-    field_of_action: str
-    target_groups: list[str]
-    districts: list[str]
-    term_start: date
-    term_end: date
     annual_budget_cents: int | None
-    pricing_unit: str
-    unit_price_cents: int
-    capacity: int
     reporting_frequency: str
     reporting_due_days: int
     signed_on: date | None
