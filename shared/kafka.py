@@ -60,30 +60,30 @@ def _aiokafka_producer(router: KafkaRouter) -> Any:
     return getattr(state, "producer", None) if state else None
 
 
-def topic_size(bootstrap_servers: str, topic: str) -> Callable[[], Awaitable[int]]:
-    """The sum of the end offsets the broker reports for `topic`: 0 only if none was written.
+def topic_ends(bootstrap_servers: str, topic: str) -> Callable[[], Awaitable[dict[int, int]]]:
+    """Per partition of `topic`, the offset after its last record, read exactly (see
+    `shared.offsets`): empty if the topic is gone, all 0 if nothing is on it."""
 
-    On Apache Kafka, how many messages were ever written; the development broker
-    reports less (see `shared.offsets`). The relay asks only whether it is 0.
-    """
+    async def ends() -> dict[int, int]:
+        from aiokafka import TopicPartition
+        from aiokafka.client import AIOKafkaClient
 
-    async def size() -> int:
-        from aiokafka import AIOKafkaConsumer, TopicPartition
+        from shared.offsets import partition_ends
 
-        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers,
-                                    enable_auto_commit=False)
-        await consumer.start()
+        # A client, not a consumer: a consumer stopped right after its start can raise
+        # the CancelledError of its own unstarted coordinator task (aiokafka 0.12).
+        client = AIOKafkaClient(bootstrap_servers=bootstrap_servers)
+        await client.bootstrap()
         try:
-            partitions = consumer.partitions_for_topic(topic)
-            if partitions is None:
-                await consumer._client.force_metadata_update()
-                partitions = consumer.partitions_for_topic(topic) or set()
-            ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
-            return int(sum(ends.values()))
+            await client.force_metadata_update()
+            partitions = client.cluster.partitions_for_topic(topic) or set()
         finally:
-            await consumer.stop()
+            await client.close()
+        found = await partition_ends(bootstrap_servers,
+                                     [TopicPartition(topic, p) for p in partitions])
+        return {tp.partition: end for tp, end in found.items()}
 
-    return size
+    return ends
 
 
 def checkpoint_publisher(router: KafkaRouter, service: str,

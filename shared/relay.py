@@ -115,12 +115,12 @@ class OutboxRelay:
     def __init__(self, *, recorder: ApplicationRecorder, mapper: Mapper[Any],
                  positions: RelayPositions, translate: Translate, topic: str,
                  publish: Publisher, batch_size: int = 500, poll_interval: float = 1.0,
-                 topic_size: Callable[[], Awaitable[int]] | None = None,
+                 topic_ends: Callable[[], Awaitable[dict[int, int]]] | None = None,
                  check_interval: float = 10.0) -> None:
         self.recorder = recorder
         self.mapper = mapper
         self.positions = positions
-        self.topic_size = topic_size
+        self.topic_ends = topic_ends
         self.check_interval = check_interval
         self.translate = translate
         self.topic = topic
@@ -138,34 +138,43 @@ class OutboxRelay:
         return await asyncio.to_thread(self.positions.get, self.topic)
 
     async def republish_if_topic_lost_events(self) -> bool:
-        """Start over when the topic is empty although messages were published to it.
+        """Start over when the topic lost messages that were published to it.
 
         The event store is the source of truth and Kafka only distributes it: a
         topic that was deleted and created again, or a broker that lost its
         data (the development broker keeps nothing across restarts), is rebuilt
         from the store. Retention never empties a topic this way: its end
-        offsets stay. (Only emptiness is trusted, not a count: the development
-        broker reports end offsets per batch, not per message.) A topic that lost
-        messages and then took new ones before this check is found by the offsets the
-        broker acknowledges: they start over (`partition_restarted`).
+        offsets stay. Three signs, any one enough:
+        - the topic is empty although messages were published to it;
+        - a partition ends at or below an offset the broker acknowledged to this relay;
+        - an acknowledgement came at or below an earlier one (`partition_restarted`):
+          the partition started over and new messages took the old offsets.
         """
-        if self.partition_restarted:
-            _log.warning("a partition of topic %s started over at an offset acknowledged "
-                         "before (the broker lost messages); republishing from the event store",
-                         self.topic, extra={"topic": self.topic})
-        else:
-            if self.topic_size is None:
-                return False
-            published = await asyncio.to_thread(self.positions.published, self.topic)
-            if published == 0 or await self.topic_size() > 0:
-                return False
-            _log.warning("topic %s is empty although %d messages were published to it; "
-                         "republishing from the event store", self.topic, published,
-                         extra={"topic": self.topic})
+        reason = await self._lost_events()
+        if reason is None:
+            return False
+        _log.warning("topic %s lost events (%s); republishing from the event store",
+                     self.topic, reason, extra={"topic": self.topic})
         await asyncio.to_thread(self.positions.reset, self.topic)
         self.partition_restarted = False
         self.acknowledged.clear()
         return True
+
+    async def _lost_events(self) -> str | None:
+        """Why the topic is known to have lost events, or None."""
+        if self.partition_restarted:
+            return "a partition started over at an offset acknowledged before"
+        if self.topic_ends is None:
+            return None
+        ends = await self.topic_ends()
+        shorter = sorted(p for p, offset in self.acknowledged.items()
+                         if ends.get(p, 0) <= offset)
+        if shorter:
+            return f"partitions {shorter} end below offsets the broker acknowledged"
+        published = await asyncio.to_thread(self.positions.published, self.topic)
+        if published > 0 and sum(ends.values()) == 0:
+            return f"empty although {published} messages were published to it"
+        return None
 
     def envelope(self, notification: Notification) -> Envelope | None:
         """The CloudEvent of one stored event, or None for an internal event."""

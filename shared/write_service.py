@@ -34,7 +34,7 @@ from shared.kafka import (
     checkpoint_publisher,
     kafka_router,
     relay_publisher,
-    topic_size,
+    topic_ends,
 )
 from shared.migrations import Migration, apply
 from shared.relay import (
@@ -138,7 +138,7 @@ def create_write_service(*, service: str, title: str, description: str,
         relay = OutboxRelay(recorder=store.recorder, mapper=store.mapper,
                             positions=positions, translate=translate, topic=topic,
                             publish=publish,
-                            topic_size=topic_size(settings.kafka_bootstrap_servers, topic))
+                            topic_ends=topic_ends(settings.kafka_bootstrap_servers, topic))
         app.state.relay = relay
         tasks.append(asyncio.create_task(supervised(relay.run, f"{service}-relay")))
         channel = getattr(store.recorder, "channel_name", None)

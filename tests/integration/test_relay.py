@@ -18,7 +18,7 @@ from shared.embedded.process import free_port
 from shared.embedded.stack import create_topics
 from shared.envelope import Envelope
 from shared.eventstore import event_store_environment
-from shared.kafka import topic_size
+from shared.kafka import topic_ends
 from shared.observability import correlation_id
 from shared.relay import OutboxRelay, PostgresRelayPositions, RelayPositions
 from shared.store_migrations import prepare_stores
@@ -127,10 +127,10 @@ async def test_a_recreated_topic_is_rebuilt_from_the_event_store(
     positions = PostgresRelayPositions(database_url)
     # The store says all four were published, but the topic is new and empty.
     positions.record(topics.agreements, store.recorder.max_notification_id() or 0, 4)
-    size = topic_size(infrastructure.bootstrap_servers, topics.agreements)
+    ends = topic_ends(infrastructure.bootstrap_servers, topics.agreements)
 
     async with KafkaTestPublisher(infrastructure.bootstrap_servers, topics.agreements) as pub:
-        relay = relay_for(store, topics.agreements, pub, positions, topic_size=size)
+        relay = relay_for(store, topics.agreements, pub, positions, topic_ends=ends)
         assert await relay.republish_if_topic_lost_events()
         assert await relay.relay_batch() == 4
         assert not await relay.republish_if_topic_lost_events()  # all there again
@@ -149,12 +149,12 @@ async def test_a_broker_that_lost_its_messages_and_took_new_ones_is_rebuilt_in_f
     store = Agreements(env=event_store_environment(database_url))
     prepare_stores(database_url)
     positions = PostgresRelayPositions(database_url)
-    size = topic_size(broker.bootstrap_servers, topics.agreements)
+    ends = topic_ends(broker.bootstrap_servers, topics.agreements)
     try:
         await create_topics(broker.bootstrap_servers, [topics.agreements])
         before = register(store, 3)
         async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as pub:
-            relay = relay_for(store, topics.agreements, pub, positions, topic_size=size)
+            relay = relay_for(store, topics.agreements, pub, positions, topic_ends=ends)
             assert await relay.catch_up() == 3
         await asyncio.to_thread(broker.stop)  # the development broker keeps nothing
         await asyncio.to_thread(broker.start)
@@ -169,6 +169,45 @@ async def test_a_broker_that_lost_its_messages_and_took_new_ones_is_rebuilt_in_f
 
         records = await read_topic(broker.bootstrap_servers, topics.agreements, expected=7)
         assert {r.key.decode() for r in records if r.key} == set(before + after)
+    finally:
+        store.close()
+        await asyncio.to_thread(broker.stop)
+
+
+async def test_a_partition_that_ends_below_what_the_broker_acknowledged_is_rebuilt(
+        database_url: str, topics: Topics, tmp_path: Path) -> None:
+    """The broker restarts empty and another writer's message lands first: the topic is
+    not empty, and no acknowledgement of the relay's has started over, but a partition
+    ends at or below an offset the broker acknowledged to the relay before."""
+    broker = EmbeddedBroker(free_port(), tmp_path / "broker.log")
+    await asyncio.to_thread(broker.start)
+    store = Agreements(env=event_store_environment(database_url))
+    prepare_stores(database_url)
+    positions = PostgresRelayPositions(database_url)
+    ends = topic_ends(broker.bootstrap_servers, topics.agreements)
+    try:
+        await create_topics(broker.bootstrap_servers, [topics.agreements])
+        before = register(store, 4)
+        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as pub:
+            relay = relay_for(store, topics.agreements, pub, positions, topic_ends=ends)
+            assert await relay.catch_up() == 4
+            assert not await relay.republish_if_topic_lost_events()  # all there
+        await asyncio.to_thread(broker.stop)
+        await asyncio.to_thread(broker.start)
+        await create_topics(broker.bootstrap_servers, [topics.agreements])
+        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as other:
+            await (await other(b"someone-else", b"{}", []))
+        assert not relay.partition_restarted
+        assert sum((await ends()).values()) == 1
+
+        assert await relay.republish_if_topic_lost_events()
+        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as pub:
+            relay.publish = pub
+            assert await relay.catch_up() == 4
+            assert not await relay.republish_if_topic_lost_events()
+
+        records = await read_topic(broker.bootstrap_servers, topics.agreements, expected=5)
+        assert {r.key.decode() for r in records if r.key} == set(before) | {"someone-else"}
     finally:
         store.close()
         await asyncio.to_thread(broker.stop)
