@@ -25,7 +25,13 @@ from shared.envelope import Headers
 from shared.projection import ProjectionConsumer
 from shared.topics import Topics
 from tests.metrics.history import POPULATION, History, fixed_history
-from tests.metrics.support import ask, every_indicator, fact_rows, facts_of
+from tests.metrics.support import (
+    ask,
+    every_indicator,
+    fact_rows,
+    facts_of,
+    kept_and_derived_units,
+)
 from tests.support import Infrastructure, eventually, new_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -150,6 +156,9 @@ async def test_replaying_both_topics_from_the_earliest_offset_changes_no_indicat
                                        skipped=skipped + len(history.envelopes))
 
     assert await fact_rows(projection.pool) == facts
+    kept, derived = await kept_and_derived_units(projection.pool)
+    assert kept
+    assert kept == derived
     assert await every_indicator(projection.pool) == expected
 
 
@@ -218,6 +227,9 @@ async def test_two_consumers_in_one_group_share_the_partitions_and_give_the_fact
     assert applied_by["first"] > 0
     assert applied_by["second"] > 0
     assert await fact_rows(projection.pool) == await fact_rows(reference)
+    kept, derived = await kept_and_derived_units(projection.pool)
+    assert kept
+    assert kept == derived
     assert await every_indicator(projection.pool) == expected
     assert projection.dead == []
     await reference.close()

@@ -71,6 +71,25 @@ async def fact_rows(pool: asyncpg.Pool) -> dict[str, list[tuple[object, ...]]]:
     return rows
 
 
+async def kept_and_derived_units(pool: asyncpg.Pool) -> tuple[list[tuple[object, ...]],
+                                                              list[tuple[object, ...]]]:
+    """The case units the consumer kept, and those a GROUP BY over the facts gives now
+    for the same years (rows sorted, numbers to 9 significant digits: sums of floats
+    may add up in another order)."""
+    from services.metrics.indicators import case_units
+
+    def row(record: asyncpg.Record) -> tuple[object, ...]:
+        return tuple(float(f"{value:.9g}") if isinstance(value, float) else value
+                     for value in record.values())
+
+    async with pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
+        years = await case_units.years_kept(connection)
+        kept = await connection.fetch("SELECT * FROM case_units")
+        derived = [] if years is None else await connection.fetch(
+            case_units.units_sql(some_cases=False), *case_units.arguments(*years))
+    return sorted(map(row, kept), key=repr), sorted(map(row, derived), key=repr)
+
+
 def as_readers_see(figures: dict[str, Any], persons: Sequence[str], indicator: str,
                    threshold: int) -> dict[str, Any]:
     """The oracle of what a reader other than the auditor is shown: exact `figures` of a

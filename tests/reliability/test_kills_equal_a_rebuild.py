@@ -14,7 +14,7 @@ from services.metrics.population import PopulationRow, import_population
 from shared.topics import Topics
 from tests.integration.test_metrics_consumer import Projection, publish
 from tests.metrics.history import POPULATION, fixed_history
-from tests.metrics.support import every_indicator, fact_rows, facts_of
+from tests.metrics.support import every_indicator, fact_rows, facts_of, kept_and_derived_units
 from tests.support import Infrastructure, new_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -58,6 +58,9 @@ async def test_duplicates_and_a_killed_consumer_leave_the_indicators_of_a_rebuil
     rebuilt = await facts_of(await new_database(infrastructure), fixed_history())
     try:
         assert await fact_rows(pool) == await fact_rows(rebuilt)
+        kept, derived = await kept_and_derived_units(pool)
+        assert kept
+        assert kept == derived
         assert await every_indicator(pool) == await every_indicator(rebuilt)
     finally:
         await rebuilt.close()

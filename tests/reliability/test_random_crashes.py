@@ -16,7 +16,7 @@ from services.metrics.consumer import metrics_consumer
 from services.metrics.facts.schema import create_pool, migrate
 from shared.envelope import Headers
 from tests.metrics.history import fixed_history
-from tests.metrics.support import fact_rows, facts_of
+from tests.metrics.support import fact_rows, facts_of, kept_and_derived_units
 from tests.support import Infrastructure, new_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -79,6 +79,8 @@ def test_incremental_facts_always_equal_a_rebuild(infrastructure: Infrastructure
             await migrate(pool)
             await consume(pool, records(repeats), steps)
             assert await fact_rows(pool) == await fact_rows(rebuilt)
+            kept, derived = await kept_and_derived_units(pool)
+            assert kept == derived
         finally:
             await pool.close()
             await rebuilt.close()

@@ -12,6 +12,7 @@ from typing import Any
 
 from services.metrics.facts import agreements, cases
 from services.metrics.facts.rows import Rows
+from services.metrics.indicators import case_units
 from shared.contracts import (
     CaseAssessed,
     CaseClosed,
@@ -107,8 +108,10 @@ def rows_of(events: Sequence[tuple[Envelope, IntegrationEvent]]) -> Rows:
 
 async def project_batch(connection: Connection,
                         events: Sequence[tuple[Envelope, IntegrationEvent]]) -> None:
-    """Append the rows of a batch's due events inside the consumer's transaction."""
+    """Append the rows of a batch's due events inside the consumer's transaction, and
+    bring the case units kept beside them up to date."""
     await rows_of(events).write(connection)
+    await case_units.refresh(connection, events)
 
 
 async def project(connection: Connection, envelope: Envelope, event: IntegrationEvent) -> None:

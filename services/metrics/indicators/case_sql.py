@@ -19,8 +19,9 @@ closed one.
 # (as_of, periods, provider) is a query parameter.
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from services.metrics.indicators.cells import NONE
 from shared.indicators import IndicatorId
 
 
@@ -29,94 +30,109 @@ def known(alias: str) -> str:
     return f"($1::timestamptz IS NULL OR {alias}.recorded_at <= $1)"
 
 
-CTES: dict[str, str] = {
-    # Every query names each of its parameters (and their types), those it reads elsewhere
-    # and those it does not read at all.
-    "parameters": "SELECT $5::date AS today, $6::float8 AS rho, $7::int AS expected_level, "
-                  "$8::int AS reentry_months, $9::text[] AS successful, $10::text[] AS planned",
-    "buckets": "SELECT * FROM unnest($2::date[], $3::date[], $4::text[]) "
-               "AS b(first_day, last_day, label)",
-    "known_cases": "SELECT case_id, client_pseudonym AS client, field_of_action, target_groups, "
-                   "district, age_band, occurred_on AS opened_on FROM case_opened o "
-                   f"WHERE {known('o')}",
-    # Closures and reopenings in version order; k counts each kind from 1.
-    "changes": "SELECT case_id, version, status, reason, occurred_on AS day, "
-               "row_number() OVER (PARTITION BY case_id, status ORDER BY version) AS k "
-               f"FROM case_status s WHERE status <> 'assessed' AND {known('s')}",
-    # The closure that stands: the latest change, if it is one.
-    "closures": "SELECT * FROM (SELECT DISTINCT ON (case_id) case_id, status, reason, day "
-                "FROM changes ORDER BY case_id, version DESC) latest WHERE status = 'closed'",
-    # Spell k runs from the opening (k = 1) or the (k-1)th reopening to the kth closure.
-    "spells": "SELECT s.case_id, s.k, s.first_day, e.day AS last_day FROM ("
-              "SELECT case_id, 1 AS k, opened_on AS first_day FROM known_cases UNION ALL "
-              "SELECT case_id, k + 1, day FROM changes WHERE status = 'reopened') s "
-              "LEFT JOIN changes e ON e.case_id = s.case_id AND e.status = 'closed' "
-              "AND e.k = s.k",
-    # Cases active in a period, with the end of their spell running on its last day.
-    "active": "SELECT b.label, b.last_day AS day, s.case_id, "
-              "(array_agg(s.last_day ORDER BY s.k DESC))[1] AS spell_end "
-              "FROM spells s JOIN buckets b ON s.first_day <= b.last_day "
-              "GROUP BY b.label, b.last_day, s.case_id "
-              "HAVING bool_or(s.last_day IS NULL OR s.last_day >= b.first_day)",
-    "closed": "SELECT b.label, c.case_id, coalesce(c.reason, '') AS reason, c.day "
-              "FROM closures c JOIN buckets b ON c.day BETWEEN b.first_day AND b.last_day",
-    # A goal withdrawn (as known) was set wrongly: neither it nor its reviews count.
-    "weights": "SELECT DISTINCT ON (case_id, goal_id) case_id, goal_id, weight::float8 AS weight "
-               f"FROM case_goals g WHERE {known('g')} AND NOT EXISTS (SELECT FROM "
-               "goal_withdrawals x WHERE x.case_id = g.case_id AND x.goal_id = g.goal_id "
-               f"AND {known('x')}) ORDER BY case_id, goal_id, version DESC",
-    # Each review stands from its day until the goal's next review.
-    "reviews": "SELECT r.case_id, r.goal_id, r.level, r.occurred_on AS day, "
-               "lead(r.occurred_on) OVER (PARTITION BY r.case_id, r.goal_id "
-               "ORDER BY r.occurred_on, r.version) AS next_day "
-               f"FROM goal_reviews r WHERE {known('r')}",
-    "services": "SELECT DISTINCT ON (case_id, service_id) case_id, service_id, agreement_id, "
-                "start_date FROM case_services v "
-                f"WHERE change = 'assigned' AND {known('v')} "
-                "ORDER BY case_id, service_id, version DESC",
-    # Agreements whose draft is known, with their terms as drafted and edited.
-    "terms": "SELECT agreement_id, "
-             "(array_agg(provider_id ORDER BY version DESC) "
-             "FILTER (WHERE change = 'drafted'))[1] AS provider_id, "
-             "(array_agg(budget_product_code ORDER BY version DESC) FILTER (WHERE change IN "
-             "('drafted', 'edited') AND budget_product_code IS NOT NULL))[1] AS budget_product, "
-             "(array_agg(unit_price_cents ORDER BY version DESC) FILTER (WHERE change IN "
-             "('drafted', 'edited') AND unit_price_cents IS NOT NULL))[1] AS unit_price "
-             f"FROM agreement_facts a WHERE {known('a')} GROUP BY agreement_id "
-             "HAVING bool_or(change = 'drafted')",
-    # The amended unit price from each amendment's day on: the latest amendment (by
-    # version) in force on that day wins, as AgreementRecord.term has it.
-    "amended_prices": "SELECT d.agreement_id, d.effective_on AS first_day, "
-                      "lead(d.effective_on) OVER (PARTITION BY d.agreement_id "
-                      "ORDER BY d.effective_on) AS next_day, "
-                      "(SELECT p.unit_price_cents FROM agreement_facts p "
-                      "WHERE p.agreement_id = d.agreement_id AND p.change = 'amended' "
-                      "AND p.unit_price_cents IS NOT NULL AND p.effective_on <= d.effective_on "
-                      f"AND {known('p')} ORDER BY p.version DESC LIMIT 1) AS price "
-                      "FROM (SELECT DISTINCT agreement_id, effective_on FROM agreement_facts a "
-                      "WHERE change = 'amended' AND unit_price_cents IS NOT NULL "
-                      f"AND {known('a')}) d",
-    # Deliveries less those reversed (as known), summed per service and delivery period,
-    # with their price in cents.
-    "priced": "SELECT d.case_id, d.first_day, d.last_day, d.units * coalesce(m.price, "
-              "t.unit_price) AS cents, s.agreement_id FROM (SELECT case_id, service_id, "
-              "period_start AS first_day, period_end AS last_day, sum(units) AS units FROM ("
-              "SELECT case_id, service_id, period_start, period_end, units, recorded_at "
-              "FROM deliveries UNION ALL SELECT case_id, service_id, period_start, period_end, "
-              f"-units, recorded_at FROM delivery_reversals) d WHERE {known('d')} "
-              "GROUP BY 1, 2, 3, 4) d "
-              "JOIN services s ON s.case_id = d.case_id AND s.service_id = d.service_id "
-              "JOIN terms t ON t.agreement_id = s.agreement_id "
-              "LEFT JOIN amended_prices m ON m.agreement_id = s.agreement_id "
-              "AND m.first_day <= d.first_day AND (m.next_day IS NULL OR m.next_day > d.first_day)"
-              " WHERE coalesce(m.price, t.unit_price) IS NOT NULL",
-    "dimensions": "SELECT s.case_id, array_agg(DISTINCT s.agreement_id::text) AS agreements, "
-                  "coalesce(array_agg(DISTINCT t.provider_id::text) FILTER (WHERE t.agreement_id "
-                  "IS NOT NULL), '{}') AS providers, coalesce(array_agg(DISTINCT "
-                  "t.budget_product) FILTER (WHERE t.agreement_id IS NOT NULL), '{}') "
-                  "AS budget_products FROM services s LEFT JOIN terms t USING (agreement_id) "
-                  "GROUP BY s.case_id",
-}
+def case_expressions(some_cases: bool = False) -> dict[str, str]:
+    """The common table expressions; with `some_cases`, each case table is read only for
+    the cases of the parameter $11 (a uuid[]: how `case_units` refreshes some cases)."""
+
+    def of_cases(alias: str) -> str:
+        return known(alias) + (f" AND {alias}.case_id = ANY($11::uuid[])" if some_cases else "")
+
+    return {
+        # Every query names each of its parameters (and their types), those it reads elsewhere
+        # and those it does not read at all.
+        "parameters": "SELECT $5::date AS today, $6::float8 AS rho, $7::int AS expected_level, "
+                      "$8::int AS reentry_months, $9::text[] AS successful, $10::text[] AS planned",
+        "buckets": "SELECT * FROM unnest($2::date[], $3::date[], $4::text[]) "
+                   "AS b(first_day, last_day, label)",
+        "known_cases": "SELECT case_id, client_pseudonym AS client, field_of_action, "
+                       "target_groups, district, age_band, occurred_on AS opened_on "
+                       "FROM case_opened o "
+                       f"WHERE {of_cases('o')}",
+        # Closures and reopenings in version order; k counts each kind from 1.
+        "changes": "SELECT case_id, version, status, reason, occurred_on AS day, "
+                   "row_number() OVER (PARTITION BY case_id, status ORDER BY version) AS k "
+                   f"FROM case_status s WHERE status <> 'assessed' AND {of_cases('s')}",
+        # The closure that stands: the latest change, if it is one.
+        "closures": "SELECT * FROM (SELECT DISTINCT ON (case_id) case_id, status, reason, day "
+                    "FROM changes ORDER BY case_id, version DESC) latest WHERE status = 'closed'",
+        # Spell k runs from the opening (k = 1) or the (k-1)th reopening to the kth closure.
+        "spells": "SELECT s.case_id, s.k, s.first_day, e.day AS last_day FROM ("
+                  "SELECT case_id, 1 AS k, opened_on AS first_day FROM known_cases UNION ALL "
+                  "SELECT case_id, k + 1, day FROM changes WHERE status = 'reopened') s "
+                  "LEFT JOIN changes e ON e.case_id = s.case_id AND e.status = 'closed' "
+                  "AND e.k = s.k",
+        # Cases active in a period, with the end of their spell running on its last day.
+        "active": "SELECT b.label, b.last_day AS day, s.case_id, "
+                  "(array_agg(s.last_day ORDER BY s.k DESC))[1] AS spell_end "
+                  "FROM spells s JOIN buckets b ON s.first_day <= b.last_day "
+                  "GROUP BY b.label, b.last_day, s.case_id "
+                  "HAVING bool_or(s.last_day IS NULL OR s.last_day >= b.first_day)",
+        "closed": "SELECT b.label, c.case_id, coalesce(c.reason, '') AS reason, c.day "
+                  "FROM closures c JOIN buckets b ON c.day BETWEEN b.first_day AND b.last_day",
+        # A goal withdrawn (as known) was set wrongly: neither it nor its reviews count.
+        "weights": "SELECT DISTINCT ON (case_id, goal_id) case_id, goal_id, "
+                   "weight::float8 AS weight "
+                   f"FROM case_goals g WHERE {of_cases('g')} AND NOT EXISTS (SELECT FROM "
+                   "goal_withdrawals x WHERE x.case_id = g.case_id AND x.goal_id = g.goal_id "
+                   f"AND {known('x')}) ORDER BY case_id, goal_id, version DESC",
+        # Each review stands from its day until the goal's next review.
+        "reviews": "SELECT r.case_id, r.goal_id, r.level, r.occurred_on AS day, "
+                   "lead(r.occurred_on) OVER (PARTITION BY r.case_id, r.goal_id "
+                   "ORDER BY r.occurred_on, r.version) AS next_day "
+                   f"FROM goal_reviews r WHERE {of_cases('r')}",
+        "services": "SELECT DISTINCT ON (case_id, service_id) case_id, service_id, agreement_id, "
+                    "start_date FROM case_services v "
+                    f"WHERE change = 'assigned' AND {of_cases('v')} "
+                    "ORDER BY case_id, service_id, version DESC",
+        # Agreements whose draft is known, with their terms as drafted and edited.
+        "terms": "SELECT agreement_id, "
+                 "(array_agg(provider_id ORDER BY version DESC) "
+                 "FILTER (WHERE change = 'drafted'))[1] AS provider_id, "
+                 "(array_agg(budget_product_code ORDER BY version DESC) FILTER (WHERE change IN "
+                 "('drafted', 'edited') AND budget_product_code IS NOT NULL))[1] "
+                 "AS budget_product, "
+                 "(array_agg(unit_price_cents ORDER BY version DESC) FILTER (WHERE change IN "
+                 "('drafted', 'edited') AND unit_price_cents IS NOT NULL))[1] AS unit_price "
+                 f"FROM agreement_facts a WHERE {known('a')} GROUP BY agreement_id "
+                 "HAVING bool_or(change = 'drafted')",
+        # The amended unit price from each amendment's day on: the latest amendment (by
+        # version) in force on that day wins, as AgreementRecord.term has it.
+        "amended_prices": "SELECT d.agreement_id, d.effective_on AS first_day, "
+                          "lead(d.effective_on) OVER (PARTITION BY d.agreement_id "
+                          "ORDER BY d.effective_on) AS next_day, "
+                          "(SELECT p.unit_price_cents FROM agreement_facts p "
+                          "WHERE p.agreement_id = d.agreement_id AND p.change = 'amended' "
+                          "AND p.unit_price_cents IS NOT NULL AND p.effective_on <= d.effective_on "
+                          f"AND {known('p')} ORDER BY p.version DESC LIMIT 1) AS price "
+                          "FROM (SELECT DISTINCT agreement_id, effective_on FROM agreement_facts a "
+                          "WHERE change = 'amended' AND unit_price_cents IS NOT NULL "
+                          f"AND {known('a')}) d",
+        # Deliveries less those reversed (as known), summed per service and delivery period,
+        # with their price in cents.
+        "priced": "SELECT d.case_id, d.first_day, d.last_day, d.units * coalesce(m.price, "
+                  "t.unit_price) AS cents, s.agreement_id FROM (SELECT case_id, service_id, "
+                  "period_start AS first_day, period_end AS last_day, sum(units) AS units FROM ("
+                  "SELECT case_id, service_id, period_start, period_end, units, recorded_at "
+                  "FROM deliveries UNION ALL SELECT case_id, service_id, period_start, period_end, "
+                  f"-units, recorded_at FROM delivery_reversals) d WHERE {of_cases('d')} "
+                  "GROUP BY 1, 2, 3, 4) d "
+                  "JOIN services s ON s.case_id = d.case_id AND s.service_id = d.service_id "
+                  "JOIN terms t ON t.agreement_id = s.agreement_id "
+                  "LEFT JOIN amended_prices m ON m.agreement_id = s.agreement_id "
+                  "AND m.first_day <= d.first_day "
+                  "AND (m.next_day IS NULL OR m.next_day > d.first_day)"
+                  " WHERE coalesce(m.price, t.unit_price) IS NOT NULL",
+        "dimensions": "SELECT s.case_id, array_agg(DISTINCT s.agreement_id::text) AS agreements, "
+                      "coalesce(array_agg(DISTINCT t.provider_id::text) "
+                      "FILTER (WHERE t.agreement_id IS NOT NULL), '{}') AS providers, "
+                      "coalesce(array_agg(DISTINCT t.budget_product) "
+                      "FILTER (WHERE t.agreement_id IS NOT NULL), '{}') "
+                      "AS budget_products FROM services s LEFT JOIN terms t USING (agreement_id) "
+                      "GROUP BY s.case_id",
+    }
+
+
+CTES = case_expressions()
 # What each common table expression reads of the others.
 NEEDS: dict[str, tuple[str, ...]] = {
     "changes": (), "closures": ("changes",), "spells": ("known_cases", "changes"),
@@ -216,3 +232,15 @@ def with_clause(wanted: tuple[str, ...], ctes: Mapping[str, str] = CTES,
     for name in ("parameters", "known_cases", *wanted):
         add(name)
     return "WITH " + ",\n".join(f"{name} AS ({ctes[name]})" for name in ordered)
+
+
+def unnested(by: Sequence[str], dimensions: dict[str, str]) -> str:
+    """Each unit once under each value of each dimension in `by` (`-` for none)."""
+    return "".join(
+        f" CROSS JOIN LATERAL unnest(coalesce(nullif({dimensions[name]}, '{{}}'), "
+        f"ARRAY['{NONE}'])) AS d{index}" for index, name in enumerate(by))
+
+
+def grouped(by: Sequence[str]) -> str:
+    keys = ", ".join(f"d{index}" for index in range(len(by)))
+    return f" GROUP BY {keys}" if keys else " HAVING count(*) > 0"

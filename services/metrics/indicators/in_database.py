@@ -15,9 +15,9 @@ from datetime import date
 from typing import Any
 
 from services.metrics.catalog import IndicatorDefinition
-from services.metrics.indicators import agreement_sql
-from services.metrics.indicators.case_sql import CTES, NEEDS, UNITS, with_clause
-from services.metrics.indicators.cells import NONE, Cell, Population, Totals, cell_of
+from services.metrics.indicators import agreement_sql, case_units
+from services.metrics.indicators.case_sql import CTES, NEEDS, UNITS, grouped, unnested, with_clause
+from services.metrics.indicators.cells import Cell, Population, Totals, cell_of
 from services.metrics.indicators.disclosure import RECORD_KEY_SQL, cell_key
 from services.metrics.periods import Period
 from shared.closures import PLANNED, REENTRY_MONTHS, SUCCESSFUL
@@ -46,17 +46,6 @@ def supported(definition: IndicatorDefinition) -> bool:
     return definition.id in UNITS or definition.id in agreement_sql.UNITS
 
 
-def _unnested(by: Sequence[str], dimensions: dict[str, str]) -> str:
-    return "".join(
-        f" CROSS JOIN LATERAL unnest(coalesce(nullif({dimensions[name]}, '{{}}'), "
-        f"ARRAY['{NONE}'])) AS d{index}" for index, name in enumerate(by))
-
-
-def _grouped(by: Sequence[str]) -> str:
-    keys = ", ".join(f"d{index}" for index in range(len(by)))
-    return f" GROUP BY {keys}" if keys else " HAVING count(*) > 0"
-
-
 def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool) -> str:
     """The query of an indicator's cells along `by` ($11: the only provider, if `provider`)."""
     if definition.id in agreement_sql.UNITS:
@@ -74,8 +63,8 @@ def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool
         f"sum(DISTINCT {RECORD_KEY_SQL.format(client='k.client')}) AS person_keys "
         "FROM units u JOIN known_cases k USING (case_id)"
         + (" LEFT JOIN dimensions x USING (case_id)" if served else "")
-        + _unnested(by, _DIMENSIONS)
-        + (" WHERE x.providers = ARRAY[$11::text]" if provider else "") + _grouped(by)
+        + unnested(by, _DIMENSIONS)
+        + (" WHERE x.providers = ARRAY[$11::text]" if provider else "") + grouped(by)
     )
 
 
@@ -104,18 +93,30 @@ def _agreement_cells_sql(definition: IndicatorDefinition, by: Sequence[str],
         "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons, "
         f"sum(DISTINCT {RECORD_KEY_SQL.format(client='u.client')}) AS person_keys "
         "FROM counted u JOIN agreements a USING (agreement_id)"
-        + _unnested(by, _AGREEMENT_DIMENSIONS)
-        + (" WHERE a.provider_id::text = $11" if provider else "") + _grouped(by)
+        + unnested(by, _AGREEMENT_DIMENSIONS)
+        + (" WHERE a.provider_id::text = $11" if provider else "") + grouped(by)
     )
 
 
 async def cells_in_database(connection: Connection, definition: IndicatorDefinition,
                             by: Sequence[str], buckets: Sequence[Period], as_of: Any,
                             provider_id: str | None, threshold: int,
-                            population: Population | None, today: date) -> list[Cell]:
-    """The cells of an indicator that case_sql or agreement_sql covers, counted in PostgreSQL."""
-    arguments: list[Any] = [as_of, [b.start for b in buckets], [b.end for b in buckets],
-                            [b.label for b in buckets], today, *RULES]
+                            population: Population | None, today: date, *,
+                            kept: bool = True) -> list[Cell]:
+    """The cells of an indicator that case_sql or agreement_sql covers, counted in PostgreSQL:
+    from the units kept with the facts (`case_units`) where they answer the question and
+    `kept` allows it, else from the facts themselves."""
+    kind = case_units.KIND.get(definition.id)
+    if kept and kind is not None and as_of is None and await case_units.covers(connection,
+                                                                               buckets):
+        arguments: list[Any] = [kind, [b.label for b in buckets]]
+        if provider_id is not None:
+            arguments.append(provider_id)
+        rows = await connection.fetch(case_units.cells_sql(by, provider_id is not None),
+                                      *arguments)
+        return _cells(rows, definition, by, threshold, population)
+    arguments = [as_of, [b.start for b in buckets], [b.end for b in buckets],
+                 [b.label for b in buckets], today, *RULES]
     if provider_id is not None:
         arguments.append(provider_id)
     async with connection.transaction():  # a savepoint inside the API's read transaction
@@ -124,6 +125,11 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
         await connection.execute("SET LOCAL enable_nestloop = off")
         rows = await connection.fetch(cells_sql(definition, by, provider_id is not None),
                                       *arguments)
+    return _cells(rows, definition, by, threshold, population)
+
+
+def _cells(rows: Sequence[Any], definition: IndicatorDefinition, by: Sequence[str],
+           threshold: int, population: Population | None) -> list[Cell]:
     cells = []
     for row in rows:
         key = tuple(row[f"d{index}"] for index in range(len(by)))

@@ -1,0 +1,201 @@
+"""Case units kept with the facts: what each case counts in each period, ready to group.
+
+Deriving an indicator's units from the raw facts (spells from the statuses,
+T-scores from every review at each period's end, costs from every delivery)
+costs up to seconds per question at a city's size. So the consumer keeps the
+table `case_units` in the same transaction as the facts: per unit kind (the
+indicators whose units are alike share one), period label and case, the
+unit's numerator, denominator and value beside the case's dimensions and its
+person's record key. Each batch refreshes the cases it touched, the other
+cases of their persons (re-entry looks across them) and the cases served under
+an agreement whose terms it changed; the first batch, and one that reaches a
+year not kept yet, refreshes all cases. The units are those of `case_sql`,
+restricted to some cases: one definition.
+
+A question about what is known now (no `as_of`) whose periods lie in the years
+kept groups this table (`cells_sql`); any other (an `as_of`, another year, an
+agreement indicator) is derived from the facts as before. Units are the
+finest grain at which every breakdown can still count its persons distinct
+and sum their record keys into the cell key; sums per coarser cell would be
+smaller, but could say neither.
+"""
+
+# ruff: noqa: S608 - the SQL is put together from constants only; values are parameters.
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from services.metrics.indicators.case_sql import (
+    UNITS,
+    case_expressions,
+    grouped,
+    unnested,
+    with_clause,
+)
+from services.metrics.indicators.disclosure import RECORD_KEY_SQL
+from services.metrics.periods import Grain, Period, parse_period
+from shared.closures import PLANNED, REENTRY_MONTHS, SUCCESSFUL
+from shared.contracts import (
+    IntegrationEvent,
+    ServiceAgreementAmended,
+    ServiceAgreementDrafted,
+    ServiceAgreementEdited,
+)
+from shared.envelope import Envelope
+from shared.gas import EXPECTED_LEVEL, RHO
+from shared.projection import Connection
+
+TABLES = (
+    """CREATE TABLE IF NOT EXISTS case_units (
+        kind text NOT NULL, label text NOT NULL, case_id uuid NOT NULL, client text NOT NULL,
+        record_key bigint NOT NULL, numerator float8, denominator float8, value float8,
+        field_of_action text NOT NULL, target_groups text[] NOT NULL, district text NOT NULL,
+        age_band text NOT NULL, agreements text[] NOT NULL, providers text[] NOT NULL,
+        budget_products text[] NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS case_units_kind_label ON case_units (kind, label)",
+    "CREATE INDEX IF NOT EXISTS case_units_case ON case_units (case_id)",
+    # One row: the years whose periods the units cover.
+    """CREATE TABLE IF NOT EXISTS case_units_years (
+        first_year integer NOT NULL, last_year integer NOT NULL)""",
+    # What a refresh of some cases looks up.
+    "CREATE INDEX IF NOT EXISTS case_opened_case ON case_opened (case_id)",
+    "CREATE INDEX IF NOT EXISTS case_opened_client ON case_opened (client_pseudonym)",
+    "CREATE INDEX IF NOT EXISTS case_goals_case ON case_goals (case_id)",
+    "CREATE INDEX IF NOT EXISTS goal_reviews_case ON goal_reviews (case_id)",
+    "CREATE INDEX IF NOT EXISTS goal_withdrawals_case ON goal_withdrawals (case_id)",
+    "CREATE INDEX IF NOT EXISTS deliveries_case ON deliveries (case_id)",
+    "CREATE INDEX IF NOT EXISTS delivery_reversals_case ON delivery_reversals (case_id)",
+    "CREATE INDEX IF NOT EXISTS case_services_agreement ON case_services (agreement_id)",
+)
+
+
+def _kinds() -> dict[str, str]:
+    """Per indicator its unit kind: the first indicator with the same units."""
+    first: dict[str, str] = {}
+    return {str(indicator): first.setdefault(sql, str(indicator))
+            for indicator, (sql, _) in UNITS.items()}
+
+
+KIND = _kinds()
+_COLUMNS = ("kind, label, case_id, client, record_key, numerator, denominator, value, "
+            "field_of_action, target_groups, district, age_band, agreements, providers, "
+            "budget_products")
+# Agreement events that change what `terms` says: provider, budget product, unit price.
+_TERMS = (ServiceAgreementDrafted, ServiceAgreementEdited, ServiceAgreementAmended)
+
+
+def units_sql(some_cases: bool) -> str:
+    """The SELECT of every case's units in the periods $2-$4 (with `some_cases`: of the
+    cases in $11), in the columns of `case_units`."""
+    kinds = {kind: UNITS[indicator] for indicator, kind in KIND.items() if indicator == kind}
+    reads = tuple(dict.fromkeys(name for _, needs in kinds.values() for name in needs))
+    units = " UNION ALL ".join(
+        f"SELECT '{kind}'::text, u.case_id, u.label, u.numerator::float8, "
+        f"u.denominator::float8, u.value::float8 FROM ({sql}) "
+        "u (case_id, label, numerator, denominator, value)"
+        for kind, (sql, _) in kinds.items())
+    return (
+        f"{with_clause((*reads, 'dimensions'), case_expressions(some_cases))},\n"
+        f"units (kind, case_id, label, numerator, denominator, value) AS ({units})\n"
+        "SELECT u.kind, u.label, u.case_id, k.client, "
+        f"{RECORD_KEY_SQL.format(client='k.client')}, u.numerator, u.denominator, u.value, "
+        "k.field_of_action, k.target_groups, k.district, k.age_band, "
+        "coalesce(x.agreements, '{}'), coalesce(x.providers, '{}'), "
+        "coalesce(x.budget_products, '{}') "
+        "FROM units u JOIN known_cases k USING (case_id) LEFT JOIN dimensions x USING (case_id)"
+    )
+
+
+_REFRESH_ALL = f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=False)}"
+_REFRESH_SOME = f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=True)}"
+# The cases a batch touched, those served under an agreement whose terms it changed, and
+# every other case of the same persons.
+_AFFECTED = (
+    "WITH touched AS (SELECT unnest($1::uuid[]) AS case_id UNION "
+    "SELECT case_id FROM case_services WHERE agreement_id = ANY($2::uuid[])) "
+    "SELECT coalesce(array_agg(DISTINCT c), '{}') FROM (SELECT case_id AS c FROM touched "
+    "UNION SELECT other.case_id FROM case_opened one JOIN case_opened other "
+    "USING (client_pseudonym) WHERE one.case_id IN (SELECT case_id FROM touched)) affected"
+)
+
+
+def periods_of(first_year: int, last_year: int) -> list[Period]:
+    """Every year, quarter and month of the years."""
+    periods: list[Period] = []
+    for year in range(first_year, last_year + 1):
+        whole = parse_period(str(year))
+        periods += [whole, *whole.split(Grain.QUARTER), *whole.split(Grain.MONTH)]
+    return periods
+
+
+def arguments(first_year: int, last_year: int) -> list[Any]:
+    """$1-$10 of `units_sql` for the years: everything known, their periods, the rules."""
+    periods = periods_of(first_year, last_year)
+    return [None, [p.start for p in periods], [p.end for p in periods],
+            [p.label for p in periods], date(last_year, 12, 31),  # today: not read
+            RHO, EXPECTED_LEVEL, REENTRY_MONTHS, sorted(SUCCESSFUL), sorted(PLANNED)]
+
+
+async def years_kept(connection: Connection) -> tuple[int, int] | None:
+    row = await connection.fetchrow("SELECT first_year, last_year FROM case_units_years")
+    return None if row is None else (row["first_year"], row["last_year"])
+
+
+async def covers(connection: Connection, periods: Iterable[Period]) -> bool:
+    """Whether the units kept cover every one of `periods`."""
+    kept = await years_kept(connection)
+    return kept is not None and all(kept[0] <= p.start.year and p.end.year <= kept[1]
+                                    for p in periods)
+
+
+async def refresh(connection: Connection,
+                  events: Sequence[tuple[Envelope, IntegrationEvent]]) -> None:
+    """Bring the units up to date with a batch's events (inside its transaction)."""
+    cases = {str(event.case_id) for _, event in events if hasattr(event, "case_id")}
+    agreements = {str(event.agreement_id) for _, event in events if isinstance(event, _TERMS)}
+    years = {event.occurred_on.year for _, event in events if hasattr(event, "case_id")}
+    kept = await years_kept(connection)
+    if (kept is None and not years) or not (cases or agreements):
+        return
+    first, last = kept if kept is not None else (min(years), max(years))
+    wider = (min([first, *years]), max([last, *years]))
+    if kept is None or wider != kept:
+        await refresh_all(connection, *wider)
+        return
+    affected = await connection.fetchval(_AFFECTED, sorted(cases), sorted(agreements))
+    await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
+    await connection.execute(_REFRESH_SOME, *arguments(first, last), affected)
+
+
+async def refresh_all(connection: Connection, first_year: int, last_year: int) -> None:
+    """Every case's units for the years (the first batch, a new year, a rebuild)."""
+    await connection.execute("DELETE FROM case_units")
+    await connection.execute("DELETE FROM case_units_years")
+    await connection.execute("INSERT INTO case_units_years VALUES ($1, $2)", first_year, last_year)
+    await connection.execute(_REFRESH_ALL, *arguments(first_year, last_year))
+
+
+_DIMENSIONS = {
+    "period": "ARRAY[u.label]", "field_of_action": "ARRAY[u.field_of_action]",
+    "target_group": "u.target_groups", "district": "ARRAY[u.district]",
+    "age_band": "ARRAY[u.age_band]", "agreement": "u.agreements", "provider": "u.providers",
+    "budget_product": "u.budget_products",
+}
+
+
+def cells_sql(by: Sequence[str], provider: bool) -> str:
+    """The cells of a unit kind ($1) in the periods labelled $2 along `by` (the only
+    provider $3 if `provider`), as `in_database.cells_sql` counts them from the facts."""
+    return (
+        f"SELECT {''.join(f'd{index}, ' for index in range(len(by)))}"
+        "sum(u.numerator) AS numerator, sum(u.denominator) AS denominator, "
+        "0.0::float8 AS reference_numerator, 0.0::float8 AS reference_denominator, "
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY u.value) AS median, "
+        "count(u.value) AS values, count(DISTINCT u.client) AS persons, "
+        "sum(DISTINCT u.record_key) AS person_keys FROM case_units u"
+        + unnested(by, _DIMENSIONS)
+        + " WHERE u.kind = $1 AND u.label = ANY($2::text[])"
+        + (" AND u.providers = ARRAY[$3::text]" if provider else "") + grouped(by)
+    )

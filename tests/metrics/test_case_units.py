@@ -1,0 +1,115 @@
+"""The case units the consumer keeps with the facts equal the units derived from the facts,
+however the events came in batches, and answer as the facts do (`indicators.case_units`)."""
+
+# ruff: noqa: S608 - table names from this module's constant only.
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from bench.events import city
+from services.metrics.catalog import CATALOG
+from services.metrics.facts.projection import parse, project_batch
+from services.metrics.facts.schema import create_pool, migrate
+from services.metrics.indicators import case_units
+from services.metrics.indicators.engine import Question
+from services.metrics.indicators.in_database import cells_in_database
+from services.metrics.periods import Grain, parse_period
+from shared.contracts import ServiceAgreementAmended
+from shared.envelope import Envelope
+from tests.metrics.history import A1, P1, d, fixed_history
+from tests.metrics.support import kept_and_derived_units
+from tests.support import Infrastructure, new_database
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+CASE_TABLES = ("case_opened", "case_status", "case_goals", "goal_reviews", "case_services",
+               "deliveries", "goal_withdrawals", "delivery_reversals")
+BREAKDOWNS = ((), ("district", "age_band"), ("provider", "period"), ("agreement",),
+              ("target_group", "budget_product"))
+
+
+async def _project(pool: asyncpg.Pool, envelopes: list[Envelope], sizes: random.Random) -> int:
+    """Project the envelopes in batches of random sizes, one transaction each; how many."""
+    batches = 0
+    while envelopes:
+        size = sizes.randint(1, 40)
+        batch, envelopes = envelopes[:size], envelopes[size:]
+        async with pool.acquire() as connection, connection.transaction():
+            await project_batch(connection, [(envelope, parse(envelope)) for envelope in batch])
+        batches += 1
+    return batches
+
+
+@pytest.fixture(scope="module")
+async def city_in_batches(infrastructure: Infrastructure) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(await new_database(infrastructure))
+    await migrate(pool)
+    envelopes = [envelope for _, envelope in city(250, seed=3).in_order()]
+    assert await _project(pool, envelopes, random.Random(5)) > 100
+    yield pool
+    await pool.close()
+
+
+async def test_units_kept_batch_by_batch_equal_those_of_the_facts(
+        city_in_batches: asyncpg.Pool) -> None:
+    kept, derived = await kept_and_derived_units(city_in_batches)
+    assert len(kept) > 10_000
+    assert kept == derived
+    async with city_in_batches.acquire() as connection:
+        years = await case_units.years_kept(connection)
+        every_day = " UNION ALL ".join(f"SELECT occurred_on FROM {name}" for name in CASE_TABLES)
+        days = await connection.fetchrow(
+            f"SELECT min(occurred_on), max(occurred_on) FROM ({every_day}) facts")
+    assert days is not None
+    assert years == (days[0].year, days[1].year)  # the years of every case event
+
+
+async def test_late_terms_and_one_event_per_batch_keep_the_units_equal(
+        infrastructure: Infrastructure) -> None:
+    """The written history in small batches: agreements edited and amended after cases use
+    them (a price too), closures, reopenings, reversals, a person's second case."""
+    pool = await create_pool(await new_database(infrastructure))
+    try:
+        await migrate(pool)
+        history = fixed_history()
+        # A price amended late, back to February: what cases spent under A1 changes.
+        history.add("agreements", A1, ServiceAgreementAmended(
+            agreement_id=A1, effective_date=d(2, 1), reason="Tarif", unit_price_cents=9_900,
+            occurred_on=d(11, 2), actor="cm-1"))
+        await _project(pool, [envelope for _, envelope in history.in_recorded_order()],
+                       random.Random(1))
+        kept, derived = await kept_and_derived_units(pool)
+        assert kept
+        assert kept == derived
+    finally:
+        await pool.close()
+
+
+@pytest.mark.parametrize("indicator", sorted(case_units.KIND))
+async def test_cells_from_the_units_kept_equal_cells_from_the_facts(
+        city_in_batches: asyncpg.Pool, indicator: str) -> None:
+    definition = CATALOG[indicator]
+    async with city_in_batches.acquire() as connection:
+        for period in ("2025", "2026-Q1", "2025-07"):
+            for by in (b for b in BREAKDOWNS if set(b) <= set(definition.dimensions)):
+                for provider in (None, str(P1)):
+                    question = Question(parse_period(period), by, Grain.QUARTER, None, provider)
+                    buckets = question.buckets()
+                    assert await case_units.covers(connection, buckets)
+                    both = [await cells_in_database(
+                        connection, definition, by, buckets, None, provider, 3, None,
+                        buckets[-1].end, kept=kept) for kept in (True, False)]
+                    assert both[0] == both[1], (period, by, provider)
+
+
+async def test_periods_outside_the_years_kept_are_counted_from_the_facts(
+        city_in_batches: asyncpg.Pool) -> None:
+    async with city_in_batches.acquire() as connection:
+        assert not await case_units.covers(connection, [parse_period("2024")])
+        years = await case_units.years_kept(connection)
+        assert years is not None
+        assert not await case_units.covers(connection, [parse_period(f"{years[1] + 1}-01")])
