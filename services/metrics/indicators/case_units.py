@@ -6,7 +6,8 @@ costs up to seconds per question at a city's size. So the consumer keeps the
 table `case_units` in the same transaction as the facts: per unit kind (the
 indicators whose units are alike share one), period label and case, the
 unit's numerator, denominator and value beside the case's dimensions and its
-person's record key. Each batch refreshes the cases it touched, the other
+person's record key, for the periods of the latest `KEPT_YEARS` years with case
+events. Each batch refreshes the cases it touched, the other
 cases of their persons (re-entry looks across them) and the cases served under
 an agreement whose terms it changed; the first batch, and one that reaches a
 year not kept yet, refreshes all cases. The units are those of `case_sql`,
@@ -79,6 +80,9 @@ def _kinds() -> dict[str, str]:
 
 
 KIND = _kinds()
+# The units cover at most the latest this many years with case events (each open case has
+# units in every period since its opening): older years are counted from the facts.
+KEPT_YEARS = 3
 _COLUMNS = ("kind, label, case_id, client, record_key, numerator, denominator, value, "
             "field_of_action, target_groups, district, age_band, agreements, providers, "
             "budget_products")
@@ -160,7 +164,8 @@ async def refresh(connection: Connection,
     if (kept is None and not years) or not (cases or agreements):
         return
     first, last = kept if kept is not None else (min(years), max(years))
-    wider = (min([first, *years]), max([last, *years]))
+    latest = max([last, *years])
+    wider = (max(min([first, *years]), latest - KEPT_YEARS + 1), latest)
     if kept is None or wider != kept:
         await refresh_all(connection, *wider)
         return
