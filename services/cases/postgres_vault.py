@@ -91,6 +91,8 @@ class PostgresVault:
         self._index_key = index_key
         self._keyring = keyring
         with self.pool.connection() as connection:
+            # Instances starting at once wrap and index each earlier client once, in turn.
+            connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_vault'))")
             self._check_every_key_opens(connection)
             wrapped = self._wrap_the_unwrapped(connection)
             self._index_the_unindexed(connection)
