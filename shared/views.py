@@ -24,7 +24,6 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import Environment
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composed
 
 from shared.eventstore import ServiceApplication
 
@@ -32,14 +31,14 @@ _log = logging.getLogger("wirkung.views")
 
 
 class View(PostgresTrackingRecorder):
-    """A view: its tables (`create_statements`) and its position, in one database."""
+    """A view: its tables and its position, in one database.
 
-    create_statements: tuple[str, ...] = ()
+    Its tables are made by its service's migrations (`shared.migrations`); the view
+    itself creates only its position's table (eventsourcing's tracking table).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sql_create_statements.extend(Composed([SQL(statement)])
-                                          for statement in self.create_statements)
         self._batch = threading.local()
 
     @contextlib.contextmanager

@@ -13,7 +13,7 @@ from shared.auth import Role
 
 SERVICES = ("agreements", "cases", "metrics", "web")
 # Services whose tables are made by migrations (`services/<service>/migrations.py`).
-MIGRATED = ("agreements",)
+MIGRATED = ("agreements", "cases")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -203,7 +203,8 @@ def _migrate(service: str) -> int:
     from shared.migrations import DatabaseNewerThanCode, Migration, apply, latest
     from shared.settings import WriteServiceSettings
 
-    settings_class = {"agreements": "services.agreements.settings:AgreementsSettings"}[service]
+    settings_class = {"agreements": "services.agreements.settings:AgreementsSettings",
+                      "cases": "services.cases.settings:CasesSettings"}[service]
     module, name = settings_class.split(":")
     settings: WriteServiceSettings = getattr(importlib.import_module(module), name)()
     owners: list[tuple[str, tuple[Migration, ...]]] = [

@@ -23,6 +23,16 @@ def run_cases_command(args: argparse.Namespace) -> int:
                   else "WIRKUNG_CASES_DATABASE_URL and WIRKUNG_CASES_KEY_ENCRYPTION_KEY")
         print(f"wirkung cases: set {needed}: {error}", file=sys.stderr)
         return 2
+    from services.cases.migrations import prepare_database
+    from shared.migrations import DatabaseNewerThanCode
+
+    try:
+        # As the service would on starting: the tables of an earlier release are brought up
+        # to date (keys stored before the KEK have no column for its id).
+        prepare_database(settings.database_url)
+    except DatabaseNewerThanCode as error:
+        print(f"wirkung cases: {error}", file=sys.stderr)
+        return 1
     if args.cases_command == "rotate-key-encryption-key":
         return _rotate(settings.database_url, keyring)
     return _retention(settings, args.on or date.today(), dry_run=args.dry_run)

@@ -14,6 +14,7 @@ from services.cases.application import Cases, CasesParts, Deadlines
 from services.cases.contracts import to_contract
 from services.cases.index import PostgresCaseIndex
 from services.cases.key_wrapping import Keyring
+from services.cases.migrations import MIGRATIONS, prepare_database
 from services.cases.postgres_vault import PostgresVault
 from services.cases.purposes import DEFAULT_PURPOSES, Purposes
 from services.cases.replica.consumer import replica_consumer
@@ -25,7 +26,6 @@ from shared.access_log import PostgresAccessLog
 from shared.asyncapi import events_channel
 from shared.clock import Clock, SystemClock
 from shared.observability import configure_logging
-from shared.store_migrations import prepare_stores
 from shared.topics import Topics
 from shared.write_service import Background, ViewSpec, create_write_service
 
@@ -39,11 +39,13 @@ def postgres_parts(database_url: str, *, keyring: Keyring,
     """The application's collaborators, all in the cases database; the clients' keys
     wrapped by the keyring's KEK.
 
-    Without `blind_index_key` clients are indexed under a key of this process only.
+    Without `blind_index_key` clients are indexed under a key of this process only. The
+    database's tables are first brought up to this code's version (a no-op when the
+    service has just done so on starting).
     """
     if not database_url.startswith(("postgresql:", "postgres:")):
         raise ValueError("the cases service keeps its vault and read model in PostgreSQL")
-    prepare_stores(database_url)
+    prepare_database(database_url)
     pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True,
                           check=ConnectionPool.check_connection)
     access_log = PostgresAccessLog(database_url)
@@ -106,6 +108,7 @@ def create_app(settings: CasesSettings | None = None, *,
         topic=topics.cases,
         routers=routers,
         view=ViewSpec(projection=CasesProjection, view=CasesView),
+        migrations=MIGRATIONS,
         background=[replica_consumer(
             database_url=settings.database_url,
             bootstrap_servers=settings.kafka_bootstrap_servers, topic=topics.agreements,

@@ -3,6 +3,7 @@
 `client_keys` holds each client's key wrapped by the key-encryption key (KEK)
 whose id stands beside it; an erased client's row keeps no key. Keys stored
 before the KEK (unwrapped, without an id) are wrapped when the vault starts.
+The tables are made by the service's migrations (`services.cases.migrations`).
 """
 
 from __future__ import annotations
@@ -29,21 +30,6 @@ from services.cases.personal_data import (
 
 Connection = psycopg.Connection[Any]
 _TABLES = ("client_keys", "client_personal_data", "client_lookup")
-
-
-def prepare_tables(connection: Connection) -> None:
-    """Create the vault's tables, or bring those of an earlier release up to date."""
-    connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_vault'))")
-    connection.execute("""CREATE TABLE IF NOT EXISTS client_keys (
-                              client_id uuid PRIMARY KEY, key bytea, kek_id text)""")
-    # Before the KEK, every key was stored as it is and never missing.
-    connection.execute("ALTER TABLE client_keys ADD COLUMN IF NOT EXISTS kek_id text")
-    connection.execute("ALTER TABLE client_keys ALTER COLUMN key DROP NOT NULL")
-    connection.execute("""CREATE TABLE IF NOT EXISTS client_personal_data (
-                              client_id uuid PRIMARY KEY, sealed bytea NOT NULL)""")
-    connection.execute("""CREATE TABLE IF NOT EXISTS client_lookup (
-                              client_id uuid PRIMARY KEY, entry bytea NOT NULL)""")
-    connection.execute("CREATE INDEX IF NOT EXISTS client_lookup_entry ON client_lookup (entry)")
 
 
 def vacuum(pool: ConnectionPool) -> None:
@@ -77,8 +63,6 @@ def rotate_key_encryption_key(database_url: str, keyring: Keyring, *,
     """
     rewrapped = 0
     with psycopg.connect(database_url, autocommit=True) as connection:
-        with connection.transaction():
-            prepare_tables(connection)
         while True:
             with connection.transaction():
                 rows = connection.execute(
@@ -107,7 +91,8 @@ class PostgresVault:
         self._index_key = index_key
         self._keyring = keyring
         with self.pool.connection() as connection:
-            prepare_tables(connection)
+            # Instances starting at once wrap and index each earlier client once, in turn.
+            connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_vault'))")
             self._check_every_key_opens(connection)
             wrapped = self._wrap_the_unwrapped(connection)
             self._index_the_unindexed(connection)

@@ -21,33 +21,10 @@ from shared.views import View
 
 
 class CasesView(View):
-    """Cases as lists and counts need them."""
+    """Cases as lists and counts need them.
 
-    create_statements = (
-        """CREATE TABLE IF NOT EXISTS case_summaries (
-            case_id uuid PRIMARY KEY, client_pseudonym text NOT NULL,
-            field_of_action text NOT NULL, target_groups text[] NOT NULL,
-            district text NOT NULL, team text NOT NULL, legal_basis text NOT NULL,
-            age_band text NOT NULL, reentry boolean NOT NULL, status text NOT NULL,
-            opened_on date NOT NULL, closed_on date, closure_reason text,
-            version integer NOT NULL)""",
-        """CREATE INDEX IF NOT EXISTS case_summaries_team
-            ON case_summaries (team, status, opened_on)""",
-        """CREATE INDEX IF NOT EXISTS case_summaries_client
-            ON case_summaries (client_pseudonym)""",
-        """CREATE TABLE IF NOT EXISTS case_services (
-            case_id uuid NOT NULL, service_id uuid NOT NULL, agreement_id uuid NOT NULL,
-            start_date date NOT NULL, ended_on date, PRIMARY KEY (case_id, service_id))""",
-        """CREATE INDEX IF NOT EXISTS case_services_running
-            ON case_services (agreement_id) WHERE ended_on IS NULL""",
-        # Added later: a view built before gets them on start and is filled by its replay.
-        "ALTER TABLE case_services ADD COLUMN IF NOT EXISTS end_date date",
-        "ALTER TABLE case_summaries ADD COLUMN IF NOT EXISTS assessed_on date",
-        # Each goal and its last review, for the reviews the work list shows as due.
-        """CREATE TABLE IF NOT EXISTS case_goals (
-            case_id uuid NOT NULL, goal_id uuid NOT NULL, set_on date NOT NULL,
-            last_reviewed_on date, PRIMARY KEY (case_id, goal_id))""",
-    )
+    Its tables are made by the service's migrations (`services.cases.migrations`).
+    """
 
     @contextlib.contextmanager
     def changing(self, tracking: Tracking) -> Iterator[Cursor[DictRow]]:

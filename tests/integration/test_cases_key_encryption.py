@@ -33,6 +33,7 @@ from services.cases.key_wrapping import (
     UnknownKeyEncryptionKey,
     new_key_encryption_key_text,
 )
+from services.cases.migrations import prepare_database
 from services.cases.personal_data import PersonalData
 from services.cases.postgres_vault import PostgresVault, rotate_key_encryption_key
 from services.cases.sealed_text import ERASED_TEXT
@@ -57,6 +58,7 @@ ERIKA = PersonalData(name="Erika Quastenflosser", birth_date=date(1971, 4, 9),
 @contextmanager
 def cases_on(url: str, keyring: Keyring) -> Iterator[Cases]:
     """The cases application on the database's event store and vault (fakes for the rest)."""
+    prepare_database(url)
     pool = ConnectionPool(url, min_size=1, max_size=4, open=True)
     try:
         vault = PostgresVault(pool, INDEX_KEY, keyring)

@@ -9,6 +9,7 @@ import pytest
 
 from services.cases.application import Cases
 from services.cases.domain import Case
+from services.cases.migrations import prepare_database
 from services.cases.views import CasesProjection, CasesView
 from shared.eventstore import event_store_environment
 from shared.views import ViewRunner
@@ -22,6 +23,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 async def test_a_bulk_import_leaves_every_case_at_its_version_and_status(
         infrastructure: Infrastructure) -> None:
     url = await new_database(infrastructure)
+    await asyncio.to_thread(prepare_database, url)
     agreements = event_store("agreements", await new_database(infrastructure))
     # Written as `wirkung simulate` writes, straight into the store (no personal data).
     written = event_store("cases", url)

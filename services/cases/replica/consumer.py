@@ -1,8 +1,9 @@
 """The replica's consumer: the agreements topic into the cases database, exactly once in effect.
 
-It is one of the service's background tasks. A rebuild empties the replica
-and sends the consumer group back to the start of the topic; run it while the
-cases service is stopped (`rebuild_replica`).
+It is one of the service's background tasks; its tables are made by the service's
+migrations (`services.cases.migrations`), applied before it starts. A rebuild
+empties the replica and sends the consumer group back to the start of the topic;
+run it while the cases service is stopped (`rebuild_replica`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,17 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import OffsetAndMetadata
 from fastapi import FastAPI
 
+from services.cases.migrations import prepare_database
 from services.cases.replica.projection import parse, project
-from services.cases.replica.schema import REBUILT_TABLES, migrate
 from shared.envelope import Headers
 from shared.projection import DeadLetterSender, ProjectionConsumer
 from shared.projection.consumer import leave_group
 from shared.settings import DEFAULT_GROUP_TIMING, GroupTiming
 from shared.write_service import Background
+
+# What a rebuild empties: the replica and the record of what it applied.
+REBUILT_TABLES = ("replica_agreements", "replica_suspensions", "replica_providers",
+                  "applied_versions", "input_positions")
 
 
 def replica_consumer(*, database_url: str, bootstrap_servers: str, topic: str,
@@ -33,7 +38,6 @@ def replica_consumer(*, database_url: str, bootstrap_servers: str, topic: str,
     async def run(app: FastAPI) -> None:
         pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
         try:
-            await migrate(pool)
             consumer = ProjectionConsumer(
                 name="cases-replica", pool=pool, bootstrap_servers=bootstrap_servers,
                 topics=[topic], group_id=group_id, parse=parse, project=project,
@@ -66,6 +70,8 @@ async def rebuild_replica(*, database_url: str, bootstrap_servers: str, topic: s
     Run it while the cases service is stopped: a running member of the group
     would keep its own position.
     """
+    # Its tables as this code knows them (a database newer than it stops here, untouched).
+    await asyncio.to_thread(prepare_database, database_url)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group_id,
                                 enable_auto_commit=False, auto_offset_reset="earliest",
                                 **timing.consumer_options())
@@ -84,7 +90,6 @@ async def rebuild_replica(*, database_url: str, bootstrap_servers: str, topic: s
     # Rewound first: should emptying fail, the replay only skips what is still applied.
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
     try:
-        await migrate(pool)
         await pool.execute(f"TRUNCATE {', '.join(REBUILT_TABLES)}")
     finally:
         await pool.close()

@@ -19,7 +19,6 @@ from services.cases.application.workspace_dto import (
 )
 from services.cases.domain import AgreementOnRecord
 from services.cases.locks import AGREEMENT_ASSIGNMENT, advisory_lock
-from services.cases.replica.schema import create_tables
 
 Suspensions = list[tuple[date, date | None]]
 _TERMS = """agreement_id, field_of_action, pricing_unit, capacity, term_start, term_end,
@@ -31,7 +30,6 @@ class PostgresAgreements:
 
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
-        create_tables(pool)
 
     def agreement(self, agreement_id: UUID) -> AgreementOnRecord | None:
         with self.pool.connection() as connection, connection.cursor(
