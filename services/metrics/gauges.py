@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import UTC, datetime
 
 import asyncpg
 from prometheus_client import Gauge
@@ -79,7 +78,7 @@ class IndicatorGauges:
 
     async def refresh(self, connection: Connection) -> None:
         started = time.monotonic()
-        year = parse_period(str(self.year or datetime.now(UTC).year))
+        year = parse_period(str(self.year) if self.year else self.indicators.this_year())
         values: dict[tuple[str, str, str], float] = {}
         for dimension, indicators in (("field_of_action", FIELD_INDICATORS),
                                       ("district", DISTRICT_INDICATORS)):

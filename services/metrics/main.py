@@ -49,7 +49,7 @@ def create_app(settings: MetricsSettings | None = None, *,
             lambda document, progress: indicators.verify(
                 document, database_url=settings.database_url,
                 bootstrap_servers=settings.kafka_bootstrap_servers, topics=topics,
-                progress=progress), topics)
+                progress=progress), topics, indicators.clock)
         try:
             await migrate(app.state.pool)
             yield

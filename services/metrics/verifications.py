@@ -15,13 +15,14 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from services.metrics.indicators.manifest import Manifest
 from services.metrics.replay import Progress
 from services.metrics.verification import BadManifest, Verdict, checked
+from shared.clock import Clock
 from shared.topics import Topics
 
 _log = logging.getLogger("wirkung.metrics.verifications")
@@ -71,9 +72,9 @@ class Verifications:
     """Starts verifications, runs `running` at a time, lets `waiting` more wait, keeps the
     last `kept` finished ones to be read."""
 
-    def __init__(self, verify: Verify, topics: Topics, *, running: int = 1, waiting: int = 3,
-                 kept: int = 100) -> None:
-        self.verify, self.topics = verify, topics
+    def __init__(self, verify: Verify, topics: Topics, clock: Clock, *, running: int = 1,
+                 waiting: int = 3, kept: int = 100) -> None:
+        self.verify, self.topics, self.clock = verify, topics, clock
         self.waiting, self.kept = waiting, kept
         self.slots = asyncio.Semaphore(running)
         self.all: dict[str, Verification] = {}  # in the order they were started
@@ -85,7 +86,7 @@ class Verifications:
         if sum(1 for v in self.all.values() if v.state is State.QUEUED) >= self.waiting:
             raise Busy(f"{self.waiting} verifications are waiting already")
         verification = Verification(id=str(uuid.uuid4()), manifest=manifest, document=document,
-                                    started_by=started_by, queued_at=datetime.now(UTC))
+                                    started_by=started_by, queued_at=self.clock.now())
         self.all[verification.id] = verification
         self._forget_old()
         task = asyncio.create_task(self._run(verification), name=f"verify-{verification.id}")
@@ -115,7 +116,7 @@ class Verifications:
     async def _run(self, verification: Verification) -> None:
         async with self.slots:
             verification.state = State.RUNNING
-            verification.started_at = datetime.now(UTC)
+            verification.started_at = self.clock.now()
             try:
                 verification.verdict = await self.verify(verification.document,
                                                          verification.progress)
@@ -127,7 +128,7 @@ class Verifications:
                 verification.error = f"the replay failed: {type(error).__name__}"
                 verification.state = State.FAILED
             finally:
-                verification.finished_at = datetime.now(UTC)
+                verification.finished_at = self.clock.now()
                 verification.document = None  # the cells are not needed any more
 
     def _forget_old(self) -> None:

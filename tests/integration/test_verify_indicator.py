@@ -137,9 +137,12 @@ async def _answer_with_hafen(metrics: Metrics) -> dict[str, Any] | None:
 async def test_a_fact_changed_by_direct_sql_is_found_and_the_differing_cells_named(
         metrics: Metrics) -> None:
     honest = await metrics.answer()
-    # A dishonest operator moves a case to another district, straight in the facts.
-    await metrics.pool.execute(
-        "UPDATE facts.case_opened SET district = 'Weststadt' WHERE case_id = $1", uid("K4"))
+    # A dishonest operator moves a case to another district, straight in the facts and in
+    # the case units kept beside them.
+    for table in ("case_opened", "case_units"):
+        await metrics.pool.execute(
+            f"UPDATE facts.{table} SET district = 'Weststadt' WHERE case_id = $1",  # noqa: S608
+            uid("K4"))
     tampered = await metrics.answer()
     path = metrics.save(tampered)
 

@@ -261,6 +261,10 @@ def fixed_history() -> History:
     return h
 
 
+# The moment the tests count as now (reports fall due up to its day): fixed, so that what
+# is due does not change with the day the tests run.
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
 POPULATION = [  # district, age band, year, inhabitants
     ("Nordstadt", "14-17", 2026, 1000), ("Nordstadt", "6-13", 2026, 1000),
     ("Südstadt", "14-17", 2026, 500), ("Südstadt", "6-13", 2026, 1500),

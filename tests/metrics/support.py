@@ -13,10 +13,10 @@ from services.metrics.facts.projection import parse, project_batch
 from services.metrics.facts.schema import create_pool, migrate
 from services.metrics.indicators.cells import Cell, record_key
 from services.metrics.indicators.disclosure import CellKeyMethod
-from services.metrics.indicators.engine import Question, answer
+from services.metrics.indicators.engine import Question, answer, today_of
 from services.metrics.periods import Grain, parse_period
 from services.metrics.population import PopulationRow, import_population
-from tests.metrics.history import POPULATION, History
+from tests.metrics.history import NOW, POPULATION, History
 from tests.support import TEST_CELL_KEY_SECRET
 
 Cells = dict[tuple[str, ...], Cell]
@@ -40,7 +40,8 @@ async def ask(pool: asyncpg.Pool, indicator: str, period: str = "2026-Q1",
     """The cells of an indicator, keyed by their dimension values in the order of `by`."""
     question = Question(parse_period(period), tuple(by), grain, as_of, provider)
     async with pool.acquire() as connection:
-        cells = await answer(connection, CATALOG[indicator], question, threshold)
+        cells = await answer(connection, CATALOG[indicator], question, threshold,
+                             today=today_of(as_of, NOW))
     return {tuple(cell.dimensions[name] for name in by): cell for cell in cells}
 
 

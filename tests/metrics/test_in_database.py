@@ -21,7 +21,7 @@ from services.metrics.catalog import CATALOG
 from services.metrics.facts.projection import parse, project_batch
 from services.metrics.facts.schema import create_pool, migrate
 from services.metrics.indicators.cells import Cell
-from services.metrics.indicators.engine import Question, answer
+from services.metrics.indicators.engine import Question, answer, today_of
 from services.metrics.indicators.in_database import supported
 from services.metrics.periods import Grain, parse_period
 from services.metrics.population import PopulationRow, import_population
@@ -41,7 +41,7 @@ from shared.contracts import (
     ServiceDeliveryRecorded,
     ServiceEnded,
 )
-from tests.metrics.history import A1, A2, P1, POPULATION, History, d, fixed_history, uid
+from tests.metrics.history import A1, A2, NOW, P1, POPULATION, History, d, fixed_history, uid
 from tests.metrics.oracle.evaluate import oracle_cells
 from tests.support import Infrastructure, new_database
 
@@ -140,7 +140,8 @@ async def written(infrastructure: Infrastructure) -> AsyncIterator[asyncpg.Pool]
 async def _both(pool: asyncpg.Pool, indicator: str, question: Question,
                 threshold: int) -> tuple[list[Cell], list[Cell]]:
     async with pool.acquire() as connection:
-        counted = await answer(connection, CATALOG[indicator], question, threshold)
+        counted = await answer(connection, CATALOG[indicator], question, threshold,
+                               today=today_of(question.as_of, NOW))
         reference = await oracle_cells(connection, CATALOG[indicator], question, threshold)
     return counted, reference
 

@@ -12,7 +12,7 @@ from services.metrics.indicators.engine import Question
 from services.metrics.indicators.manifest import attested_answer, recompute, result_hash
 from services.metrics.periods import Grain, parse_period
 from services.metrics.population import PopulationRow, import_population
-from tests.metrics.history import fixed_history
+from tests.metrics.history import NOW, fixed_history
 from tests.metrics.support import facts_of
 
 CELLS = [
@@ -57,7 +57,8 @@ async def test_a_manifest_names_the_question_the_day_and_recomputes_to_its_hash(
                         datetime(2026, 4, 10, tzinfo=UTC))
     try:
         async with pool.acquire() as connection:
-            attested = await attested_answer(connection, CATALOG["active_cases"], question, 1)
+            attested = await attested_answer(connection, CATALOG["active_cases"], question, 1,
+                                             now=NOW)
             cells, pin = await recompute(connection, CATALOG["active_cases"], attested.manifest)
     finally:
         await pool.close()
@@ -81,10 +82,10 @@ async def test_a_society_answer_pins_the_population_so_a_later_import_changes_no
     pool = await facts_of(database_url, fixed_history())
     try:
         async with pool.acquire() as connection:
-            before = await attested_answer(connection, definition, question, 1)
+            before = await attested_answer(connection, definition, question, 1, now=NOW)
             await import_population(connection, [PopulationRow("Nordstadt", "14-17", 2026, 10)],
                                     source="später", imported_by="cm-1")
-            after = await attested_answer(connection, definition, question, 1)
+            after = await attested_answer(connection, definition, question, 1, now=NOW)
             cells, pin = await recompute(connection, definition, before.manifest)
     finally:
         await pool.close()

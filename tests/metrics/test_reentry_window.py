@@ -13,7 +13,7 @@ from services.metrics.catalog import CATALOG
 from services.metrics.indicators.engine import Question, answer
 from services.metrics.periods import parse_period
 from shared.contracts import CaseClosed, CaseOpened
-from tests.metrics.history import History, uid
+from tests.metrics.history import NOW, History, uid
 from tests.metrics.oracle.evaluate import oracle_cells
 from tests.metrics.support import facts_of
 from tests.shared.test_closures import BOUNDARIES
@@ -57,7 +57,7 @@ async def test_a_return_counts_within_twelve_calendar_months_of_a_successful_clo
     definition = CATALOG["reentry_rate_12m"]
     question = Question(parse_period(str(closed_on.year)), ("district",))
     async with returns.acquire() as connection:
-        counted = await answer(connection, definition, question, 1)
+        counted = await answer(connection, definition, question, 1, today=NOW.date())
         oracle = await oracle_cells(connection, definition, question, 1)
 
     for cells in (counted, oracle):

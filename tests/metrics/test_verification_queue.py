@@ -11,8 +11,11 @@ import pytest
 from services.metrics.replay import Progress
 from services.metrics.verification import BadManifest, Verdict, checked
 from services.metrics.verifications import Busy, State, Verifications
+from shared.clock import FixedClock
 from shared.topics import Topics
+from tests.metrics.history import NOW
 
+CLOCK = FixedClock(NOW.date())
 TOPICS = Topics("wirkung")
 
 
@@ -60,7 +63,7 @@ async def settled() -> None:
 
 async def test_one_runs_three_wait_and_a_fifth_is_refused() -> None:
     replay = HeldReplay()
-    verifications = Verifications(replay, TOPICS, running=1, waiting=3)
+    verifications = Verifications(replay, TOPICS, CLOCK, running=1, waiting=3)
 
     first = verifications.start(answer(1), "au-1")
     await settled()
@@ -85,7 +88,7 @@ async def test_one_runs_three_wait_and_a_fifth_is_refused() -> None:
 async def test_a_replay_that_finds_the_positions_missing_fails_with_the_reason() -> None:
     replay = HeldReplay()
     replay.go.set()
-    verifications = Verifications(replay, TOPICS)
+    verifications = Verifications(replay, TOPICS, CLOCK)
 
     verification = verifications.start(answer(99), "au-1")
     await asyncio.gather(*verifications.tasks)
@@ -97,7 +100,7 @@ async def test_a_replay_that_finds_the_positions_missing_fails_with_the_reason()
 
 
 def test_a_document_that_is_no_answer_is_refused_before_it_is_queued() -> None:
-    verifications = Verifications(HeldReplay(), TOPICS)
+    verifications = Verifications(HeldReplay(), TOPICS, CLOCK)
 
     with pytest.raises(BadManifest, match="not a manifest"):
         verifications.start({"indicator": "active_cases"}, "au-1")
@@ -111,7 +114,7 @@ def test_a_document_that_is_no_answer_is_refused_before_it_is_queued() -> None:
 async def test_only_the_last_finished_ones_are_kept() -> None:
     replay = HeldReplay()
     replay.go.set()
-    verifications = Verifications(replay, TOPICS, kept=2)
+    verifications = Verifications(replay, TOPICS, CLOCK, kept=2)
 
     started = []
     for number in range(4):

@@ -17,7 +17,7 @@ from datetime import date
 from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.disclosure import CellKeyMethod
-from services.metrics.indicators.engine import Question, answer
+from services.metrics.indicators.engine import Question, answer, today_of
 from services.metrics.indicators.inhabitants import Inhabitants
 from services.metrics.indicators.manifest import Attested, attested_answer
 from services.metrics.indicators.restatements import (
@@ -67,6 +67,8 @@ class Indicators:
                     question: Question, *, perturbed: bool = False, today: date | None = None,
                     inhabitants: Inhabitants | None = None) -> list[Cell]:
         """The cells of an indicator (raises UnknownDimension for a dimension it lacks)."""
+        if today is None:
+            today = today_of(question.as_of, self.clock.now())
         cells = await answer(connection, definition, question, self.threshold, today=today,
                              inhabitants=inhabitants)
         method = self._method(definition, perturbed)
@@ -78,7 +80,7 @@ class Indicators:
                        question: Question, *, perturbed: bool = False) -> Attested:
         """The cells and the manifest that lets a replay compute them again."""
         return await attested_answer(connection, definition, question, self.threshold,
-                                     self._method(definition, perturbed))
+                                     self._method(definition, perturbed), now=self.clock.now())
 
     async def restatements(self, connection: Connection, definition: IndicatorDefinition,
                            question: Question, limit: int = DEFAULT_LIMIT, *,

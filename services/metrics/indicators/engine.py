@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from services.metrics.catalog import IndicatorDefinition, Level
 from services.metrics.indicators.cells import Cell
@@ -42,7 +42,7 @@ async def answer(connection: Connection, definition: IndicatorDefinition, questi
     """The cells of an indicator; cells of fewer persons than `threshold` are withheld.
 
     Every indicator is counted in PostgreSQL (case_sql, agreement_sql). `today` (default:
-    the day of as_of, else the current day) is the day up to which reports fall due;
+    the day of as_of; one of them is needed) is the day up to which reports fall due;
     `inhabitants` (default: the population imported as of as_of) is the reference
     population of society indicators.
     """
@@ -56,12 +56,18 @@ async def answer(connection: Connection, definition: IndicatorDefinition, questi
     return await cells_in_database(
         connection, definition, question.by, buckets, question.as_of, question.provider_id,
         threshold if definition.counts_persons else 0, population,
-        today or today_of(question.as_of))
+        today or _day_of(question.as_of))
 
 
-def today_of(as_of: datetime | None) -> date:
-    """The day an answer counts as today: the day of `as_of`, else the current day."""
-    return (as_of or datetime.now(UTC)).date()
+def _day_of(as_of: datetime | None) -> date:
+    if as_of is None:
+        raise ValueError("an answer about what is known now needs the day it counts as today")
+    return as_of.date()
+
+
+def today_of(as_of: datetime | None, now: datetime) -> date:
+    """The day an answer counts as today: the day of `as_of`, else that of `now`."""
+    return (as_of or now).date()
 
 
 def check(definition: IndicatorDefinition, question: Question) -> None:

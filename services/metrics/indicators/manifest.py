@@ -15,7 +15,7 @@ import json
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -123,13 +123,15 @@ class Attested:
 
 async def attested_answer(connection: Connection, definition: IndicatorDefinition,
                           question: Question, threshold: int,
-                          perturbation: CellKeyMethod | None = None) -> Attested:
+                          perturbation: CellKeyMethod | None = None, *,
+                          now: datetime) -> Attested:
     """The cells of an indicator and their manifest, read in one repeatable-read snapshot.
 
     Inside a transaction already (the caller's), that one is used; it must be a
     repeatable-read one, or the cells and the positions may disagree. With a
     `perturbation`, the cells are those a reader other than the auditor sees, and the
-    manifest says so (and hashes them).
+    manifest says so (and hashes them). `now` is the moment it is answered (the day of
+    the question's as_of, or of `now`, is the day up to which reports fall due).
     """
     threshold = threshold if definition.counts_persons else 0
     async with _snapshot(connection):
@@ -138,7 +140,7 @@ async def attested_answer(connection: Connection, definition: IndicatorDefinitio
         if definition.level is Level.SOCIETY:
             pin, inhabitants = await _population(connection, await _imported_until(
                 connection, question.as_of))
-        today = today_of(question.as_of)
+        today = today_of(question.as_of, now)
         cells = await _cells(connection, definition, question, threshold, today, inhabitants)
         positions = await input_positions(connection)
     if perturbation is not None:
@@ -146,7 +148,7 @@ async def attested_answer(connection: Connection, definition: IndicatorDefinitio
     return Attested(cells, Manifest(
         indicator=str(definition.id), version=definition.version,
         definition_hash=definition.definition_hash, question=ManifestQuestion.of(question),
-        evaluated_on=today, answered_at=datetime.now(UTC), disclosure_threshold=threshold,
+        evaluated_on=today, answered_at=now, disclosure_threshold=threshold,
         input_positions=positions, reference_population=pin,
         perturbation=None if perturbation is None else PerturbationPin.of(perturbation),
         result_hash=result_hash([cell.as_json() for cell in cells])))

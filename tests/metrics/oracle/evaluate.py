@@ -18,6 +18,7 @@ from services.metrics.indicators.inhabitants import Inhabitants, population_of
 from services.metrics.periods import Period
 from shared.indicators import IndicatorId
 from shared.projection import Connection
+from tests.metrics.history import NOW
 from tests.metrics.oracle import agreement_units, case_units, society_units
 from tests.metrics.oracle.cells import Unit, cells_of
 from tests.metrics.oracle.knowledge import CaseKnowledge
@@ -50,10 +51,11 @@ UNITS: dict[str, UnitsOf] = {
 
 async def snapshot_of(connection: Connection, as_of: datetime | None,
                       today: date | None = None) -> Snapshot:
-    """The facts as known at `as_of`; `today` (default: `today_of(as_of)`) ends open spans."""
+    """The facts as known at `as_of`; `today` (default: the day of as_of, else of the tests'
+    NOW) ends open spans."""
     knowledge = CaseKnowledge(connection, as_of)
     return Snapshot(await knowledge.cases(), await knowledge.agreements(),
-                    await knowledge.reports(), today=today or today_of(as_of))
+                    await knowledge.reports(), today=today or today_of(as_of, NOW))
 
 
 async def oracle_cells(connection: Connection, definition: IndicatorDefinition,
