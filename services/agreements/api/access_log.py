@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.agreements.api.common import App
+from services.agreements.api.dependencies import App
 from shared.access_counts import AccessCountsOut, Since, Until, counted
 from shared.auth import Principal, Role, require
 

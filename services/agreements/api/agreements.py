@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response
 
 from services.agreements.api.answers import AgreementOut, AgreementPage
-from services.agreements.api.common import App, Manager, Reader, versioned
+from services.agreements.api.dependencies import App, Manager, Reader, versioned
 from services.agreements.api.models import (
     AgreementDraft,
     AgreementEdit,

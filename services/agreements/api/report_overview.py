@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from services.agreements.api.answers import ReportOverviewOut
-from services.agreements.api.common import App, Reader
+from services.agreements.api.dependencies import App, Reader
 from services.agreements.api.models import PERIOD
 from shared.vocabulary import FieldOfAction
 

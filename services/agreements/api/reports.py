@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Response
 
 from services.agreements.api.answers import ReportEntryOut, ReportOut
-from services.agreements.api.common import App, Manager, ProviderRole, Reader, versioned
+from services.agreements.api.dependencies import App, Manager, ProviderRole, Reader, versioned
 from services.agreements.api.models import (
     PERIOD,
     Rejection,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.cases.api.deps import App, LogReader
+from services.cases.api.dependencies import App, LogReader
 from services.cases.api.outputs import AccessOut
 from shared.access_counts import AccessCountsOut, Since, Until, counted
 

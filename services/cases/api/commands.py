@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 
-from services.cases.api.deps import App, CaseWorker
+from services.cases.api.dependencies import App, CaseWorker
 from services.cases.api.models import (
     Assessment,
     Closure,

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import Field
 
-from services.cases.api.deps import App, DataProtectionOfficer, Purpose
+from services.cases.api.dependencies import App, DataProtectionOfficer, Purpose
 from services.cases.api.outputs import AccessOut, CaseOut, ClientOut, Out
 from shared.http import HistoryEntryOut
 
