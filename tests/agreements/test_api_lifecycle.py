@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from services.agreements.application.dtos import AgreementView
+from services.agreements.application.dtos import AgreementDetails
 from shared.auth import Principal, Role
 from shared.clock import FixedClock
 from shared.errors import ServiceError
@@ -314,7 +314,7 @@ async def test_the_state_as_of_every_event_equals_a_replay_up_to_it(service: Ser
         moment = event.timestamp.isoformat()
         as_of = await service.client.get(f"/agreements/{agreement_id}",
                                          params={"as_of": moment}, headers=service.manager)
-        expected = AgreementView.of(replayed, date.today())
+        expected = AgreementDetails.of(replayed, date.today())
         assert as_of.status_code == 200
         assert as_of.json()["version"] == event.originator_version
         assert as_of.json()["terms"]["capacity"] == expected.terms["capacity"]

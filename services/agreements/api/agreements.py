@@ -19,7 +19,7 @@ from services.agreements.api.models import (
     Termination,
     When,
 )
-from services.agreements.application import AgreementView
+from services.agreements.application import AgreementDetails
 from services.agreements.domain import AgreementStatus, AgreementTerms, ImpactGoal
 from services.agreements.domain.values import ReportingObligation
 from shared.http import HistoryEntryOut, Past, expected_version
@@ -48,7 +48,7 @@ def terms(body: AgreementTermsIn) -> AgreementTerms:
             frequency=body.reporting_obligation.frequency))
 
 
-def answer(response: Response, view: AgreementView, created: bool = False) -> AgreementOut:
+def answer(response: Response, view: AgreementDetails, created: bool = False) -> AgreementOut:
     versioned(response, view.version, f"/agreements/{view.id}" if created else None)
     return AgreementOut.of(view)
 

@@ -16,7 +16,7 @@ from services.agreements.api.models import (
     ReportSubmission,
     When,
 )
-from services.agreements.application import ReportView
+from services.agreements.application import ReportDetails
 from services.agreements.domain import GoalOutcome, ReportFigures
 from shared.http import HistoryEntryOut, Past, expected_version
 
@@ -36,7 +36,7 @@ def figures(body: ReportFiguresIn) -> ReportFigures:
         narrative=body.narrative)
 
 
-def answer(response: Response, view: ReportView, created: bool = False) -> ReportOut:
+def answer(response: Response, view: ReportDetails, created: bool = False) -> ReportOut:
     location = f"/agreements/{view.agreement_id}/reports/{view.period}" if created else None
     versioned(response, view.version, location)
     return ReportOut.of(view)

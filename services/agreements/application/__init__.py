@@ -2,12 +2,12 @@
 
 from services.agreements.application.agreements import AgreementCommands
 from services.agreements.application.dtos import (
-    AgreementView,
+    AgreementDetails,
     Page,
-    ProviderView,
+    ProviderDetails,
+    ReportDetails,
     ReportListEntry,
     ReportOverview,
-    ReportView,
 )
 from services.agreements.application.lists import Lists
 from services.agreements.application.providers import ProviderCommands
@@ -27,6 +27,18 @@ class Agreements(ProviderCommands, AgreementCommands, ReportCommands, Lists):
 
 
 # With the values its commands take (terms, goals, report figures) and the periods due.
-__all__ = ["AgreementTerms", "AgreementView", "Agreements", "GoalOutcome", "ImpactGoal", "Page",
-           "ProviderView", "ReportFigures", "ReportListEntry", "ReportOverview", "ReportView",
-           "ReportingObligation", "periods_between"]
+__all__ = [
+    "AgreementDetails",
+    "AgreementTerms",
+    "Agreements",
+    "GoalOutcome",
+    "ImpactGoal",
+    "Page",
+    "ProviderDetails",
+    "ReportDetails",
+    "ReportFigures",
+    "ReportListEntry",
+    "ReportOverview",
+    "ReportingObligation",
+    "periods_between",
+]

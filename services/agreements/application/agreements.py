@@ -7,7 +7,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.agreements.application.base import AgreementsBase, rules
-from services.agreements.application.dtos import AgreementView
+from services.agreements.application.dtos import AgreementDetails
 from services.agreements.domain import (
     AgreementTerms,
     ImpactGoal,
@@ -20,24 +20,24 @@ from shared.principals import Principal
 
 class AgreementCommands(AgreementsBase):
     def draft_agreement(self, *, provider_id: UUID, terms: AgreementTerms, actor: Principal,
-                        occurred_on: date) -> AgreementView:
+                        occurred_on: date) -> AgreementDetails:
         provider: Provider = load(self, provider_id, what="provider")
         with rules():
             agreement = ServiceAgreement.draft(provider_id=provider_id,
                                                provider_active=provider.active, terms=terms,
                                                actor=actor.subject, occurred_on=occurred_on)
         self.save(agreement)
-        return AgreementView.of(agreement, self.today())
+        return AgreementDetails.of(agreement, self.today())
 
     def edit_agreement(self, agreement_id: UUID, *, terms: AgreementTerms, actor: Principal,
-                       occurred_on: date, expected_version: int | None) -> AgreementView:
+                       occurred_on: date, expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, actor, expected_version)
         with rules():
             agreement.edit(terms=terms, actor=actor.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def sign_agreement(self, agreement_id: UUID, *, actor: Principal, occurred_on: date,
-                       expected_version: int | None) -> AgreementView:
+                       expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, actor, expected_version)
         with rules():
             agreement.sign(actor=actor.subject, occurred_on=occurred_on)
@@ -47,7 +47,7 @@ class AgreementCommands(AgreementsBase):
                         annual_budget_cents: int | None, unit_price_cents: int | None,
                         capacity: int | None, impact_goals: Sequence[ImpactGoal] | None,
                         term_end: date | None, actor: Principal, occurred_on: date,
-                        expected_version: int | None) -> AgreementView:
+                        expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, actor, expected_version)
         with rules():
             agreement.amend(effective_date=effective_date, reason=reason,
@@ -58,14 +58,14 @@ class AgreementCommands(AgreementsBase):
         return self._saved(agreement)
 
     def suspend_agreement(self, agreement_id: UUID, *, reason: str, actor: Principal,
-                          occurred_on: date, expected_version: int | None) -> AgreementView:
+                          occurred_on: date, expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, actor, expected_version)
         with rules():
             agreement.suspend(reason=reason, actor=actor.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def resume_agreement(self, agreement_id: UUID, *, actor: Principal, occurred_on: date,
-                         expected_version: int | None) -> AgreementView:
+                         expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, actor, expected_version)
         with rules():
             agreement.resume(actor=actor.subject, occurred_on=occurred_on)
@@ -73,7 +73,7 @@ class AgreementCommands(AgreementsBase):
 
     def terminate_agreement(self, agreement_id: UUID, *, termination_date: date, reason: str,
                             actor: Principal, occurred_on: date,
-                            expected_version: int | None) -> AgreementView:
+                            expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, actor, expected_version)
         with rules():
             agreement.terminate(termination_date=termination_date, reason=reason,
@@ -81,9 +81,9 @@ class AgreementCommands(AgreementsBase):
         return self._saved(agreement)
 
     def agreement(self, agreement_id: UUID, *, reader: Principal, today: date,
-                  version: int | None = None, as_of: datetime | None = None) -> AgreementView:
+                  version: int | None = None, as_of: datetime | None = None) -> AgreementDetails:
         agreement = self.agreement_in_scope(agreement_id, reader, version=version, as_of=as_of)
-        return AgreementView.of(agreement, today)
+        return AgreementDetails.of(agreement, today)
 
     def agreement_history(self, agreement_id: UUID, *, reader: Principal) -> list[HistoryEntry]:
         self.agreement_in_scope(agreement_id, reader)
@@ -93,7 +93,7 @@ class AgreementCommands(AgreementsBase):
                     expected_version: int | None) -> ServiceAgreement:
         return self.agreement_in_scope(agreement_id, actor, expected_version=expected_version)
 
-    def _saved(self, agreement: ServiceAgreement) -> AgreementView:
+    def _saved(self, agreement: ServiceAgreement) -> AgreementDetails:
         """Save, and show the agreement as it stands today."""
         self.save(agreement)
-        return AgreementView.of(agreement, self.today())
+        return AgreementDetails.of(agreement, self.today())

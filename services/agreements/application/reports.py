@@ -6,7 +6,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.agreements.application.base import AgreementsBase, rules
-from services.agreements.application.dtos import ReportView
+from services.agreements.application.dtos import ReportDetails
 from services.agreements.domain import ProviderReport, ReportFigures
 from shared.errors import Conflict
 from shared.history import HistoryEntry, history, load
@@ -20,7 +20,7 @@ class ReportAlreadySubmitted(Conflict):
 
 class ReportCommands(AgreementsBase):
     def submit_report(self, agreement_id: UUID, *, period: str, figures: ReportFigures,
-                      actor: Principal, occurred_on: date) -> ReportView:
+                      actor: Principal, occurred_on: date) -> ReportDetails:
         agreement = self.agreement_in_scope(agreement_id, actor)
         if self._exists(ProviderReport.create_id(agreement_id, period)):
             raise ReportAlreadySubmitted(
@@ -29,38 +29,38 @@ class ReportCommands(AgreementsBase):
             report = ProviderReport.submit(agreement=agreement, period=period, figures=figures,
                                            actor=actor.subject, occurred_on=occurred_on)
         self.save(report)
-        return ReportView.of(report)
+        return ReportDetails.of(report)
 
     def resubmit_report(self, agreement_id: UUID, *, period: str, figures: ReportFigures,
                         actor: Principal, occurred_on: date,
-                        expected_version: int | None) -> ReportView:
+                        expected_version: int | None) -> ReportDetails:
         report = self._report_for_change(agreement_id, period, actor, expected_version)
         with rules():
             report.resubmit(figures=figures, actor=actor.subject, occurred_on=occurred_on)
         self.save(report)
-        return ReportView.of(report)
+        return ReportDetails.of(report)
 
     def accept_report(self, agreement_id: UUID, *, period: str, actor: Principal,
-                      occurred_on: date, expected_version: int | None) -> ReportView:
+                      occurred_on: date, expected_version: int | None) -> ReportDetails:
         report = self._report_for_change(agreement_id, period, actor, expected_version)
         with rules():
             report.accept(actor=actor.subject, occurred_on=occurred_on)
         self.save(report)
-        return ReportView.of(report)
+        return ReportDetails.of(report)
 
     def reject_report(self, agreement_id: UUID, *, period: str, reason: str, actor: Principal,
-                      occurred_on: date, expected_version: int | None) -> ReportView:
+                      occurred_on: date, expected_version: int | None) -> ReportDetails:
         report = self._report_for_change(agreement_id, period, actor, expected_version)
         with rules():
             report.reject(reason=reason, actor=actor.subject, occurred_on=occurred_on)
         self.save(report)
-        return ReportView.of(report)
+        return ReportDetails.of(report)
 
     def report(self, agreement_id: UUID, period: str, *, reader: Principal,
-               version: int | None = None, as_of: datetime | None = None) -> ReportView:
+               version: int | None = None, as_of: datetime | None = None) -> ReportDetails:
         """The report now, or as it was at a version or a moment (for auditors)."""
         self.agreement_in_scope(agreement_id, reader)
-        return ReportView.of(self._load_report(agreement_id, period, version=version,
+        return ReportDetails.of(self._load_report(agreement_id, period, version=version,
                                                as_of=as_of))
 
     def report_history(self, agreement_id: UUID, period: str, *,

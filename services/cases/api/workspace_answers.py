@@ -10,7 +10,7 @@ from pydantic import Field
 
 from services.cases.api.answers import Out
 from services.cases.application import AssignableAgreement, WorkKind, WorkList
-from services.cases.application.workspace_dto import AgreementOccupancy
+from services.cases.application.workspace_dtos import AgreementOccupancy
 from shared.vocabulary import FieldOfAction, PricingUnit
 
 

@@ -7,7 +7,7 @@ from services.cases.application.clients import (
     PseudonymousClient,
     RegisteredClient,
 )
-from services.cases.application.dto import (
+from services.cases.application.dtos import (
     CaseDetails,
     CasePage,
     CaseQuery,
@@ -22,7 +22,7 @@ from services.cases.application.ports import (
     CaseIndex,
     CasesParts,
 )
-from services.cases.application.workspace_dto import (
+from services.cases.application.workspace_dtos import (
     AgreementOffer,
     AssignableAgreement,
     CaseCounts,

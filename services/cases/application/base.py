@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import Mapper, Recording
 
-from services.cases.application.dto import CaseDetails
+from services.cases.application.dtos import CaseDetails
 from services.cases.application.ports import Caller, CaseIndex, CasesParts
 from services.cases.application.sealing import Opener, SealingMapper, Text, opener, sealing
 from services.cases.domain import Case, Client

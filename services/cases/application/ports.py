@@ -12,8 +12,8 @@ from datetime import date
 from typing import Protocol
 from uuid import UUID
 
-from services.cases.application.dto import CasePage, CaseQuery
-from services.cases.application.workspace_dto import (
+from services.cases.application.dtos import CasePage, CaseQuery
+from services.cases.application.workspace_dtos import (
     AgreementName,
     AgreementOffer,
     AgreementPlaces,

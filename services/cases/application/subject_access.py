@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from services.cases.application.base import CasesBase
-from services.cases.application.dto import CaseDetails, ClientDetails, case_details, client_details
+from services.cases.application.dtos import CaseDetails, ClientDetails, case_details, client_details
 from services.cases.application.ports import Caller
 from services.cases.application.sealing import opened_history
 from services.cases.domain import Case

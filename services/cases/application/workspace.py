@@ -6,7 +6,7 @@ from uuid import UUID
 
 from services.cases.application.base import CasesBase
 from services.cases.application.ports import Caller
-from services.cases.application.workspace_dto import (
+from services.cases.application.workspace_dtos import (
     AgreementOccupancy,
     AgreementOffer,
     AssignableAgreement,
