@@ -1,6 +1,7 @@
 """The agreements application: load an aggregate, run one command, save."""
 
 from services.agreements.application.agreements import AgreementCommands
+from services.agreements.application.base import PURPOSE
 from services.agreements.application.dtos import (
     AgreementDetails,
     Page,
@@ -28,6 +29,7 @@ class Agreements(ProviderCommands, AgreementCommands, ReportCommands, Lists):
 
 # With the values its commands take (terms, goals, report figures) and the periods due.
 __all__ = [
+    "PURPOSE",
     "AgreementDetails",
     "AgreementTerms",
     "Agreements",

@@ -18,7 +18,6 @@ from services.cases.application.dtos import (
 )
 from services.cases.application.ports import (
     AgreementReplica,
-    Caller,
     CaseIndex,
     CasesParts,
 )
@@ -33,6 +32,7 @@ from services.cases.application.workspace_dtos import (
     WorkList,
 )
 from services.cases.personal_data import PersonalData
+from shared.principals import Caller
 
 __all__ = [
     "AgreementOffer",

@@ -17,7 +17,6 @@ from services.cases.application.dtos import (
     ServiceDetails,
     case_details,
 )
-from services.cases.application.ports import Caller
 from services.cases.application.retention import RetentionErasure
 from services.cases.application.sealing import opened_history
 from services.cases.application.subject_access import SubjectAccess
@@ -27,7 +26,7 @@ from services.cases.domain import Case, Client, is_reentry
 from services.cases.personal_data import PersonalData
 from shared.errors import NotFound, Refused
 from shared.history import HistoryEntry, history
-from shared.principals import Role
+from shared.principals import Caller, Role
 
 Part = TypeVar("Part", GoalDetails, ServiceDetails)
 

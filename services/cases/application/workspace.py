@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from services.cases.application.base import CasesBase
-from services.cases.application.ports import Caller
 from services.cases.application.workspace_dtos import (
     AgreementOccupancy,
     AgreementOffer,
@@ -14,7 +13,7 @@ from services.cases.application.workspace_dtos import (
     WorkList,
 )
 from shared.errors import Refused
-from shared.principals import Role
+from shared.principals import Caller, Role
 
 
 class WorkspaceReads(CasesBase):
