@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from services.agreements.application.base import AgreementsBase, rules
+from services.agreements.application.base import AgreementsBase
 from services.agreements.application.dtos import AgreementDetails
 from services.agreements.domain import (
     AgreementTerms,
@@ -22,25 +22,22 @@ class AgreementCommands(AgreementsBase):
     def draft_agreement(self, *, provider_id: UUID, terms: AgreementTerms, caller: Caller,
                         occurred_on: date) -> AgreementDetails:
         provider: Provider = load(self, provider_id, what="provider")
-        with rules():
-            agreement = ServiceAgreement.draft(provider_id=provider_id,
-                                               provider_active=provider.active, terms=terms,
-                                               actor=caller.subject, occurred_on=occurred_on)
+        agreement = ServiceAgreement.draft(provider_id=provider_id,
+                                           provider_active=provider.active, terms=terms,
+                                           actor=caller.subject, occurred_on=occurred_on)
         self.save(agreement)
         return AgreementDetails.of(agreement, self.today())
 
     def edit_agreement(self, agreement_id: UUID, *, terms: AgreementTerms, caller: Caller,
                        occurred_on: date, expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, caller, expected_version)
-        with rules():
-            agreement.edit(terms=terms, actor=caller.subject, occurred_on=occurred_on)
+        agreement.edit(terms=terms, actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def sign_agreement(self, agreement_id: UUID, *, caller: Caller, occurred_on: date,
                        expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, caller, expected_version)
-        with rules():
-            agreement.sign(actor=caller.subject, occurred_on=occurred_on)
+        agreement.sign(actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def amend_agreement(self, agreement_id: UUID, *, effective_date: date, reason: str,
@@ -49,35 +46,31 @@ class AgreementCommands(AgreementsBase):
                         term_end: date | None, caller: Caller, occurred_on: date,
                         expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, caller, expected_version)
-        with rules():
-            agreement.amend(effective_date=effective_date, reason=reason,
-                            annual_budget_cents=annual_budget_cents,
-                            unit_price_cents=unit_price_cents, capacity=capacity,
-                            impact_goals=impact_goals, term_end=term_end,
-                            actor=caller.subject, occurred_on=occurred_on)
+        agreement.amend(effective_date=effective_date, reason=reason,
+                        annual_budget_cents=annual_budget_cents,
+                        unit_price_cents=unit_price_cents, capacity=capacity,
+                        impact_goals=impact_goals, term_end=term_end,
+                        actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def suspend_agreement(self, agreement_id: UUID, *, reason: str, caller: Caller,
                           occurred_on: date, expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, caller, expected_version)
-        with rules():
-            agreement.suspend(reason=reason, actor=caller.subject, occurred_on=occurred_on)
+        agreement.suspend(reason=reason, actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def resume_agreement(self, agreement_id: UUID, *, caller: Caller, occurred_on: date,
                          expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, caller, expected_version)
-        with rules():
-            agreement.resume(actor=caller.subject, occurred_on=occurred_on)
+        agreement.resume(actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def terminate_agreement(self, agreement_id: UUID, *, termination_date: date, reason: str,
                             caller: Caller, occurred_on: date,
                             expected_version: int | None) -> AgreementDetails:
         agreement = self._for_change(agreement_id, caller, expected_version)
-        with rules():
-            agreement.terminate(termination_date=termination_date, reason=reason,
-                                actor=caller.subject, occurred_on=occurred_on)
+        agreement.terminate(termination_date=termination_date, reason=reason,
+                            actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def agreement(self, agreement_id: UUID, *, caller: Caller, today: date,

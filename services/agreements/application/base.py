@@ -1,29 +1,16 @@
-"""What every part of the agreements application shares: scope, refusals, rules."""
+"""What every part of the agreements application shares: scope and refusals."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from services.agreements.domain import (
-    AchievedExceedsMeasuredError,
-    AgreementError,
-    DuplicateImpactGoalError,
-    DuplicateOutcomeError,
-    InvalidPeriodError,
-    InvalidTermError,
-    MeasuredExceedsParticipantsError,
-    NegativeAmountError,
-    ServiceAgreement,
-    UnknownImpactGoalError,
-)
+from services.agreements.domain import ServiceAgreement
 from shared.access_log import Access, AccessLog, MemoryAccessLog
 from shared.clock import Clock, SystemClock
-from shared.errors import NotFound, rules_as_errors
+from shared.errors import NotFound
 from shared.eventstore import ServiceApplication
 from shared.history import check_version, load
 from shared.principals import Caller, Role
@@ -32,18 +19,6 @@ _log = logging.getLogger("wirkung.agreements")
 
 # Everything here is read for one purpose (the cases service asks each caller for theirs).
 PURPOSE = "agreements"
-
-# Rules about what a request says (422); every other broken rule is a conflict (409).
-INVALID_INPUT = (NegativeAmountError, AchievedExceedsMeasuredError,
-                 MeasuredExceedsParticipantsError, UnknownImpactGoalError,
-                 DuplicateOutcomeError, DuplicateImpactGoalError, InvalidPeriodError,
-                 InvalidTermError)
-
-
-@contextmanager
-def rules() -> Iterator[None]:
-    with rules_as_errors(AgreementError, INVALID_INPUT):
-        yield
 
 
 class AgreementsBase(ServiceApplication):

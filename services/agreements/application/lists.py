@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.agreements.application.base import AgreementsBase, rules
+from services.agreements.application.base import AgreementsBase
 from services.agreements.application.dtos import Page, ReportListEntry, ReportOverview
 from services.agreements.application.report_entries import (
     OF_AGREEMENT,
@@ -78,8 +78,7 @@ class Lists(AgreementsBase):
             provider_id = UUID(caller.provider_id) if caller.provider_id else None
             if provider_id is None:
                 return ReportOverview(items=[], total=0, limit=limit, offset=offset, counts={})
-        with rules():
-            days = period_named(period) if period else None
+        days = period_named(period) if period else None
         scope = ReportFilter(provider_id=provider_id, field_of_action=field_of_action,
                              period=days)
         rows = self.fresh_view().query(OVERVIEW, {**scope.params(today), "states": list(states),

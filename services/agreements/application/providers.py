@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from services.agreements.application.base import AgreementsBase, rules
+from services.agreements.application.base import AgreementsBase
 from services.agreements.application.dtos import ProviderDetails
 from services.agreements.domain import Provider
 from shared.history import HistoryEntry, history, load
@@ -15,10 +15,9 @@ from shared.principals import Caller, Role
 class ProviderCommands(AgreementsBase):
     def register_provider(self, *, name: str, legal_form: str, fields_of_action: list[str],
                           contact: str, caller: Caller, occurred_on: date) -> ProviderDetails:
-        with rules():
-            provider = Provider(name=name, legal_form=legal_form,
-                                fields_of_action=fields_of_action, contact=contact,
-                                actor=caller.subject, occurred_on=occurred_on)
+        provider = Provider(name=name, legal_form=legal_form,
+                            fields_of_action=fields_of_action, contact=contact,
+                            actor=caller.subject, occurred_on=occurred_on)
         self.save(provider)
         return ProviderDetails.of(provider)
 
@@ -28,9 +27,8 @@ class ProviderCommands(AgreementsBase):
                         expected_version: int | None) -> ProviderDetails:
         provider: Provider = load(self, provider_id, expected_version=expected_version,
                                   what="provider")
-        with rules():
-            provider.update(name=name, legal_form=legal_form, fields_of_action=fields_of_action,
-                            contact=contact, actor=caller.subject, occurred_on=occurred_on)
+        provider.update(name=name, legal_form=legal_form, fields_of_action=fields_of_action,
+                        contact=contact, actor=caller.subject, occurred_on=occurred_on)
         self.save(provider)
         return ProviderDetails.of(provider)
 
@@ -38,8 +36,7 @@ class ProviderCommands(AgreementsBase):
                             expected_version: int | None) -> ProviderDetails:
         provider: Provider = load(self, provider_id, expected_version=expected_version,
                                   what="provider")
-        with rules():
-            provider.deactivate(actor=caller.subject, occurred_on=occurred_on)
+        provider.deactivate(actor=caller.subject, occurred_on=occurred_on)
         self.save(provider)
         return ProviderDetails.of(provider)
 

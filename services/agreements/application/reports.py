@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from services.agreements.application.base import AgreementsBase, rules
+from services.agreements.application.base import AgreementsBase
 from services.agreements.application.dtos import ReportDetails
 from services.agreements.domain import ProviderReport, ReportFigures
 from shared.errors import Conflict
@@ -25,9 +25,8 @@ class ReportCommands(AgreementsBase):
         if self._exists(ProviderReport.create_id(agreement_id, period)):
             raise ReportAlreadySubmitted(
                 f"There is a report for {period} already; correct it by resubmitting.")
-        with rules():
-            report = ProviderReport.submit(agreement=agreement, period=period, figures=figures,
-                                           actor=caller.subject, occurred_on=occurred_on)
+        report = ProviderReport.submit(agreement=agreement, period=period, figures=figures,
+                                       actor=caller.subject, occurred_on=occurred_on)
         self.save(report)
         return ReportDetails.of(report)
 
@@ -35,24 +34,21 @@ class ReportCommands(AgreementsBase):
                         caller: Caller, occurred_on: date,
                         expected_version: int | None) -> ReportDetails:
         report = self._report_for_change(agreement_id, period, caller, expected_version)
-        with rules():
-            report.resubmit(figures=figures, actor=caller.subject, occurred_on=occurred_on)
+        report.resubmit(figures=figures, actor=caller.subject, occurred_on=occurred_on)
         self.save(report)
         return ReportDetails.of(report)
 
     def accept_report(self, agreement_id: UUID, *, period: str, caller: Caller,
                       occurred_on: date, expected_version: int | None) -> ReportDetails:
         report = self._report_for_change(agreement_id, period, caller, expected_version)
-        with rules():
-            report.accept(actor=caller.subject, occurred_on=occurred_on)
+        report.accept(actor=caller.subject, occurred_on=occurred_on)
         self.save(report)
         return ReportDetails.of(report)
 
     def reject_report(self, agreement_id: UUID, *, period: str, reason: str, caller: Caller,
                       occurred_on: date, expected_version: int | None) -> ReportDetails:
         report = self._report_for_change(agreement_id, period, caller, expected_version)
-        with rules():
-            report.reject(reason=reason, actor=caller.subject, occurred_on=occurred_on)
+        report.reject(reason=reason, actor=caller.subject, occurred_on=occurred_on)
         self.save(report)
         return ReportDetails.of(report)
 
