@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.metrics.api.models import (
+from services.metrics.api.answers import (
     CellChangeOut,
     EventOut,
     IndicatorOut,

@@ -8,8 +8,9 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 
+from services.metrics.api.answers import PopulationImported
 from services.metrics.api.indicators import pool
-from services.metrics.api.models import PopulationImport, PopulationImported
+from services.metrics.api.models import PopulationImport
 from services.metrics.population import LineError, PopulationRow, import_population, read_csv
 from shared.auth import Principal, Role, require
 from shared.problems import Problem

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
 
-from services.metrics.api.models import VerdictOut, VerificationOut
+from services.metrics.api.answers import VerdictOut, VerificationOut
 from services.metrics.verification import BadManifest
 from services.metrics.verifications import Busy, Verification, Verifications
 from shared.auth import Principal, Role, require
