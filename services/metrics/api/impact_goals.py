@@ -15,7 +15,7 @@ from services.metrics.api.answers import (
     ImpactGoalOut,
     ImpactGoalsOut,
 )
-from services.metrics.api.indicators import indicators, pool
+from services.metrics.api.dependencies import indicators, pool
 from services.metrics.application import Indicators
 from services.metrics.indicators.agreements import FAR_FUTURE
 from services.metrics.indicators.impact_goals import AgreementGoals, goals_of
