@@ -1,15 +1,14 @@
 """Errors of the applications and domains: what went wrong, in words, and of which kind.
 
 They know nothing of HTTP, so the CLI, the demo and the tests use the applications without
-the web framework; each service's API turns a kind into a status and an RFC 9457 document
-(`shared.problems`).
+the web framework. The domains' named rules derive from `ServiceError` too, each with its
+kind. Each service's `api/errors.py` is the one place its errors become RFC 9457 documents
+(the status of each kind: `shared.problems`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import enum
-from collections.abc import Iterator
 from typing import Any
 
 
@@ -25,7 +24,8 @@ class Kind(enum.Enum):
 
 
 class ServiceError(Exception):
-    """An error an application or domain raises for its caller to answer."""
+    """An error an application or domain raises for its caller to answer: of a kind, in
+    words (`detail`, a short `title`), naming the rule it enforces (`rule`) if any."""
 
     kind = Kind.INVALID
     title = "Invalid input"
@@ -70,19 +70,3 @@ class Conflict(ServiceError):
 class Gone(ServiceError):
     kind = Kind.GONE
     title = "Gone"
-
-
-@contextlib.contextmanager
-def rules_as_errors(rule_error: type[Exception],
-                    invalid_input: tuple[type[Exception], ...] = ()) -> Iterator[None]:
-    """Turn a broken domain rule into an error: invalid input, else a conflict.
-
-    The rule's name (`error.rule`) goes with it.
-    """
-    try:
-        yield
-    except rule_error as error:
-        rule = str(getattr(error, "rule", ""))
-        if isinstance(error, invalid_input):
-            raise Invalid(str(error), rule=rule) from error
-        raise Conflict(str(error), title="Rule broken", rule=rule) from error

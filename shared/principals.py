@@ -1,4 +1,4 @@
-"""Who is asking: a role and its scope, as a verified token says (see `shared.auth`).
+"""Who is asking: a role and its scope, as a verified token says (see `shared.auth`), and why.
 
 Framework-free, so that the applications name their callers without importing the web layer.
 """
@@ -39,3 +39,40 @@ def scope_is_named(role: Role, *, team: str | None, provider_id: str | None) -> 
     if role is Role.PROVIDER:
         return bool(provider_id)
     return True
+
+
+# The purpose a role reads for when the request names none (the cases service's `X-Purpose`).
+DEFAULT_PURPOSES = {Role.CASEWORKER: "casework", Role.AUDITOR: "audit",
+                    Role.DATA_PROTECTION_OFFICER: "erasure"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls a command or a query (from the token) and why: every application takes one.
+
+    The purpose goes into the access log with every read; a service that reads for one
+    purpose only (agreements) always names that one.
+    """
+
+    principal: Principal
+    purpose: str
+
+    @classmethod
+    def of(cls, principal: Principal, purpose: str | None = None) -> Caller:
+        return cls(principal, purpose or DEFAULT_PURPOSES.get(principal.role, "unspecified"))
+
+    @property
+    def subject(self) -> str:
+        return self.principal.subject
+
+    @property
+    def role(self) -> Role:
+        return self.principal.role
+
+    @property
+    def team(self) -> str | None:
+        return self.principal.team
+
+    @property
+    def provider_id(self) -> str | None:
+        return self.principal.provider_id

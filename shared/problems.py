@@ -7,6 +7,7 @@ exceptions are logged with the correlation id and answered with a bare 500.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,6 +26,7 @@ __all__ = [
     "Problem",
     "Unauthorized",
     "install_problem_handlers",
+    "install_rule_problems",
     "is_unavailable",
     "is_unstorable",
     "problem_response",
@@ -87,6 +89,20 @@ def problem_response(status: int, title: str, detail: str = "", *, instance: str
         body["instance"] = instance
     body.update({key: value for key, value in extra.items() if value not in (None, "")})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def install_rule_problems(app: FastAPI, rule_error: type[ServiceError],
+                          titles: Mapping[Kind, str]) -> None:
+    """Answer a broken domain rule (`rule_error` and its kin) by its kind, under the service's
+    title for that kind, naming the rule; a service's `api/errors.py` calls this."""
+
+    async def on_rule(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, rule_error)
+        return problem_response(status_of(exc), titles.get(exc.kind, exc.title), str(exc),
+                                instance=request.url.path,
+                                **{**exc.extensions, "rule": exc.rule})
+
+    app.add_exception_handler(rule_error, on_rule)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

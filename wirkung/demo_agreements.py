@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.agreements.application import (
+    PURPOSE,
     Agreements,
     AgreementTerms,
     GoalOutcome,
@@ -21,7 +22,7 @@ from services.agreements.application import (
     ReportingObligation,
     periods_between,
 )
-from shared.auth import Principal, Role
+from shared.principals import Caller, Principal, Role
 from shared.vocabulary import Comparison, FieldOfAction, PricingUnit
 
 DISTRICTS = ("Nordstadt", "Südviertel", "Altstadt", "Weststadt", "Oststadt", "Hafenviertel")
@@ -46,7 +47,7 @@ def seed_agreements(agreements: Agreements, *, providers: int = 40, per_provider
                     seed: int = 2026) -> list[dict[str, Any]]:
     """Record the demo; the signed agreements as the cases demo needs them."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
-    manager = Principal(subject="demo-controlling", role=Role.CONTRACT_MANAGER)
+    manager = Caller(Principal(subject="demo-controlling", role=Role.CONTRACT_MANAGER), PURPOSE)
     assignable: list[dict[str, Any]] = []
     for number in range(providers):
         fields = rng.sample(list(FieldOfAction), k=rng.choice((1, 2, 3)))
@@ -54,7 +55,7 @@ def seed_agreements(agreements: Agreements, *, providers: int = 40, per_provider
         provider = agreements.register_provider(
             name=f"{CARRIERS[number % len(CARRIERS)]} {district} {number + 1}",
             legal_form=rng.choice(LEGAL_FORMS), fields_of_action=[f.value for f in fields],
-            contact=f"kontakt{number + 1}@traeger.example", actor=manager,
+            contact=f"kontakt{number + 1}@traeger.example", caller=manager,
             occurred_on=date(2024, 10, 1) + timedelta(days=number))
         for index in range(per_provider):
             agreement = _agreement(agreements, rng, manager, provider.id,
@@ -64,7 +65,7 @@ def seed_agreements(agreements: Agreements, *, providers: int = 40, per_provider
     return assignable
 
 
-def _agreement(agreements: Agreements, rng: random.Random, manager: Principal,
+def _agreement(agreements: Agreements, rng: random.Random, manager: Caller,
                provider_id: Any, field: FieldOfAction, district: str, number: int,
                index: int) -> dict[str, Any] | None:
     districts = sorted({district, rng.choice(DISTRICTS)})
@@ -84,32 +85,32 @@ def _agreement(agreements: Agreements, rng: random.Random, manager: Principal,
                            for g in goal_ids),
         reporting_obligation=ReportingObligation(due_days=30))
     drafted_on = date(2024, 11, 1) + timedelta(days=number)
-    view = agreements.draft_agreement(provider_id=provider_id, terms=terms, actor=manager,
+    view = agreements.draft_agreement(provider_id=provider_id, terms=terms, caller=manager,
                                       occurred_on=drafted_on)
     if (number * 3 + index) % 24 == 5:
         return None  # a few stay drafts
-    agreements.sign_agreement(view.id, actor=manager, occurred_on=drafted_on + timedelta(30),
+    agreements.sign_agreement(view.id, caller=manager, occurred_on=drafted_on + timedelta(30),
                               expected_version=None)
     if rng.random() < 0.15:
         capacity += rng.randrange(2, 10)
         agreements.amend_agreement(
             view.id, effective_date=date(2026, 1, 1), reason="Bedarf im Sozialraum gestiegen",
             annual_budget_cents=None, unit_price_cents=None, capacity=capacity,
-            impact_goals=None, term_end=None, actor=manager, occurred_on=date(2025, 12, 10),
+            impact_goals=None, term_end=None, caller=manager, occurred_on=date(2025, 12, 10),
             expected_version=None)
     _reports(agreements, rng, manager, view.id, provider_id, goal_ids, capacity)
     if (number + index) % 40 == 7:
         agreements.terminate_agreement(view.id, termination_date=date(2026, 10, 1),
-                                       reason="Träger gibt das Angebot auf", actor=manager,
+                                       reason="Träger gibt das Angebot auf", caller=manager,
                                        occurred_on=date(2026, 9, 1), expected_version=None)
     return {"id": view.id, "field_of_action": field.value, "term_start": terms.term_start,
             "term_end": terms.term_end, "capacity": capacity, "districts": districts}
 
 
-def _reports(agreements: Agreements, rng: random.Random, manager: Principal, agreement_id: Any,
+def _reports(agreements: Agreements, rng: random.Random, manager: Caller, agreement_id: Any,
              provider_id: Any, goal_ids: list[str], capacity: int) -> None:
-    provider = Principal(subject="demo-traeger", role=Role.PROVIDER,
-                         provider_id=str(provider_id))
+    provider = Caller(Principal(subject="demo-traeger", role=Role.PROVIDER,
+                                provider_id=str(provider_id)), PURPOSE)
     periods = {p.label: p for p in periods_between(date(2025, 10, 1), date(2026, 9, 30),
                                                    ReportingObligation(due_days=30))}
     for label in QUARTERS:
@@ -118,19 +119,19 @@ def _reports(agreements: Agreements, rng: random.Random, manager: Principal, agr
         period = periods[label]
         submitted = period.due_on + timedelta(days=rng.choice((-20, -10, -3, 0, 5, 14)))
         figures = _figures(rng, goal_ids, capacity)
-        agreements.submit_report(agreement_id, period=label, figures=figures, actor=provider,
+        agreements.submit_report(agreement_id, period=label, figures=figures, caller=provider,
                                  occurred_on=submitted)
         review = submitted + timedelta(days=rng.randrange(3, 20))
         if rng.random() < 0.12:
             agreements.reject_report(agreement_id, period=label, reason="Belege unvollständig",
-                                     actor=manager, occurred_on=review, expected_version=None)
+                                     caller=manager, occurred_on=review, expected_version=None)
             agreements.resubmit_report(agreement_id, period=label,
                                        figures=_figures(rng, goal_ids, capacity),
-                                       actor=provider, occurred_on=review + timedelta(days=7),
+                                       caller=provider, occurred_on=review + timedelta(days=7),
                                        expected_version=None)
             review += timedelta(days=14)
         if rng.random() < 0.95:
-            agreements.accept_report(agreement_id, period=label, actor=manager,
+            agreements.accept_report(agreement_id, period=label, caller=manager,
                                      occurred_on=review, expected_version=None)
 
 

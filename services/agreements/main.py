@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.agreements.api import routers
+from services.agreements.api import install_problems, routers
 from services.agreements.application import Agreements
 from services.agreements.contracts import to_contract
 from services.agreements.migrations import MIGRATIONS
@@ -27,7 +27,7 @@ def create_app(settings: AgreementsSettings | None = None, *,
     settings = settings or AgreementsSettings()
     clock = clock or SystemClock()
     configure_logging("agreements", settings.log_level)
-    return create_write_service(
+    app = create_write_service(
         service="agreements",
         title="Wirkung — agreements",
         description="Providers (Freie Träger), service agreements and provider reports.",
@@ -41,6 +41,8 @@ def create_app(settings: AgreementsSettings | None = None, *,
         view=ViewSpec(AgreementsProjection, AgreementsView),
         migrations=MIGRATIONS,
     )
+    install_problems(app)
+    return app
 
 
 def access_log(settings: AgreementsSettings) -> PostgresAccessLog:

@@ -9,8 +9,8 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from services.cases.application.dto import CasePage, CaseQuery, CaseSummary
-from services.cases.application.workspace_dto import CaseOrder
+from services.cases.application.dtos import CasePage, CaseQuery, CaseSummary
+from services.cases.application.workspace_dtos import CaseOrder
 from services.cases.retention import RetentionPeriods
 from services.cases.work_list import WorkListQueries, due_filter, due_parameters
 

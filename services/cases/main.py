@@ -9,7 +9,7 @@ import secrets
 from fastapi import FastAPI
 from psycopg_pool import ConnectionPool
 
-from services.cases.api import install_rule_problems, routers
+from services.cases.api import install_problems, routers
 from services.cases.application import Cases, CasesParts, Deadlines
 from services.cases.contracts import to_contract
 from services.cases.index import PostgresCaseIndex
@@ -118,7 +118,7 @@ def create_app(settings: CasesSettings | None = None, *,
         # The replica of the agreements that cases are assigned to.
         receives=[events_channel("agreements", topics.agreements, "receive")],
     )
-    install_rule_problems(app)
+    install_problems(app)
     app.state.purposes = (Purposes.from_file(settings.purposes_file) if settings.purposes_file
                           else DEFAULT_PURPOSES)
     return app

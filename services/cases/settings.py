@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from services.cases.application.workspace_dto import Deadlines
+from services.cases.application.workspace_dtos import Deadlines
 from services.cases.blind_index import MIN_KEY_LENGTH
 from services.cases.key_wrapping import KeyEncryptionKey, Keyring
 from services.cases.retention import DEFAULT_YEARS, RetentionPeriods

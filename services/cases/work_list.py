@@ -14,7 +14,7 @@ from typing import Any
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from services.cases.application.workspace_dto import CaseCounts, Deadlines, WorkItem, WorkKind
+from services.cases.application.workspace_dtos import CaseCounts, Deadlines, WorkItem, WorkKind
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from uuid import UUID
 
 import pytest
 
-from services.agreements.application.dtos import AgreementView
-from shared.auth import Principal, Role
+from services.agreements.application import PURPOSE
+from services.agreements.application.dtos import AgreementDetails
 from shared.clock import FixedClock
 from shared.errors import ServiceError
+from shared.principals import Caller, Principal, Role
 from shared.problems import status_of
 from tests.agreements.api_support import GOAL, Service, rule_of, running_service
 from tests.support import Infrastructure, Tokens
@@ -250,15 +251,15 @@ async def test_two_concurrent_amendments_one_succeeds_one_gets_409(service: Serv
 def test_two_writers_saving_at_once_on_the_database_one_gets_409(service: Service) -> None:
     # Both load the same version before either saves: PostgreSQL's uniqueness decides.
     app = service.app.state.application
-    manager = Principal(subject="cm-1", role=Role.CONTRACT_MANAGER)
+    manager = Caller(Principal(subject="cm-1", role=Role.CONTRACT_MANAGER), PURPOSE)
     provider = app.register_provider(name="T", legal_form="e.V.", fields_of_action=["jugend"],
-                                     contact="", actor=manager, occurred_on=date(2025, 1, 1))
+                                     contact="", caller=manager, occurred_on=date(2025, 1, 1))
     from services.agreements.api.agreements import terms
     from services.agreements.api.models import AgreementTermsIn
     from tests.agreements.api_support import TERMS
 
     draft = app.draft_agreement(provider_id=provider.id,
-                                terms=terms(AgreementTermsIn(**TERMS)), actor=manager,
+                                terms=terms(AgreementTermsIn(**TERMS)), caller=manager,
                                 occurred_on=date(2025, 11, 1))
     both_loaded = threading.Barrier(2)
     real_save = type(app).save
@@ -273,13 +274,13 @@ def test_two_writers_saving_at_once_on_the_database_one_gets_409(service: Servic
             app.amend_agreement(draft.id, effective_date=date(2026, 7, 1), reason="x",
                                 annual_budget_cents=None, unit_price_cents=None,
                                 capacity=capacity, impact_goals=None, term_end=None,
-                                actor=manager, occurred_on=date(2025, 12, 1),
+                                caller=manager, occurred_on=date(2025, 12, 1),
                                 expected_version=None)
             outcomes.append("saved")
         except ServiceError as problem:
             outcomes.append(f"{status_of(problem)} {problem.rule}")
 
-    app.sign_agreement(draft.id, actor=manager, occurred_on=date(2025, 11, 2),
+    app.sign_agreement(draft.id, caller=manager, occurred_on=date(2025, 11, 2),
                        expected_version=None)
     app.save = save_after_both_loaded.__get__(app)
     try:
@@ -314,7 +315,7 @@ async def test_the_state_as_of_every_event_equals_a_replay_up_to_it(service: Ser
         moment = event.timestamp.isoformat()
         as_of = await service.client.get(f"/agreements/{agreement_id}",
                                          params={"as_of": moment}, headers=service.manager)
-        expected = AgreementView.of(replayed, date.today())
+        expected = AgreementDetails.of(replayed, date.today())
         assert as_of.status_code == 200
         assert as_of.json()["version"] == event.originator_version
         assert as_of.json()["terms"]["capacity"] == expected.terms["capacity"]

@@ -18,7 +18,7 @@ from services.cases.application import (
     Deadlines,
     WorkItem,
 )
-from services.cases.application.workspace_dto import AgreementName, AgreementPlaces
+from services.cases.application.workspace_dtos import AgreementName, AgreementPlaces
 from services.cases.domain import AgreementOnRecord
 from services.cases.personal_data import MemoryVault
 from services.cases.retention import RetentionPeriods

@@ -11,18 +11,18 @@ import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from services.agreements.application import Agreements
+from services.agreements.application import PURPOSE, Agreements
 from shared.audit.chainer import AuditChainer
 from shared.audit.checkpoint import Checkpoint
 from shared.audit.store import AuditStore
 from shared.audit.verify import Verification, stored_events, verify_chain
-from shared.auth import Principal, Role
 from shared.eventstore import event_store_environment
+from shared.principals import Caller, Principal, Role
 from shared.store_migrations import prepare_stores
 
 pytestmark = pytest.mark.integration
 
-MANAGER = Principal(subject="cm-1", role=Role.CONTRACT_MANAGER)
+MANAGER = Caller(Principal(subject="cm-1", role=Role.CONTRACT_MANAGER), PURPOSE)
 KEY = Ed25519PrivateKey.generate()
 
 
@@ -49,10 +49,10 @@ def chained(database_url: str) -> Iterator[Chained]:
     providers = []
     for number in range(6):
         view = store.register_provider(name=f"Träger {number}", legal_form="e.V.",
-                                       fields_of_action=["jugend"], contact="", actor=MANAGER,
+                                       fields_of_action=["jugend"], contact="", caller=MANAGER,
                                        occurred_on=date(2026, 1, 1))
         store.update_provider(view.id, name=f"Träger {number} neu", legal_form=None,
-                              fields_of_action=None, contact=None, actor=MANAGER,
+                              fields_of_action=None, contact=None, caller=MANAGER,
                               occurred_on=date(2026, 2, 1), expected_version=None)
         providers.append(str(view.id))
     prepare_stores(database_url)
@@ -139,7 +139,7 @@ def test_rewriting_the_chain_to_match_is_caught_by_the_signed_checkpoint(
 
 def test_the_chain_grows_with_the_store(chained: Chained) -> None:
     chained.store.register_provider(name="Später", legal_form="e.V.",
-                                    fields_of_action=["jugend"], contact="", actor=MANAGER,
+                                    fields_of_action=["jugend"], contact="", caller=MANAGER,
                                     occurred_on=date(2026, 3, 1))
     chainer = AuditChainer(service="agreements", recorder=chained.store.recorder,
                            store=chained.audit, key=KEY)

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from services.agreements.application import Agreements
+from services.agreements.application import PURPOSE, Agreements
 from services.agreements.contracts import to_contract
-from shared.auth import Principal, Role
 from shared.embedded import EmbeddedBroker
 from shared.embedded.process import free_port
 from shared.embedded.stack import create_topics
@@ -20,6 +19,7 @@ from shared.envelope import Envelope
 from shared.eventstore import event_store_environment
 from shared.kafka import topic_ends
 from shared.observability import correlation_id
+from shared.principals import Caller, Principal, Role
 from shared.relay import OutboxRelay, PostgresRelayPositions, RelayPositions
 from shared.store_migrations import prepare_stores
 from shared.topics import Topics
@@ -27,7 +27,7 @@ from tests.support import Infrastructure, KafkaTestPublisher, read_topic
 
 pytestmark = pytest.mark.integration
 
-MANAGER = Principal(subject="cm-1", role=Role.CONTRACT_MANAGER)
+MANAGER = Caller(Principal(subject="cm-1", role=Role.CONTRACT_MANAGER), PURPOSE)
 
 
 class SimulatedCrash(Exception):
@@ -56,7 +56,7 @@ class CrashBeforeRecording:
 def register(store: Agreements, count: int, offset: int = 0) -> list[str]:
     return [
         str(store.register_provider(name=f"Träger {offset + n}", legal_form="e.V.",
-                                    fields_of_action=["jugend"], contact="", actor=MANAGER,
+                                    fields_of_action=["jugend"], contact="", caller=MANAGER,
                                     occurred_on=date(2026, 1, 1)).id)
         for n in range(count)
     ]

@@ -16,11 +16,11 @@ from datetime import date
 import psycopg
 import pytest
 
-from services.agreements.application import Agreements
+from services.agreements.application import PURPOSE, Agreements
 from services.agreements.contracts import to_contract
-from shared.auth import Principal, Role
 from shared.envelope import Envelope
 from shared.eventstore import event_store_environment
+from shared.principals import Caller, Principal, Role
 from shared.relay import OutboxRelay, PostgresRelayPositions
 from shared.store_migrations import prepare_stores
 from shared.topics import Topics
@@ -28,14 +28,14 @@ from tests.support import Infrastructure, KafkaTestPublisher, read_topic
 
 pytestmark = pytest.mark.integration
 
-MANAGER = Principal(subject="cm-1", role=Role.CONTRACT_MANAGER)
+MANAGER = Caller(Principal(subject="cm-1", role=Role.CONTRACT_MANAGER), PURPOSE)
 
 
 async def test_a_late_committing_event_is_relayed_in_order_and_not_skipped(
         database_url: str, topics: Topics, infrastructure: Infrastructure) -> None:
     store = Agreements(env=event_store_environment(database_url))
     first = store.register_provider(name="Erster", legal_form="e.V.",
-                                    fields_of_action=["jugend"], contact="", actor=MANAGER,
+                                    fields_of_action=["jugend"], contact="", caller=MANAGER,
                                     occurred_on=date(2026, 1, 1))
     template = store.recorder.select_notifications(0, 1)[0]
     held = psycopg.connect(database_url)
@@ -46,7 +46,7 @@ async def test_a_late_committing_event_is_relayed_in_order_and_not_skipped(
     saved: list[str] = []
     later = threading.Thread(target=lambda: saved.append(str(store.register_provider(
         name="Später", legal_form="e.V.", fields_of_action=["jugend"], contact="",
-        actor=MANAGER, occurred_on=date(2026, 1, 2)).id)))
+        caller=MANAGER, occurred_on=date(2026, 1, 2)).id)))
     later.start()
     prepare_stores(database_url)
     positions = PostgresRelayPositions(database_url)

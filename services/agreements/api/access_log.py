@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.agreements.api.common import App
+from services.agreements.api.dependencies import App, LogReader
 from shared.access_counts import AccessCountsOut, Since, Until, counted
-from shared.auth import Principal, Role, require
 
 router = APIRouter(tags=["access log"])
-LogReader = Annotated[Principal, Depends(require(Role.AUDITOR, Role.DATA_PROTECTION_OFFICER))]
 
 
 class AccessOut(BaseModel):
@@ -36,7 +34,7 @@ class AccessOut(BaseModel):
 @router.get("/access-log", response_model=list[AccessOut],
             summary="Refused accesses to providers, agreements and reports (newest first)")
 def read_access_log(
-    reader: LogReader, agreements: App,
+    caller: LogReader, agreements: App,
     object_ref: Annotated[str | None, Query(max_length=100)] = None,
     subject: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -49,7 +47,7 @@ def read_access_log(
 
 @router.get("/access-log/counts", response_model=AccessCountsOut,
             summary="The accesses of a span of time, counted by role and purpose")
-def count_access_log(reader: LogReader, agreements: App, since: Since,
+def count_access_log(caller: LogReader, agreements: App, since: Since,
                      until: Until) -> AccessCountsOut:
     """Granted and refused reads of providers, agreements and reports (the auditor's
     report of a period)."""

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response
 
 from services.agreements.api.answers import AgreementOut, AgreementPage
-from services.agreements.api.common import App, Manager, Reader, versioned
+from services.agreements.api.dependencies import App, Manager, Reader, versioned
 from services.agreements.api.models import (
     AgreementDraft,
     AgreementEdit,
@@ -19,7 +19,7 @@ from services.agreements.api.models import (
     Termination,
     When,
 )
-from services.agreements.application import AgreementView
+from services.agreements.application import AgreementDetails
 from services.agreements.domain import AgreementStatus, AgreementTerms, ImpactGoal
 from services.agreements.domain.values import ReportingObligation
 from shared.http import HistoryEntryOut, Past, expected_version
@@ -48,100 +48,100 @@ def terms(body: AgreementTermsIn) -> AgreementTerms:
             frequency=body.reporting_obligation.frequency))
 
 
-def answer(response: Response, view: AgreementView, created: bool = False) -> AgreementOut:
+def answer(response: Response, view: AgreementDetails, created: bool = False) -> AgreementOut:
     versioned(response, view.version, f"/agreements/{view.id}" if created else None)
     return AgreementOut.of(view)
 
 
 @router.post("", status_code=201, summary="Draft a service agreement")
-def draft_agreement(body: AgreementDraft, response: Response, principal: Manager,
+def draft_agreement(body: AgreementDraft, response: Response, caller: Manager,
                     agreements: App) -> AgreementOut:
     return answer(response, agreements.draft_agreement(
-        provider_id=body.provider_id, terms=terms(body), actor=principal,
+        provider_id=body.provider_id, terms=terms(body), caller=caller,
         occurred_on=agreements.on(body.occurred_on)), created=True)
 
 
 @router.get("", summary="List and search service agreements")
-def list_agreements(principal: Reader, agreements: App, provider_id: UUID | None = None,
+def list_agreements(caller: Reader, agreements: App, provider_id: UUID | None = None,
                     field_of_action: FieldOfAction | None = None,
                     status: AgreementStatus | None = None, district: str | None = None,
                     product_code: str | None = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50,
                     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> AgreementPage:
     return AgreementPage.of(agreements.list_agreements(
-        reader=principal, today=agreements.today(), provider_id=provider_id,
+        caller=caller, today=agreements.today(), provider_id=provider_id,
         field_of_action=field_of_action, status=status, district=district,
         product_code=product_code, limit=limit, offset=offset))
 
 
 @router.get("/{agreement_id}", summary="Read an agreement, now or as of a moment or version")
-def read_agreement(agreement_id: UUID, response: Response, principal: Reader, agreements: App,
+def read_agreement(agreement_id: UUID, response: Response, caller: Reader, agreements: App,
                    past: Past) -> AgreementOut:
-    return answer(response, agreements.agreement(agreement_id, reader=principal,
+    return answer(response, agreements.agreement(agreement_id, caller=caller,
                                                   today=agreements.today(), version=past.version,
                                                   as_of=past.as_of))
 
 
 @router.put("/{agreement_id}/terms", summary="Edit the terms of a draft")
 def edit_agreement(agreement_id: UUID, body: AgreementEdit, response: Response,
-                   principal: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
+                   caller: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
     return answer(response, agreements.edit_agreement(
-        agreement_id, terms=terms(body), actor=principal,
+        agreement_id, terms=terms(body), caller=caller,
         occurred_on=agreements.on(body.occurred_on),
         expected_version=if_match))
 
 
 @router.post("/{agreement_id}/signature", summary="Sign a draft")
-def sign_agreement(agreement_id: UUID, response: Response, principal: Manager,
+def sign_agreement(agreement_id: UUID, response: Response, caller: Manager,
                    agreements: App, if_match: IfMatch, body: When | None = None) -> AgreementOut:
     return answer(response, agreements.sign_agreement(
-        agreement_id, actor=principal,
+        agreement_id, caller=caller,
         occurred_on=agreements.on(body.occurred_on if body else None),
         expected_version=if_match))
 
 
 @router.post("/{agreement_id}/amendments", summary="Amend a signed agreement")
 def amend_agreement(agreement_id: UUID, body: Amendment, response: Response,
-                    principal: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
+                    caller: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
     return answer(response, agreements.amend_agreement(
         agreement_id, effective_date=body.effective_date, reason=body.reason,
         annual_budget_cents=body.annual_budget_cents, unit_price_cents=body.unit_price_cents,
         capacity=body.capacity,
         impact_goals=goals(body.impact_goals) if body.impact_goals is not None else None,
-        term_end=body.term_end, actor=principal, occurred_on=agreements.on(body.occurred_on),
+        term_end=body.term_end, caller=caller, occurred_on=agreements.on(body.occurred_on),
         expected_version=if_match))
 
 
 @router.post("/{agreement_id}/suspension", summary="Suspend an active agreement")
 def suspend_agreement(agreement_id: UUID, body: Suspension, response: Response,
-                      principal: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
+                      caller: Manager, agreements: App, if_match: IfMatch) -> AgreementOut:
     return answer(response, agreements.suspend_agreement(
-        agreement_id, reason=body.reason, actor=principal,
+        agreement_id, reason=body.reason, caller=caller,
         occurred_on=agreements.on(body.occurred_on),
         expected_version=if_match))
 
 
 @router.post("/{agreement_id}/resumption", summary="Resume a suspended agreement")
-def resume_agreement(agreement_id: UUID, response: Response, principal: Manager,
+def resume_agreement(agreement_id: UUID, response: Response, caller: Manager,
                      agreements: App, if_match: IfMatch,
                      body: When | None = None) -> AgreementOut:
     return answer(response, agreements.resume_agreement(
-        agreement_id, actor=principal,
+        agreement_id, caller=caller,
         occurred_on=agreements.on(body.occurred_on if body else None),
         expected_version=if_match))
 
 
 @router.post("/{agreement_id}/termination", summary="Terminate an agreement")
 def terminate_agreement(agreement_id: UUID, body: Termination, response: Response,
-                        principal: Manager, agreements: App,
+                        caller: Manager, agreements: App,
                         if_match: IfMatch) -> AgreementOut:
     return answer(response, agreements.terminate_agreement(
         agreement_id, termination_date=body.termination_date, reason=body.reason,
-        actor=principal, occurred_on=agreements.on(body.occurred_on), expected_version=if_match))
+        caller=caller, occurred_on=agreements.on(body.occurred_on), expected_version=if_match))
 
 
 @router.get("/{agreement_id}/history", summary="Every recorded event of an agreement")
-def agreement_history(agreement_id: UUID, principal: Reader,
+def agreement_history(agreement_id: UUID, caller: Reader,
                       agreements: App) -> list[HistoryEntryOut]:
     return [HistoryEntryOut.of(entry)
-            for entry in agreements.agreement_history(agreement_id, reader=principal)]
+            for entry in agreements.agreement_history(agreement_id, caller=caller)]

@@ -16,12 +16,12 @@ from services.agreements.api.models import (
     out_examples,
 )
 from services.agreements.application import (
-    AgreementView,
+    AgreementDetails,
     Page,
-    ProviderView,
+    ProviderDetails,
+    ReportDetails,
     ReportListEntry,
     ReportOverview,
-    ReportView,
 )
 
 PROVIDER = {"id": PROVIDER_ID, "version": 1, "name": "Jugendhilfe Nord e.V.",
@@ -65,7 +65,7 @@ class ProviderOut(BaseModel):
     deactivated_on: date | None
 
     @classmethod
-    def of(cls, view: ProviderView) -> ProviderOut:
+    def of(cls, view: ProviderDetails) -> ProviderOut:
         return cls.model_validate(view, from_attributes=True)
 
 
@@ -191,7 +191,7 @@ class AgreementOut(BaseModel):
     runs_until: date
 
     @classmethod
-    def of(cls, view: AgreementView) -> AgreementOut:
+    def of(cls, view: AgreementDetails) -> AgreementOut:
         return cls.model_validate(view, from_attributes=True)
 
 
@@ -236,7 +236,7 @@ class ReportOut(BaseModel):
     superseded: list[RevisionOut]
 
     @classmethod
-    def of(cls, view: ReportView) -> ReportOut:
+    def of(cls, view: ReportDetails) -> ReportOut:
         from dataclasses import asdict
 
         return cls.model_validate({**asdict(view)})

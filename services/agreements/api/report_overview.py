@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from services.agreements.api.answers import ReportOverviewOut
-from services.agreements.api.common import App, Reader
+from services.agreements.api.dependencies import App, Reader
 from services.agreements.api.models import PERIOD
 from shared.vocabulary import FieldOfAction
 
@@ -18,7 +18,7 @@ EntryState = Literal["overdue", "due", "rejected", "submitted", "accepted"]
 
 @router.get("", summary="Every period's report across agreements, the most urgent first")
 def report_overview(
-    principal: Reader, agreements: App,
+    caller: Reader, agreements: App,
     status: Annotated[list[EntryState] | None, Query(
         description="Only these states (repeat the parameter); all by default")] = None,
     provider_id: UUID | None = None, field_of_action: FieldOfAction | None = None,
@@ -32,7 +32,7 @@ def report_overview(
     accepted; a provider sees only its own agreements' reports."""
     states = tuple(dict.fromkeys(status)) if status else None
     overview = agreements.report_overview(
-        reader=principal, today=agreements.today(), provider_id=provider_id,
+        caller=caller, today=agreements.today(), provider_id=provider_id,
         field_of_action=field_of_action.value if field_of_action else None, period=period,
         limit=limit, offset=offset, **({"states": states} if states else {}))
     return ReportOverviewOut.of(overview)

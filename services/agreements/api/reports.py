@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Response
 
 from services.agreements.api.answers import ReportEntryOut, ReportOut
-from services.agreements.api.common import App, Manager, ProviderRole, Reader, versioned
+from services.agreements.api.dependencies import App, Manager, ProviderRole, Reader, versioned
 from services.agreements.api.models import (
     PERIOD,
     Rejection,
@@ -16,7 +16,7 @@ from services.agreements.api.models import (
     ReportSubmission,
     When,
 )
-from services.agreements.application import ReportView
+from services.agreements.application import ReportDetails
 from services.agreements.domain import GoalOutcome, ReportFigures
 from shared.http import HistoryEntryOut, Past, expected_version
 
@@ -36,61 +36,61 @@ def figures(body: ReportFiguresIn) -> ReportFigures:
         narrative=body.narrative)
 
 
-def answer(response: Response, view: ReportView, created: bool = False) -> ReportOut:
+def answer(response: Response, view: ReportDetails, created: bool = False) -> ReportOut:
     location = f"/agreements/{view.agreement_id}/reports/{view.period}" if created else None
     versioned(response, view.version, location)
     return ReportOut.of(view)
 
 
 @router.get("", summary="Periods of the agreement and where their reports stand")
-def list_reports(agreement_id: UUID, principal: Reader, agreements: App,
+def list_reports(agreement_id: UUID, caller: Reader, agreements: App,
                  status: ReportState | None = None) -> list[ReportEntryOut]:
     return [ReportEntryOut.of(entry) for entry in agreements.list_reports(
-        agreement_id, reader=principal, today=agreements.today(), status=status)]
+        agreement_id, caller=caller, today=agreements.today(), status=status)]
 
 
 @router.post("", status_code=201, summary="Submit the report of a period")
 def submit_report(agreement_id: UUID, body: ReportSubmission, response: Response,
-                  principal: ProviderRole, agreements: App) -> ReportOut:
+                  caller: ProviderRole, agreements: App) -> ReportOut:
     return answer(response, agreements.submit_report(
-        agreement_id, period=body.period, figures=figures(body), actor=principal,
+        agreement_id, period=body.period, figures=figures(body), caller=caller,
         occurred_on=agreements.on(body.occurred_on)), created=True)
 
 
 @router.get("/{period}", summary="Read the report of a period, now or as of a moment or version")
-def read_report(agreement_id: UUID, period: PeriodLabel, response: Response, principal: Reader,
+def read_report(agreement_id: UUID, period: PeriodLabel, response: Response, caller: Reader,
                 agreements: App, past: Past) -> ReportOut:
-    return answer(response, agreements.report(agreement_id, period, reader=principal,
+    return answer(response, agreements.report(agreement_id, period, caller=caller,
                                                version=past.version, as_of=past.as_of))
 
 
 @router.put("/{period}", summary="Correct a reviewed report by resubmitting it")
 def resubmit_report(agreement_id: UUID, period: PeriodLabel, body: ReportFiguresIn,
-                    response: Response, principal: ProviderRole, agreements: App,
+                    response: Response, caller: ProviderRole, agreements: App,
                     if_match: IfMatch) -> ReportOut:
     return answer(response, agreements.resubmit_report(
-        agreement_id, period=period, figures=figures(body), actor=principal,
+        agreement_id, period=period, figures=figures(body), caller=caller,
         occurred_on=agreements.on(body.occurred_on), expected_version=if_match))
 
 
 @router.post("/{period}/acceptance", summary="Accept a report")
-def accept_report(agreement_id: UUID, period: PeriodLabel, response: Response, principal: Manager,
+def accept_report(agreement_id: UUID, period: PeriodLabel, response: Response, caller: Manager,
                   agreements: App, if_match: IfMatch, body: When | None = None) -> ReportOut:
     return answer(response, agreements.accept_report(
-        agreement_id, period=period, actor=principal,
+        agreement_id, period=period, caller=caller,
         occurred_on=agreements.on(body.occurred_on if body else None), expected_version=if_match))
 
 
 @router.post("/{period}/rejection", summary="Reject a report, saying why")
 def reject_report(agreement_id: UUID, period: PeriodLabel, body: Rejection, response: Response,
-                  principal: Manager, agreements: App, if_match: IfMatch) -> ReportOut:
+                  caller: Manager, agreements: App, if_match: IfMatch) -> ReportOut:
     return answer(response, agreements.reject_report(
-        agreement_id, period=period, reason=body.reason, actor=principal,
+        agreement_id, period=period, reason=body.reason, caller=caller,
         occurred_on=agreements.on(body.occurred_on), expected_version=if_match))
 
 
 @router.get("/{period}/history", summary="Every recorded event of a report")
-def report_history(agreement_id: UUID, period: PeriodLabel, principal: Reader,
+def report_history(agreement_id: UUID, period: PeriodLabel, caller: Reader,
                    agreements: App) -> list[HistoryEntryOut]:
     return [HistoryEntryOut.of(entry) for entry in agreements.report_history(
-        agreement_id, period, reader=principal)]
+        agreement_id, period, caller=caller)]

@@ -1,13 +1,14 @@
 """The agreements application: load an aggregate, run one command, save."""
 
 from services.agreements.application.agreements import AgreementCommands
+from services.agreements.application.base import PURPOSE
 from services.agreements.application.dtos import (
-    AgreementView,
+    AgreementDetails,
     Page,
-    ProviderView,
+    ProviderDetails,
+    ReportDetails,
     ReportListEntry,
     ReportOverview,
-    ReportView,
 )
 from services.agreements.application.lists import Lists
 from services.agreements.application.providers import ProviderCommands
@@ -27,6 +28,19 @@ class Agreements(ProviderCommands, AgreementCommands, ReportCommands, Lists):
 
 
 # With the values its commands take (terms, goals, report figures) and the periods due.
-__all__ = ["AgreementTerms", "AgreementView", "Agreements", "GoalOutcome", "ImpactGoal", "Page",
-           "ProviderView", "ReportFigures", "ReportListEntry", "ReportOverview", "ReportView",
-           "ReportingObligation", "periods_between"]
+__all__ = [
+    "PURPOSE",
+    "AgreementDetails",
+    "AgreementTerms",
+    "Agreements",
+    "GoalOutcome",
+    "ImpactGoal",
+    "Page",
+    "ProviderDetails",
+    "ReportDetails",
+    "ReportFigures",
+    "ReportListEntry",
+    "ReportOverview",
+    "ReportingObligation",
+    "periods_between",
+]

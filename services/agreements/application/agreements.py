@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from services.agreements.application.base import AgreementsBase, rules
-from services.agreements.application.dtos import AgreementView
+from services.agreements.application.base import AgreementsBase
+from services.agreements.application.dtos import AgreementDetails
 from services.agreements.domain import (
     AgreementTerms,
     ImpactGoal,
@@ -15,85 +15,78 @@ from services.agreements.domain import (
     ServiceAgreement,
 )
 from shared.history import HistoryEntry, history, load
-from shared.principals import Principal
+from shared.principals import Caller
 
 
 class AgreementCommands(AgreementsBase):
-    def draft_agreement(self, *, provider_id: UUID, terms: AgreementTerms, actor: Principal,
-                        occurred_on: date) -> AgreementView:
+    def draft_agreement(self, *, provider_id: UUID, terms: AgreementTerms, caller: Caller,
+                        occurred_on: date) -> AgreementDetails:
         provider: Provider = load(self, provider_id, what="provider")
-        with rules():
-            agreement = ServiceAgreement.draft(provider_id=provider_id,
-                                               provider_active=provider.active, terms=terms,
-                                               actor=actor.subject, occurred_on=occurred_on)
+        agreement = ServiceAgreement.draft(provider_id=provider_id,
+                                           provider_active=provider.active, terms=terms,
+                                           actor=caller.subject, occurred_on=occurred_on)
         self.save(agreement)
-        return AgreementView.of(agreement, self.today())
+        return AgreementDetails.of(agreement, self.today())
 
-    def edit_agreement(self, agreement_id: UUID, *, terms: AgreementTerms, actor: Principal,
-                       occurred_on: date, expected_version: int | None) -> AgreementView:
-        agreement = self._for_change(agreement_id, actor, expected_version)
-        with rules():
-            agreement.edit(terms=terms, actor=actor.subject, occurred_on=occurred_on)
+    def edit_agreement(self, agreement_id: UUID, *, terms: AgreementTerms, caller: Caller,
+                       occurred_on: date, expected_version: int | None) -> AgreementDetails:
+        agreement = self._for_change(agreement_id, caller, expected_version)
+        agreement.edit(terms=terms, actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
-    def sign_agreement(self, agreement_id: UUID, *, actor: Principal, occurred_on: date,
-                       expected_version: int | None) -> AgreementView:
-        agreement = self._for_change(agreement_id, actor, expected_version)
-        with rules():
-            agreement.sign(actor=actor.subject, occurred_on=occurred_on)
+    def sign_agreement(self, agreement_id: UUID, *, caller: Caller, occurred_on: date,
+                       expected_version: int | None) -> AgreementDetails:
+        agreement = self._for_change(agreement_id, caller, expected_version)
+        agreement.sign(actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def amend_agreement(self, agreement_id: UUID, *, effective_date: date, reason: str,
                         annual_budget_cents: int | None, unit_price_cents: int | None,
                         capacity: int | None, impact_goals: Sequence[ImpactGoal] | None,
-                        term_end: date | None, actor: Principal, occurred_on: date,
-                        expected_version: int | None) -> AgreementView:
-        agreement = self._for_change(agreement_id, actor, expected_version)
-        with rules():
-            agreement.amend(effective_date=effective_date, reason=reason,
-                            annual_budget_cents=annual_budget_cents,
-                            unit_price_cents=unit_price_cents, capacity=capacity,
-                            impact_goals=impact_goals, term_end=term_end,
-                            actor=actor.subject, occurred_on=occurred_on)
+                        term_end: date | None, caller: Caller, occurred_on: date,
+                        expected_version: int | None) -> AgreementDetails:
+        agreement = self._for_change(agreement_id, caller, expected_version)
+        agreement.amend(effective_date=effective_date, reason=reason,
+                        annual_budget_cents=annual_budget_cents,
+                        unit_price_cents=unit_price_cents, capacity=capacity,
+                        impact_goals=impact_goals, term_end=term_end,
+                        actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
-    def suspend_agreement(self, agreement_id: UUID, *, reason: str, actor: Principal,
-                          occurred_on: date, expected_version: int | None) -> AgreementView:
-        agreement = self._for_change(agreement_id, actor, expected_version)
-        with rules():
-            agreement.suspend(reason=reason, actor=actor.subject, occurred_on=occurred_on)
+    def suspend_agreement(self, agreement_id: UUID, *, reason: str, caller: Caller,
+                          occurred_on: date, expected_version: int | None) -> AgreementDetails:
+        agreement = self._for_change(agreement_id, caller, expected_version)
+        agreement.suspend(reason=reason, actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
-    def resume_agreement(self, agreement_id: UUID, *, actor: Principal, occurred_on: date,
-                         expected_version: int | None) -> AgreementView:
-        agreement = self._for_change(agreement_id, actor, expected_version)
-        with rules():
-            agreement.resume(actor=actor.subject, occurred_on=occurred_on)
+    def resume_agreement(self, agreement_id: UUID, *, caller: Caller, occurred_on: date,
+                         expected_version: int | None) -> AgreementDetails:
+        agreement = self._for_change(agreement_id, caller, expected_version)
+        agreement.resume(actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
     def terminate_agreement(self, agreement_id: UUID, *, termination_date: date, reason: str,
-                            actor: Principal, occurred_on: date,
-                            expected_version: int | None) -> AgreementView:
-        agreement = self._for_change(agreement_id, actor, expected_version)
-        with rules():
-            agreement.terminate(termination_date=termination_date, reason=reason,
-                                actor=actor.subject, occurred_on=occurred_on)
+                            caller: Caller, occurred_on: date,
+                            expected_version: int | None) -> AgreementDetails:
+        agreement = self._for_change(agreement_id, caller, expected_version)
+        agreement.terminate(termination_date=termination_date, reason=reason,
+                            actor=caller.subject, occurred_on=occurred_on)
         return self._saved(agreement)
 
-    def agreement(self, agreement_id: UUID, *, reader: Principal, today: date,
-                  version: int | None = None, as_of: datetime | None = None) -> AgreementView:
-        agreement = self.agreement_in_scope(agreement_id, reader, version=version, as_of=as_of)
-        return AgreementView.of(agreement, today)
+    def agreement(self, agreement_id: UUID, *, caller: Caller, today: date,
+                  version: int | None = None, as_of: datetime | None = None) -> AgreementDetails:
+        agreement = self.agreement_in_scope(agreement_id, caller, version=version, as_of=as_of)
+        return AgreementDetails.of(agreement, today)
 
-    def agreement_history(self, agreement_id: UUID, *, reader: Principal) -> list[HistoryEntry]:
-        self.agreement_in_scope(agreement_id, reader)
+    def agreement_history(self, agreement_id: UUID, *, caller: Caller) -> list[HistoryEntry]:
+        self.agreement_in_scope(agreement_id, caller)
         return history(self, agreement_id)
 
-    def _for_change(self, agreement_id: UUID, actor: Principal,
+    def _for_change(self, agreement_id: UUID, caller: Caller,
                     expected_version: int | None) -> ServiceAgreement:
-        return self.agreement_in_scope(agreement_id, actor, expected_version=expected_version)
+        return self.agreement_in_scope(agreement_id, caller, expected_version=expected_version)
 
-    def _saved(self, agreement: ServiceAgreement) -> AgreementView:
+    def _saved(self, agreement: ServiceAgreement) -> AgreementDetails:
         """Save, and show the agreement as it stands today."""
         self.save(agreement)
-        return AgreementView.of(agreement, self.today())
+        return AgreementDetails.of(agreement, self.today())

@@ -1,46 +1,24 @@
-"""What every part of the agreements application shares: scope, refusals, rules."""
+"""What every part of the agreements application shares: scope and refusals."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from services.agreements.domain import (
-    AchievedExceedsMeasuredError,
-    AgreementError,
-    DuplicateImpactGoalError,
-    DuplicateOutcomeError,
-    InvalidPeriodError,
-    InvalidTermError,
-    MeasuredExceedsParticipantsError,
-    NegativeAmountError,
-    ServiceAgreement,
-    UnknownImpactGoalError,
-)
+from services.agreements.domain import ServiceAgreement
 from shared.access_log import Access, AccessLog, MemoryAccessLog
 from shared.clock import Clock, SystemClock
-from shared.errors import NotFound, rules_as_errors
+from shared.errors import NotFound
 from shared.eventstore import ServiceApplication
 from shared.history import check_version, load
-from shared.principals import Principal, Role
+from shared.principals import Caller, Role
 
 _log = logging.getLogger("wirkung.agreements")
 
-# Rules about what a request says (422); every other broken rule is a conflict (409).
-INVALID_INPUT = (NegativeAmountError, AchievedExceedsMeasuredError,
-                 MeasuredExceedsParticipantsError, UnknownImpactGoalError,
-                 DuplicateOutcomeError, DuplicateImpactGoalError, InvalidPeriodError,
-                 InvalidTermError)
-
-
-@contextmanager
-def rules() -> Iterator[None]:
-    with rules_as_errors(AgreementError, INVALID_INPUT):
-        yield
+# Everything here is read for one purpose (the cases service asks each caller for theirs).
+PURPOSE = "agreements"
 
 
 class AgreementsBase(ServiceApplication):
@@ -66,21 +44,21 @@ class AgreementsBase(ServiceApplication):
             close()
         super().close()
 
-    def refuse(self, reader: Principal, object_type: str, object_id: UUID) -> NotFound:
+    def refuse(self, caller: Caller, object_type: str, object_id: UUID) -> NotFound:
         """Log a refused access; answer as if the object did not exist."""
-        self.access_log.record(Access(subject=reader.subject, role=reader.role.value,
+        self.access_log.record(Access(subject=caller.subject, role=caller.role.value,
                                       object_type=object_type, object_ref=str(object_id),
-                                      purpose="agreements", granted=False))
-        _log.warning("refused %s %s to %s", object_type, object_id, reader.subject)
+                                      purpose=caller.purpose, granted=False))
+        _log.warning("refused %s %s to %s", object_type, object_id, caller.subject)
         return NotFound(f"No {object_type.replace('_', ' ')} {object_id}.")
 
-    def agreement_in_scope(self, agreement_id: UUID, reader: Principal, *,
+    def agreement_in_scope(self, agreement_id: UUID, caller: Caller, *,
                            version: int | None = None, as_of: datetime | None = None,
                            expected_version: int | None = None) -> ServiceAgreement:
-        """The agreement if the reader may see it; a provider sees only its own."""
+        """The agreement if the caller may see it; a provider sees only its own."""
         agreement: ServiceAgreement = load(self, agreement_id, version=version, as_of=as_of,
                                            expected_version=None, what="agreement")
-        if reader.role is Role.PROVIDER and str(agreement.provider_id) != reader.provider_id:
-            raise self.refuse(reader, "agreement", agreement_id)
+        if caller.role is Role.PROVIDER and str(agreement.provider_id) != caller.provider_id:
+            raise self.refuse(caller, "agreement", agreement_id)
         check_version(agreement, expected_version, "agreement")
         return agreement

@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class ProviderView:
+class ProviderDetails:
     id: UUID
     version: int
     name: str
@@ -30,7 +30,7 @@ class ProviderView:
     deactivated_on: date | None
 
     @classmethod
-    def of(cls, provider: Provider) -> ProviderView:
+    def of(cls, provider: Provider) -> ProviderDetails:
         return cls(id=provider.id, version=provider.version, name=provider.name,
                    legal_form=provider.legal_form, fields_of_action=provider.fields_of_action,
                    contact=provider.contact, active=provider.active,
@@ -38,7 +38,7 @@ class ProviderView:
 
 
 @dataclass(frozen=True)
-class AgreementView:
+class AgreementDetails:
     id: UUID
     version: int
     provider_id: UUID
@@ -51,7 +51,7 @@ class AgreementView:
     runs_until: date
 
     @classmethod
-    def of(cls, agreement: ServiceAgreement, today: date) -> AgreementView:
+    def of(cls, agreement: ServiceAgreement, today: date) -> AgreementDetails:
         return cls(id=agreement.id, version=agreement.version,
                    provider_id=agreement.provider_id,
                    status=agreement.status_on(today).value,
@@ -64,20 +64,20 @@ class AgreementView:
 
 
 @dataclass(frozen=True)
-class RevisionView:
+class RevisionDetails:
     number: int
     figures: dict[str, Any]
     submitted_by: str
     submitted_on: date
 
     @classmethod
-    def of(cls, revision: ReportRevision) -> RevisionView:
+    def of(cls, revision: ReportRevision) -> RevisionDetails:
         return cls(number=revision.number, figures=revision.figures.to_event(),
                    submitted_by=revision.submitted_by, submitted_on=revision.submitted_on)
 
 
 @dataclass(frozen=True)
-class ReportView:
+class ReportDetails:
     id: UUID
     version: int
     agreement_id: UUID
@@ -89,18 +89,18 @@ class ReportView:
     status: str
     late: bool
     rejection_reason: str
-    current: RevisionView
-    superseded: list[RevisionView] = field(default_factory=list)
+    current: RevisionDetails
+    superseded: list[RevisionDetails] = field(default_factory=list)
 
     @classmethod
-    def of(cls, report: ProviderReport) -> ReportView:
+    def of(cls, report: ProviderReport) -> ReportDetails:
         return cls(id=report.id, version=report.version, agreement_id=report.agreement_id,
                    provider_id=report.provider_id, period=report.period,
                    period_start=report.period_start, period_end=report.period_end,
                    due_on=report.due_on, status=report.status.value, late=report.late,
                    rejection_reason=report.rejection_reason,
-                   current=RevisionView.of(report.revisions[-1]),
-                   superseded=[RevisionView.of(r) for r in report.superseded])
+                   current=RevisionDetails.of(report.revisions[-1]),
+                   superseded=[RevisionDetails.of(r) for r in report.superseded])
 
 
 @dataclass(frozen=True)

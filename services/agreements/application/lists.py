@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.agreements.application.base import AgreementsBase, rules
+from services.agreements.application.base import AgreementsBase
 from services.agreements.application.dtos import Page, ReportListEntry, ReportOverview
 from services.agreements.application.report_entries import (
     OF_AGREEMENT,
@@ -16,7 +16,7 @@ from services.agreements.application.report_entries import (
     ReportFilter,
     period_named,
 )
-from shared.principals import Principal, Role
+from shared.principals import Caller, Role
 
 AGREEMENT_STATUS_SQL = """CASE
     WHEN signed_on IS NULL OR %(today)s < signed_on THEN 'draft'
@@ -28,24 +28,24 @@ AGREEMENT_STATUS_SQL = """CASE
 
 
 class Lists(AgreementsBase):
-    def list_providers(self, *, reader: Principal, field_of_action: str | None = None,
+    def list_providers(self, *, caller: Caller, field_of_action: str | None = None,
                        active: bool | None = None, limit: int = 50,
                        offset: int = 0) -> Page[dict[str, Any]]:
         params: dict[str, Any] = {"field": field_of_action, "active": active,
-                                  "own": reader.provider_id if reader.role is Role.PROVIDER
+                                  "own": caller.provider_id if caller.role is Role.PROVIDER
                                   else None, "limit": limit, "offset": offset}
         where = """WHERE (%(field)s::text IS NULL OR %(field)s = ANY(fields_of_action))
                      AND (%(active)s::boolean IS NULL OR active = %(active)s)
                      AND (%(own)s::uuid IS NULL OR provider_id = %(own)s::uuid)"""
         return self._page("provider_summaries", where, "name, provider_id", params)
 
-    def list_agreements(self, *, reader: Principal, today: date,
+    def list_agreements(self, *, caller: Caller, today: date,
                         provider_id: UUID | None = None, field_of_action: str | None = None,
                         status: str | None = None, district: str | None = None,
                         product_code: str | None = None, limit: int = 50,
                         offset: int = 0) -> Page[dict[str, Any]]:
-        if reader.role is Role.PROVIDER:
-            provider_id = UUID(reader.provider_id) if reader.provider_id else None
+        if caller.role is Role.PROVIDER:
+            provider_id = UUID(caller.provider_id) if caller.provider_id else None
         params: dict[str, Any] = {
             "today": today, "provider": provider_id, "field": field_of_action,
             "status": status, "district": district, "product": product_code,
@@ -58,10 +58,10 @@ class Lists(AgreementsBase):
         return self._page("agreement_summaries", where, "title, agreement_id", params,
                           extra=f", {AGREEMENT_STATUS_SQL} AS status")
 
-    def list_reports(self, agreement_id: UUID, *, reader: Principal, today: date,
+    def list_reports(self, agreement_id: UUID, *, caller: Caller, today: date,
                      status: str | None = None) -> list[ReportListEntry]:
         """Every period of the agreement up to today, and where its report stands."""
-        self.agreement_in_scope(agreement_id, reader)
+        self.agreement_in_scope(agreement_id, caller)
         rows = self.fresh_view().query(
             OF_AGREEMENT, ReportFilter(agreement_id=agreement_id).params(today))
         entries = [ReportListEntry(row["period"], row["due_on"], row["status"], row["late"],
@@ -69,17 +69,16 @@ class Lists(AgreementsBase):
                    for row in rows]
         return [entry for entry in entries if status is None or entry.status == status]
 
-    def report_overview(self, *, reader: Principal, today: date,
+    def report_overview(self, *, caller: Caller, today: date,
                         states: Sequence[str] = STATES, provider_id: UUID | None = None,
                         field_of_action: str | None = None, period: str | None = None,
                         limit: int = 50, offset: int = 0) -> ReportOverview:
         """Where the reports of every agreement in scope stand, the most urgent first."""
-        if reader.role is Role.PROVIDER:
-            provider_id = UUID(reader.provider_id) if reader.provider_id else None
+        if caller.role is Role.PROVIDER:
+            provider_id = UUID(caller.provider_id) if caller.provider_id else None
             if provider_id is None:
                 return ReportOverview(items=[], total=0, limit=limit, offset=offset, counts={})
-        with rules():
-            days = period_named(period) if period else None
+        days = period_named(period) if period else None
         scope = ReportFilter(provider_id=provider_id, field_of_action=field_of_action,
                              period=days)
         rows = self.fresh_view().query(OVERVIEW, {**scope.params(today), "states": list(states),

@@ -5,55 +5,52 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from services.agreements.application.base import AgreementsBase, rules
-from services.agreements.application.dtos import ProviderView
+from services.agreements.application.base import AgreementsBase
+from services.agreements.application.dtos import ProviderDetails
 from services.agreements.domain import Provider
 from shared.history import HistoryEntry, history, load
-from shared.principals import Principal, Role
+from shared.principals import Caller, Role
 
 
 class ProviderCommands(AgreementsBase):
     def register_provider(self, *, name: str, legal_form: str, fields_of_action: list[str],
-                          contact: str, actor: Principal, occurred_on: date) -> ProviderView:
-        with rules():
-            provider = Provider(name=name, legal_form=legal_form,
-                                fields_of_action=fields_of_action, contact=contact,
-                                actor=actor.subject, occurred_on=occurred_on)
+                          contact: str, caller: Caller, occurred_on: date) -> ProviderDetails:
+        provider = Provider(name=name, legal_form=legal_form,
+                            fields_of_action=fields_of_action, contact=contact,
+                            actor=caller.subject, occurred_on=occurred_on)
         self.save(provider)
-        return ProviderView.of(provider)
+        return ProviderDetails.of(provider)
 
     def update_provider(self, provider_id: UUID, *, name: str | None, legal_form: str | None,
                         fields_of_action: list[str] | None, contact: str | None,
-                        actor: Principal, occurred_on: date,
-                        expected_version: int | None) -> ProviderView:
+                        caller: Caller, occurred_on: date,
+                        expected_version: int | None) -> ProviderDetails:
         provider: Provider = load(self, provider_id, expected_version=expected_version,
                                   what="provider")
-        with rules():
-            provider.update(name=name, legal_form=legal_form, fields_of_action=fields_of_action,
-                            contact=contact, actor=actor.subject, occurred_on=occurred_on)
+        provider.update(name=name, legal_form=legal_form, fields_of_action=fields_of_action,
+                        contact=contact, actor=caller.subject, occurred_on=occurred_on)
         self.save(provider)
-        return ProviderView.of(provider)
+        return ProviderDetails.of(provider)
 
-    def deactivate_provider(self, provider_id: UUID, *, actor: Principal, occurred_on: date,
-                            expected_version: int | None) -> ProviderView:
+    def deactivate_provider(self, provider_id: UUID, *, caller: Caller, occurred_on: date,
+                            expected_version: int | None) -> ProviderDetails:
         provider: Provider = load(self, provider_id, expected_version=expected_version,
                                   what="provider")
-        with rules():
-            provider.deactivate(actor=actor.subject, occurred_on=occurred_on)
+        provider.deactivate(actor=caller.subject, occurred_on=occurred_on)
         self.save(provider)
-        return ProviderView.of(provider)
+        return ProviderDetails.of(provider)
 
-    def provider(self, provider_id: UUID, *, reader: Principal, version: int | None = None,
-                 as_of: datetime | None = None) -> ProviderView:
-        self._check_provider_scope(provider_id, reader)
-        return ProviderView.of(load(self, provider_id, version=version, as_of=as_of,
+    def provider(self, provider_id: UUID, *, caller: Caller, version: int | None = None,
+                 as_of: datetime | None = None) -> ProviderDetails:
+        self._check_provider_scope(provider_id, caller)
+        return ProviderDetails.of(load(self, provider_id, version=version, as_of=as_of,
                                     what="provider"))
 
-    def provider_history(self, provider_id: UUID, *, reader: Principal) -> list[HistoryEntry]:
-        self._check_provider_scope(provider_id, reader)
+    def provider_history(self, provider_id: UUID, *, caller: Caller) -> list[HistoryEntry]:
+        self._check_provider_scope(provider_id, caller)
         load(self, provider_id, what="provider")
         return history(self, provider_id)
 
-    def _check_provider_scope(self, provider_id: UUID, reader: Principal) -> None:
-        if reader.role is Role.PROVIDER and reader.provider_id != str(provider_id):
-            raise self.refuse(reader, "provider", provider_id)
+    def _check_provider_scope(self, provider_id: UUID, caller: Caller) -> None:
+        if caller.role is Role.PROVIDER and caller.provider_id != str(provider_id):
+            raise self.refuse(caller, "provider", provider_id)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from services.agreements.application.base import AgreementsBase, rules
-from services.agreements.application.dtos import ReportView
+from services.agreements.application.base import AgreementsBase
+from services.agreements.application.dtos import ReportDetails
 from services.agreements.domain import ProviderReport, ReportFigures
 from shared.errors import Conflict
 from shared.history import HistoryEntry, history, load
-from shared.principals import Principal
+from shared.principals import Caller
 
 
 class ReportAlreadySubmitted(Conflict):
@@ -20,57 +20,53 @@ class ReportAlreadySubmitted(Conflict):
 
 class ReportCommands(AgreementsBase):
     def submit_report(self, agreement_id: UUID, *, period: str, figures: ReportFigures,
-                      actor: Principal, occurred_on: date) -> ReportView:
-        agreement = self.agreement_in_scope(agreement_id, actor)
+                      caller: Caller, occurred_on: date) -> ReportDetails:
+        agreement = self.agreement_in_scope(agreement_id, caller)
         if self._exists(ProviderReport.create_id(agreement_id, period)):
             raise ReportAlreadySubmitted(
                 f"There is a report for {period} already; correct it by resubmitting.")
-        with rules():
-            report = ProviderReport.submit(agreement=agreement, period=period, figures=figures,
-                                           actor=actor.subject, occurred_on=occurred_on)
+        report = ProviderReport.submit(agreement=agreement, period=period, figures=figures,
+                                       actor=caller.subject, occurred_on=occurred_on)
         self.save(report)
-        return ReportView.of(report)
+        return ReportDetails.of(report)
 
     def resubmit_report(self, agreement_id: UUID, *, period: str, figures: ReportFigures,
-                        actor: Principal, occurred_on: date,
-                        expected_version: int | None) -> ReportView:
-        report = self._report_for_change(agreement_id, period, actor, expected_version)
-        with rules():
-            report.resubmit(figures=figures, actor=actor.subject, occurred_on=occurred_on)
+                        caller: Caller, occurred_on: date,
+                        expected_version: int | None) -> ReportDetails:
+        report = self._report_for_change(agreement_id, period, caller, expected_version)
+        report.resubmit(figures=figures, actor=caller.subject, occurred_on=occurred_on)
         self.save(report)
-        return ReportView.of(report)
+        return ReportDetails.of(report)
 
-    def accept_report(self, agreement_id: UUID, *, period: str, actor: Principal,
-                      occurred_on: date, expected_version: int | None) -> ReportView:
-        report = self._report_for_change(agreement_id, period, actor, expected_version)
-        with rules():
-            report.accept(actor=actor.subject, occurred_on=occurred_on)
+    def accept_report(self, agreement_id: UUID, *, period: str, caller: Caller,
+                      occurred_on: date, expected_version: int | None) -> ReportDetails:
+        report = self._report_for_change(agreement_id, period, caller, expected_version)
+        report.accept(actor=caller.subject, occurred_on=occurred_on)
         self.save(report)
-        return ReportView.of(report)
+        return ReportDetails.of(report)
 
-    def reject_report(self, agreement_id: UUID, *, period: str, reason: str, actor: Principal,
-                      occurred_on: date, expected_version: int | None) -> ReportView:
-        report = self._report_for_change(agreement_id, period, actor, expected_version)
-        with rules():
-            report.reject(reason=reason, actor=actor.subject, occurred_on=occurred_on)
+    def reject_report(self, agreement_id: UUID, *, period: str, reason: str, caller: Caller,
+                      occurred_on: date, expected_version: int | None) -> ReportDetails:
+        report = self._report_for_change(agreement_id, period, caller, expected_version)
+        report.reject(reason=reason, actor=caller.subject, occurred_on=occurred_on)
         self.save(report)
-        return ReportView.of(report)
+        return ReportDetails.of(report)
 
-    def report(self, agreement_id: UUID, period: str, *, reader: Principal,
-               version: int | None = None, as_of: datetime | None = None) -> ReportView:
+    def report(self, agreement_id: UUID, period: str, *, caller: Caller,
+               version: int | None = None, as_of: datetime | None = None) -> ReportDetails:
         """The report now, or as it was at a version or a moment (for auditors)."""
-        self.agreement_in_scope(agreement_id, reader)
-        return ReportView.of(self._load_report(agreement_id, period, version=version,
+        self.agreement_in_scope(agreement_id, caller)
+        return ReportDetails.of(self._load_report(agreement_id, period, version=version,
                                                as_of=as_of))
 
     def report_history(self, agreement_id: UUID, period: str, *,
-                       reader: Principal) -> list[HistoryEntry]:
-        self.agreement_in_scope(agreement_id, reader)
+                       caller: Caller) -> list[HistoryEntry]:
+        self.agreement_in_scope(agreement_id, caller)
         return history(self, self._load_report(agreement_id, period).id)
 
-    def _report_for_change(self, agreement_id: UUID, period: str, actor: Principal,
+    def _report_for_change(self, agreement_id: UUID, period: str, caller: Caller,
                            expected_version: int | None) -> ProviderReport:
-        self.agreement_in_scope(agreement_id, actor)
+        self.agreement_in_scope(agreement_id, caller)
         report_id = ProviderReport.create_id(agreement_id, period)
         report: ProviderReport = load(self, report_id, expected_version=expected_version,
                                       what="report")

@@ -1,14 +1,19 @@
-"""Named errors of the agreements domain: each one is a rule, named by `rule`."""
+"""Named errors of the agreements domain: each one is a rule, named by `rule`, of a kind.
+
+A broken rule conflicts with the object's state unless its kind says that what the request
+asks for is invalid; `api/errors.py` answers each kind.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from shared.errors import Kind, ServiceError
 
 
-class AgreementError(Exception):
+class AgreementError(ServiceError):
     """A rule about providers, agreements or reports was broken."""
 
-    rule: ClassVar[str] = "agreements_rule"
+    kind = Kind.CONFLICT
+    rule = "agreements_rule"
 
     def __init__(self, detail: str = "") -> None:
         # The docstring states the rule, so a bare raise still explains itself.
@@ -38,6 +43,7 @@ class ReasonRequiredError(AgreementError):
 class NegativeAmountError(AgreementError):
     """Amounts, counts and prices are never negative."""
 
+    kind = Kind.INVALID
     rule = "amounts_must_not_be_negative"
 
 
@@ -62,12 +68,14 @@ class ProviderInactiveError(AgreementError):
 class InvalidTermError(AgreementError):
     """An agreement's term ends after it starts."""
 
+    kind = Kind.INVALID
     rule = "term_must_end_after_start"
 
 
 class DuplicateImpactGoalError(AgreementError):
     """Each impact goal of an agreement measures a different indicator."""
 
+    kind = Kind.INVALID
     rule = "impact_goal_indicators_must_be_distinct"
 
 
@@ -152,6 +160,7 @@ class ReportForUnsignedAgreementError(ReportError):
 class InvalidPeriodError(ReportError):
     """A report period is named in the agreement's reporting frequency."""
 
+    kind = Kind.INVALID
     rule = "period_must_match_reporting_frequency"
 
 
@@ -170,24 +179,28 @@ class PeriodNotEndedError(ReportError):
 class AchievedExceedsMeasuredError(ReportError):
     """An impact goal is achieved by no more cases than were measured."""
 
+    kind = Kind.INVALID
     rule = "achieved_not_above_measured"
 
 
 class MeasuredExceedsParticipantsError(ReportError):
     """No more cases are measured for an impact goal than took part."""
 
+    kind = Kind.INVALID
     rule = "measured_not_above_participants"
 
 
 class UnknownImpactGoalError(ReportError):
     """Each outcome answers one of the agreement's impact goals."""
 
+    kind = Kind.INVALID
     rule = "outcome_for_agreed_impact_goal"
 
 
 class DuplicateOutcomeError(ReportError):
     """An impact goal has one outcome per report."""
 
+    kind = Kind.INVALID
     rule = "one_outcome_per_impact_goal"
 
 

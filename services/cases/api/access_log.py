@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.cases.api.deps import App, LogReader
-from services.cases.api.outputs import AccessOut
+from services.cases.api.answers import AccessOut
+from services.cases.api.dependencies import App, LogReader
 from shared.access_counts import AccessCountsOut, Since, Until, counted
 
 router = APIRouter(tags=["access log"])

@@ -7,9 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
-from services.cases.api.deps import App, CaseReader, CaseWorker
+from services.cases.api.answers import CaseOut, CasePageOut, GoalOut, ServiceOut
+from services.cases.api.dependencies import App, CaseReader, CaseWorker
 from services.cases.api.models import CaseOpening
-from services.cases.api.outputs import CaseOut, CasePageOut, GoalOut, ServiceOut
 from services.cases.application import CaseOrder, WorkKind
 from shared.http import HistoryEntryOut, Past, etag
 from shared.vocabulary import FieldOfAction

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from services.cases.api.deps import App, ClientFinder, ClientWorker
+from services.cases.api.answers import ClientOut, ClientsOut
+from services.cases.api.dependencies import App, ClientFinder, ClientWorker
 from services.cases.api.models import PersonalDataChange
-from services.cases.api.outputs import ClientOut, ClientsOut
 from services.cases.personal_data import PersonalData
 from shared.http import etag, expected_version
 

@@ -7,9 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 
-from services.cases.api.deps import App, ClientReader, ClientWorker, DataProtectionOfficer
+from services.cases.api.answers import ClientOut
+from services.cases.api.dependencies import App, ClientReader, ClientWorker, DataProtectionOfficer
 from services.cases.api.models import ClientRegistration
-from services.cases.api.outputs import ClientOut
 from services.cases.personal_data import PersonalData
 from shared.http import etag, expected_version
 

@@ -7,7 +7,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Response
 
-from services.cases.api.deps import App, CaseWorker
+from services.cases.api.answers import CaseOut
+from services.cases.api.dependencies import App, CaseWorker
 from services.cases.api.models import (
     Assessment,
     Closure,
@@ -21,7 +22,6 @@ from services.cases.api.models import (
     ServiceAssignment,
     ServiceEnding,
 )
-from services.cases.api.outputs import CaseOut
 from services.cases.application import CaseDetails
 from shared.http import etag, expected_version
 

@@ -9,8 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import Field
 
-from services.cases.api.deps import App, DataProtectionOfficer, Purpose
-from services.cases.api.outputs import AccessOut, CaseOut, ClientOut, Out
+from services.cases.api.answers import AccessOut, CaseOut, ClientOut, Out
+from services.cases.api.dependencies import App, DataProtectionOfficer, Purpose
 from shared.http import HistoryEntryOut
 
 router = APIRouter(tags=["data protection"])

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
-from services.cases.api.deps import App, CaseReader, CaseWorker, caller_as
-from services.cases.api.workspace_outputs import (
+from services.cases.api.dependencies import App, CaseReader, CaseWorker, caller_as
+from services.cases.api.workspace_answers import (
     AssignableAgreementsOut,
     CaseCountsOut,
     OccupancyOut,

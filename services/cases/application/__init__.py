@@ -7,7 +7,7 @@ from services.cases.application.clients import (
     PseudonymousClient,
     RegisteredClient,
 )
-from services.cases.application.dto import (
+from services.cases.application.dtos import (
     CaseDetails,
     CasePage,
     CaseQuery,
@@ -18,11 +18,10 @@ from services.cases.application.dto import (
 )
 from services.cases.application.ports import (
     AgreementReplica,
-    Caller,
     CaseIndex,
     CasesParts,
 )
-from services.cases.application.workspace_dto import (
+from services.cases.application.workspace_dtos import (
     AgreementOffer,
     AssignableAgreement,
     CaseCounts,
@@ -33,6 +32,7 @@ from services.cases.application.workspace_dto import (
     WorkList,
 )
 from services.cases.personal_data import PersonalData
+from shared.principals import Caller
 
 __all__ = [
     "AgreementOffer",

@@ -10,8 +10,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import Mapper, Recording
 
-from services.cases.application.dto import CaseDetails
-from services.cases.application.ports import Caller, CaseIndex, CasesParts
+from services.cases.application.dtos import CaseDetails
+from services.cases.application.ports import CaseIndex, CasesParts
 from services.cases.application.sealing import Opener, SealingMapper, Text, opener, sealing
 from services.cases.domain import Case, Client
 from services.cases.personal_data import PersonalDataErased
@@ -20,7 +20,7 @@ from shared.access_log import Access, AccessCount
 from shared.errors import Gone, Kind, NotFound, Refused
 from shared.eventstore import ServiceApplication
 from shared.history import check_version, load
-from shared.principals import Role
+from shared.principals import Caller, Role
 
 
 class PersonalDataGone(Gone):

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from services.cases.application.clients import ClientRef
-from services.cases.application.dto import (
+from services.cases.application.dtos import (
     CaseDetails,
     CasePage,
     CaseQuery,
@@ -17,17 +17,16 @@ from services.cases.application.dto import (
     ServiceDetails,
     case_details,
 )
-from services.cases.application.ports import Caller
 from services.cases.application.retention import RetentionErasure
 from services.cases.application.sealing import opened_history
 from services.cases.application.subject_access import SubjectAccess
 from services.cases.application.workspace import WorkspaceReads
-from services.cases.application.workspace_dto import CaseOrder, WorkKind
+from services.cases.application.workspace_dtos import CaseOrder, WorkKind
 from services.cases.domain import Case, Client, is_reentry
 from services.cases.personal_data import PersonalData
 from shared.errors import NotFound, Refused
 from shared.history import HistoryEntry, history
-from shared.principals import Role
+from shared.principals import Caller, Role
 
 Part = TypeVar("Part", GoalDetails, ServiceDetails)
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from services.cases.application.base import CasesBase
-from services.cases.application.dto import ClientDetails, client_details
-from services.cases.application.ports import Caller
+from services.cases.application.dtos import ClientDetails, client_details
 from services.cases.domain import Client
 from services.cases.personal_data import PersonalDataErased
 from shared.errors import Conflict
-from shared.principals import Role
+from shared.principals import Caller, Role
 
 
 class ClientAlreadyKnown(Conflict):

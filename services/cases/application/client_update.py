@@ -6,10 +6,10 @@ from dataclasses import replace
 from uuid import UUID
 
 from services.cases.application.clients import ClientCommands
-from services.cases.application.dto import ClientDetails, client_details
-from services.cases.application.ports import Caller
+from services.cases.application.dtos import ClientDetails, client_details
 from services.cases.personal_data import PersonalData
 from shared.history import check_version
+from shared.principals import Caller
 
 
 class ClientUpdates(ClientCommands):

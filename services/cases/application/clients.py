@@ -9,13 +9,12 @@ from uuid import UUID
 
 from services.cases.application.base import PersonalDataGone
 from services.cases.application.client_search import ClientSearch
-from services.cases.application.dto import ClientDetails, client_details
-from services.cases.application.ports import Caller
+from services.cases.application.dtos import ClientDetails, client_details
 from services.cases.domain import Client, age_band_on
 from services.cases.personal_data import PersonalData, PersonalDataErased
 from shared.errors import Conflict, Kind, NotFound, Refused
 from shared.history import StaleVersion
-from shared.principals import Role
+from shared.principals import Caller, Role
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from datetime import date
 from typing import Protocol
 from uuid import UUID
 
-from services.cases.application.dto import CasePage, CaseQuery
-from services.cases.application.workspace_dto import (
+from services.cases.application.dtos import CasePage, CaseQuery
+from services.cases.application.workspace_dtos import (
     AgreementName,
     AgreementOffer,
     AgreementPlaces,
@@ -26,34 +26,6 @@ from services.cases.personal_data import Vault
 from services.cases.retention import RetentionPeriods
 from shared.access_log import AccessLog
 from shared.clock import Clock, SystemClock
-from shared.principals import Principal, Role
-
-DEFAULT_PURPOSES = {Role.CASEWORKER: "casework", Role.AUDITOR: "audit",
-                    Role.DATA_PROTECTION_OFFICER: "erasure"}
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who asks (from the token) and why (the `X-Purpose` header, else their role's default)."""
-
-    principal: Principal
-    purpose: str
-
-    @classmethod
-    def of(cls, principal: Principal, purpose: str | None = None) -> Caller:
-        return cls(principal, purpose or DEFAULT_PURPOSES.get(principal.role, "unspecified"))
-
-    @property
-    def subject(self) -> str:
-        return self.principal.subject
-
-    @property
-    def role(self) -> Role:
-        return self.principal.role
-
-    @property
-    def team(self) -> str | None:
-        return self.principal.team
 
 
 class CaseIndex(Protocol):

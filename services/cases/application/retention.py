@@ -6,10 +6,9 @@ import logging
 from datetime import date
 
 from services.cases.application.client_update import ClientUpdates
-from services.cases.application.ports import Caller
 from services.cases.domain import Client
 from services.cases.retention import DueForErasure
-from shared.principals import Principal, Role
+from shared.principals import Caller, Principal, Role
 
 _log = logging.getLogger("wirkung.cases.retention")
 # Who erases on the schedule: the access log and the erasure event name it.

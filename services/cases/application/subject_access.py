@@ -7,15 +7,14 @@ from datetime import datetime
 from uuid import UUID
 
 from services.cases.application.base import CasesBase
-from services.cases.application.dto import CaseDetails, ClientDetails, case_details, client_details
-from services.cases.application.ports import Caller
+from services.cases.application.dtos import CaseDetails, ClientDetails, case_details, client_details
 from services.cases.application.sealing import opened_history
 from services.cases.domain import Case
 from services.cases.personal_data import PersonalData, PersonalDataErased
 from shared.access_log import Access
 from shared.errors import NotFound, Refused
 from shared.history import HistoryEntry, history
-from shared.principals import Role
+from shared.principals import Caller, Role
 
 # Enough for every access to one person's data in any real retention period.
 ACCESSES_AT_MOST = 1_000_000

@@ -5,8 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from services.cases.application.base import CasesBase
-from services.cases.application.ports import Caller
-from services.cases.application.workspace_dto import (
+from services.cases.application.workspace_dtos import (
     AgreementOccupancy,
     AgreementOffer,
     AssignableAgreement,
@@ -14,7 +13,7 @@ from services.cases.application.workspace_dto import (
     WorkList,
 )
 from shared.errors import Refused
-from shared.principals import Role
+from shared.principals import Caller, Role
 
 
 class WorkspaceReads(CasesBase):

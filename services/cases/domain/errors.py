@@ -1,18 +1,22 @@
 """The rules of clients and cases, one named error each.
 
 Each error carries a short `rule` name that stays stable when the message
-wording changes, so callers and tests can tell the broken rule apart.
+wording changes, so callers and tests can tell the broken rule apart, and a kind:
+a conflict with the case's or client's state unless it says that a value of the
+request is invalid or names a part the case does not have; `api/errors.py` answers
+each kind.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from shared.errors import Kind, ServiceError
 
 
-class DomainError(Exception):
+class DomainError(ServiceError):
     """A rule of the cases domain was broken."""
 
-    rule: ClassVar[str] = "domain_rule"
+    kind = Kind.CONFLICT
+    rule = "domain_rule"
 
 
 class CaseError(DomainError):
@@ -42,6 +46,7 @@ class CaseNotClosedError(CaseError):
 class UnknownClosureReasonError(CaseError):
     """A case closes for one of the known reasons only."""
 
+    kind = Kind.INVALID
     rule = "closure_reason_unknown"
 
 
@@ -54,24 +59,28 @@ class GoalAlreadySetError(CaseError):
 class GoalLevelsIncompleteError(CaseError):
     """A goal describes each of its five levels, -2 to +2."""
 
+    kind = Kind.INVALID
     rule = "goal_needs_five_levels"
 
 
 class GoalWeightNotPositiveError(CaseError):
     """A goal's weight is a number greater than zero."""
 
+    kind = Kind.INVALID
     rule = "goal_weight_not_positive"
 
 
 class LevelOutOfRangeError(CaseError):
     """A goal attainment level lies between -2 and +2."""
 
+    kind = Kind.INVALID
     rule = "level_out_of_range"
 
 
 class UnknownGoalError(CaseError):
     """Only a goal set on this case can be reviewed."""
 
+    kind = Kind.NOT_FOUND
     rule = "goal_unknown"
 
 
@@ -84,6 +93,7 @@ class ServiceAlreadyAssignedError(CaseError):
 class ServiceNotAssignedError(CaseError):
     """The service was never assigned to this case."""
 
+    kind = Kind.NOT_FOUND
     rule = "service_not_assigned"
 
 
@@ -96,18 +106,21 @@ class ServiceAlreadyEndedError(CaseError):
 class ServiceEndBeforeStartError(CaseError):
     """A service's planned end is not before its start."""
 
+    kind = Kind.INVALID
     rule = "service_end_before_start"
 
 
 class UnitsNotPositiveError(CaseError):
     """Planned and delivered units are greater than zero."""
 
+    kind = Kind.INVALID
     rule = "units_not_positive"
 
 
 class MalformedPeriodError(CaseError):
     """A delivery period is a quarter ("2026-Q1") or a month ("2026-03")."""
 
+    kind = Kind.INVALID
     rule = "period_malformed"
 
 
@@ -120,6 +133,7 @@ class ClientError(DomainError):
 class UnknownGenderCategoryError(ClientError):
     """A gender category is one of the known ones, or left out."""
 
+    kind = Kind.INVALID
     rule = "gender_category_unknown"
 
 
@@ -174,6 +188,7 @@ class GoalWithdrawnError(CaseError):
 class UnknownDeliveryError(CaseError):
     """Only a delivery logged for the service can be reversed."""
 
+    kind = Kind.NOT_FOUND
     rule = "delivery_unknown"
 
 

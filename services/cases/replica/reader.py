@@ -12,7 +12,7 @@ from uuid import UUID
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from services.cases.application.workspace_dto import (
+from services.cases.application.workspace_dtos import (
     AgreementName,
     AgreementOffer,
     AgreementPlaces,

@@ -9,13 +9,13 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Depends, Query
 
-from services.metrics.api.indicators import indicators, pool
-from services.metrics.api.models import (
+from services.metrics.api.answers import (
     AgreementGoalsOut,
     GoalStandingOut,
     ImpactGoalOut,
     ImpactGoalsOut,
 )
+from services.metrics.api.dependencies import indicators, pool
 from services.metrics.application import Indicators
 from services.metrics.indicators.agreements import FAR_FUTURE
 from services.metrics.indicators.impact_goals import AgreementGoals, goals_of

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
-from services.metrics.api.models import (
+from services.metrics.api.answers import (
     CellChangeOut,
     EventOut,
     IndicatorOut,
@@ -16,6 +16,7 @@ from services.metrics.api.models import (
     RestatementOut,
     RestatementsOut,
 )
+from services.metrics.api.dependencies import indicators, pool
 from services.metrics.application import Indicators
 from services.metrics.catalog import CATALOG, IndicatorDefinition, Level
 from services.metrics.indicators.cells import Cell
@@ -29,16 +30,6 @@ from shared.problems import Forbidden, NotFound, Problem
 
 router = APIRouter(tags=["indicators"])
 READERS = (Role.CASEWORKER, Role.CONTRACT_MANAGER, Role.AUDITOR, Role.PROVIDER)
-
-
-async def pool(request: Request) -> asyncpg.Pool:
-    facts: asyncpg.Pool = request.app.state.pool
-    return facts
-
-
-async def indicators(request: Request) -> Indicators:
-    application: Indicators = request.app.state.indicators
-    return application
 
 
 def _visible(definition: IndicatorDefinition, principal: Principal) -> bool:

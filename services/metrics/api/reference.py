@@ -8,14 +8,13 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.metrics.api.indicators import pool
-from services.metrics.api.models import PopulationImport, PopulationImported
+from services.metrics.api.answers import PopulationImported
+from services.metrics.api.dependencies import Manager, pool
+from services.metrics.api.models import PopulationImport
 from services.metrics.population import LineError, PopulationRow, import_population, read_csv
-from shared.auth import Principal, Role, require
 from shared.problems import Problem
 
 router = APIRouter(tags=["reference data"])
-Manager = Annotated[Principal, Depends(require(Role.CONTRACT_MANAGER))]
 LARGEST_FILE = 20_000_000  # bytes: a city's population by district, age band and year is far less
 
 

@@ -5,24 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi import APIRouter, Body, Response
 
-from services.metrics.api.models import VerdictOut, VerificationOut
+from services.metrics.api.answers import VerdictOut, VerificationOut
+from services.metrics.api.dependencies import Auditor, Running
 from services.metrics.verification import BadManifest
 from services.metrics.verifications import Busy, Verification, Verifications
-from shared.auth import Principal, Role, require
 from shared.problems import NotFound, Problem
 
 router = APIRouter(tags=["verifications"])
-Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
-
-
-def verifications(request: Request) -> Verifications:
-    running: Verifications = request.app.state.verifications
-    return running
-
-
-Running = Annotated[Verifications, Depends(verifications)]
 
 
 @router.post("/verifications", status_code=202, response_model=VerificationOut,

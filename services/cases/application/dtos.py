@@ -17,7 +17,7 @@ from services.cases.application.plan_details import (
     reviews_of,
     t_score_history_of,
 )
-from services.cases.application.workspace_dto import CaseOrder, Deadlines, WorkKind
+from services.cases.application.workspace_dtos import CaseOrder, Deadlines, WorkKind
 from services.cases.domain import Case, Client
 from services.cases.personal_data import PersonalData
 

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from pydantic import Field
 
-from services.cases.api.outputs import Out
+from services.cases.api.answers import Out
 from services.cases.application import AssignableAgreement, WorkKind, WorkList
-from services.cases.application.workspace_dto import AgreementOccupancy
+from services.cases.application.workspace_dtos import AgreementOccupancy
 from shared.vocabulary import FieldOfAction, PricingUnit
 
 
