@@ -72,23 +72,38 @@ async def fact_rows(pool: asyncpg.Pool) -> dict[str, list[tuple[object, ...]]]:
     return rows
 
 
-async def kept_and_derived_units(pool: asyncpg.Pool) -> tuple[list[tuple[object, ...]],
-                                                              list[tuple[object, ...]]]:
-    """The case units the consumer kept, and those a GROUP BY over the facts gives now
-    for the same years (rows sorted, numbers to 9 significant digits: sums of floats
-    may add up in another order)."""
-    from services.metrics.indicators import case_units
+Rows = dict[str, list[tuple[object, ...]]]
+
+
+async def kept_and_derived_units(pool: asyncpg.Pool) -> tuple[Rows, Rows]:
+    """Per table of units kept with the facts (case units, agreement units and dimensions),
+    its rows, and the rows a GROUP BY over the facts gives now for the same years (sorted;
+    floats to 9 significant digits: sums of floats may add up in another order; arrays
+    sorted: the persons of a unit are a set)."""
+    from services.metrics.indicators import agreement_units, case_units
+
+    def value_of(value: object) -> object:
+        if isinstance(value, float):
+            return float(f"{value:.9g}")
+        return sorted(value) if isinstance(value, list) else value  # a unit's persons: a set
 
     def row(record: asyncpg.Record) -> tuple[object, ...]:
-        return tuple(float(f"{value:.9g}") if isinstance(value, float) else value
-                     for value in record.values())
+        return tuple(map(value_of, record.values()))
 
+    tables = {"case_units": case_units.units_sql(some_cases=False),
+              "agreement_units": agreement_units.units_sql(some=False),
+              "agreement_dimensions": agreement_units.dimensions_sql(some=False)}
+    kept: Rows = {}
+    derived: Rows = {}
     async with pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):
         years = await case_units.years_kept(connection)
-        kept = await connection.fetch("SELECT * FROM case_units")
-        derived = [] if years is None else await connection.fetch(
-            case_units.units_sql(some_cases=False), *case_units.arguments(*years))
-    return sorted(map(row, kept), key=repr), sorted(map(row, derived), key=repr)
+        for table, select in tables.items():
+            rows = await connection.fetch(f"SELECT * FROM {table}")  # noqa: S608
+            kept[table] = sorted(map(row, rows), key=repr)
+            rows = [] if years is None else await connection.fetch(
+                select, *case_units.arguments(*years))
+            derived[table] = sorted(map(row, rows), key=repr)
+    return kept, derived
 
 
 def as_readers_see(figures: dict[str, Any], persons: Sequence[str], indicator: str,

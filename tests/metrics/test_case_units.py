@@ -14,7 +14,7 @@ from bench.events import city
 from services.metrics.catalog import CATALOG
 from services.metrics.facts.projection import parse, project_batch
 from services.metrics.facts.schema import create_pool, migrate
-from services.metrics.indicators import case_units
+from services.metrics.indicators import agreement_units, case_units
 from services.metrics.indicators.engine import Question
 from services.metrics.indicators.in_database import cells_in_database
 from services.metrics.periods import Grain, parse_period
@@ -29,18 +29,23 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 CASE_TABLES = ("case_opened", "case_status", "case_goals", "goal_reviews", "case_services",
                "deliveries", "goal_withdrawals", "delivery_reversals")
 BREAKDOWNS = ((), ("district", "age_band"), ("provider", "period"), ("agreement",),
-              ("target_group", "budget_product"))
+              ("target_group", "budget_product"), ("field_of_action", "district"))
 
 
-async def _project(pool: asyncpg.Pool, envelopes: list[Envelope], sizes: random.Random) -> int:
-    """Project the envelopes in batches of random sizes, one transaction each; how many."""
+async def _project(pool: asyncpg.Pool, envelopes: list[Envelope], sizes: random.Random, *,
+                   largest: int = 40, check_each: bool = False) -> int:
+    """Project the envelopes in batches of random sizes, one transaction each; how many.
+    With `check_each`, the units kept equal those of the facts after every batch."""
     batches = 0
     while envelopes:
-        size = sizes.randint(1, 40)
+        size = sizes.randint(1, largest)
         batch, envelopes = envelopes[:size], envelopes[size:]
         async with pool.acquire() as connection, connection.transaction():
             await project_batch(connection, [(envelope, parse(envelope)) for envelope in batch])
         batches += 1
+        if check_each:
+            kept, derived = await kept_and_derived_units(pool)
+            assert kept == derived, f"after batch {batches}"
     return batches
 
 
@@ -57,7 +62,8 @@ async def city_in_batches(infrastructure: Infrastructure) -> AsyncIterator[async
 async def test_units_kept_batch_by_batch_equal_those_of_the_facts(
         city_in_batches: asyncpg.Pool) -> None:
     kept, derived = await kept_and_derived_units(city_in_batches)
-    assert len(kept) > 10_000
+    assert len(kept["case_units"]) > 10_000
+    assert kept["agreement_units"]
     assert kept == derived
     async with city_in_batches.acquire() as connection:
         years = await case_units.years_kept(connection)
@@ -69,10 +75,11 @@ async def test_units_kept_batch_by_batch_equal_those_of_the_facts(
     assert years == (max(days[0].year, days[1].year - case_units.KEPT_YEARS + 1), days[1].year)
 
 
-async def test_late_terms_and_one_event_per_batch_keep_the_units_equal(
+async def test_after_every_small_batch_the_units_kept_equal_those_of_the_facts(
         infrastructure: Infrastructure) -> None:
-    """The written history in small batches: agreements edited and amended after cases use
-    them (a price too), closures, reopenings, reversals, a person's second case."""
+    """The written history in batches of one to three events, the units checked after each:
+    agreements edited and amended after cases use them (a price too), deliveries, closures,
+    reopenings, reversals, a person's second case, reports resubmitted and rejected."""
     pool = await create_pool(await new_database(infrastructure))
     try:
         await migrate(pool)
@@ -82,15 +89,16 @@ async def test_late_terms_and_one_event_per_batch_keep_the_units_equal(
             agreement_id=A1, effective_date=d(2, 1), reason="Tarif", unit_price_cents=9_900,
             occurred_on=d(11, 2), actor="cm-1"))
         await _project(pool, [envelope for _, envelope in history.in_recorded_order()],
-                       random.Random(1))
+                       random.Random(1), largest=3, check_each=True)
         kept, derived = await kept_and_derived_units(pool)
-        assert kept
+        assert kept["case_units"]
+        assert kept["agreement_units"]
         assert kept == derived
     finally:
         await pool.close()
 
 
-@pytest.mark.parametrize("indicator", sorted(case_units.KIND))
+@pytest.mark.parametrize("indicator", sorted([*case_units.KIND, *agreement_units.KINDS]))
 async def test_cells_from_the_units_kept_equal_cells_from_the_facts(
         city_in_batches: asyncpg.Pool, indicator: str) -> None:
     definition = CATALOG[indicator]

@@ -12,7 +12,7 @@ from typing import Any
 
 from services.metrics.facts import agreements, cases
 from services.metrics.facts.rows import Rows
-from services.metrics.indicators import case_units
+from services.metrics.indicators import agreement_units, case_units
 from shared.contracts import (
     CaseAssessed,
     CaseClosed,
@@ -109,9 +109,10 @@ def rows_of(events: Sequence[tuple[Envelope, IntegrationEvent]]) -> Rows:
 async def project_batch(connection: Connection,
                         events: Sequence[tuple[Envelope, IntegrationEvent]]) -> None:
     """Append the rows of a batch's due events inside the consumer's transaction, and
-    bring the case units kept beside them up to date."""
+    bring the case and agreement units kept beside them up to date."""
     await rows_of(events).write(connection)
-    await case_units.refresh(connection, events)
+    await agreement_units.refresh(connection, events,
+                                  await case_units.refresh(connection, events))
 
 
 async def project(connection: Connection, envelope: Envelope, event: IntegrationEvent) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncpg
 
 from services.metrics.facts.tables import FACT_TABLES
-from services.metrics.indicators import case_units
+from services.metrics.indicators import agreement_units, case_units
 from shared.projection import TRACKING_TABLES
 
 LIVE_SCHEMA = "facts"
@@ -46,7 +46,7 @@ def fact_statements(schema: str) -> list[str]:
     """DDL for the facts and the consumer's tracking tables in `schema`."""
     return [f"CREATE SCHEMA IF NOT EXISTS {schema}", f"SET LOCAL search_path TO {schema}",
             *TRACKING_TABLES, *(table.ddl() for table in FACT_TABLES), *_INDEXES,
-            *case_units.TABLES]
+            *case_units.TABLES, *agreement_units.TABLES]
 
 
 async def create_pool(database_url: str, schema: str = LIVE_SCHEMA, *,

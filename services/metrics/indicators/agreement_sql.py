@@ -22,6 +22,13 @@ from services.metrics.indicators.case_sql import known
 from services.metrics.periods import REPORTING_MONTHS
 from shared.indicators import IndicatorId
 
+# An agreement's unit counts under the agreement's own dimensions.
+DIMENSIONS = {
+    "period": "ARRAY[u.label]", "agreement": "ARRAY[a.agreement_id::text]",
+    "provider": "ARRAY[a.provider_id::text]", "field_of_action": "ARRAY[a.field_of_action]",
+    "budget_product": "ARRAY[a.budget_product]", "district": "a.districts",
+    "target_group": "a.target_groups",
+}
 _DRAFTED = "change IN ('drafted', 'edited')"
 
 
@@ -46,127 +53,146 @@ def _amended(column: str) -> str:
             f"c.change = 'amended' AND c.{column} IS NOT NULL))[1], a.{column})")
 
 
-AGREEMENT_CTES: dict[str, str] = {
-    # Agreements whose draft is known: their dimensions and terms as drafted and edited.
-    "agreements": "SELECT agreement_id, "
-                  f"{_latest('provider_id', 'drafted')} AS provider_id, "
-                  f"{_term('budget_product_code')} AS budget_product, "
-                  f"{_term('field_of_action')} AS field_of_action, "
-                  f"{_list_term('districts')} AS districts, "
-                  f"{_list_term('target_groups')} AS target_groups, "
-                  f"{_term('term_start')} AS term_start, {_term('term_end')} AS term_end, "
-                  f"{_term('annual_budget_cents')} AS annual_budget_cents, "
-                  f"{_term('capacity')} AS capacity, {_term('impact_goals')} AS impact_goals, "
-                  f"{_term('reporting_frequency')} AS reporting_frequency, "
-                  f"{_term('reporting_due_days')} AS reporting_due_days, "
-                  # the term end after every amendment, whatever its day (reporting periods)
-                  "coalesce((array_agg(term_end ORDER BY version DESC) FILTER (WHERE change = "
-                  f"'amended' AND term_end IS NOT NULL))[1], {_term('term_end')}) "
-                  "AS last_term_end, "
-                  f"{_latest('effective_on', 'signed')} IS NOT NULL AS signed, "
-                  f"{_latest('effective_on', 'terminated')} AS terminated_on "
-                  f"FROM agreement_facts a WHERE {known('a')} GROUP BY agreement_id "
-                  "HAVING bool_or(change = 'drafted')",
-    # Amendments, suspensions and resumptions: what changes from a day on.
-    "agreement_changes": "SELECT agreement_id, version, change, effective_on, term_end, "
-                         "annual_budget_cents, capacity FROM agreement_facts a "
-                         "WHERE change IN ('amended', 'suspended', 'resumed') "
-                         f"AND effective_on IS NOT NULL AND {known('a')}",
-    # Per agreement and period, the days from which nothing changes up to the next (the
-    # first day after the period ends the last): AgreementRecord._segments.
-    "segments": "SELECT agreement_id, label, day AS first_day, lead(day) OVER (PARTITION BY "
-                "agreement_id, label ORDER BY day) - day AS days FROM ("
-                "SELECT a.agreement_id, b.label, c.day FROM agreements a CROSS JOIN buckets b "
-                "CROSS JOIN LATERAL (SELECT b.first_day UNION SELECT b.last_day + 1 UNION "
-                "SELECT make_date(y, 1, 1) FROM generate_series(extract(year FROM b.first_day)"
-                "::int, extract(year FROM b.last_day)::int + 1) y) c(day) "
-                "WHERE c.day BETWEEN b.first_day AND b.last_day + 1 "
-                "UNION SELECT c.agreement_id, b.label, c.day FROM (SELECT agreement_id, "
-                "term_start AS day FROM agreements UNION ALL SELECT agreement_id, term_end + 1 "
-                "FROM agreements WHERE term_end < '9999-12-31' UNION ALL SELECT agreement_id, "
-                "terminated_on FROM agreements UNION ALL SELECT agreement_id, effective_on "
-                "FROM agreement_changes UNION ALL SELECT agreement_id, term_end + 1 "
-                "FROM agreement_changes WHERE term_end < '9999-12-31') c "
-                "JOIN agreements USING (agreement_id) "
-                "JOIN buckets b ON c.day BETWEEN b.first_day AND b.last_day + 1) cuts",
-    # The segments on which the agreement runs (AgreementRecord.runs_on their first day),
-    # with the budget and capacity in force.
-    "running": "SELECT agreement_id, label, first_day, days, annual_budget_cents, capacity "
-               "FROM ("
-               "SELECT s.agreement_id, s.label, s.first_day, s.days, a.signed, a.term_start, "
-               "a.terminated_on, " + _amended("term_end") + " AS term_end, "
-               + _amended("annual_budget_cents") + " AS annual_budget_cents, "
-               + _amended("capacity") + " AS capacity, (array_agg(c.change ORDER BY "
-               "c.version DESC) FILTER (WHERE c.change <> 'amended'))[1] AS pause "
-               "FROM segments s JOIN agreements a USING (agreement_id) "
-               "LEFT JOIN agreement_changes c ON c.agreement_id = s.agreement_id "
-               "AND c.effective_on <= s.first_day WHERE s.days IS NOT NULL "
-               "GROUP BY s.agreement_id, s.label, s.first_day, s.days, a.signed, a.term_start, "
-               "a.terminated_on, a.term_end, a.annual_budget_cents, a.capacity) t "
-               "WHERE signed AND first_day >= term_start AND first_day <= term_end "
-               "AND (terminated_on IS NULL OR first_day < terminated_on) "
-               "AND pause IS DISTINCT FROM 'suspended'",
-    # Services of known cases: the latest assignment, ended by the first end after it.
-    "service_spans": "SELECT s.case_id, s.service_id, s.agreement_id, s.start_date, "
-                     "(array_agg(e.occurred_on ORDER BY e.version))[1] AS ended_on FROM ("
-                     "SELECT DISTINCT ON (case_id, service_id) case_id, service_id, version, "
-                     "agreement_id, start_date FROM case_services v "
-                     f"WHERE change = 'assigned' AND {known('v')} "
-                     "ORDER BY case_id, service_id, version DESC) s "
-                     "JOIN known_cases USING (case_id) "
-                     "LEFT JOIN case_services e ON e.case_id = s.case_id "
-                     "AND e.service_id = s.service_id AND e.change <> 'assigned' "
-                     f"AND e.version > s.version AND {known('e')} "
-                     "GROUP BY s.case_id, s.service_id, s.agreement_id, s.start_date",
-    # Each report by its (latest) submission.
-    "submissions": "SELECT DISTINCT ON (report_id) report_id, version, agreement_id, "
-                   "period_start AS first_day, period_end AS last_day FROM report_facts r "
-                   f"WHERE change = 'submitted' AND {known('r')} ORDER BY report_id, version DESC",
-    # Reports with figures: their latest revision, unless its latest review rejected it.
-    "figures": "SELECT r.* FROM (SELECT DISTINCT ON (s.report_id) s.report_id, s.agreement_id, "
-               "s.first_day, s.last_day, f.revision, f.participants FROM submissions s "
-               "JOIN report_facts f ON f.report_id = s.report_id AND f.version >= s.version "
-               f"AND f.change IN ('submitted', 'resubmitted') AND {known('f')} "
-               "ORDER BY s.report_id, f.revision DESC, f.version DESC) r "
-               "LEFT JOIN (SELECT DISTINCT ON (v.report_id, v.revision) v.report_id, "
-               "v.revision, v.change FROM report_facts v JOIN submissions s "
-               "ON s.report_id = v.report_id AND v.version >= s.version "
-               f"WHERE v.change NOT IN ('submitted', 'resubmitted') AND {known('v')} "
-               "ORDER BY v.report_id, v.revision, v.version DESC) v "
-               "ON v.report_id = r.report_id AND v.revision = r.revision "
-               "WHERE v.change IS DISTINCT FROM 'rejected'",
-    # Per report with figures, the impact goals of the latest amendment (by version) in
-    # force on its period's last day, if any amended them (a join, not a subquery per report).
-    "amended_goals": "SELECT DISTINCT ON (r.report_id) r.report_id, c.impact_goals "
-                     "FROM figures r JOIN agreement_facts c ON c.agreement_id = r.agreement_id "
-                     "AND c.change = 'amended' AND c.impact_goals IS NOT NULL "
-                     f"AND c.effective_on <= r.last_day AND {known('c')} "
-                     "ORDER BY r.report_id, c.version DESC",
-    # Each submitted report by its agreement and reporting period's last day (of two, the
-    # greater id, as AgreementRecord's dictionaries have it).
-    "reported": "SELECT DISTINCT ON (agreement_id, period_end) agreement_id, "
-                "period_end AS last_day, due_on, late IS NOT TRUE AS on_time FROM report_facts r "
-                f"WHERE change = 'submitted' AND {known('r')} "
-                "ORDER BY agreement_id, period_end, report_id DESC",
-    # Every reporting period of a signed agreement's term (AgreementRecord.reporting_periods),
-    # those starting after today left out: none of them is due yet.
-    "reporting_periods": "SELECT a.agreement_id, (s + a.months)::date - 1 AS last_day, "
-                         "a.reporting_due_days FROM (SELECT agreement_id, term_start, "
-                         "reporting_due_days, make_interval(months => CASE reporting_frequency "
-                         + " ".join(f"WHEN '{name}' THEN {months}"
-                                    for name, months in REPORTING_MONTHS.items())
-                         + " END) AS months, least(last_term_end, terminated_on - 1) AS last "
-                         "FROM agreements WHERE signed) a CROSS JOIN LATERAL generate_series("
-                         "date_trunc('year', a.term_start), least(a.last, $5::date), a.months) s "
-                         "WHERE (s + a.months)::date - 1 >= a.term_start",
-    # Reports due: each reporting period whose due day has passed, and each report submitted
-    # (with the due day it names), on time if submitted so.
-    "dues": "SELECT agreement_id, last_day, due_on, on_time FROM reported UNION ALL "
-            "SELECT p.agreement_id, p.last_day, p.last_day + p.reporting_due_days, false "
-            "FROM reporting_periods p WHERE p.last_day + p.reporting_due_days < $5::date "
-            "AND NOT EXISTS (SELECT FROM reported r WHERE r.agreement_id = p.agreement_id "
-            "AND r.last_day = p.last_day)",
-}
+def agreement_expressions(some_agreements: bool = False) -> dict[str, str]:
+    """The common table expressions; with `some_agreements`, only the agreements of the
+    parameter $12 and the cases of $11 (uuid[]s: how `agreement_units` refreshes some
+    agreements, with the cases served under them)."""
+
+    def of_agreements(alias: str) -> str:
+        return known(alias) + (f" AND {alias}.agreement_id = ANY($12::uuid[])"
+                               if some_agreements else "")
+
+    def of_cases(alias: str) -> str:
+        return known(alias) + (f" AND {alias}.case_id = ANY($11::uuid[])"
+                               if some_agreements else "")
+
+    return {
+        # Agreements whose draft is known: their dimensions and terms as drafted and edited.
+        "agreements": "SELECT agreement_id, "
+                      f"{_latest('provider_id', 'drafted')} AS provider_id, "
+                      f"{_term('budget_product_code')} AS budget_product, "
+                      f"{_term('field_of_action')} AS field_of_action, "
+                      f"{_list_term('districts')} AS districts, "
+                      f"{_list_term('target_groups')} AS target_groups, "
+                      f"{_term('term_start')} AS term_start, {_term('term_end')} AS term_end, "
+                      f"{_term('annual_budget_cents')} AS annual_budget_cents, "
+                      f"{_term('capacity')} AS capacity, {_term('impact_goals')} AS impact_goals, "
+                      f"{_term('reporting_frequency')} AS reporting_frequency, "
+                      f"{_term('reporting_due_days')} AS reporting_due_days, "
+                      # the term end after every amendment, whatever its day (reporting periods)
+                      "coalesce((array_agg(term_end ORDER BY version DESC) FILTER (WHERE change = "
+                      f"'amended' AND term_end IS NOT NULL))[1], {_term('term_end')}) "
+                      "AS last_term_end, "
+                      f"{_latest('effective_on', 'signed')} IS NOT NULL AS signed, "
+                      f"{_latest('effective_on', 'terminated')} AS terminated_on "
+                      f"FROM agreement_facts a WHERE {of_agreements('a')} GROUP BY agreement_id "
+                      "HAVING bool_or(change = 'drafted')",
+        # Amendments, suspensions and resumptions: what changes from a day on.
+        "agreement_changes": "SELECT agreement_id, version, change, effective_on, term_end, "
+                             "annual_budget_cents, capacity FROM agreement_facts a "
+                             "WHERE change IN ('amended', 'suspended', 'resumed') "
+                             f"AND effective_on IS NOT NULL AND {of_agreements('a')}",
+        # Per agreement and period, the days from which nothing changes up to the next (the
+        # first day after the period ends the last): AgreementRecord._segments.
+        "segments": "SELECT agreement_id, label, day AS first_day, lead(day) OVER (PARTITION BY "
+                    "agreement_id, label ORDER BY day) - day AS days FROM ("
+                    "SELECT a.agreement_id, b.label, c.day FROM agreements a CROSS JOIN buckets b "
+                    "CROSS JOIN LATERAL (SELECT b.first_day UNION SELECT b.last_day + 1 UNION "
+                    "SELECT make_date(y, 1, 1) FROM generate_series(extract(year FROM b.first_day)"
+                    "::int, extract(year FROM b.last_day)::int + 1) y) c(day) "
+                    "WHERE c.day BETWEEN b.first_day AND b.last_day + 1 "
+                    "UNION SELECT c.agreement_id, b.label, c.day FROM (SELECT agreement_id, "
+                    "term_start AS day FROM agreements UNION ALL SELECT agreement_id, term_end + 1 "
+                    "FROM agreements WHERE term_end < '9999-12-31' UNION ALL SELECT agreement_id, "
+                    "terminated_on FROM agreements UNION ALL SELECT agreement_id, effective_on "
+                    "FROM agreement_changes UNION ALL SELECT agreement_id, term_end + 1 "
+                    "FROM agreement_changes WHERE term_end < '9999-12-31') c "
+                    "JOIN agreements USING (agreement_id) "
+                    "JOIN buckets b ON c.day BETWEEN b.first_day AND b.last_day + 1) cuts",
+        # The segments on which the agreement runs (AgreementRecord.runs_on their first day),
+        # with the budget and capacity in force.
+        "running": "SELECT agreement_id, label, first_day, days, annual_budget_cents, capacity "
+                   "FROM ("
+                   "SELECT s.agreement_id, s.label, s.first_day, s.days, a.signed, a.term_start, "
+                   "a.terminated_on, " + _amended("term_end") + " AS term_end, "
+                   + _amended("annual_budget_cents") + " AS annual_budget_cents, "
+                   + _amended("capacity") + " AS capacity, (array_agg(c.change ORDER BY "
+                   "c.version DESC) FILTER (WHERE c.change <> 'amended'))[1] AS pause "
+                   "FROM segments s JOIN agreements a USING (agreement_id) "
+                   "LEFT JOIN agreement_changes c ON c.agreement_id = s.agreement_id "
+                   "AND c.effective_on <= s.first_day WHERE s.days IS NOT NULL "
+                   "GROUP BY s.agreement_id, s.label, s.first_day, s.days, a.signed, a.term_start, "
+                   "a.terminated_on, a.term_end, a.annual_budget_cents, a.capacity) t "
+                   "WHERE signed AND first_day >= term_start AND first_day <= term_end "
+                   "AND (terminated_on IS NULL OR first_day < terminated_on) "
+                   "AND pause IS DISTINCT FROM 'suspended'",
+        # Services of known cases: the latest assignment, ended by the first end after it.
+        "service_spans": "SELECT s.case_id, s.service_id, s.agreement_id, s.start_date, "
+                         "(array_agg(e.occurred_on ORDER BY e.version))[1] AS ended_on FROM ("
+                         "SELECT DISTINCT ON (case_id, service_id) case_id, service_id, version, "
+                         "agreement_id, start_date FROM case_services v "
+                         f"WHERE change = 'assigned' AND {of_cases('v')} "
+                         "ORDER BY case_id, service_id, version DESC) s "
+                         "JOIN known_cases USING (case_id) "
+                         "LEFT JOIN case_services e ON e.case_id = s.case_id "
+                         "AND e.service_id = s.service_id AND e.change <> 'assigned' "
+                         f"AND e.version > s.version AND {known('e')} "
+                         "GROUP BY s.case_id, s.service_id, s.agreement_id, s.start_date",
+        # Each report by its (latest) submission.
+        "submissions": "SELECT DISTINCT ON (report_id) report_id, version, agreement_id, "
+                       "period_start AS first_day, period_end AS last_day FROM report_facts r "
+                       f"WHERE change = 'submitted' AND {known('r')} "
+                       "ORDER BY report_id, version DESC",
+        # Reports with figures: their latest revision, unless its latest review rejected it.
+        "figures": "SELECT r.* FROM (SELECT DISTINCT ON (s.report_id) s.report_id, s.agreement_id, "
+                   "s.first_day, s.last_day, f.revision, f.participants FROM submissions s "
+                   "JOIN report_facts f ON f.report_id = s.report_id AND f.version >= s.version "
+                   f"AND f.change IN ('submitted', 'resubmitted') AND {known('f')} "
+                   "ORDER BY s.report_id, f.revision DESC, f.version DESC) r "
+                   "LEFT JOIN (SELECT DISTINCT ON (v.report_id, v.revision) v.report_id, "
+                   "v.revision, v.change FROM report_facts v JOIN submissions s "
+                   "ON s.report_id = v.report_id AND v.version >= s.version "
+                   f"WHERE v.change NOT IN ('submitted', 'resubmitted') AND {known('v')} "
+                   "ORDER BY v.report_id, v.revision, v.version DESC) v "
+                   "ON v.report_id = r.report_id AND v.revision = r.revision "
+                   "WHERE v.change IS DISTINCT FROM 'rejected'",
+        # Per report with figures, the impact goals of the latest amendment (by version) in
+        # force on its period's last day, if any amended them (a join, not a subquery per report).
+        "amended_goals": "SELECT DISTINCT ON (r.report_id) r.report_id, c.impact_goals "
+                         "FROM figures r JOIN agreement_facts c ON c.agreement_id = r.agreement_id "
+                         "AND c.change = 'amended' AND c.impact_goals IS NOT NULL "
+                         f"AND c.effective_on <= r.last_day AND {known('c')} "
+                         "ORDER BY r.report_id, c.version DESC",
+        # Each submitted report by its agreement and reporting period's last day (of two, the
+        # greater id, as AgreementRecord's dictionaries have it).
+        "reported": "SELECT DISTINCT ON (agreement_id, period_end) agreement_id, "
+                    "period_end AS last_day, due_on, late IS NOT TRUE AS on_time "
+                    "FROM report_facts r "
+                    f"WHERE change = 'submitted' AND {known('r')} "
+                    "ORDER BY agreement_id, period_end, report_id DESC",
+        # Every reporting period of a signed agreement's term (AgreementRecord.reporting_periods),
+        # those starting after today left out: none of them is due yet.
+        "reporting_periods": "SELECT a.agreement_id, (s + a.months)::date - 1 AS last_day, "
+                             "a.reporting_due_days FROM (SELECT agreement_id, term_start, "
+                             "reporting_due_days, make_interval(months => CASE reporting_frequency "
+                             + " ".join(f"WHEN '{name}' THEN {months}"
+                                        for name, months in REPORTING_MONTHS.items())
+                             + " END) AS months, least(last_term_end, terminated_on - 1) AS last "
+                             "FROM agreements WHERE signed) a CROSS JOIN LATERAL generate_series("
+                             "date_trunc('year', a.term_start), least(a.last, $5::date), "
+                             "a.months) s "
+                             "WHERE (s + a.months)::date - 1 >= a.term_start",
+        # Reports due: each reporting period whose due day has passed, and each report submitted
+        # (with the due day it names), on time if submitted so.
+        "dues": "SELECT agreement_id, last_day, due_on, on_time FROM reported UNION ALL "
+                "SELECT p.agreement_id, p.last_day, p.last_day + p.reporting_due_days, false "
+                "FROM reporting_periods p WHERE p.last_day + p.reporting_due_days < $5::date "
+                "AND NOT EXISTS (SELECT FROM reported r WHERE r.agreement_id = p.agreement_id "
+                "AND r.last_day = p.last_day)",
+    }
+
+
+AGREEMENT_CTES = agreement_expressions()
 AGREEMENT_NEEDS: dict[str, tuple[str, ...]] = {
     "agreements": (), "agreement_changes": (),
     "segments": ("agreements", "agreement_changes", "buckets"),

@@ -25,6 +25,7 @@ smaller, but could say neither.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -154,24 +155,34 @@ async def covers(connection: Connection, periods: Iterable[Period]) -> bool:
                                     for p in periods)
 
 
+@dataclass(frozen=True)
+class Refreshed:
+    """What a batch's refresh did: the years kept (None: none yet) and whether it
+    refreshed every case (the units of agreements then follow suit)."""
+
+    years: tuple[int, int] | None
+    everything: bool = False
+
+
 async def refresh(connection: Connection,
-                  events: Sequence[tuple[Envelope, IntegrationEvent]]) -> None:
+                  events: Sequence[tuple[Envelope, IntegrationEvent]]) -> Refreshed:
     """Bring the units up to date with a batch's events (inside its transaction)."""
     cases = {str(event.case_id) for _, event in events if hasattr(event, "case_id")}
     agreements = {str(event.agreement_id) for _, event in events if isinstance(event, _TERMS)}
     years = {event.occurred_on.year for _, event in events if hasattr(event, "case_id")}
     kept = await years_kept(connection)
     if (kept is None and not years) or not (cases or agreements):
-        return
+        return Refreshed(kept)
     first, last = kept if kept is not None else (min(years), max(years))
     latest = max([last, *years])
     wider = (max(min([first, *years]), latest - KEPT_YEARS + 1), latest)
     if kept is None or wider != kept:
         await refresh_all(connection, *wider)
-        return
+        return Refreshed(wider, everything=True)
     affected = await connection.fetchval(_AFFECTED, sorted(cases), sorted(agreements))
     await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
     await connection.execute(_REFRESH_SOME, *arguments(first, last), affected)
+    return Refreshed(kept)
 
 
 async def refresh_all(connection: Connection, first_year: int, last_year: int) -> None:

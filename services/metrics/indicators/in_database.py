@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from services.metrics.catalog import IndicatorDefinition
-from services.metrics.indicators import agreement_sql, case_units
+from services.metrics.indicators import agreement_sql, agreement_units, case_units
 from services.metrics.indicators.case_sql import CTES, NEEDS, UNITS, grouped, unnested, with_clause
 from services.metrics.indicators.cells import Cell, Population, Totals, cell_of
 from services.metrics.indicators.disclosure import RECORD_KEY_SQL, cell_key
@@ -33,13 +33,6 @@ _DIMENSIONS = {
 # The rules the cases service counts with too, as the queries' parameters $6 to $10.
 RULES = (RHO, EXPECTED_LEVEL, REENTRY_MONTHS, sorted(SUCCESSFUL), sorted(PLANNED))
 _FROM_SERVICES = ("agreement", "provider", "budget_product")
-# An agreement's unit counts under the agreement's own dimensions.
-_AGREEMENT_DIMENSIONS = {
-    "period": "ARRAY[u.label]", "agreement": "ARRAY[a.agreement_id::text]",
-    "provider": "ARRAY[a.provider_id::text]", "field_of_action": "ARRAY[a.field_of_action]",
-    "budget_product": "ARRAY[a.budget_product]", "district": "a.districts",
-    "target_group": "a.target_groups",
-}
 
 
 def supported(definition: IndicatorDefinition) -> bool:
@@ -93,7 +86,7 @@ def _agreement_cells_sql(definition: IndicatorDefinition, by: Sequence[str],
         "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons, "
         f"sum(DISTINCT {RECORD_KEY_SQL.format(client='u.client')}) AS person_keys "
         "FROM counted u JOIN agreements a USING (agreement_id)"
-        + unnested(by, _AGREEMENT_DIMENSIONS)
+        + unnested(by, agreement_sql.DIMENSIONS)
         + (" WHERE a.provider_id::text = $11" if provider else "") + grouped(by)
     )
 
@@ -105,7 +98,7 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
                             kept: bool = True) -> list[Cell]:
     """The cells of an indicator that case_sql or agreement_sql covers, counted in PostgreSQL:
     from the units kept with the facts (`case_units`) where they answer the question and
-    `kept` allows it, else from the facts themselves."""
+    `kept` allows it (`agreement_units` too), else from the facts themselves."""
     kind = case_units.KIND.get(definition.id)
     if kept and kind is not None and as_of is None and await case_units.covers(connection,
                                                                                buckets):
@@ -113,6 +106,14 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
         if provider_id is not None:
             arguments.append(provider_id)
         rows = await connection.fetch(case_units.cells_sql(by, provider_id is not None),
+                                      *arguments)
+        return _cells(rows, definition, by, threshold, population)
+    if kept and definition.id in agreement_units.KINDS and as_of is None \
+            and await case_units.covers(connection, buckets):
+        arguments = [definition.id, [b.label for b in buckets]]
+        if provider_id is not None:
+            arguments.append(provider_id)
+        rows = await connection.fetch(agreement_units.cells_sql(by, provider_id is not None),
                                       *arguments)
         return _cells(rows, definition, by, threshold, population)
     arguments = [as_of, [b.start for b in buckets], [b.end for b in buckets],

@@ -1,0 +1,155 @@
+"""Agreement units kept with the facts, beside the case units (`case_units`).
+
+Budget and capacity utilisation, the success gap and impact-goal achievement
+derive their units per agreement and period from the priced deliveries, the
+services' days, the closures and the reports: at a city's size that takes up to
+seconds per question. So each batch also keeps `agreement_units` (per unit
+kind, period label and agreement: the sums, the persons and the headcount of
+`agreement_sql`'s units) and `agreement_dimensions` (each agreement's provider,
+field of action, budget product, districts and target groups), for the
+agreements it touched: those it names, those of the reports it names and those
+the cases it touched are served under. They cover the same years as the case
+units; report timeliness is not kept, since what is due moves with the day.
+"""
+
+# ruff: noqa: S608 - the SQL is put together from constants only; values are parameters.
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.metrics.indicators import agreement_sql
+from services.metrics.indicators.agreement_sql import (
+    AGREEMENT_NEEDS,
+    DIMENSIONS,
+    agreement_expressions,
+)
+from services.metrics.indicators.case_sql import (
+    NEEDS,
+    case_expressions,
+    grouped,
+    unnested,
+    with_clause,
+)
+from services.metrics.indicators.case_units import Refreshed, arguments
+from services.metrics.indicators.disclosure import RECORD_KEY_SQL
+from shared.contracts import IntegrationEvent
+from shared.envelope import Envelope
+from shared.indicators import IndicatorId
+from shared.projection import Connection
+
+KINDS = (IndicatorId.BUDGET_UTILISATION, IndicatorId.CAPACITY_UTILISATION,
+         IndicatorId.REPORTED_VS_LOGGED_SUCCESS, IndicatorId.IMPACT_GOAL_ACHIEVEMENT)
+TABLES = (
+    # Numbers as numeric, as the units give them: the cells sum them exactly as from the
+    # facts, and only then make them float8.
+    """CREATE TABLE IF NOT EXISTS agreement_units (
+        kind text NOT NULL, label text NOT NULL, agreement_id uuid NOT NULL,
+        numerator numeric, denominator numeric, reference_numerator numeric,
+        reference_denominator numeric, persons text[] NOT NULL, headcount integer NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS agreement_units_kind_label ON agreement_units (kind, label)",
+    "CREATE INDEX IF NOT EXISTS agreement_units_agreement ON agreement_units (agreement_id)",
+    """CREATE TABLE IF NOT EXISTS agreement_dimensions (
+        agreement_id uuid PRIMARY KEY, provider_id uuid, field_of_action text,
+        budget_product text, districts text[], target_groups text[])""",
+    "CREATE INDEX IF NOT EXISTS report_facts_report ON report_facts (report_id)",
+)
+_UNIT_COLUMNS = ("kind, label, agreement_id, numerator, denominator, reference_numerator, "
+                 "reference_denominator, persons, headcount")
+_DIMENSION_COLUMNS = ("agreement_id, provider_id, field_of_action, budget_product, districts, "
+                      "target_groups")
+
+
+def _with(wanted: tuple[str, ...], some: bool) -> str:
+    return with_clause(("agreements", *wanted),
+                       {**case_expressions(some), **agreement_expressions(some)},
+                       {**NEEDS, **AGREEMENT_NEEDS})
+
+
+def units_sql(some: bool) -> str:
+    """The SELECT of the kept kinds' units (with `some`: of the agreements in $12, whose
+    cases are those in $11), in the columns of `agreement_units`."""
+    reads = tuple(dict.fromkeys(name for kind in KINDS
+                                for name in agreement_sql.UNITS[kind][1]))
+    units = " UNION ALL ".join(
+        f"SELECT '{kind}'::text, u.label, u.agreement_id, u.numerator::numeric, "
+        "u.denominator::numeric, u.reference_numerator::numeric, "
+        "u.reference_denominator::numeric, u.persons::text[], u.headcount::int "
+        f"FROM ({agreement_sql.UNITS[kind][0]}) u (agreement_id, label, numerator, "
+        "denominator, reference_numerator, reference_denominator, persons, headcount)"
+        for kind in KINDS)
+    return f"{_with(reads, some)}\n{units}"
+
+
+def dimensions_sql(some: bool) -> str:
+    """The SELECT of the agreements' dimensions, in the columns of `agreement_dimensions`."""
+    # (The periods are not read, but the statement takes the parameters of the units.)
+    return (f"{_with(('buckets',), some)}\nSELECT agreement_id, provider_id, field_of_action, "
+            "budget_product, districts, target_groups FROM agreements")
+
+
+_REFRESH = {some: (f"INSERT INTO agreement_units ({_UNIT_COLUMNS}) {units_sql(some)}",
+                   f"INSERT INTO agreement_dimensions ({_DIMENSION_COLUMNS}) "
+                   f"{dimensions_sql(some)}") for some in (False, True)}
+# The agreements a batch touched: named, of the reports named, serving the cases named.
+_AFFECTED = (
+    "SELECT coalesce(array_agg(DISTINCT agreement_id), '{}') FROM ("
+    "SELECT unnest($1::uuid[]) AS agreement_id UNION "
+    "SELECT agreement_id FROM report_facts WHERE report_id = ANY($2::uuid[]) UNION "
+    "SELECT agreement_id FROM case_services WHERE case_id = ANY($3::uuid[])) named "
+    "WHERE agreement_id IS NOT NULL"
+)
+_SERVED = ("SELECT coalesce(array_agg(DISTINCT case_id), '{}') FROM case_services "
+           "WHERE agreement_id = ANY($1::uuid[])")
+
+
+async def refresh(connection: Connection, events: Sequence[tuple[Envelope, IntegrationEvent]],
+                  refreshed: Refreshed) -> None:
+    """Bring the agreement units up to date with a batch (after `case_units.refresh`)."""
+    if refreshed.years is None:
+        return
+    if refreshed.everything:
+        await connection.execute("DELETE FROM agreement_units")
+        await connection.execute("DELETE FROM agreement_dimensions")
+        for statement in _REFRESH[False]:
+            await connection.execute(statement, *arguments(*refreshed.years))
+        return
+    named = {str(e.agreement_id) for _, e in events if hasattr(e, "agreement_id")}
+    reports = {str(e.report_id) for _, e in events if hasattr(e, "report_id")}
+    cases = {str(e.case_id) for _, e in events if hasattr(e, "case_id")}
+    if not (named or reports or cases):
+        return
+    agreements = await connection.fetchval(_AFFECTED, sorted(named), sorted(reports),
+                                           sorted(cases))
+    if not agreements:
+        return
+    served = await connection.fetchval(_SERVED, agreements)
+    await connection.execute("DELETE FROM agreement_units WHERE agreement_id = ANY($1::uuid[])",
+                             agreements)
+    await connection.execute(
+        "DELETE FROM agreement_dimensions WHERE agreement_id = ANY($1::uuid[])", agreements)
+    for statement in _REFRESH[True]:
+        await connection.execute(statement, *arguments(*refreshed.years), served, agreements)
+
+
+def cells_sql(by: Sequence[str], provider: bool) -> str:
+    """The cells of a kept kind ($1) in the periods labelled $2 along `by` (the only
+    provider $3 if `provider`), as `in_database` counts an agreement indicator's units."""
+    kept = "FROM agreement_units WHERE kind = $1 AND label = ANY($2::text[])"
+    return (
+        "WITH counted AS (SELECT agreement_id, label, numerator, denominator, "
+        f"reference_numerator, reference_denominator, NULL::text AS client, 0 AS headcount "
+        f"{kept} UNION ALL SELECT agreement_id, label, 0, 0, 0, 0, client, 0 "
+        f"FROM agreement_units, unnest(persons) client WHERE kind = $1 "
+        "AND label = ANY($2::text[]) UNION ALL SELECT agreement_id, label, 0, 0, 0, 0, NULL, "
+        f"max(headcount) {kept} GROUP BY agreement_id, label)\n"
+        f"SELECT {''.join(f'd{index}, ' for index in range(len(by)))}"
+        "sum(u.numerator)::float8 AS numerator, sum(u.denominator)::float8 AS denominator, "
+        "sum(u.reference_numerator)::float8 AS reference_numerator, "
+        "sum(u.reference_denominator)::float8 AS reference_denominator, "
+        "NULL::float8 AS median, 0 AS values, "
+        "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons, "
+        f"sum(DISTINCT {RECORD_KEY_SQL.format(client='u.client')}) AS person_keys "
+        "FROM counted u JOIN agreement_dimensions a USING (agreement_id)"
+        + unnested(by, DIMENSIONS)
+        + (" WHERE a.provider_id::text = $3" if provider else "") + grouped(by)
+    )
