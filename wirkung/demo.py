@@ -11,10 +11,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from services.agreements.application import Agreements
-from services.cases.application import Cases
-from services.cases.key_wrapping import KeyEncryptionKey, Keyring
-from services.cases.main import postgres_parts
+from services.cases.main import build_application
+from services.cases.settings import CasesSettings
+from shared.clock import SystemClock
 from shared.eventstore import event_store_environment
 from wirkung.demo_agreements import seed_agreements
 from wirkung.demo_cases import seed_cases
@@ -37,11 +39,12 @@ def seed_demo(home: Path, database_urls: dict[str, str], *, cases: int = 3000,
     finally:
         agreements.close()
     url = database_urls["cases"]
-    # Under the running service's key, so that its search finds the demo's clients.
-    kek = KeyEncryptionKey.from_text(development_key_encryption_key(home))
-    parts = postgres_parts(url, keyring=Keyring(kek),
-                           blind_index_key=development_blind_index_key(home).encode())
-    store = Cases(env=event_store_environment(url), parts=parts)
+    # Under the running service's keys, so that its search finds the demo's clients.
+    settings = CasesSettings(
+        database_url=url,
+        key_encryption_key=SecretStr(development_key_encryption_key(home)),
+        blind_index_key=SecretStr(development_blind_index_key(home)))
+    store = build_application(url, event_store_environment(url), settings, SystemClock())
     try:
         generated = seed_cases(store, signed, count=cases, seed=seed, today=date.today())
     finally:

@@ -65,9 +65,9 @@ def development_blind_index_key(home: Path) -> str:
 
 def development_key_encryption_key(home: Path) -> str:
     """The key-encryption key that wraps the cases service's client keys."""
-    from services.cases.key_wrapping import new_key_encryption_key_text
+    from services.cases.settings import CasesSettings
 
-    return kept_key(home, KEY_ENCRYPTION_KEY_FILE, new_key_encryption_key_text,
+    return kept_key(home, KEY_ENCRYPTION_KEY_FILE, CasesSettings.new_key_encryption_key,
                     "WIRKUNG_CASES_KEY_ENCRYPTION_KEY")
 
 

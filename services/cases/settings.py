@@ -9,7 +9,7 @@ from pydantic_settings import SettingsConfigDict
 
 from services.cases.application.workspace_dtos import Deadlines
 from services.cases.blind_index import MIN_KEY_LENGTH
-from services.cases.key_wrapping import KeyEncryptionKey, Keyring
+from services.cases.key_wrapping import KeyEncryptionKey, Keyring, new_key_encryption_key_text
 from services.cases.retention import DEFAULT_YEARS, RetentionPeriods
 from shared.settings import WriteServiceSettings
 
@@ -65,6 +65,11 @@ class CasesSettings(WriteServiceSettings):
             return None
         KeyEncryptionKey.from_text(key.get_secret_value())
         return key
+
+    @staticmethod
+    def new_key_encryption_key() -> str:
+        """A new random KEK as `WIRKUNG_CASES_KEY_ENCRYPTION_KEY` takes it (`wirkung dev`)."""
+        return new_key_encryption_key_text()
 
     def keyring(self) -> Keyring:
         """The KEKs the vault opens keys with; the current one wraps them."""

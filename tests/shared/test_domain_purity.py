@@ -114,10 +114,8 @@ def _beyond_application_and_settings(module: str) -> bool:
 STILL_REACHING = {
     "wirkung/cli.py: services.cases.commands",
     "wirkung/cli.py: services.metrics.commands",
-    "wirkung/demo.py: services.cases.key_wrapping",
     "wirkung/demo.py: services.cases.main",
     "wirkung/demo_cases.py: services.cases.domain",
-    "wirkung/dev.py: services.cases.key_wrapping",
     "wirkung/dev.py: services.web.session",
     "wirkung/report/command.py: services.web.report.html",
     "wirkung/report/evidence.py: services.web.report.model",

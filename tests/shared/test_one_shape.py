@@ -52,6 +52,24 @@ def test_every_command_and_query_takes_its_caller_as_caller(application: type) -
     assert named_otherwise == []
 
 
+@pytest.mark.parametrize("application", [Agreements, Cases], ids=lambda a: a.__name__)
+def test_an_application_is_composed_in_its_package_of_parts_on_one_shared_base(
+        application: type) -> None:
+    """Each part (one module of `application/`) builds on the service's base alone, so a
+    reader learns a part from it and the base, and the whole from the package."""
+    service = application.__module__.split(".")[1]
+    base = importlib.import_module(f"services.{service}.application.base")
+    (shared,) = [value for value in vars(base).values() if isinstance(value, type)
+                 and value.__module__ == base.__name__ and value.__name__.endswith("Base")]
+    parts = application.__bases__
+
+    assert application.__module__ == f"services.{service}.application"
+    assert len(parts) >= 4
+    assert [part.__name__ for part in parts if part.__bases__ != (shared,)] == []
+    assert len({part.__module__ for part in parts}) == len(parts)
+    assert [name for name, value in vars(application).items() if callable(value)] == []
+
+
 @pytest.mark.parametrize("domain", [agreements_domain, cases_domain], ids=lambda d: d.__name__)
 def test_every_rule_a_domain_names_is_an_error_of_a_kind(domain: object) -> None:
     errors = importlib.import_module(f"{getattr(domain, '__name__', '')}.errors")

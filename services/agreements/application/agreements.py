@@ -19,6 +19,8 @@ from shared.principals import Caller
 
 
 class AgreementCommands(AgreementsBase):
+    """Draft, sign, amend, suspend, resume, terminate and read agreements."""
+
     def draft_agreement(self, *, provider_id: UUID, terms: AgreementTerms, caller: Caller,
                         occurred_on: date) -> AgreementDetails:
         provider: Provider = load(self, provider_id, what="provider")

@@ -28,6 +28,8 @@ AGREEMENT_STATUS_SQL = """CASE
 
 
 class Lists(AgreementsBase):
+    """Pages of providers and agreements, and where the reports stand."""
+
     def list_providers(self, *, caller: Caller, field_of_action: str | None = None,
                        active: bool | None = None, limit: int = 50,
                        offset: int = 0) -> Page[dict[str, Any]]:

@@ -13,6 +13,8 @@ from shared.principals import Caller, Role
 
 
 class ProviderCommands(AgreementsBase):
+    """Register, change, deactivate and read providers."""
+
     def register_provider(self, *, name: str, legal_form: str, fields_of_action: list[str],
                           contact: str, caller: Caller, occurred_on: date) -> ProviderDetails:
         provider = Provider(name=name, legal_form=legal_form,

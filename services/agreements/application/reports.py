@@ -19,6 +19,8 @@ class ReportAlreadySubmitted(Conflict):
 
 
 class ReportCommands(AgreementsBase):
+    """Submit, review, correct and read a period's report."""
+
     def submit_report(self, agreement_id: UUID, *, period: str, figures: ReportFigures,
                       caller: Caller, occurred_on: date) -> ReportDetails:
         agreement = self.agreement_in_scope(agreement_id, caller)

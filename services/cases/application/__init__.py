@@ -1,8 +1,11 @@
-"""The cases application (one per service) and what it hands out."""
+"""The cases application: check who may, load, run one command, save."""
 
 from services.cases.application.base import PersonalDataGone
-from services.cases.application.cases import Cases
+from services.cases.application.cases import CaseCommands
+from services.cases.application.client_search import ClientSearch
+from services.cases.application.client_update import ClientUpdates
 from services.cases.application.clients import (
+    ClientCommands,
     ClientRef,
     PseudonymousClient,
     RegisteredClient,
@@ -16,11 +19,14 @@ from services.cases.application.dtos import (
     GoalDetails,
     ServiceDetails,
 )
+from services.cases.application.erasure import Erasure
 from services.cases.application.ports import (
     AgreementReplica,
     CaseIndex,
     CasesParts,
 )
+from services.cases.application.subject_access import SubjectAccess
+from services.cases.application.workspace import WorkspaceReads
 from services.cases.application.workspace_dtos import (
     AgreementOffer,
     AssignableAgreement,
@@ -34,6 +40,13 @@ from services.cases.application.workspace_dtos import (
 from services.cases.personal_data import PersonalData
 from shared.principals import Caller
 
+
+class Cases(ClientCommands, ClientSearch, ClientUpdates, CaseCommands, WorkspaceReads,
+            SubjectAccess, Erasure):
+    """Clients, cases, help-plan goals, services and outcomes."""
+
+
+# With the values its commands take (the client of a case, personal data, the caller).
 __all__ = [
     "AgreementOffer",
     "AgreementReplica",

@@ -1,4 +1,4 @@
-"""What every command and read of the cases application shares: who may, and the access log."""
+"""What every part of the cases application shares: who may, the access log, the vault."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from services.cases.application.dtos import CaseDetails
 from services.cases.application.ports import CaseIndex, CasesParts
 from services.cases.application.sealing import Opener, SealingMapper, Text, opener, sealing
 from services.cases.domain import Case, Client
-from services.cases.personal_data import PersonalDataErased
+from services.cases.personal_data import PersonalData, PersonalDataErased
 from services.cases.sealed_text import withheld
 from shared.access_log import Access, AccessCount
 from shared.errors import Gone, Kind, NotFound, Refused
@@ -29,7 +29,8 @@ class PersonalDataGone(Gone):
 
 
 class CasesBase(ServiceApplication):
-    """The event store, the collaborators, and the rules of access to cases and clients."""
+    """The shared part: the event store, the collaborators, and the rules of access to cases
+    and clients."""
 
     def __init__(self, env: Any = None, *, parts: CasesParts | None = None) -> None:
         # Without parts (as a view runner builds it) the application only reads its store.
@@ -204,6 +205,22 @@ class CasesBase(ServiceApplication):
         # so a team that hands over its last case of a client no longer sees the client.
         teams = self.index.teams_with_cases(client.pseudonym)
         return caller.role is Role.CASEWORKER and caller.team in (teams or {client.team})
+
+    def same_person(self, name: str, birth_date: date, caller: Caller) -> list[Client]:
+        """Visible clients whose name (as normalised) and birth date are these (found through
+        the blind index, never by decrypting everyone)."""
+        found = (self.client_aggregate(client_id)
+                 for client_id in self.parts.vault.find(name, birth_date))
+        return [client for client in found
+                if client is not None and self.sees_client(caller, client)]
+
+    def personal_data_of(self, client: Client, *, kind: Kind = Kind.GONE) -> PersonalData:
+        """The client's personal data from the vault; `PersonalDataGone` once erased."""
+        try:
+            return self.parts.vault.read(client.id)
+        except PersonalDataErased as error:
+            raise PersonalDataGone("This client's personal data was erased.",
+                                   kind=kind) from error
 
     def client_aggregate(self, client_id: UUID) -> Client | None:
         try:

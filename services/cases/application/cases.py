@@ -1,4 +1,4 @@
-"""The cases application: load a case, check who may, run one command, save."""
+"""Cases: opened for a client, read, and changed by one command at a time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from services.cases.application.clients import ClientRef
+from services.cases.application.base import CasesBase
+from services.cases.application.clients import ClientRef, PseudonymousClient
 from services.cases.application.dtos import (
     CaseDetails,
     CasePage,
@@ -17,22 +18,19 @@ from services.cases.application.dtos import (
     ServiceDetails,
     case_details,
 )
-from services.cases.application.retention import RetentionErasure
 from services.cases.application.sealing import opened_history
-from services.cases.application.subject_access import SubjectAccess
-from services.cases.application.workspace import WorkspaceReads
 from services.cases.application.workspace_dtos import CaseOrder, WorkKind
-from services.cases.domain import Case, Client, is_reentry
+from services.cases.domain import Case, Client, age_band_on, is_reentry
 from services.cases.personal_data import PersonalData
-from shared.errors import NotFound, Refused
+from shared.errors import Conflict, Kind, NotFound, Refused
 from shared.history import HistoryEntry, history
 from shared.principals import Caller, Role
 
 Part = TypeVar("Part", GoalDetails, ServiceDetails)
 
 
-class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
-    """Clients, cases, help-plan goals, services and outcomes."""
+class CaseCommands(CasesBase):
+    """Open, read and change cases: help-plan goals, services, deliveries, closure."""
 
     def open_case(self, *, client: ClientRef, field_of_action: str, target_groups: list[str],
                   district: str, legal_basis: str, caller: Caller, occurred_on: date,
@@ -40,7 +38,7 @@ class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
         own_team = self.own_team(caller)
         if team is not None and team != own_team:
             raise Refused(f"Caseworkers open cases for their own team ({own_team}) only.")
-        pseudonym, age_band = self.client_at_opening(client, caller, occurred_on)
+        pseudonym, age_band = self._client_at_opening(client, caller, occurred_on)
         last_closure = self.index.last_closure(pseudonym, on_or_before=occurred_on)
         case = Case(client_pseudonym=pseudonym, field_of_action=field_of_action,
                     target_groups=target_groups, district=district, team=own_team,
@@ -192,6 +190,19 @@ class Cases(RetentionErasure, WorkspaceReads, SubjectAccess):
             for client, _ in clients:
                 self.parts.vault.erase(client.id)
             raise
+
+    def _client_at_opening(self, client: ClientRef, caller: Caller,
+                           opened_on: date) -> tuple[str, str]:
+        """The pseudonym and age band a new case of this client records."""
+        if isinstance(client, PseudonymousClient):
+            if Client.create_id(client.pseudonym) in self.repository:
+                raise Conflict("This pseudonym belongs to a registered client; open the "
+                               "case with its client_id.", rule="client_registered")
+            return client.pseudonym, client.age_band
+        registered = self.visible_client(client.client_id, caller)
+        self.granted(caller, "client", registered.pseudonym)
+        birth_date = self.personal_data_of(registered, kind=Kind.CONFLICT).birth_date
+        return registered.pseudonym, age_band_on(birth_date, opened_on).value
 
     def _change(self, case_id: UUID, caller: Caller, expected_version: int | None,
                 command: Callable[[Case], Any]) -> CaseDetails:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from uuid import UUID
 
-from services.cases.application.clients import ClientCommands
+from services.cases.application.base import CasesBase
 from services.cases.application.dtos import ClientDetails, client_details
 from services.cases.personal_data import PersonalData
 from shared.history import check_version
 from shared.principals import Caller
 
 
-class ClientUpdates(ClientCommands):
+class ClientUpdates(CasesBase):
     """The one command on a client's personal data besides its erasure."""
 
     def update_personal_data(self, client_id: UUID, *, personal_data: PersonalData,
@@ -25,7 +25,7 @@ class ClientUpdates(ClientCommands):
         # Checked and written under a lock: a second change waits, then finds a new version.
         with vault.changing(client_id):
             client = self.visible_client(client_id, caller)
-            previous = self._personal_data(client)
+            previous = self.personal_data_of(client)
             check_version(client, expected_version, "client")
             client.update_personal_data(actor=caller.subject, occurred_on=self.today())
             changed = replace(personal_data, gender=previous.gender)

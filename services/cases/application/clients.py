@@ -1,4 +1,4 @@
-"""Clients: registered with their personal data sealed in the vault, read, erased."""
+"""Clients: registered with their personal data sealed in the vault, read."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from services.cases.application.base import PersonalDataGone
-from services.cases.application.client_search import ClientSearch
+from services.cases.application.base import CasesBase
 from services.cases.application.dtos import ClientDetails, client_details
-from services.cases.domain import Client, age_band_on
-from services.cases.personal_data import PersonalData, PersonalDataErased
-from shared.errors import Conflict, Kind, NotFound, Refused
-from shared.history import StaleVersion
+from services.cases.domain import Client
+from services.cases.personal_data import PersonalData
+from shared.errors import Conflict
 from shared.principals import Caller, Role
 
 
@@ -35,12 +33,19 @@ class PseudonymousClient:
 ClientRef = RegisteredClient | PseudonymousClient
 
 
+class ClientAlreadyKnown(Conflict):
+    """The person is registered with the caller's team already (`matches` names them)."""
+
+    title = "Client already known"
+    rule = "client_already_known"
+
+
 def new_pseudonym() -> str:
     return f"p-{secrets.token_hex(8)}"
 
 
-class ClientCommands(ClientSearch):
-    """Register, read and erase clients."""
+class ClientCommands(CasesBase):
+    """Register and read clients."""
 
     def register_client(self, *, personal_data: PersonalData, gender_category: str | None,
                         caller: Caller, occurred_on: date,
@@ -48,7 +53,7 @@ class ClientCommands(ClientSearch):
         """Register a client; 409 if the team knows the person already, unless told anyway."""
         team = self.own_team(caller)
         if not register_anyway:
-            self.refuse_if_known(personal_data.name, personal_data.birth_date, caller)
+            self._refuse_if_known(personal_data.name, personal_data.birth_date, caller)
         client = Client.register(pseudonym=new_pseudonym(), team=team,
                                  actor=caller.subject, occurred_on=occurred_on,
                                  gender_category=gender_category)
@@ -66,42 +71,17 @@ class ClientCommands(ClientSearch):
         self.granted(caller, "client", client.pseudonym)
         if caller.role is Role.AUDITOR:
             return client_details(client)
-        return client_details(client, self._personal_data(client))
+        return client_details(client, self.personal_data_of(client))
 
-    def erase_personal_data(self, client_id: UUID, *, caller: Caller, occurred_on: date,
-                            expected_version: int | None = None) -> ClientDetails:
-        """Destroy the client's key (the data is unreadable for good) and record that."""
-        if caller.role is not Role.DATA_PROTECTION_OFFICER:
-            raise Refused("Only the data protection officer erases personal data.")
-        client = self.client_aggregate(client_id)
-        if client is None:
-            raise NotFound(f"No client {client_id}.")
-        if expected_version is not None and client.version != expected_version:
-            raise StaleVersion(f"The client is at version {client.version}, not "
-                               f"{expected_version}; read it again and retry.")
-        client.erase_personal_data(actor=caller.subject, occurred_on=occurred_on)
-        self.granted(caller, "client", client.pseudonym)
-        # Key first: a failure after it leaves data gone and the erasure to record again.
-        self.parts.vault.erase(client.id)
-        self.save(client)
-        return client_details(client)
-
-    def client_at_opening(self, client: ClientRef, caller: Caller,
-                          opened_on: date) -> tuple[str, str]:
-        """The pseudonym and age band a new case of this client records."""
-        if isinstance(client, PseudonymousClient):
-            if Client.create_id(client.pseudonym) in self.repository:
-                raise Conflict("This pseudonym belongs to a registered client; open the "
-                               "case with its client_id.", rule="client_registered")
-            return client.pseudonym, client.age_band
-        registered = self.visible_client(client.client_id, caller)
-        self.granted(caller, "client", registered.pseudonym)
-        birth_date = self._personal_data(registered, kind=Kind.CONFLICT).birth_date
-        return registered.pseudonym, age_band_on(birth_date, opened_on).value
-
-    def _personal_data(self, client: Client, *, kind: Kind = Kind.GONE) -> PersonalData:
-        try:
-            return self.parts.vault.read(client.id)
-        except PersonalDataErased as error:
-            raise PersonalDataGone("This client's personal data was erased.",
-                                   kind=kind) from error
+    def _refuse_if_known(self, name: str, birth_date: date, caller: Caller) -> None:
+        """409 naming the caller's clients who are this person, if there are any."""
+        known = self.same_person(name, birth_date, caller)
+        if known:
+            # The refusal names clients: a disclosure, logged as a search finding them is.
+            self.granted(caller, "client_search", f"team:{self.own_team(caller)}")
+            for client in known:
+                self.granted(caller, "client", client.pseudonym)
+            raise ClientAlreadyKnown(
+                "Your team knows a client of this name and birth date; open that one, or "
+                "register anyway (register_anyway) if it is another person.",
+                extensions={"matches": [str(client.id) for client in known]})
