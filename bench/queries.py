@@ -255,8 +255,8 @@ def population() -> list[PopulationRow]:
             for year in (START.year, START.year + 1)]
 
 
-async def _own_city(cases: int, rounds: int, breakdowns: int,
-                    indicators: Sequence[str]) -> None:
+async def _own_city(cases: int, rounds: int, breakdowns: int, indicators: Sequence[str],
+                    periods: Sequence[str]) -> None:
     async with servers() as stack:
         database_url = await stack.new_database()
         started = time.perf_counter()
@@ -267,8 +267,8 @@ async def _own_city(cases: int, rounds: int, breakdowns: int,
         if await filling.wait() != 0:
             raise RuntimeError("filling the facts failed")
         print(f"filled {cases} cases in {time.perf_counter() - started:.0f} s; {machine()}")
-        await run(database_url, stack.bootstrap_servers, rounds=rounds, breakdowns=breakdowns,
-                  indicators=indicators)
+        await run(database_url, stack.bootstrap_servers, periods=periods, rounds=rounds,
+                  breakdowns=breakdowns, indicators=indicators)
 
 
 def main() -> None:
@@ -280,17 +280,20 @@ def main() -> None:
     parser.add_argument("--indicators", default="", help="comma-separated; default: all")
     parser.add_argument("--database-url", help="query this database's facts instead")
     parser.add_argument("--bootstrap-servers", help="the broker for the app's consumer")
+    parser.add_argument("--year", type=int, default=START.year,
+                        help="ask this year and its fourth quarter")
     parser.add_argument("--fill", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     indicators = [name for name in args.indicators.split(",") if name]
+    periods = (str(args.year), f"{args.year}-Q4")
     if args.fill:
         rows = asyncio.run(fill(args.fill, args.cases))
         print(f"{rows} case fact rows")
     elif args.database_url:
-        asyncio.run(run(args.database_url, args.bootstrap_servers, rounds=args.rounds,
-                        breakdowns=args.breakdowns, indicators=indicators))
+        asyncio.run(run(args.database_url, args.bootstrap_servers, periods=periods,
+                        rounds=args.rounds, breakdowns=args.breakdowns, indicators=indicators))
     else:
-        asyncio.run(_own_city(args.cases, args.rounds, args.breakdowns, indicators))
+        asyncio.run(_own_city(args.cases, args.rounds, args.breakdowns, indicators, periods))
 
 
 if __name__ == "__main__":
