@@ -28,12 +28,13 @@ async def _rebuild(settings: object) -> int:
     from services.metrics.rebuild import RebuildRunning, rebuild
     from services.metrics.replay import HistoryIncomplete
     from services.metrics.settings import MetricsSettings
+    from shared.migrations import DatabaseNewerThanCode
 
     assert isinstance(settings, MetricsSettings)
     progress = ProgressLine()
     try:
         outcome = await rebuild(settings, progress)
-    except RebuildRunning as error:
+    except (RebuildRunning, DatabaseNewerThanCode) as error:
         print(f"wirkung metrics rebuild: {error}", file=sys.stderr)
         return 1
     except HistoryIncomplete as error:
