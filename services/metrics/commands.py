@@ -51,9 +51,10 @@ async def _rebuild(settings: object) -> int:
 async def _import_population(settings: object, args: argparse.Namespace) -> int:
     import asyncpg
 
-    from services.metrics.facts.schema import REFERENCE
+    from services.metrics.migrations import prepare_database
     from services.metrics.population import InvalidPopulation, import_population, rows_from_csv
     from services.metrics.settings import MetricsSettings
+    from shared.migrations import DatabaseNewerThanCode
 
     assert isinstance(settings, MetricsSettings)
     try:
@@ -61,10 +62,13 @@ async def _import_population(settings: object, args: argparse.Namespace) -> int:
     except (OSError, InvalidPopulation) as error:
         print(f"wirkung metrics import-population: {error}", file=sys.stderr)
         return 2
+    try:
+        await asyncio.to_thread(prepare_database, settings.database_url)
+    except DatabaseNewerThanCode as error:
+        print(f"wirkung metrics import-population: {error}", file=sys.stderr)
+        return 1
     connection = await asyncpg.connect(settings.database_url)
     try:
-        for statement in REFERENCE:
-            await connection.execute(statement)
         count = await import_population(connection, rows, source=args.source,
                                         imported_by=args.by)
     finally:

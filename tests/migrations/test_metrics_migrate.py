@@ -1,10 +1,12 @@
 """`wirkung migrate metrics`; the live facts the migrations make are those a rebuild makes
-fresh; the refusal of a database newer than the code by the service and by a rebuild."""
+fresh; the refusal of a database newer than the code by the service and its commands."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import asyncpg
 import pytest
 
 from services.metrics.facts.schema import LIVE_SCHEMA, REBUILD_SCHEMA, create_pool, migrate
@@ -110,3 +112,24 @@ def test_the_units_tables_are_as_their_migrations_made_them() -> None:
 
     assert [statement for statement in (*case_units.TABLES, *agreement_units.TABLES)
             if " ".join(statement.split()) not in {" ".join(s.split()) for s in made}] == []
+
+
+async def test_a_population_import_refuses_a_database_migrated_by_newer_code(
+        infrastructure: Infrastructure, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    database_url = await new_database(infrastructure)
+    newer = await asyncio.to_thread(newer_than_the_code, database_url)
+    monkeypatch.setenv("WIRKUNG_METRICS_DATABASE_URL", database_url)
+    csv = tmp_path / "einwohner.csv"
+    csv.write_text("district,age_band,year,population\nNordstadt,14-17,2026,1000\n",
+                   encoding="utf-8")
+
+    assert await asyncio.to_thread(
+        main, ["metrics", "import-population", str(csv), "--source", "Register"]) == 1
+
+    assert f"schema version {newer}" in capsys.readouterr().err
+    connection = await asyncpg.connect(database_url)
+    try:
+        assert await connection.fetchval("SELECT count(*) FROM reference.population") == 0
+    finally:
+        await connection.close()

@@ -13,7 +13,7 @@ import asyncpg
 
 from services.metrics.migrations import LIVE_SCHEMA, REFERENCE, fact_statements
 
-__all__ = ["LIVE_SCHEMA", "REBUILD_SCHEMA", "REFERENCE", "SWAP_LOCK", "SWAP_LOCK_EXCLUSIVE",
+__all__ = ["LIVE_SCHEMA", "REBUILD_SCHEMA", "SWAP_LOCK", "SWAP_LOCK_EXCLUSIVE",
            "create_pool", "migrate"]
 
 REBUILD_SCHEMA = "facts_rebuild"
