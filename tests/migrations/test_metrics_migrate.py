@@ -133,3 +133,22 @@ async def test_a_population_import_refuses_a_database_migrated_by_newer_code(
         assert await connection.fetchval("SELECT count(*) FROM reference.population") == 0
     finally:
         await connection.close()
+
+
+async def test_case_units_kept_before_the_agreement_units_are_forgotten_until_refreshed(
+        infrastructure: Infrastructure) -> None:
+    """Without agreement units beside them, units kept before would answer the agreement
+    indicators from an empty table: the years kept go, and both are counted from the facts
+    until a batch with case events refreshes them together."""
+    database_url = await new_database(infrastructure)
+    await asyncio.to_thread(apply, database_url, OWNER, MIGRATIONS[:4])
+    connection = await asyncpg.connect(database_url, server_settings={"search_path": "facts"})
+    try:
+        await connection.execute("INSERT INTO case_units_years VALUES (2024, 2026)")
+        assert await case_units.years_kept(connection) == (2024, 2026)
+
+        await asyncio.to_thread(prepare_database, database_url)
+
+        assert await case_units.years_kept(connection) is None
+    finally:
+        await connection.close()
