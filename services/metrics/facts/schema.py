@@ -36,7 +36,7 @@ async def migrate(pool: asyncpg.Pool, schema: str = LIVE_SCHEMA) -> None:
     database's) and the reference tables, by every migration's statements at once, recorded
     nowhere. The service migrates its live facts by `services.metrics.migrations`."""
     async with pool.acquire() as connection, connection.transaction():
-        # One migrating process at a time when several consumers start together.
+        # One at a time: replays made at once share the reference tables.
         await connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_metrics_schema'))")
         for statement in (*REFERENCE, *fact_statements(schema)):
             await connection.execute(statement)
