@@ -13,7 +13,7 @@ from shared.auth import Role
 
 SERVICES = ("agreements", "cases", "metrics", "web")
 # Services whose tables are made by migrations (`services/<service>/migrations.py`).
-MIGRATED = ("agreements", "cases")
+MIGRATED = ("agreements", "cases", "metrics")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -201,18 +201,21 @@ def _migrate(service: str) -> int:
 
     from shared import store_migrations
     from shared.migrations import DatabaseNewerThanCode, Migration, apply, latest
-    from shared.settings import WriteServiceSettings
 
     settings_class = {"agreements": "services.agreements.settings:AgreementsSettings",
-                      "cases": "services.cases.settings:CasesSettings"}[service]
+                      "cases": "services.cases.settings:CasesSettings",
+                      "metrics": "services.metrics.settings:MetricsSettings"}[service]
     module, name = settings_class.split(":")
-    settings: WriteServiceSettings = getattr(importlib.import_module(module), name)()
+    database_url: str = getattr(importlib.import_module(module), name)().database_url
+    # The metrics service keeps no events, so it has no event stores to migrate.
+    stores = [] if service == "metrics" else [
+        (store_migrations.OWNER, store_migrations.MIGRATIONS)]
     owners: list[tuple[str, tuple[Migration, ...]]] = [
-        (store_migrations.OWNER, store_migrations.MIGRATIONS),
+        *stores,
         (service, importlib.import_module(f"services.{service}.migrations").MIGRATIONS)]
     for owner, migrations in owners:
         try:
-            applied = apply(settings.database_url, owner, migrations)
+            applied = apply(database_url, owner, migrations)
         except DatabaseNewerThanCode as error:
             print(f"wirkung migrate: {error}", file=sys.stderr)
             return 1

@@ -28,12 +28,13 @@ async def _rebuild(settings: object) -> int:
     from services.metrics.rebuild import RebuildRunning, rebuild
     from services.metrics.replay import HistoryIncomplete
     from services.metrics.settings import MetricsSettings
+    from shared.migrations import DatabaseNewerThanCode
 
     assert isinstance(settings, MetricsSettings)
     progress = ProgressLine()
     try:
         outcome = await rebuild(settings, progress)
-    except RebuildRunning as error:
+    except (RebuildRunning, DatabaseNewerThanCode) as error:
         print(f"wirkung metrics rebuild: {error}", file=sys.stderr)
         return 1
     except HistoryIncomplete as error:
@@ -50,9 +51,10 @@ async def _rebuild(settings: object) -> int:
 async def _import_population(settings: object, args: argparse.Namespace) -> int:
     import asyncpg
 
-    from services.metrics.facts.schema import REFERENCE
+    from services.metrics.migrations import prepare_database
     from services.metrics.population import InvalidPopulation, import_population, rows_from_csv
     from services.metrics.settings import MetricsSettings
+    from shared.migrations import DatabaseNewerThanCode
 
     assert isinstance(settings, MetricsSettings)
     try:
@@ -60,10 +62,13 @@ async def _import_population(settings: object, args: argparse.Namespace) -> int:
     except (OSError, InvalidPopulation) as error:
         print(f"wirkung metrics import-population: {error}", file=sys.stderr)
         return 2
+    try:
+        await asyncio.to_thread(prepare_database, settings.database_url)
+    except DatabaseNewerThanCode as error:
+        print(f"wirkung metrics import-population: {error}", file=sys.stderr)
+        return 1
     connection = await asyncpg.connect(settings.database_url)
     try:
-        for statement in REFERENCE:
-            await connection.execute(statement)
         count = await import_population(connection, rows, source=args.source,
                                         imported_by=args.by)
     finally:

@@ -12,8 +12,9 @@ from fastapi import FastAPI
 from services.metrics.api import ROUTERS
 from services.metrics.application import Indicators
 from services.metrics.consumer import metrics_consumer
-from services.metrics.facts.schema import create_pool, migrate
+from services.metrics.facts.schema import create_pool
 from services.metrics.gauges import IndicatorGauges
+from services.metrics.migrations import prepare_database
 from services.metrics.runtime import tune_garbage_collection
 from services.metrics.settings import MetricsSettings
 from services.metrics.verifications import Verifications
@@ -42,6 +43,8 @@ def create_app(settings: MetricsSettings | None = None, *,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Refuses a database migrated by newer code (`DatabaseNewerThanCode`).
+        await asyncio.to_thread(prepare_database, settings.database_url)
         app.state.pool = await create_pool(settings.database_url)
         app.state.disclosure_threshold = settings.disclosure_threshold
         app.state.indicators = indicators
@@ -51,7 +54,6 @@ def create_app(settings: MetricsSettings | None = None, *,
                 bootstrap_servers=settings.kafka_bootstrap_servers, topics=topics,
                 progress=progress), topics, indicators.clock)
         try:
-            await migrate(app.state.pool)
             yield
         finally:
             await app.state.verifications.close()

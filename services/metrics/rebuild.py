@@ -10,12 +10,14 @@ the version tracking skips what the rebuild already applied.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
 
 from services.metrics.facts.schema import LIVE_SCHEMA, REBUILD_SCHEMA, SWAP_LOCK_EXCLUSIVE
+from services.metrics.migrations import prepare_database
 from services.metrics.replay import Progress, Replayed, replaying
 from services.metrics.settings import MetricsSettings
 from shared.topics import Topics
@@ -32,7 +34,13 @@ Rebuilt = Replayed  # what a rebuild read and applied
 
 async def rebuild(settings: MetricsSettings, progress: Progress | None = None,
                   batch_size: int = 5000) -> Rebuilt:
-    """Replay both topics into a fresh schema and swap it in once caught up."""
+    """Replay both topics into a fresh schema and swap it in once caught up.
+
+    The live facts are migrated first (a database migrated by newer code is refused,
+    `DatabaseNewerThanCode`): the fresh schema, made by every migration of this code, then
+    replaces facts at the version the database records.
+    """
+    await asyncio.to_thread(prepare_database, settings.database_url)
     topics = Topics(settings.topic_prefix)
     admin = await asyncpg.connect(settings.database_url)
     try:

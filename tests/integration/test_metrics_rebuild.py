@@ -10,15 +10,18 @@ import asyncpg
 import httpx
 import pytest
 
-from services.metrics.facts.schema import create_pool
+from services.metrics.facts.schema import LIVE_SCHEMA, create_pool
 from services.metrics.main import create_app
+from services.metrics.migrations import MIGRATIONS, OWNER
 from services.metrics.rebuild import rebuild
 from services.metrics.settings import MetricsSettings
 from shared.contracts import CaseOpened
+from shared.migrations import latest, version
 from shared.topics import Topics
 from tests.integration.test_metrics_consumer import publish
 from tests.metrics.history import History, fixed_history, uid
 from tests.metrics.support import every_indicator, fact_rows
+from tests.migrations.facts_schema import described
 from tests.support import (
     Infrastructure,
     Tokens,
@@ -62,6 +65,7 @@ async def test_the_rebuilt_facts_equal_the_incremental_ones_and_readers_are_answ
             stop = asyncio.Event()
             reader = asyncio.create_task(keep_reading(client, tokens.auditor, answers, stop))
             progress: list[tuple[int, int]] = []
+            migrated = await described(settings.database_url, LIVE_SCHEMA)
 
             outcome = await rebuild(settings, lambda done, total: progress.append((done, total)))
             stop.set()
@@ -76,6 +80,9 @@ async def test_the_rebuilt_facts_equal_the_incremental_ones_and_readers_are_answ
             assert set(answers) == {(200, 7.0)}
             schemas = {row[0] for row in await pool.fetch("SELECT nspname FROM pg_namespace")}
             assert {"facts_rebuild", "facts_retired"} & schemas == set()
+            # The fresh facts swapped in are what the migrations recorded made.
+            assert await described(settings.database_url, LIVE_SCHEMA) == migrated
+            assert version(settings.database_url, OWNER) == latest(MIGRATIONS)
 
             await publish(infrastructure, topics, one_more_case())
             await eventually(lambda: _reached(pool, len(history.envelopes) + 1), within=60)

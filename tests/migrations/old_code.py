@@ -33,3 +33,8 @@ def export(commit: str, into: Path, folders: tuple[str, ...] = ("services", "sha
     into.mkdir(parents=True, exist_ok=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into
+
+
+def last_commit_before(path: str) -> str:
+    """The commit before the one that added `path` (the last code without it)."""
+    return f"{first_commit_with(path)}^"

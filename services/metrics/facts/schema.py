@@ -4,49 +4,22 @@ The service reads and writes the schema `facts` through the connections'
 `search_path`, so a rebuild can fill `facts_rebuild` beside it and swap the
 two by renaming them in one transaction. The reference population is not
 derived from the topics; it lives in the schema `reference`, which no
-rebuild touches.
+rebuild touches. Both are made by the migrations (`services.metrics.migrations`).
 """
 
 from __future__ import annotations
 
 import asyncpg
 
-from services.metrics.facts.tables import FACT_TABLES
-from services.metrics.indicators import agreement_units, case_units
-from shared.projection import TRACKING_TABLES
+from services.metrics.migrations import LIVE_SCHEMA, REFERENCE, fact_statements
 
-LIVE_SCHEMA = "facts"
+__all__ = ["LIVE_SCHEMA", "REBUILD_SCHEMA", "SWAP_LOCK", "SWAP_LOCK_EXCLUSIVE",
+           "create_pool", "migrate"]
+
 REBUILD_SCHEMA = "facts_rebuild"
 # Held shared by every batch of the live consumer, exclusively by the swap.
 SWAP_LOCK = "SELECT pg_advisory_xact_lock_shared(hashtext('wirkung_metrics_facts'))"
 SWAP_LOCK_EXCLUSIVE = "SELECT pg_advisory_xact_lock(hashtext('wirkung_metrics_facts'))"
-
-_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS case_status_case ON case_status (case_id)",
-    "CREATE INDEX IF NOT EXISTS case_services_case ON case_services (case_id)",
-)
-
-REFERENCE = (
-    "CREATE SCHEMA IF NOT EXISTS reference",
-    """
-    CREATE TABLE IF NOT EXISTS reference.population (
-        district text NOT NULL,
-        age_band text NOT NULL,
-        year integer NOT NULL,
-        population integer NOT NULL CHECK (population >= 0),
-        source text NOT NULL,
-        imported_by text NOT NULL,
-        imported_at timestamptz NOT NULL DEFAULT clock_timestamp()
-    )
-    """,
-)
-
-
-def fact_statements(schema: str) -> list[str]:
-    """DDL for the facts and the consumer's tracking tables in `schema`."""
-    return [f"CREATE SCHEMA IF NOT EXISTS {schema}", f"SET LOCAL search_path TO {schema}",
-            *TRACKING_TABLES, *(table.ddl() for table in FACT_TABLES), *_INDEXES,
-            *case_units.TABLES, *agreement_units.TABLES]
 
 
 async def create_pool(database_url: str, schema: str = LIVE_SCHEMA, *,
@@ -59,9 +32,11 @@ async def create_pool(database_url: str, schema: str = LIVE_SCHEMA, *,
 
 
 async def migrate(pool: asyncpg.Pool, schema: str = LIVE_SCHEMA) -> None:
-    """Create what is missing; safe to run on every start."""
+    """Make the facts of a fresh `schema` (a rebuild's, a verification replay's, a scratch
+    database's) and the reference tables, by every migration's statements at once, recorded
+    nowhere. The service migrates its live facts by `services.metrics.migrations`."""
     async with pool.acquire() as connection, connection.transaction():
-        # One migrating process at a time when several consumers start together.
+        # One at a time: replays made at once share the reference tables.
         await connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_metrics_schema'))")
         for statement in (*REFERENCE, *fact_statements(schema)):
             await connection.execute(statement)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FactTable:
-    """A fact table's name, its columns (in COPY order) and their SQL types."""
+    """A fact table's name, its columns (in COPY order) and their SQL types (the tables
+    themselves are made by `services.metrics.migrations`)."""
 
     name: str
     columns: tuple[tuple[str, str], ...]
@@ -21,10 +22,6 @@ class FactTable:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.columns)
-
-    def ddl(self) -> str:
-        columns = ",\n    ".join(f"{name} {kind}" for name, kind in self.columns)
-        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {columns}\n)"
 
 
 _KNOWN = (("occurred_on", "date NOT NULL"), ("recorded_at", "timestamptz NOT NULL"))
