@@ -36,12 +36,16 @@ from wirkung.demo_agreements import seed_agreements
 from wirkung.demo_cases import seed_cases
 
 SERVICES = ("agreements", "cases", "metrics")
+# A day inside the demo agreements' terms (2025-2026, fixed in `wirkung.demo_agreements`):
+# cases seeded up to it fall into 2026 with them, whatever day the suite runs.
+DEMO_DAY = date(2026, 11, 30)
 
 
 def seed_small_demo(urls: dict[str, str], *, providers: int, per_provider: int,
-                    cases: int) -> None:
+                    cases: int, today: date = DEMO_DAY) -> None:
     """Providers with signed agreements in the agreements database at `urls["agreements"]`,
-    and cases under them in the cases database at `urls["cases"]`."""
+    and cases under them in the cases database at `urls["cases"]`, opened in the two years
+    up to `today`."""
     agreements = Agreements(env=event_store_environment(urls["agreements"]))
     try:
         signed = seed_agreements(agreements, providers=providers, per_provider=per_provider)
@@ -51,7 +55,7 @@ def seed_small_demo(urls: dict[str, str], *, providers: int, per_provider: int,
     application = Cases(env=event_store_environment(urls["cases"]),
                         parts=postgres_parts(urls["cases"], keyring=keyring))
     try:
-        seed_cases(application, signed, count=cases, today=date.today())
+        seed_cases(application, signed, count=cases, today=today)
     finally:
         application.close()
 

@@ -74,7 +74,8 @@ def wirkung(*args: str, environment: dict[str, str]) -> subprocess.CompletedProc
 
 
 def seed(urls: dict[str, str]) -> None:
-    seed_small_demo(urls, providers=8, per_provider=2, cases=300)
+    # Up to the machine's day: the report is of the year `wirkung audit report` sees as current.
+    seed_small_demo(urls, providers=8, per_provider=2, cases=300, today=date.today())
 
 
 async def settled(urls: dict[str, str], topics: Topics) -> bool:

@@ -22,8 +22,8 @@ import pytest
 from services.metrics.facts.schema import create_pool
 from services.metrics.rebuild import rebuild
 from services.metrics.settings import MetricsSettings
-from tests.integration.demo import three_services
-from tests.integration.test_audit_report import seed, settled
+from tests.integration.demo import seed_small_demo, three_services
+from tests.integration.test_audit_report import settled
 from tests.integration.test_verify_indicator import Metrics
 from tests.metrics.support import fact_rows
 from tests.support import (
@@ -39,6 +39,11 @@ QUESTIONS = (
     "/indicators/active_cases?period=2026&by=field_of_action",
     "/indicators/budget_utilisation?period=2026&by=field_of_action",
 )
+
+
+def seed(urls: dict[str, str]) -> None:
+    # Cases up to the demo's day, so that they fall into the 2026 of the questions.
+    seed_small_demo(urls, providers=8, per_provider=2, cases=300)
 
 
 @dataclass
