@@ -36,19 +36,20 @@ from wirkung.demo_agreements import seed_agreements
 from wirkung.demo_cases import seed_cases
 
 SERVICES = ("agreements", "cases", "metrics")
-# A day inside the demo agreements' terms (2025-2026, fixed in `wirkung.demo_agreements`):
-# cases seeded up to it fall into 2026 with them, whatever day the suite runs.
+# The day the demo is seeded up to unless a test needs the machine's: its agreements run
+# through 2025-2026 and its cases fall into 2026 with them, whatever day the suite runs.
 DEMO_DAY = date(2026, 11, 30)
 
 
 def seed_small_demo(urls: dict[str, str], *, providers: int, per_provider: int,
                     cases: int, today: date = DEMO_DAY) -> None:
     """Providers with signed agreements in the agreements database at `urls["agreements"]`,
-    and cases under them in the cases database at `urls["cases"]`, opened in the two years
-    up to `today`."""
+    and cases under them in the cases database at `urls["cases"]`: the agreements' terms end
+    with the year of `today`, the cases are opened in the two years up to it."""
     agreements = Agreements(env=event_store_environment(urls["agreements"]))
     try:
-        signed = seed_agreements(agreements, providers=providers, per_provider=per_provider)
+        signed = seed_agreements(agreements, providers=providers, per_provider=per_provider,
+                                 last_year=today.year)
     finally:
         agreements.close()
     keyring = Keyring(KeyEncryptionKey.from_text(TEST_KEY_ENCRYPTION_KEY))
