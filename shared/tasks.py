@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 _log = logging.getLogger("wirkung.tasks")
@@ -37,6 +38,28 @@ async def cancel_all(tasks: list[asyncio.Task[Any]]) -> None:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await asyncio.wait_for(task, STOP_SECONDS)
     tasks.clear()
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work to run in the background, named for the logs."""
+
+    name: str
+    work: Callable[[], Awaitable[Any]]
+
+
+@dataclass
+class ServiceTasks:
+    """A service's background tasks, each `supervised`; cancelled together."""
+
+    running: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    def start(self, jobs: Iterable[Job]) -> None:
+        self.running.extend(asyncio.create_task(supervised(job.work, job.name))
+                            for job in jobs)
+
+    async def cancel(self) -> None:
+        await cancel_all(self.running)
 
 
 async def close_pool(pool: Any) -> None:

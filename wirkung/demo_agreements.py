@@ -8,6 +8,7 @@ broker and projections like any others.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -40,13 +41,32 @@ GOALS = {
 PRODUCTS = {FieldOfAction.JUGEND: "3.6.3.01", FieldOfAction.SOZIALES: "3.1.1.01",
             FieldOfAction.WOHNEN: "3.1.5.02", FieldOfAction.ARBEIT: "3.1.2.03",
             FieldOfAction.BILDUNG: "3.6.1.01", FieldOfAction.GESUNDHEIT: "4.1.1.01"}
-QUARTERS = ("2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3")
+# Reported quarters, as (years before the terms' last year, quarter).
+QUARTERS = ((1, 4), (0, 1), (0, 2), (0, 3))
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The demo's days, in the two years of its terms: `last` is the year they end."""
+
+    last: int
+
+    def on(self, years_before: int, month: int, day: int) -> date:
+        return date(self.last - years_before, month, day)
+
+    def quarter(self, years_before: int, quarter: int) -> str:
+        return f"{self.last - years_before}-Q{quarter}"
 
 
 def seed_agreements(agreements: Agreements, *, providers: int = 40, per_provider: int = 3,
-                    seed: int = 2026) -> list[dict[str, Any]]:
-    """Record the demo; the signed agreements as the cases demo needs them."""
+                    seed: int = 2026, last_year: int = 2026) -> list[dict[str, Any]]:
+    """Record the demo; the signed agreements as the cases demo needs them.
+
+    Their terms run through the two years ending with `last_year`, their reports through
+    the four quarters up to its third.
+    """
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
+    calendar = _Calendar(last_year)
     manager = Caller(Principal(subject="demo-controlling", role=Role.CONTRACT_MANAGER), PURPOSE)
     assignable: list[dict[str, Any]] = []
     for number in range(providers):
@@ -56,9 +76,9 @@ def seed_agreements(agreements: Agreements, *, providers: int = 40, per_provider
             name=f"{CARRIERS[number % len(CARRIERS)]} {district} {number + 1}",
             legal_form=rng.choice(LEGAL_FORMS), fields_of_action=[f.value for f in fields],
             contact=f"kontakt{number + 1}@traeger.example", caller=manager,
-            occurred_on=date(2024, 10, 1) + timedelta(days=number))
+            occurred_on=calendar.on(2, 10, 1) + timedelta(days=number))
         for index in range(per_provider):
-            agreement = _agreement(agreements, rng, manager, provider.id,
+            agreement = _agreement(agreements, rng, manager, calendar, provider.id,
                                    fields[index % len(fields)], district, number, index)
             if agreement is not None:
                 assignable.append(agreement)
@@ -66,8 +86,8 @@ def seed_agreements(agreements: Agreements, *, providers: int = 40, per_provider
 
 
 def _agreement(agreements: Agreements, rng: random.Random, manager: Caller,
-               provider_id: Any, field: FieldOfAction, district: str, number: int,
-               index: int) -> dict[str, Any] | None:
+               calendar: _Calendar, provider_id: Any, field: FieldOfAction, district: str,
+               number: int, index: int) -> dict[str, Any] | None:
     districts = sorted({district, rng.choice(DISTRICTS)})
     goal_ids = rng.sample(sorted(GOALS), k=rng.choice((1, 2)))
     capacity = rng.randrange(8, 40)
@@ -76,7 +96,8 @@ def _agreement(agreements: Agreements, rng: random.Random, manager: Caller,
         budget_product_code=PRODUCTS[field], field_of_action=field,
         target_groups=(rng.choice(("Familien", "junge Erwachsene", "Alleinerziehende",
                                    "Wohnungslose", "Ältere", "Langzeitarbeitslose")),),
-        districts=tuple(districts), term_start=date(2025, 1, 1), term_end=date(2026, 12, 31),
+        districts=tuple(districts), term_start=calendar.on(1, 1, 1),
+        term_end=calendar.on(0, 12, 31),
         annual_budget_cents=capacity * rng.randrange(400_000, 900_000),
         pricing_unit=rng.choice(list(PricingUnit)),
         unit_price_cents=rng.randrange(3_000, 12_000), capacity=capacity,
@@ -84,7 +105,7 @@ def _agreement(agreements: Agreements, rng: random.Random, manager: Caller,
                                       comparison=GOALS[g][1], target_value=GOALS[g][2])
                            for g in goal_ids),
         reporting_obligation=ReportingObligation(due_days=30))
-    drafted_on = date(2024, 11, 1) + timedelta(days=number)
+    drafted_on = calendar.on(2, 11, 1) + timedelta(days=number)
     view = agreements.draft_agreement(provider_id=provider_id, terms=terms, caller=manager,
                                       occurred_on=drafted_on)
     if (number * 3 + index) % 24 == 5:
@@ -94,26 +115,27 @@ def _agreement(agreements: Agreements, rng: random.Random, manager: Caller,
     if rng.random() < 0.15:
         capacity += rng.randrange(2, 10)
         agreements.amend_agreement(
-            view.id, effective_date=date(2026, 1, 1), reason="Bedarf im Sozialraum gestiegen",
+            view.id, effective_date=calendar.on(0, 1, 1), reason="Bedarf im Sozialraum gestiegen",
             annual_budget_cents=None, unit_price_cents=None, capacity=capacity,
-            impact_goals=None, term_end=None, caller=manager, occurred_on=date(2025, 12, 10),
+            impact_goals=None, term_end=None, caller=manager, occurred_on=calendar.on(1, 12, 10),
             expected_version=None)
-    _reports(agreements, rng, manager, view.id, provider_id, goal_ids, capacity)
+    _reports(agreements, rng, manager, calendar, view.id, provider_id, goal_ids, capacity)
     if (number + index) % 40 == 7:
-        agreements.terminate_agreement(view.id, termination_date=date(2026, 10, 1),
+        agreements.terminate_agreement(view.id, termination_date=calendar.on(0, 10, 1),
                                        reason="Träger gibt das Angebot auf", caller=manager,
-                                       occurred_on=date(2026, 9, 1), expected_version=None)
+                                       occurred_on=calendar.on(0, 9, 1), expected_version=None)
     return {"id": view.id, "field_of_action": field.value, "term_start": terms.term_start,
             "term_end": terms.term_end, "capacity": capacity, "districts": districts}
 
 
-def _reports(agreements: Agreements, rng: random.Random, manager: Caller, agreement_id: Any,
-             provider_id: Any, goal_ids: list[str], capacity: int) -> None:
+def _reports(agreements: Agreements, rng: random.Random, manager: Caller,
+             calendar: _Calendar, agreement_id: Any, provider_id: Any, goal_ids: list[str],
+             capacity: int) -> None:
     provider = Caller(Principal(subject="demo-traeger", role=Role.PROVIDER,
                                 provider_id=str(provider_id)), PURPOSE)
-    periods = {p.label: p for p in periods_between(date(2025, 10, 1), date(2026, 9, 30),
+    periods = {p.label: p for p in periods_between(calendar.on(1, 10, 1), calendar.on(0, 9, 30),
                                                    ReportingObligation(due_days=30))}
-    for label in QUARTERS:
+    for label in (calendar.quarter(*quarter) for quarter in QUARTERS):
         if rng.random() < 0.05:
             continue  # never sent: overdue
         period = periods[label]

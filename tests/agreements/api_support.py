@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -12,7 +13,7 @@ import pytest
 from services.agreements.main import create_app
 from services.agreements.settings import AgreementsSettings
 from shared.auth import Role, mint_token
-from shared.clock import Clock
+from shared.clock import Clock, FixedClock
 from tests.support import (
     Infrastructure,
     Tokens,
@@ -25,6 +26,9 @@ from tests.support import (
 
 GOAL = {"text": "60 % erreichen ihre Ziele", "indicator_id": "goal_attainment_rate",
         "comparison": ">=", "target_value": "0.6"}
+# A day inside the terms below (one scenario ends an agreement on 1 December): a service on
+# `IN_THE_TERM` states their status as of that day, whatever day the suite runs.
+IN_THE_TERM = FixedClock(date(2026, 11, 30))
 TERMS: dict[str, Any] = {
     "title": "Ambulante Hilfen Nordstadt", "budget_product_code": "3.6.3.01",
     "field_of_action": "jugend", "target_groups": ["Familien"], "districts": ["Nordstadt"],

@@ -13,11 +13,16 @@ import pytest
 
 from services.agreements.application import PURPOSE
 from services.agreements.application.dtos import AgreementDetails
-from shared.clock import FixedClock
 from shared.errors import ServiceError
 from shared.principals import Caller, Principal, Role
 from shared.problems import status_of
-from tests.agreements.api_support import GOAL, Service, rule_of, running_service
+from tests.agreements.api_support import (
+    GOAL,
+    IN_THE_TERM,
+    Service,
+    rule_of,
+    running_service,
+)
 from tests.support import Infrastructure, Tokens
 
 pytestmark = pytest.mark.integration
@@ -26,10 +31,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 async def service(infrastructure: Infrastructure, tokens: Tokens,
                   secret: str) -> AsyncIterator[Service]:
-    # The agreements of these tests run through 2026 and one ends on 1 December: their status
-    # is asserted as of a day inside the term, whatever day the suite runs.
-    async for running in running_service(infrastructure, tokens, secret,
-                                         clock=FixedClock(date(2026, 11, 30))):
+    async for running in running_service(infrastructure, tokens, secret, clock=IN_THE_TERM):
         yield running
 
 
@@ -315,7 +317,7 @@ async def test_the_state_as_of_every_event_equals_a_replay_up_to_it(service: Ser
         moment = event.timestamp.isoformat()
         as_of = await service.client.get(f"/agreements/{agreement_id}",
                                          params={"as_of": moment}, headers=service.manager)
-        expected = AgreementDetails.of(replayed, date.today())
+        expected = AgreementDetails.of(replayed, IN_THE_TERM.today())
         assert as_of.status_code == 200
         assert as_of.json()["version"] == event.originator_version
         assert as_of.json()["terms"]["capacity"] == expected.terms["capacity"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.agreements.api_support import Service, running_service
+from tests.agreements.api_support import IN_THE_TERM, Service, running_service
 from tests.support import Infrastructure, Tokens
 
 pytestmark = pytest.mark.integration
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 async def service(infrastructure: Infrastructure, tokens: Tokens,
                   secret: str) -> AsyncIterator[Service]:
-    async for running in running_service(infrastructure, tokens, secret):
+    async for running in running_service(infrastructure, tokens, secret, clock=IN_THE_TERM):
         yield running
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.agreements.api_support import Service, rule_of, running_service
+from tests.agreements.api_support import IN_THE_TERM, Service, rule_of, running_service
 from tests.support import Infrastructure, Tokens
 
 pytestmark = pytest.mark.integration
@@ -21,7 +21,7 @@ FIGURES = {"participants": 40, "units_delivered": "300.5", "expenditure_cents": 
 @pytest.fixture(scope="module")
 async def service(infrastructure: Infrastructure, tokens: Tokens,
                   secret: str) -> AsyncIterator[Service]:
-    async for running in running_service(infrastructure, tokens, secret):
+    async for running in running_service(infrastructure, tokens, secret, clock=IN_THE_TERM):
         yield running
 
 

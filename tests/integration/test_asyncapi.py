@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,24 +15,14 @@ import jsonschema_rs
 import pytest
 from aiokafka.structs import ConsumerRecord
 
-from services.agreements.main import create_app as agreements_app
-from services.agreements.settings import AgreementsSettings
-from services.cases.main import create_app as cases_app
-from services.cases.settings import CasesSettings
-from services.metrics.main import create_app as metrics_app
-from services.metrics.settings import MetricsSettings
 from shared.audit.checkpoint import new_private_key_text
 from shared.contracts.base import registered_contracts
 from shared.topics import Topics
-from tests.integration.demo import seed_small_demo
+from tests.integration.demo import seed_small_demo, three_services
 from tests.support import (
     Infrastructure,
     eventually,
-    new_database,
-    new_topics,
     read_topic,
-    serving,
-    settings_for,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -72,23 +61,9 @@ async def relayed(url: str, topic: str) -> int | None:
 
 @pytest.fixture(scope="module")
 async def published(infrastructure: Infrastructure, secret: str) -> AsyncIterator[Published]:
-    topics = await new_topics(infrastructure)
-    urls = {name: await new_database(infrastructure) for name in (*WRITERS, "metrics")}
-
-    def settings(kind: type[Any], name: str, **extra: Any) -> Any:
-        return settings_for(kind, database_url=urls[name], infrastructure=infrastructure,
-                            topic_prefix=topics.prefix, secret=secret, **extra)
-
-    async with AsyncExitStack() as stack:
-        clients = {
-            "agreements": await stack.enter_async_context(serving(agreements_app(settings(
-                AgreementsSettings, "agreements", audit_key=new_private_key_text(),
-                audit_checkpoint_seconds=0.0)))),
-            "cases": await stack.enter_async_context(serving(cases_app(settings(
-                CasesSettings, "cases")))),
-            "metrics": await stack.enter_async_context(serving(metrics_app(settings(
-                MetricsSettings, "metrics")))),
-        }
+    async with three_services(infrastructure, secret, agreements={
+            "audit_key": new_private_key_text(), "audit_checkpoint_seconds": 0.0}) as running:
+        topics, urls, clients = running.topics, running.urls, running.clients
         await asyncio.to_thread(seed, urls)
         messages = {}
         for name in WRITERS:

@@ -12,7 +12,6 @@ import sys
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,13 +21,7 @@ import asyncpg
 import httpx
 import pytest
 
-from services.agreements.main import create_app as agreements_app
-from services.agreements.settings import AgreementsSettings
-from services.cases.main import create_app as cases_app
-from services.cases.settings import CasesSettings
-from services.metrics.main import create_app as metrics_app
 from services.metrics.periods import Grain, containing, parse_period
-from services.metrics.settings import MetricsSettings
 from services.web.clients import AgreementsApi, CasesApi, MetricsApi, Services
 from services.web.report.gather import Progress, gather_report
 from services.web.report.html import render
@@ -37,7 +30,7 @@ from services.web.report.svg import COLOUR
 from services.web.report.text import number
 from shared.audit.checkpoint import new_private_key_text, private_key, public_key_text
 from shared.topics import Topics
-from tests.integration.demo import seed_small_demo
+from tests.integration.demo import SERVICES, seed_small_demo, three_services
 from tests.report.page import Page, charts
 from tests.report.png import read_png
 from tests.support import (
@@ -45,10 +38,6 @@ from tests.support import (
     Tokens,
     bearer,
     eventually,
-    new_database,
-    new_topics,
-    serving,
-    settings_for,
 )
 from wirkung.report.gather import gather as database_report
 from wirkung.report.gather import report_period
@@ -85,7 +74,8 @@ def wirkung(*args: str, environment: dict[str, str]) -> subprocess.CompletedProc
 
 
 def seed(urls: dict[str, str]) -> None:
-    seed_small_demo(urls, providers=8, per_provider=2, cases=300)
+    # Up to the machine's day: the report is of the year `wirkung audit report` sees as current.
+    seed_small_demo(urls, providers=8, per_provider=2, cases=300, today=date.today())
 
 
 async def settled(urls: dict[str, str], topics: Topics) -> bool:
@@ -137,22 +127,14 @@ async def read_cases(cases: httpx.AsyncClient, tokens: Tokens) -> None:
 @pytest.fixture(scope="module")
 async def audited(infrastructure: Infrastructure, secret: str, tokens: Tokens,
                   tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Audited]:
-    topics = await new_topics(infrastructure)
-    urls = {name: await new_database(infrastructure) for name in (*WRITERS, "metrics")}
     keys = {name: new_private_key_text() for name in WRITERS}
-
-    def settings(kind: type[Any], name: str, **extra: Any) -> Any:
-        return settings_for(kind, database_url=urls[name], infrastructure=infrastructure,
-                            topic_prefix=topics.prefix, secret=secret, **extra)
-
-    async with AsyncExitStack() as stack:
-        agreements = await stack.enter_async_context(serving(agreements_app(settings(
-            AgreementsSettings, "agreements", audit_key=keys["agreements"],
-            audit_checkpoint_seconds=0.0))))
-        cases = await stack.enter_async_context(serving(cases_app(settings(
-            CasesSettings, "cases", audit_key=keys["cases"], audit_checkpoint_seconds=0.0))))
-        metrics = await stack.enter_async_context(serving(metrics_app(settings(
-            MetricsSettings, "metrics", consumer_group=f"metrics-{uuid.uuid4().hex[:8]}"))))
+    async with three_services(
+            infrastructure, secret,
+            agreements={"audit_key": keys["agreements"], "audit_checkpoint_seconds": 0.0},
+            cases={"audit_key": keys["cases"], "audit_checkpoint_seconds": 0.0},
+            metrics={"consumer_group": f"metrics-{uuid.uuid4().hex[:8]}"}) as running:
+        topics, urls = running.topics, running.urls
+        agreements, cases, metrics = (running.clients[name] for name in SERVICES)
         await asyncio.to_thread(seed, urls)
         await read_cases(cases, tokens)
         await eventually(lambda: settled(urls, topics), within=180, interval=1.0)

@@ -19,25 +19,17 @@ from typing import Any
 
 import pytest
 
-from services.agreements.main import create_app as agreements_app
-from services.agreements.settings import AgreementsSettings
-from services.cases.main import create_app as cases_app
-from services.cases.settings import CasesSettings
 from services.metrics.facts.schema import create_pool
-from services.metrics.main import create_app as metrics_app
 from services.metrics.rebuild import rebuild
 from services.metrics.settings import MetricsSettings
-from tests.integration.test_audit_report import WRITERS, seed, settled
+from tests.integration.demo import seed_small_demo, three_services
+from tests.integration.test_audit_report import settled
 from tests.integration.test_verify_indicator import Metrics
 from tests.metrics.support import fact_rows
 from tests.support import (
     Infrastructure,
     Tokens,
     eventually,
-    new_database,
-    new_topics,
-    serving,
-    settings_for,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -47,6 +39,11 @@ QUESTIONS = (
     "/indicators/active_cases?period=2026&by=field_of_action",
     "/indicators/budget_utilisation?period=2026&by=field_of_action",
 )
+
+
+def seed(urls: dict[str, str]) -> None:
+    # Cases up to the demo's day, so that they fall into the 2026 of the questions.
+    seed_small_demo(urls, providers=8, per_provider=2, cases=300)
 
 
 @dataclass
@@ -65,20 +62,10 @@ class Demo:
 @pytest.fixture(scope="module")
 async def demo(infrastructure: Infrastructure, secret: str, tokens: Tokens,
                tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Demo]:
-    topics = await new_topics(infrastructure)
-    urls = {name: await new_database(infrastructure) for name in (*WRITERS, "metrics")}
-
-    def settings(kind: type[Any], name: str, **extra: Any) -> Any:
-        return settings_for(kind, database_url=urls[name], infrastructure=infrastructure,
-                            topic_prefix=topics.prefix, secret=secret, **extra)
-
-    async with AsyncExitStack() as stack:
-        await stack.enter_async_context(serving(agreements_app(
-            settings(AgreementsSettings, "agreements"))))
-        await stack.enter_async_context(serving(cases_app(settings(CasesSettings, "cases"))))
-        metrics = settings(MetricsSettings, "metrics",
-                           consumer_group=f"metrics-{uuid.uuid4().hex[:8]}")
-        client = await stack.enter_async_context(serving(metrics_app(metrics)))
+    async with three_services(infrastructure, secret, metrics={
+            "consumer_group": f"metrics-{uuid.uuid4().hex[:8]}"}) as running, \
+            AsyncExitStack() as stack:
+        topics, urls, client = running.topics, running.urls, running.clients["metrics"]
         await asyncio.to_thread(seed, urls)
         await eventually(lambda: settled(urls, topics), within=180, interval=1.0)
         pool = await create_pool(urls["metrics"])
@@ -87,7 +74,7 @@ async def demo(infrastructure: Infrastructure, secret: str, tokens: Tokens,
                        "KAFKA_BOOTSTRAP_SERVERS": infrastructure.bootstrap_servers,
                        "WIRKUNG_TOPIC_PREFIX": topics.prefix}
         yield Demo(Metrics(client, pool, environment, tokens.auditor,
-                           tmp_path_factory.mktemp("verify-batched")), metrics)
+                           tmp_path_factory.mktemp("verify-batched")), running.metrics_settings)
 
 
 async def test_answers_of_several_indicators_match_their_replay(demo: Demo) -> None:
