@@ -2,19 +2,18 @@
 
     python -m bench.kept [--cases 10000] [--rounds 3] [--year 2026] [--small-batches 200]
 
-Makes its own city as bench.queries does (bench.events' history projected by
-the metrics service's own projectors into a fresh database, in batches of
-20,000 events, which keep the case and agreement units as the consumer does),
-but holds back the last `--small-batches` events and projects them one per
-batch afterwards: what a live consumer does, so the batch time printed is what
-a command waits, beyond the broker, to count. Then it asks every indicator the
-units cover, for the year and its fourth quarter along bench.queries'
-breakdowns, through `in_database.cells_in_database` twice per round: from the
-units kept (`kept=True`) and derived from the facts (`kept=False`), one after
-the other on one connection, so both meet the same machine. Prints
-`name=value` lines: per path the p50 and p95 over all questions and rounds,
-the slowest question, the ratio of the p95s, the batch times, the tables' rows
-and size.
+Makes its own city with bench.queries' `fill` (bench.events' history projected by
+the metrics service's own projectors into a fresh database in batches of 20,000
+events, after which the units kept beside the facts are counted for every case),
+then projects the last `--small-batches` events one per batch: what a live
+consumer does, so the batch time printed is what a command waits, beyond the
+broker, to count. Then it asks every indicator the units cover, for the year and
+its fourth quarter along bench.queries' first two breakdowns, through
+`Indicators.cells` twice per round: from the units kept, and `from_facts`, one
+after the other on one connection, so both meet the same machine. Prints
+`name=value` lines: per path the p50 and p95 over all questions and rounds, the
+slowest question, the ratio of the p95s, the batch times, the tables' rows and
+size.
 """
 
 from __future__ import annotations
@@ -24,88 +23,61 @@ import asyncio
 import statistics
 import time
 from collections.abc import Sequence
-from typing import Any
 
 import asyncpg
 
 from bench.common import figure, machine
-from bench.events import city
-from bench.queries import p95, population, questions
+from bench.queries import fill, p95, questions
 from bench.stack import servers
-from services.metrics.catalog import CATALOG
-from services.metrics.facts.projection import parse, project_batch
-from services.metrics.facts.schema import create_pool, migrate
-from services.metrics.indicators import agreement_units, case_units
-from services.metrics.indicators.engine import Question
-from services.metrics.indicators.in_database import cells_in_database
-from services.metrics.periods import parse_period
-from services.metrics.population import import_population
-
-BATCH = 20_000
+from services.metrics.application import (
+    CATALOG,
+    KEPT_INDICATORS,
+    LIVE_SCHEMA,
+    Indicators,
+    Question,
+    parse_period,
+)
 
 
-async def fill(pool: asyncpg.Pool, cases: int, small: int) -> list[float]:
-    """Project the city, the last `small` events one per batch; those batches' seconds."""
-    events = [(envelope, parse(envelope)) for _, envelope in city(cases, seed=7).in_order()]
-    cut = max(0, len(events) - small)
-    seconds = []
-    async with pool.acquire() as connection:
-        for start in range(0, cut, BATCH):
-            async with connection.transaction():
-                await project_batch(connection, events[start:min(start + BATCH, cut)])
-        async with connection.transaction():
-            await import_population(connection, population(), source="bench.kept",
-                                    imported_by="bench")
-        for event in events[cut:]:
-            started = time.perf_counter()
-            async with connection.transaction():
-                await project_batch(connection, [event])
-            seconds.append(time.perf_counter() - started)
-        await connection.execute("ANALYZE")
-    return seconds
-
-
-async def ask(connection: Any, indicator: str, period: str, by: str, kept: bool) -> float:
-    definition = CATALOG[indicator]
+async def ask(connection: asyncpg.Connection, indicators: Indicators, indicator: str,
+              period: str, by: str, from_facts: bool) -> float:
     question = Question(parse_period(period), tuple(by.split(",")))
-    buckets = question.buckets()
     started = time.perf_counter()
-    await cells_in_database(connection, definition, question.by, buckets, None, None, 10,
-                            None, buckets[-1].end, kept=kept)
+    await indicators.cells(connection, CATALOG[indicator], question, from_facts=from_facts)
     return (time.perf_counter() - started) * 1000
 
 
 async def run(cases: int, rounds: int, year: int, small: int) -> None:
     async with servers() as stack:
-        pool = await create_pool(await stack.new_database(), max_size=2)
+        database_url = await stack.new_database()
+        started = time.perf_counter()
+        filled = await fill(database_url, cases, live_tail=small)
+        print(f"filled {cases} cases in {time.perf_counter() - started:.0f} s; {machine()}")
+        connection = await asyncpg.connect(database_url,
+                                           server_settings={"search_path": LIVE_SCHEMA})
         try:
-            await migrate(pool)
-            started = time.perf_counter()
-            batches = await fill(pool, cases, small)
-            print(f"filled {cases} cases in {time.perf_counter() - started:.0f} s; {machine()}")
-            async with pool.acquire() as connection:
-                years = await case_units.years_kept(connection)
-                print(f"years_kept={years}")
-                if years is None or not years[0] <= year <= years[1]:
-                    raise SystemExit(f"the units kept cover the years {years}, not {year}")
-                for table in ("case_units", "agreement_units"):
-                    figure(f"{table}_rows", await connection.fetchval(
-                        f"SELECT count(*) FROM {table}"))  # noqa: S608
-                    figure(f"{table}_mib", await connection.fetchval(
-                        f"SELECT pg_total_relation_size('{table}')::float8 / 1048576"))
-                kept_kinds = {*case_units.KIND, *agreement_units.KINDS}
-                asked = [q for q in questions((str(year), f"{year}-Q4"), 2)
-                         if q[0] in kept_kinds]
-                timings: dict[bool, dict[str, list[float]]] = {True: {}, False: {}}
-                for _ in range(rounds):
-                    for indicator, period, by in asked:
-                        for kept in (True, False):
-                            name = f"{indicator}[{by}]@{period}"
-                            timings[kept].setdefault(name, []).append(
-                                await ask(connection, indicator, period, by, kept))
-            report(timings, batches)
+            years = await connection.fetchrow("SELECT first_year, last_year FROM case_units_years")
+            print(f"years_kept={None if years is None else tuple(years)}")
+            if years is None or not years[0] <= year <= years[1]:
+                raise SystemExit(f"the units kept cover the years {years}, not {year}")
+            for table in ("case_units", "agreement_units"):
+                figure(f"{table}_rows", await connection.fetchval(
+                    f"SELECT count(*) FROM {table}"))  # noqa: S608
+                figure(f"{table}_mib", await connection.fetchval(
+                    f"SELECT pg_total_relation_size('{table}')::float8 / 1048576"))
+            indicators = Indicators(10)
+            asked = [q for q in questions((str(year), f"{year}-Q4"), 2)
+                     if q[0] in KEPT_INDICATORS]
+            timings: dict[bool, dict[str, list[float]]] = {False: {}, True: {}}
+            for _ in range(rounds):
+                for indicator, period, by in asked:
+                    for from_facts in (False, True):
+                        timings[from_facts].setdefault(f"{indicator}[{by}]@{period}", []).append(
+                            await ask(connection, indicators, indicator, period, by,
+                                      from_facts))
         finally:
-            await pool.close()
+            await connection.close()
+        report({True: timings[False], False: timings[True]}, filled.tail_seconds)
 
 
 def report(timings: dict[bool, dict[str, list[float]]], batches: Sequence[float]) -> None:

@@ -221,29 +221,42 @@ async def _broker(bootstrap_servers: str | None) -> AsyncIterator[str]:
         yield stack.bootstrap_servers
 
 
-async def fill(database_url: str, cases: int, seed: int = 7) -> int:
-    """Project bench.events' history of `cases` cases into the facts; the rows' count."""
-    history = city(cases, seed=seed)
+@dataclass
+class Filled:
+    """The case fact rows filled, and the seconds of each batch of the live tail."""
+
+    rows: int
+    tail_seconds: list[float]
+
+
+async def fill(database_url: str, cases: int, seed: int = 7, live_tail: int = 0) -> Filled:
+    """Project bench.events' history of `cases` cases into the facts in batches of 20,000
+    events, but its last `live_tail` events one per batch, as a live consumer would."""
+    events = [(envelope, parse(envelope)) for _, envelope in city(cases, seed=seed).in_order()]
+    cut = max(0, len(events) - live_tail)
     pool = await create_pool(database_url, max_size=1)
+    tail_seconds = []
     try:
         await migrate(pool)
-        batch: list[tuple[object, object]] = []
         async with pool.acquire() as connection:
-            for _, envelope in history.in_order():
-                batch.append((envelope, parse(envelope)))
-                if len(batch) == 20_000:
-                    async with connection.transaction():
-                        await project_batch(connection, batch)  # type: ignore[arg-type]
-                    batch.clear()
+            for start in range(0, cut, 20_000):
+                async with connection.transaction():
+                    await project_batch(connection, events[start:min(start + 20_000, cut)])
             async with connection.transaction():
-                await project_batch(connection, batch)  # type: ignore[arg-type]
                 await import_population(connection, population(),
                                         source="bench.queries", imported_by="bench")
+            async with connection.transaction():  # the units the big batches set aside
+                await project_batch(connection, [])
+            for event in events[cut:]:
+                started = time.perf_counter()
+                async with connection.transaction():
+                    await project_batch(connection, [event])
+                tail_seconds.append(time.perf_counter() - started)
             await connection.execute("ANALYZE")
             counted: int = await connection.fetchval(
                 "SELECT (SELECT count(*) FROM case_opened) + (SELECT count(*) FROM deliveries)"
                 " + (SELECT count(*) FROM goal_reviews) + (SELECT count(*) FROM case_status)")
-        return counted
+        return Filled(counted, tail_seconds)
     finally:
         await pool.close()
 
@@ -287,8 +300,8 @@ def main() -> None:
     indicators = [name for name in args.indicators.split(",") if name]
     periods = (str(args.year), f"{args.year}-Q4")
     if args.fill:
-        rows = asyncio.run(fill(args.fill, args.cases))
-        print(f"{rows} case fact rows")
+        filled = asyncio.run(fill(args.fill, args.cases))
+        print(f"{filled.rows} case fact rows")
     elif args.database_url:
         asyncio.run(run(args.database_url, args.bootstrap_servers, periods=periods,
                         rounds=args.rounds, breakdowns=args.breakdowns, indicators=indicators))

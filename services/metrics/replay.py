@@ -18,6 +18,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.metrics.consumer import metrics_consumer
+from services.metrics.facts.projection import project_batch
 from services.metrics.facts.schema import create_pool, migrate
 from shared.envelope import Headers
 from shared.offsets import partition_ends
@@ -86,6 +87,9 @@ class Replay:
                 self.reader.pause(*[tp for tp in self.partitions
                                     if await self.reader.position(tp) >= ends[tp]])
         self._refuse_gaps()
+        # The replay's batches set the units kept beside the facts aside; count them again.
+        async with self.pool.acquire() as connection, connection.transaction():
+            await project_batch(connection, [])
 
     def _refuse_gaps(self) -> None:
         """Read from offset zero, every event's predecessors came before it in its partition:

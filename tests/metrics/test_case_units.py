@@ -124,3 +124,34 @@ async def test_periods_outside_the_years_kept_are_counted_from_the_facts(
         assert years is not None
         assert not await case_units.covers(connection, [parse_period(f"{years[0] - 1}")])
         assert not await case_units.covers(connection, [parse_period(f"{years[1] + 1}-01")])
+
+
+async def test_a_catch_up_sets_the_units_aside_and_the_next_batch_counts_them_again(
+        infrastructure: Infrastructure) -> None:
+    pool = await create_pool(await new_database(infrastructure))
+    try:
+        await migrate(pool)
+        envelopes = [envelope for _, envelope in city(120, seed=4).in_order()]
+        assert len(envelopes) > 2 * case_units.CATCH_UP
+        await _project(pool, envelopes[:200], random.Random(2))  # live: units kept
+        async with pool.acquire() as connection:
+            assert await case_units.years_kept(connection) is not None
+            question = Question(parse_period("2026"), ("district",))
+            async with connection.transaction():  # a catch-up: one batch of the rest
+                await project_batch(connection, [(e, parse(e)) for e in envelopes[200:]])
+            assert await case_units.years_kept(connection) is None
+            assert not await case_units.covers(connection, question.buckets())
+            facts_only = await cells_in_database(
+                connection, CATALOG["active_cases"], question.by, question.buckets(), None,
+                None, 3, None, question.period.end)
+            async with connection.transaction():  # the next batch, here an empty one
+                await project_batch(connection, [])
+            assert await case_units.covers(connection, question.buckets())
+            assert await cells_in_database(
+                connection, CATALOG["active_cases"], question.by, question.buckets(), None,
+                None, 3, None, question.period.end) == facts_only
+        kept, derived = await kept_and_derived_units(pool)
+        assert kept["case_units"]
+        assert kept == derived
+    finally:
+        await pool.close()

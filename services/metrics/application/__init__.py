@@ -7,6 +7,7 @@ Callers outside the service (the `wirkung` command, the auditor's report) use
 from services.metrics.application.indicators import Indicators
 from services.metrics.catalog import CATALOG, IndicatorDefinition
 from services.metrics.facts.schema import LIVE_SCHEMA
+from services.metrics.indicators import agreement_units, case_units
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, UnknownDimension
@@ -17,9 +18,12 @@ from services.metrics.periods import Grain, InvalidPeriod, Period, parse_period
 from services.metrics.progress import ProgressLine
 from services.metrics.verification import FIGURES, BadManifest, Verdict
 
+# The indicators the units kept beside the facts answer (about what is known now).
+KEPT_INDICATORS = frozenset({*case_units.KIND, *agreement_units.KINDS})
+
 # The catalog, the periods and the live schema's name: what a question is made of.
-__all__ = ["CATALOG", "FIGURES", "LIVE_SCHEMA", "Attested", "BadManifest", "Cell",
-           "CellKeyMethod", "EventRef", "Grain", "IndicatorDefinition", "Indicators",
-           "InvalidPeriod", "Manifest", "Moment", "Period", "ProgressLine", "Question",
-           "Restatement", "Restatements", "UnknownDimension", "Verdict", "closing_of",
-           "parse_period"]
+__all__ = ["CATALOG", "FIGURES", "KEPT_INDICATORS", "LIVE_SCHEMA", "Attested",
+           "BadManifest", "Cell", "CellKeyMethod", "EventRef", "Grain",
+           "IndicatorDefinition", "Indicators", "InvalidPeriod", "Manifest", "Moment",
+           "Period", "ProgressLine", "Question", "Restatement", "Restatements",
+           "UnknownDimension", "Verdict", "closing_of", "parse_period"]

@@ -65,12 +65,15 @@ class Indicators:
 
     async def cells(self, connection: Connection, definition: IndicatorDefinition,
                     question: Question, *, perturbed: bool = False, today: date | None = None,
-                    inhabitants: Inhabitants | None = None) -> list[Cell]:
-        """The cells of an indicator (raises UnknownDimension for a dimension it lacks)."""
+                    inhabitants: Inhabitants | None = None,
+                    from_facts: bool = False) -> list[Cell]:
+        """The cells of an indicator (raises UnknownDimension for a dimension it lacks);
+        `from_facts`: derived from the facts even where the units kept beside them would
+        answer (the same cells, more slowly: to compare the two)."""
         if today is None:
             today = today_of(question.as_of, self.clock.now())
         cells = await answer(connection, definition, question, self.threshold, today=today,
-                             inhabitants=inhabitants)
+                             inhabitants=inhabitants, kept=not from_facts)
         method = self._method(definition, perturbed)
         if method is None:
             return cells

@@ -39,20 +39,6 @@ from shared.projection import Connection
 
 KINDS = (IndicatorId.BUDGET_UTILISATION, IndicatorId.CAPACITY_UTILISATION,
          IndicatorId.REPORTED_VS_LOGGED_SUCCESS, IndicatorId.IMPACT_GOAL_ACHIEVEMENT)
-TABLES = (
-    # Numbers as numeric, as the units give them: the cells sum them exactly as from the
-    # facts, and only then make them float8.
-    """CREATE TABLE IF NOT EXISTS agreement_units (
-        kind text NOT NULL, label text NOT NULL, agreement_id uuid NOT NULL,
-        numerator numeric, denominator numeric, reference_numerator numeric,
-        reference_denominator numeric, persons text[] NOT NULL, headcount integer NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS agreement_units_kind_label ON agreement_units (kind, label)",
-    "CREATE INDEX IF NOT EXISTS agreement_units_agreement ON agreement_units (agreement_id)",
-    """CREATE TABLE IF NOT EXISTS agreement_dimensions (
-        agreement_id uuid PRIMARY KEY, provider_id uuid, field_of_action text,
-        budget_product text, districts text[], target_groups text[])""",
-    "CREATE INDEX IF NOT EXISTS report_facts_report ON report_facts (report_id)",
-)
 _UNIT_COLUMNS = ("kind, label, agreement_id, numerator, denominator, reference_numerator, "
                  "reference_denominator, persons, headcount")
 _DIMENSION_COLUMNS = ("agreement_id, provider_id, field_of_action, budget_product, districts, "

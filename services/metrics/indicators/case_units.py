@@ -10,7 +10,11 @@ person's record key, for the periods of the latest `KEPT_YEARS` years with case
 events. Each batch refreshes the cases it touched, the other
 cases of their persons (re-entry looks across them) and the cases served under
 an agreement whose terms it changed; the first batch, and one that reaches a
-year not kept yet, refreshes all cases. The units are those of `case_sql`,
+year not kept yet, refreshes all cases. A batch of a catch-up (more than `CATCH_UP`
+events: a replay, a rebuild, a consumer far behind) sets the units aside, so that
+questions are counted from the facts until the first batch after it, which counts
+the units of every case again: a catch-up is not slowed by refreshing the units of
+most cases batch after batch. The units are those of `case_sql`,
 restricted to some cases: one definition.
 
 A question about what is known now (no `as_of`) whose periods lie in the years
@@ -48,34 +52,6 @@ from shared.contracts import (
 from shared.envelope import Envelope
 from shared.gas import EXPECTED_LEVEL, RHO
 from shared.projection import Connection
-
-TABLES = (
-    """CREATE TABLE IF NOT EXISTS case_units (
-        kind text NOT NULL, label text NOT NULL, case_id uuid NOT NULL, client text NOT NULL,
-        record_key bigint NOT NULL, numerator float8, denominator float8, value float8,
-        field_of_action text NOT NULL, target_groups text[] NOT NULL, district text NOT NULL,
-        age_band text NOT NULL, agreements text[] NOT NULL, providers text[] NOT NULL,
-        budget_products text[] NOT NULL)""",
-    # Covers every column the cells read: a question reads the index's leaves, where
-    # the units of one kind and period lie together, not a heap page per unit (twice as
-    # fast at 10,000 cases, BENCHMARKS.md).
-    "CREATE INDEX IF NOT EXISTS case_units_cells ON case_units (kind, label) INCLUDE ("
-    "client, record_key, numerator, denominator, value, field_of_action, target_groups, "
-    "district, age_band, agreements, providers, budget_products)",
-    "CREATE INDEX IF NOT EXISTS case_units_case ON case_units (case_id)",
-    # One row: the years whose periods the units cover.
-    """CREATE TABLE IF NOT EXISTS case_units_years (
-        first_year integer NOT NULL, last_year integer NOT NULL)""",
-    # What a refresh of some cases looks up.
-    "CREATE INDEX IF NOT EXISTS case_opened_case ON case_opened (case_id)",
-    "CREATE INDEX IF NOT EXISTS case_opened_client ON case_opened (client_pseudonym)",
-    "CREATE INDEX IF NOT EXISTS case_goals_case ON case_goals (case_id)",
-    "CREATE INDEX IF NOT EXISTS goal_reviews_case ON goal_reviews (case_id)",
-    "CREATE INDEX IF NOT EXISTS goal_withdrawals_case ON goal_withdrawals (case_id)",
-    "CREATE INDEX IF NOT EXISTS deliveries_case ON deliveries (case_id)",
-    "CREATE INDEX IF NOT EXISTS delivery_reversals_case ON delivery_reversals (case_id)",
-    "CREATE INDEX IF NOT EXISTS case_services_agreement ON case_services (agreement_id)",
-)
 
 
 def _kinds() -> dict[str, str]:
@@ -162,36 +138,69 @@ async def covers(connection: Connection, periods: Iterable[Period]) -> bool:
 
 @dataclass(frozen=True)
 class Refreshed:
-    """What a batch's refresh did: the years kept (None: none yet) and whether it
-    refreshed every case (the units of agreements then follow suit)."""
+    """What a batch's refresh did: the years kept (None: the units answer nothing now) and
+    whether it refreshed every case (the units of agreements then follow suit)."""
 
     years: tuple[int, int] | None
     everything: bool = False
 
 
+# A batch of more events than this is a catch-up (a replay, a rebuild, a consumer behind
+# the topics): refreshing the units of the many cases it touches would cost more than
+# counting them once when the consumer has caught up, so it sets the units aside instead.
+CATCH_UP = 1_000
+# The years of the case events, from the facts.
+_YEARS = ("SELECT extract(year FROM min(day))::int, extract(year FROM max(day))::int FROM ("
+          + " UNION ALL ".join(f"SELECT min(occurred_on) AS day FROM {table} UNION ALL "
+                               f"SELECT max(occurred_on) FROM {table}"
+                               for table in ("case_opened", "case_status", "case_goals",
+                                             "goal_reviews", "case_services", "deliveries",
+                                             "goal_withdrawals", "delivery_reversals"))
+          + ") days")
+
+
 async def refresh(connection: Connection,
                   events: Sequence[tuple[Envelope, IntegrationEvent]]) -> Refreshed:
-    """Bring the units up to date with a batch's events (inside its transaction)."""
+    """Bring the units up to date with a batch's events (inside its transaction, after its
+    facts): those of the cases it touched, or of every case when they were set aside or a
+    batch reaches a year not kept yet; a catch-up batch sets them aside. With no events,
+    only what was set aside is counted again."""
+    kept = await years_kept(connection)
+    if len(events) > CATCH_UP:
+        if kept is not None:  # questions are counted from the facts until the units are back
+            await connection.execute("DELETE FROM case_units_years")
+        return Refreshed(None)
+    if kept is None:
+        return await _refresh_every_case(connection)
     cases = {str(event.case_id) for _, event in events if hasattr(event, "case_id")}
     agreements = {str(event.agreement_id) for _, event in events if isinstance(event, _TERMS)}
     years = {event.occurred_on.year for _, event in events if hasattr(event, "case_id")}
-    kept = await years_kept(connection)
-    if (kept is None and not years) or not (cases or agreements):
+    if not (cases or agreements):
         return Refreshed(kept)
-    first, last = kept if kept is not None else (min(years), max(years))
-    latest = max([last, *years])
-    wider = (max(min([first, *years]), latest - KEPT_YEARS + 1), latest)
-    if kept is None or wider != kept:
-        await refresh_all(connection, *wider)
-        return Refreshed(wider, everything=True)
+    if _window(min([kept[0], *years]), max([kept[1], *years])) != kept:
+        return await _refresh_every_case(connection)
     affected = await connection.fetchval(_AFFECTED, sorted(cases), sorted(agreements))
     await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
-    await connection.execute(_REFRESH_SOME, *arguments(first, last), affected)
+    await connection.execute(_REFRESH_SOME, *arguments(*kept), affected)
     return Refreshed(kept)
 
 
+def _window(first: int, last: int) -> tuple[int, int]:
+    """The years kept of case events from `first` to `last`: the latest KEPT_YEARS."""
+    return max(first, last - KEPT_YEARS + 1), last
+
+
+async def _refresh_every_case(connection: Connection) -> Refreshed:
+    row = await connection.fetchrow(_YEARS)
+    if row is None or row[0] is None:
+        return Refreshed(None)  # no case events yet
+    years = _window(row[0], row[1])
+    await refresh_all(connection, *years)
+    return Refreshed(years, everything=True)
+
+
 async def refresh_all(connection: Connection, first_year: int, last_year: int) -> None:
-    """Every case's units for the years (the first batch, a new year, a rebuild)."""
+    """Every case's units for the years (the first batch, a new year, after a catch-up)."""
     await connection.execute("DELETE FROM case_units")
     await connection.execute("DELETE FROM case_units_years")
     await connection.execute("INSERT INTO case_units_years VALUES ($1, $2)", first_year, last_year)

@@ -38,7 +38,7 @@ class Question:
 
 async def answer(connection: Connection, definition: IndicatorDefinition, question: Question,
                  threshold: int, *, today: date | None = None,
-                 inhabitants: Inhabitants | None = None) -> list[Cell]:
+                 inhabitants: Inhabitants | None = None, kept: bool = True) -> list[Cell]:
     """The cells of an indicator; cells of fewer persons than `threshold` are withheld.
 
     Every indicator is counted in PostgreSQL (case_sql, agreement_sql). `today` (default:
@@ -56,7 +56,7 @@ async def answer(connection: Connection, definition: IndicatorDefinition, questi
     return await cells_in_database(
         connection, definition, question.by, buckets, question.as_of, question.provider_id,
         threshold if definition.counts_persons else 0, population,
-        today or _day_of(question.as_of))
+        today or _day_of(question.as_of), kept=kept)
 
 
 def _day_of(as_of: datetime | None) -> date:
