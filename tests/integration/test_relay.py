@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -140,38 +143,58 @@ async def test_a_recreated_topic_is_rebuilt_from_the_event_store(
     store.close()
 
 
-async def test_a_broker_that_lost_its_messages_and_took_new_ones_is_rebuilt_in_full(
-        database_url: str, topics: Topics, tmp_path: Path) -> None:
-    """The broker restarts empty and the relay's next messages land before any check sees
-    the topic empty: the acknowledged offsets start over, and that is enough to rebuild."""
+@dataclass
+class OwnBroker:
+    """A broker of the test's own (restarted at will), the store and the relay's parts."""
+
+    broker: EmbeddedBroker
+    store: Agreements
+    positions: PostgresRelayPositions
+    ends: Any
+
+    async def restart_empty(self, topic: str) -> None:
+        await asyncio.to_thread(self.broker.stop)  # the development broker keeps nothing
+        await asyncio.to_thread(self.broker.start)
+        await create_topics(self.broker.bootstrap_servers, [topic])
+
+
+@asynccontextmanager
+async def own_broker(database_url: str, topic: str, tmp_path: Path) -> AsyncIterator[OwnBroker]:
     broker = EmbeddedBroker(free_port(), tmp_path / "broker.log")
     await asyncio.to_thread(broker.start)
     store = Agreements(env=event_store_environment(database_url))
     prepare_stores(database_url)
-    positions = PostgresRelayPositions(database_url)
-    ends = topic_ends(broker.bootstrap_servers, topics.agreements)
     try:
-        await create_topics(broker.bootstrap_servers, [topics.agreements])
-        before = register(store, 3)
-        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as pub:
-            relay = relay_for(store, topics.agreements, pub, positions, topic_ends=ends)
+        await create_topics(broker.bootstrap_servers, [topic])
+        yield OwnBroker(broker, store, PostgresRelayPositions(database_url),
+                        topic_ends(broker.bootstrap_servers, topic))
+    finally:
+        store.close()
+        await asyncio.to_thread(broker.stop)
+
+
+async def test_a_broker_that_lost_its_messages_and_took_new_ones_is_rebuilt_in_full(
+        database_url: str, topics: Topics, tmp_path: Path) -> None:
+    """The broker restarts empty and the relay's next messages land before any check sees
+    the topic empty: the acknowledged offsets start over, and that is enough to rebuild."""
+    async with own_broker(database_url, topics.agreements, tmp_path) as own:
+        servers = own.broker.bootstrap_servers
+        before = register(own.store, 3)
+        async with KafkaTestPublisher(servers, topics.agreements) as pub:
+            relay = relay_for(own.store, topics.agreements, pub, own.positions,
+                              topic_ends=own.ends)
             assert await relay.catch_up() == 3
-        await asyncio.to_thread(broker.stop)  # the development broker keeps nothing
-        await asyncio.to_thread(broker.start)
-        await create_topics(broker.bootstrap_servers, [topics.agreements])
-        after = register(store, 2, offset=3)
-        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as pub:
+        await own.restart_empty(topics.agreements)
+        after = register(own.store, 2, offset=3)
+        async with KafkaTestPublisher(servers, topics.agreements) as pub:
             relay.publish = pub
             assert await relay.catch_up() == 2  # the topic is not empty now
             assert await relay.republish_if_topic_lost_events()
             assert await relay.catch_up() == 5
             assert not await relay.republish_if_topic_lost_events()
 
-        records = await read_topic(broker.bootstrap_servers, topics.agreements, expected=7)
+        records = await read_topic(servers, topics.agreements, expected=7)
         assert {r.key.decode() for r in records if r.key} == set(before + after)
-    finally:
-        store.close()
-        await asyncio.to_thread(broker.stop)
 
 
 async def test_a_partition_that_ends_below_what_the_broker_acknowledged_is_rebuilt(
@@ -179,35 +202,25 @@ async def test_a_partition_that_ends_below_what_the_broker_acknowledged_is_rebui
     """The broker restarts empty and another writer's message lands first: the topic is
     not empty, and no acknowledgement of the relay's has started over, but a partition
     ends at or below an offset the broker acknowledged to the relay before."""
-    broker = EmbeddedBroker(free_port(), tmp_path / "broker.log")
-    await asyncio.to_thread(broker.start)
-    store = Agreements(env=event_store_environment(database_url))
-    prepare_stores(database_url)
-    positions = PostgresRelayPositions(database_url)
-    ends = topic_ends(broker.bootstrap_servers, topics.agreements)
-    try:
-        await create_topics(broker.bootstrap_servers, [topics.agreements])
-        before = register(store, 4)
-        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as pub:
-            relay = relay_for(store, topics.agreements, pub, positions, topic_ends=ends)
+    async with own_broker(database_url, topics.agreements, tmp_path) as own:
+        servers = own.broker.bootstrap_servers
+        before = register(own.store, 4)
+        async with KafkaTestPublisher(servers, topics.agreements) as pub:
+            relay = relay_for(own.store, topics.agreements, pub, own.positions,
+                              topic_ends=own.ends)
             assert await relay.catch_up() == 4
             assert not await relay.republish_if_topic_lost_events()  # all there
-        await asyncio.to_thread(broker.stop)
-        await asyncio.to_thread(broker.start)
-        await create_topics(broker.bootstrap_servers, [topics.agreements])
-        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as other:
+        await own.restart_empty(topics.agreements)
+        async with KafkaTestPublisher(servers, topics.agreements) as other:
             await (await other(b"someone-else", b"{}", []))
         assert not relay.partition_restarted
-        assert sum((await ends()).values()) == 1
+        assert sum((await own.ends()).values()) == 1
 
         assert await relay.republish_if_topic_lost_events()
-        async with KafkaTestPublisher(broker.bootstrap_servers, topics.agreements) as pub:
+        async with KafkaTestPublisher(servers, topics.agreements) as pub:
             relay.publish = pub
             assert await relay.catch_up() == 4
             assert not await relay.republish_if_topic_lost_events()
 
-        records = await read_topic(broker.bootstrap_servers, topics.agreements, expected=5)
+        records = await read_topic(servers, topics.agreements, expected=5)
         assert {r.key.decode() for r in records if r.key} == set(before) | {"someone-else"}
-    finally:
-        store.close()
-        await asyncio.to_thread(broker.stop)
