@@ -352,13 +352,16 @@ def test_auditor_makes_the_report_of_a_year_and_downloads_it_when_done(
                                              indicators[shown][1])
     since = datetime(int(year), 1, 1, tzinfo=UTC).isoformat()
     until = datetime(int(year) + 1, 1, 1, tzinfo=UTC).isoformat()
-    for service in ("agreements", "cases"):
-        counted = access_counts(stack, service, since, until)
-        for count in counted:
-            assert [service, count["role"], count["purpose"], f"{count['granted']:,}",
-                    f"{count['refused']:,}", f"{count['granted'] + count['refused']:,}"] \
-                in report.rows
-    assert access_counts(stack, "cases", since, until)
+    # The access log keeps the machine's moments, not the stack's day: in the year of the
+    # report there are accesses only when the calendar is in it too. Either way the report
+    # shows exactly those the APIs count, or says there were none.
+    counted = [[service, count["role"], count["purpose"], f"{count['granted']:,}",
+                f"{count['refused']:,}", f"{count['granted'] + count['refused']:,}"]
+               for service in ("agreements", "cases")
+               for count in access_counts(stack, service, since, until)]
+    shown = [row for row in report.rows if len(row) == 6 and row[0] in ("agreements", "cases")]
+    assert sorted(shown) == sorted(counted)
+    assert ("Keine Zugriffe im Zeitraum." in report.all_text) == (not counted)
 
 
 def _healthy(url: str) -> bool:
