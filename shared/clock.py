@@ -41,3 +41,12 @@ class FixedClock:
 
     def now(self) -> datetime:
         return datetime.combine(self.day, time(12), tzinfo=UTC)
+
+
+def clock_for(fixed_day: date | None) -> Clock:
+    """The system's clock, or one stopped on `fixed_day` (`WIRKUNG_FIXED_DAY`).
+
+    A fixed day is for tests and demonstrations, so that what depends on the day comes out
+    the same whatever the calendar says; an installation in use never sets one.
+    """
+    return SystemClock() if fixed_day is None else FixedClock(fixed_day)

@@ -8,9 +8,12 @@ prefix (`WIRKUNG_AGREEMENTS_`, ...) applies only to what is the service's own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.clock import Clock, clock_for
 
 
 def _env(name: str) -> AliasChoices:
@@ -66,6 +69,12 @@ class ServiceSettings(BaseSettings):
     auth_issuer: str = Field("wirkung", validation_alias=_env("WIRKUNG_AUTH_ISSUER"))
     auth_audience: str = Field("wirkung", validation_alias=_env("WIRKUNG_AUTH_AUDIENCE"))
     log_level: str = Field("INFO", validation_alias=_env("WIRKUNG_LOG_LEVEL"))
+    # The day the installation counts as today, for tests and demonstrations only.
+    fixed_day: date | None = Field(None, validation_alias=_env("WIRKUNG_FIXED_DAY"))
+
+    def clock(self) -> Clock:
+        """The clock the composition root gives the application (see `clock_for`)."""
+        return clock_for(self.fixed_day)
 
     def group_timing(self) -> GroupTiming:
         return GroupTiming(self.kafka_session_timeout_ms, self.kafka_heartbeat_interval_ms)

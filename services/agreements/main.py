@@ -11,7 +11,7 @@ from services.agreements.migrations import MIGRATIONS
 from services.agreements.settings import AgreementsSettings
 from services.agreements.views import AgreementsProjection, AgreementsView
 from shared.access_log import PostgresAccessLog
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock
 from shared.observability import configure_logging
 from shared.topics import Topics
 from shared.write_service import ViewSpec, create_write_service
@@ -22,10 +22,10 @@ def create_app(settings: AgreementsSettings | None = None, *,
     """Build the agreements service from its settings (the environment by default).
 
     `clock` says what day it is (an agreement's status, a report's lateness): the system's
-    by default, a fixed one in tests.
+    by default (or the day `WIRKUNG_FIXED_DAY` names), a fixed one in tests.
     """
     settings = settings or AgreementsSettings()
-    clock = clock or SystemClock()
+    clock = clock or settings.clock()
     configure_logging("agreements", settings.log_level)
     app = create_write_service(
         service="agreements",

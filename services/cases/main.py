@@ -90,10 +90,11 @@ def create_app(settings: CasesSettings | None = None, *,
     """Build the cases service from its settings (the environment by default).
 
     `clock` says what day it is (the work list, the agreements open today, the retention
-    schedule, the day of a command that names none): the system's by default.
+    schedule, the day of a command that names none): the system's by default (or the day
+    `WIRKUNG_FIXED_DAY` names).
     """
     settings = settings or CasesSettings()
-    clock = clock or SystemClock()
+    clock = clock or settings.clock()
     settings.keyring()  # no start without the key-encryption key
     configure_logging("cases", settings.log_level)
     topics = Topics(settings.topic_prefix)

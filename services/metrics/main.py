@@ -19,7 +19,7 @@ from services.metrics.runtime import tune_garbage_collection
 from services.metrics.settings import MetricsSettings
 from services.metrics.verifications import Verifications
 from shared.asyncapi import dead_letter_channel, events_channel
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock
 from shared.envelope import Headers
 from shared.kafka import kafka_router
 from shared.observability import configure_logging
@@ -32,14 +32,15 @@ def create_app(settings: MetricsSettings | None = None, *,
                clock: Clock | None = None) -> FastAPI:
     """Build the metrics service from its settings (the environment by default).
 
-    `clock` says what year a question without a period means: the system's by default.
+    `clock` says what year a question without a period means: the system's by default
+    (or the day `WIRKUNG_FIXED_DAY` names).
     """
     settings = settings or MetricsSettings()
     configure_logging("metrics", settings.log_level)
     topics = Topics(settings.topic_prefix)
     tasks: list[asyncio.Task[Any]] = []
     indicators = Indicators(settings.disclosure_threshold, settings.cell_key_method(),
-                            clock=clock or SystemClock())
+                            clock=clock or settings.clock())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

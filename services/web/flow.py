@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.web.person import Person
 from services.web.security import CSRF_FIELD, csrf_is_valid
+from shared.clock import Clock
 
 Form = dict[str, str]
 # Fields never kept in a draft: they belong to the submission, not to what was typed.
@@ -31,6 +32,12 @@ class SignInNeeded(Exception):
 
 class CsrfRefused(Exception):
     """A state change without the session's CSRF token."""
+
+
+def clock_of(request: Request) -> Clock:
+    """What day it is for the pages: the clock made at the composition root."""
+    clock: Clock = request.app.state.clock
+    return clock
 
 
 def safe_next(value: str | None) -> str:

@@ -47,6 +47,7 @@ from services.web.report.runs import ReportRuns
 from services.web.security import SecurityHeadersMiddleware
 from services.web.session import EncryptedSessionMiddleware
 from services.web.settings import WebSettings
+from shared.clock import Clock
 from shared.observability import ObservabilityMiddleware, configure_logging, metrics_endpoint
 from shared.problems import problem_response
 
@@ -54,8 +55,13 @@ STATIC = Path(__file__).parent / "static"
 _log = logging.getLogger("wirkung.web")
 
 
-def create_app(settings: WebSettings | None = None) -> FastAPI:
-    """Build the web service from its settings (the environment by default)."""
+def create_app(settings: WebSettings | None = None, *,
+               clock: Clock | None = None) -> FastAPI:
+    """Build the web service from its settings (the environment by default).
+
+    `clock` says what day it is (the year a page starts with, whether a report's period has
+    begun or ended): the system's by default (or the day `WIRKUNG_FIXED_DAY` names).
+    """
     settings = settings or WebSettings()
     configure_logging("web", settings.log_level)
     if not (STATIC / "vendor" / "kern" / "kern.min.css").exists():
@@ -76,6 +82,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app = FastAPI(title="Wirkung", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.pages = Pages(feedback_address=settings.feedback_address)
+    app.state.clock = clock or settings.clock()
     signin.install(app, settings)
     for module in (cases, case, clients, data_protection, accessibility, audit_history,
                    audit_chain, audit_report, indicator_audit, providers, agreements,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.clock import Clock, clock_for
 
 
 class WebSettings(BaseSettings):
@@ -42,6 +46,12 @@ class WebSettings(BaseSettings):
     dev_session_minutes: int = 8 * 60
     feedback_address: str = "barrierefreiheit@wirkung.example"
     log_level: str = Field("INFO", validation_alias="WIRKUNG_LOG_LEVEL")
+    # The day the installation counts as today, for tests and demonstrations only.
+    fixed_day: date | None = Field(None, validation_alias="WIRKUNG_FIXED_DAY")
+
+    def clock(self) -> Clock:
+        """What day it is for the pages (see `shared.clock.clock_for`)."""
+        return clock_for(self.fixed_day)
 
     @property
     def development_sign_in(self) -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from shared.clock import FixedClock
-from tests.agreements.api_support import Service, running_service
+from tests.agreements.api_support import Service, rule_of, running_service
 from tests.support import Infrastructure, Tokens
 
 pytestmark = pytest.mark.integration
@@ -44,3 +44,30 @@ async def test_a_step_without_a_date_happened_on_the_clocks_day(service: Service
                                         headers=service.manager)).json()
 
     assert history[0]["occurred_on"] == BEFORE_THE_TERM.isoformat()
+
+
+# A day the machine's clock is not on when the suite runs: the service counts it as today.
+FIXED_DAY = date(2026, 5, 15)
+FIGURES = {"participants": 40, "units_delivered": "300.5", "expenditure_cents": 5800000,
+           "outcomes": [{"indicator_id": "goal_attainment_rate", "achieved": 20,
+                         "measured": 30}], "narrative": "Quartal lief gut."}
+
+
+async def test_a_service_started_with_a_fixed_day_counts_that_day_as_today(
+        infrastructure: Infrastructure, tokens: Tokens, secret: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIRKUNG_FIXED_DAY", FIXED_DAY.isoformat())
+    async for fixed in running_service(infrastructure, tokens, secret):
+        agreement = await fixed.signed(term_end="2026-06-30")
+        provider = fixed.provider_token(agreement["provider_id"])
+        path = f"/agreements/{agreement['id']}/reports"
+
+        first = await fixed.client.post(path, json={"period": "2026-Q1", **FIGURES},
+                                        headers=provider)
+        early = await fixed.client.post(path, json={"period": "2026-Q2", **FIGURES},
+                                        headers=provider)
+
+        assert agreement["status"] == "active", "the term runs to 30 June"
+        assert first.status_code == 201, first.text
+        assert early.status_code == 409, early.text
+        assert rule_of(early) == "report_after_period_end"

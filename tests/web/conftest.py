@@ -15,7 +15,7 @@ from shared.auth import Role, mint_token
 from tests.support import Infrastructure
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.web.people import a_case
-from tests.web.stack import Stack, running_stack
+from tests.web.stack import TODAY, Stack, running_stack
 
 
 @pytest.fixture(scope="session")
@@ -51,8 +51,8 @@ def seed(stack: Stack) -> Seed:
             "budget_product_code": "3.6.3.01", "field_of_action": "jugend",
             "districts": ["Nordstadt"], "target_groups": ["Familien"],
             # A term around today, so that a service assigned today falls into it.
-            "term_start": date(date.today().year, 1, 1).isoformat(),
-            "term_end": date(date.today().year + 1, 12, 31).isoformat(),
+            "term_start": date(TODAY.year, 1, 1).isoformat(),
+            "term_end": date(TODAY.year + 1, 12, 31).isoformat(),
             "annual_budget_cents": 24_000_000, "pricing_unit": "hour",
             "unit_price_cents": 6200, "capacity": 12,
             "impact_goals": [{"text": "70 % enden planmäßig",

@@ -10,7 +10,7 @@ import httpx
 from playwright.sync_api import Page
 
 from shared.auth import Role, mint_token
-from tests.web.stack import Stack
+from tests.web.stack import TODAY, Stack
 
 
 def sign_in_as_caseworker(page: Page, stack: Stack, team: str = "asd-nord",
@@ -50,7 +50,7 @@ def a_case(stack: Stack, team: str = "asd-nord", opened_on: date | None = None) 
         case = api.post("/cases", json={
             "client_id": client.json()["id"], "field_of_action": "jugend",
             "district": "Nordstadt", "legal_basis": "SGB VIII §27",
-            "occurred_on": (opened_on or date.today()).isoformat()})
+            "occurred_on": (opened_on or TODAY).isoformat()})
         case.raise_for_status()
         case_id: str = case.json()["id"]
         return case_id

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from tests.support import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("agreements", "cases", "metrics", "web")
+# The day every service of the stack counts as today (`WIRKUNG_FIXED_DAY`), whatever the
+# calendar says: the tests date their agreements, cases and reports from it.
+TODAY = date(2026, 11, 30)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ def running_stack(infrastructure: Infrastructure, secret: str, home: Path,
         "KAFKA_ENABLE_IDEMPOTENCE": "false", "WIRKUNG_TOPIC_PREFIX": topics.prefix,
         **infrastructure.group_timing_environment(),
         "WIRKUNG_AUTH_SECRET": secret, "WIRKUNG_LOG_LEVEL": "WARNING",
+        "WIRKUNG_FIXED_DAY": TODAY.isoformat(),
         **{f"WIRKUNG_{name.upper()}_DATABASE_URL": new_database_sync(infrastructure)
            for name in ("agreements", "cases", "metrics")},
         **{f"WIRKUNG_{name.upper()}_URL": url for name, url in urls.items()},

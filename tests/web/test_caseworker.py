@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.web.browser import assert_accessible
 from tests.web.conftest import Seed, new_context
 from tests.web.people import a_case, sign_in_as_caseworker
-from tests.web.stack import Stack
+from tests.web.stack import TODAY, Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -117,7 +117,7 @@ def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_
         page.keyboard.press("ArrowDown")
     expect(page.locator("#leistung-agreement_id")).to_have_value(seed.agreement_id)
     type_into(page, page.get_by_label("geplante Einheiten"), "40")
-    type_into(page, page.get_by_label("Beginn"), date.today().strftime("%d.%m.%Y"))
+    type_into(page, page.get_by_label("Beginn"), TODAY.strftime("%d.%m.%Y"))
     assert_accessible(page, "fall")
     press_button(page, page.get_by_role("button", name="Leistung zuweisen"))
     expect(page.get_by_text("Die Leistung ist zugewiesen.")).to_be_visible()
@@ -141,7 +141,7 @@ def test_caseworker_works_a_case_from_finding_the_client_to_closing_it_with_the_
 
 def test_caseworker_sees_the_lists_with_tiles_filters_and_deadlines(
         page: Page, stack: Stack) -> None:
-    a_case(stack, opened_on=date.today() - timedelta(days=30))
+    a_case(stack, opened_on=TODAY - timedelta(days=30))
     sign_in_as_caseworker(page, stack)
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Meine Fälle")

@@ -15,7 +15,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
 from tests.web.people import sign_in_as
-from tests.web.stack import Stack
+from tests.web.stack import TODAY, Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -35,7 +35,7 @@ def history(page: Page) -> str:
 def test_contract_manager_registers_a_provider_and_takes_an_agreement_through_its_life(
         page: Page, stack: Stack) -> None:
     name = f"Familienhilfe Hafen {uuid.uuid4().hex[:6]} gGmbH"
-    today = date.today()
+    today = TODAY
     sign_in_as(page, stack, Role.CONTRACT_MANAGER, next_path="/traeger")
 
     # Register the provider.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date
 from typing import Any
 
 import httpx
@@ -16,7 +15,7 @@ from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
 from tests.web.conftest import Seed, new_context
 from tests.web.people import a_case, sign_in_as_caseworker
-from tests.web.stack import Stack
+from tests.web.stack import TODAY, Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -74,7 +73,7 @@ def a_case_with_a_goal_and_a_delivery(stack: Stack, seed: Seed) -> tuple[str, st
         goal.raise_for_status()
         assigned = api.post(f"/cases/{case_id}/services", json={
             "agreement_id": seed.agreement_id, "units_planned": 20,
-            "start_date": date.today().isoformat()})
+            "start_date": TODAY.isoformat()})
         assigned.raise_for_status()
         service: dict[str, Any] = assigned.json()["services"][0]
         api.post(f"/cases/{case_id}/services/{service['id']}/deliveries",

@@ -15,7 +15,6 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,7 +23,7 @@ import httpx
 import pytest
 
 from shared.auth import Role, mint_token
-from tests.web.stack import Stack
+from tests.web.stack import TODAY, Stack
 
 SERVICES = ("agreements", "cases", "metrics")
 PERSONS = 5  # the disclosure threshold: a cell of fewer is withheld
@@ -109,8 +108,8 @@ def test_clients_generated_from_the_documents_perform_the_readme_flow(
                                  "provider_id": provider_id, "title": "Quartierstreff Ost",
                                  "budget_product_code": "3.1.1.01",
                                  "field_of_action": "soziales", "districts": ["Oststadt"],
-                                 "term_start": f"{date.today().year}-01-01",
-                                 "term_end": f"{date.today().year + 1}-12-31",
+                                 "term_start": f"{TODAY.year}-01-01",
+                                 "term_end": f"{TODAY.year + 1}-12-31",
                                  "annual_budget_cents": 12_000_000, "pricing_unit": "hour",
                                  "unit_price_cents": 5800, "capacity": 20,
                                  "impact_goals": [{"text": "70 % enden planmäßig",

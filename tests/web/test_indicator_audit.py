@@ -7,7 +7,6 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,12 @@ from playwright.sync_api import FilePayload, Page, expect
 from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
 from tests.web.people import sign_in_as, sign_in_as_caseworker
-from tests.web.stack import Stack
+from tests.web.stack import TODAY, Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 DESK = "/revision/indikatoren"
-YEAR = str(date.today().year)
+YEAR = str(TODAY.year)
 
 
 def api_answer(stack: Stack, indicator: str, **params: str) -> dict[str, Any]:

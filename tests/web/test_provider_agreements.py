@@ -13,7 +13,7 @@ from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
 from tests.web.conftest import Seed
 from tests.web.people import a_case, sign_in_as
-from tests.web.stack import Stack
+from tests.web.stack import TODAY, Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -25,7 +25,7 @@ def a_service_under(stack: Stack, agreement_id: str) -> None:
                       headers={"Authorization": f"Bearer {token}"}) as api:
         api.post(f"/cases/{a_case(stack)}/services", json={
             "agreement_id": agreement_id, "units_planned": 20,
-            "start_date": date.today().isoformat()}).raise_for_status()
+            "start_date": TODAY.isoformat()}).raise_for_status()
 
 
 def another_providers_agreement(stack: Stack) -> str:
@@ -38,8 +38,8 @@ def another_providers_agreement(stack: Stack) -> str:
         agreement = api.post("/agreements", json={
             "provider_id": provider.json()["id"], "title": "Betreutes Wohnen Süd",
             "budget_product_code": "3.1.5.01", "field_of_action": "wohnen",
-            "term_start": date(date.today().year, 1, 1).isoformat(),
-            "term_end": date(date.today().year, 12, 31).isoformat(),
+            "term_start": date(TODAY.year, 1, 1).isoformat(),
+            "term_end": date(TODAY.year, 12, 31).isoformat(),
             "annual_budget_cents": 9_000_000, "pricing_unit": "day",
             "unit_price_cents": 8000, "capacity": 6})
         agreement.raise_for_status()

@@ -17,7 +17,7 @@ from shared.vocabulary import ReportingFrequency
 from tests.web.browser import assert_accessible
 from tests.web.conftest import new_context
 from tests.web.people import sign_in_as
-from tests.web.stack import Stack
+from tests.web.stack import TODAY, Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -27,7 +27,7 @@ FIGURES = {"participants": 12, "units_delivered": "12.5", "expenditure_cents": 1
 
 
 def first_of_month(months_ago: int) -> date:
-    today = date.today()
+    today = TODAY
     index = today.year * 12 + today.month - 1 - months_ago
     return date(index // 12, index % 12 + 1, 1)
 
@@ -64,7 +64,7 @@ def a_provider_with_an_agreement(stack: Stack, name: str,
             "budget_product_code": "3.6.3.01", "field_of_action": "jugend",
             "districts": ["Südstadt"], "target_groups": ["Jugendliche"],
             "term_start": first_of_month(1).isoformat(),
-            "term_end": date(date.today().year + 1, 12, 31).isoformat(),
+            "term_end": date(TODAY.year + 1, 12, 31).isoformat(),
             "annual_budget_cents": 12_000_000, "pricing_unit": "hour",
             "unit_price_cents": 5500, "capacity": 20,
             "impact_goals": [{"text": "70 % enden planmäßig",
@@ -237,7 +237,7 @@ def test_a_provider_sees_its_overdue_report_but_cannot_open_another_providers(
     theirs = a_provider_with_an_agreement(stack, unique("Fremder Träger"))
     submitted(stack, theirs)
     sign_in_as(page, stack, Role.PROVIDER, provider=mine["name"], next_path="/berichte")
-    days_late = (date.today() - first_of_month(0)).days + 1
+    days_late = (TODAY - first_of_month(0)).days + 1
     expect(page.get_by_role("row").filter(has_text=mine["title"])).to_contain_text(
         f"überfällig seit {days_late} Tagen")
     expect(page.get_by_role("row").filter(has_text=theirs["title"])).to_have_count(0)

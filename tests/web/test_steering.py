@@ -21,10 +21,10 @@ from shared.auth import Role, mint_token
 from tests.web.browser import assert_accessible
 from tests.web.conftest import Seed
 from tests.web.people import sign_in_as
-from tests.web.stack import Stack
+from tests.web.stack import TODAY, Stack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-YEAR = date.today().year
+YEAR = TODAY.year
 OTHER_PROVIDER = "Stadtteilwerk Süd gGmbH"
 OTHER_TITLE = "Wohnungsnotfallhilfe Süd"
 

@@ -4,13 +4,13 @@ background of this process, its progress shown, then downloaded as one HTML file
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response
 
 from services.web.clients import ServiceError, SignInRequired, services_of
-from services.web.flow import Form, form_of, see_other
+from services.web.flow import Form, clock_of, form_of, see_other
 from services.web.labels import N_, REPORT_PARTS
 from services.web.pages.audit_history import Auditor
 from services.web.person import Person
@@ -37,8 +37,8 @@ class Choice:
     jahr: str = ""
     teil: str = ""
 
-    def period(self) -> tuple[ReportPeriod | None, dict[str, str]]:
-        """The period chosen, or what is wrong with the choice (by field)."""
+    def period(self, today: date) -> tuple[ReportPeriod | None, dict[str, str]]:
+        """The period chosen, or what is wrong with the choice (by field), on `today`."""
         year = self.jahr.strip()
         if not (year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100):
             return None, {"jahr": N_("Bitte ein Jahr mit vier Ziffern angeben, zum Beispiel "
@@ -47,7 +47,7 @@ class Choice:
             return None, {"teil": N_("Bitte das ganze Jahr, ein Quartal oder einen Monat "
                                      "wählen.")}
         period = ReportPeriod.of(int(year), self.teil)
-        if period.start > datetime.now(UTC).date():
+        if period.start > today:
             return None, {"teil" if self.teil else "jahr": N_("Dieser Zeitraum hat noch nicht "
                                                               "begonnen.")}
         return period, {}
@@ -55,7 +55,7 @@ class Choice:
 
 @router.get(BASE, include_in_schema=False)
 async def choose(request: Request, person: Auditor) -> Response:
-    return _form(request, Choice(str(datetime.now(UTC).year)), {})
+    return _form(request, Choice(str(clock_of(request).now().year)), {})
 
 
 @router.post(BASE, include_in_schema=False)
@@ -63,14 +63,16 @@ async def start(request: Request, person: Auditor) -> Response:
     """Start the report of the chosen period (or join the one of it under way)."""
     form: Form = await form_of(request)
     choice = Choice(form.get("jahr", ""), form.get("teil", ""))
-    period, errors = choice.period()
+    clock = clock_of(request)
+    period, errors = choice.period(clock.now().date())
     if period is None:
         return _form(request, choice, errors, status=422)
     runs = runs_of(request)
     services = services_of(request)
     run = runs.running(person.subject, period) or runs.start(
         person.subject, period,
-        lambda progress: gather_patiently(services, person.token, period, progress))
+        lambda progress: gather_patiently(services, person.token, period, progress,
+                                          clock=clock))
     return see_other(f"{BASE}/{run.id}")
 
 

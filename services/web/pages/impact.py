@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,7 +12,7 @@ from starlette.responses import Response
 
 from services.web.charts import BarChart, bar_chart
 from services.web.clients import JSON, NotThere, services_of
-from services.web.flow import SignedIn
+from services.web.flow import SignedIn, clock_of
 from services.web.i18n import formatted_number
 from services.web.labels import N_
 from services.web.pages.figures import shown_value, unit_text
@@ -31,7 +30,7 @@ async def impact(request: Request, person: SignedIn,
     if not person.is_provider:
         raise NotThere(404, {})
     pages = pages_of(request)
-    year = jahr or str(date.today().year)
+    year = jahr or str(clock_of(request).today().year)
     if not re.fullmatch(r"(19|20|21)\d\d", year):
         return pages.render(request, "impact/page.html", status=422, year=year, error=N_(
             "Bitte ein Jahr mit vier Ziffern angeben, etwa 2026."), goals=None)

@@ -7,7 +7,7 @@ import base64
 import json
 import re
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from services.web.clients import JSON, Invalid, NotThere, Unavailable, services_of
-from services.web.flow import CsrfRefused, SignedIn, see_other
+from services.web.flow import CsrfRefused, SignedIn, clock_of, see_other
 from services.web.forms import date_text
 from services.web.labels import N_
 from services.web.person import Person
@@ -76,7 +76,7 @@ def _end_of_day(typed: str) -> str | None:
 @router.get(BASE, include_in_schema=False)
 async def answer_page(request: Request, person: Auditor, indicator: Text = "",
                       period: Text = "", by: Text = "", as_of: Text = "") -> Response:
-    question = Question(indicator, period or str(datetime.now(UTC).year), by, as_of)
+    question = Question(indicator, period or str(clock_of(request).now().year), by, as_of)
     errors = {key: _text(request, message) for key, message in question.date_error().items()}
     answer, text = None, ""
     if indicator and not errors:
@@ -172,7 +172,7 @@ def _answer_of(content: bytes) -> JSON:
 async def _refused(request: Request, person: Person, field: str, message: str, *,
                    status: int = 422, headers: dict[str, str] | None = None) -> Response:
     return await _render(request, person, "indicator_audit/answer.html",
-                         Question(period=str(datetime.now(UTC).year)), errors={},
+                         Question(period=str(clock_of(request).now().year)), errors={},
                          verify_errors={field: message}, answer=None, answer_text="",
                          status=status, headers=headers)
 
@@ -195,7 +195,7 @@ async def verification_page(request: Request, person: Auditor, verification_id: 
 async def restatements_page(request: Request, person: Auditor, indicator: Text = "",
                             period: Text = "", by: Text = "", as_of: Text = "") -> Response:
     """The values first known when the period closed, and each later change."""
-    question = Question(indicator, period or str(datetime.now(UTC).year - 1), by, as_of)
+    question = Question(indicator, period or str(clock_of(request).now().year - 1), by, as_of)
     errors = {key: _text(request, message) for key, message in question.date_error().items()}
     found = None
     if indicator and not errors:

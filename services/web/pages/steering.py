@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -15,7 +14,7 @@ from starlette.responses import Response
 from services.web import labels
 from services.web.charts import BarChart, bar_chart
 from services.web.clients import JSON, Invalid, NotThere, Services, services_of
-from services.web.flow import SignedIn
+from services.web.flow import SignedIn, clock_of
 from services.web.labels import N_
 from services.web.pages.figures import Table, table_of
 from services.web.person import Person
@@ -46,7 +45,7 @@ async def start(request: Request, person: SignedIn, seite: Text = "1") -> Respon
     _manager(person)
     page = min(int(seite), 10_000) if seite.isdigit() and int(seite) > 0 else 1
     metrics = services_of(request).metrics
-    year = str(date.today().year)
+    year = str(clock_of(request).today().year)
     asked: list[Any] = await asyncio.gather(  # at once: the page waits for the slowest
         metrics.catalog(person.token),
         metrics.impact_goals(person.token, period=year, limit=GOALS_PER_PAGE,
@@ -90,7 +89,7 @@ class Choice:
 def _choice(catalog: dict[str, JSON], indicator: str, year: str, section: str,
             first: str, second: str) -> Choice:
     by = list(dict.fromkeys(name for name in (first, second) if name))
-    choice = Choice(indicator, year or str(date.today().year), section or WHOLE_YEAR, by)
+    choice = Choice(indicator, year, section or WHOLE_YEAR, by)
     definition = catalog.get(indicator)
     if indicator and definition is None:
         choice.errors["indikator"] = N_("Diesen Indikator gibt es nicht. Bitte einen aus der "
@@ -123,7 +122,8 @@ async def _explore(request: Request, person: Person, indicator: str, year: str, 
                    first: str, second: str) -> Explored:
     services = services_of(request)
     catalog = {item["id"]: item for item in await services.metrics.catalog(person.token)}
-    choice = _choice(catalog, indicator, year, section, first, second)
+    choice = _choice(catalog, indicator, year or str(clock_of(request).today().year), section,
+                     first, second)
     explored = Explored(choice, catalog, definition=catalog.get(indicator))
     if choice.errors:
         explored.status = 422

@@ -32,6 +32,7 @@ from services.web.report.model import (
 )
 from shared.access_log import AccessCount
 from shared.audit.verify import Finding
+from shared.clock import Clock, SystemClock
 
 T = TypeVar("T")
 MOMENTS_EXAMINED = 50  # per indicator, as `wirkung audit report` examines them
@@ -69,18 +70,20 @@ async def asking(service: str, call: Awaitable[T]) -> T:
 
 
 async def gather_patiently(services: Services, token: str, period: ReportPeriod,
-                           progress: Progress) -> Report:
+                           progress: Progress, *, clock: Clock | None = None) -> Report:
     """`gather_report` over clients of its own that wait `READ_TIMEOUT` for each answer."""
     patient = services.patient(READ_TIMEOUT)
     try:
-        return await gather_report(patient, token, period, progress)
+        return await gather_report(patient, token, period, progress, clock=clock)
     finally:
         await patient.close()
 
 
 async def gather_report(services: Services, token: str, period: ReportPeriod,
-                        progress: Progress) -> Report:
-    """Everything the report shows about `period`, as the APIs answer the token's holder."""
+                        progress: Progress, *, clock: Clock | None = None) -> Report:
+    """Everything the report shows about `period`, as the APIs answer the token's holder,
+    at the moment `clock` says (the system's by default)."""
+    clock = clock or SystemClock()
     catalog = await asking("metrics", services.metrics.catalog(token))
     progress.total = len(WRITE_SERVICES) * 2 + len(catalog)
     progress.stage = "chains"
@@ -89,7 +92,7 @@ async def gather_report(services: Services, token: str, period: ReportPeriod,
     chains = list(await asyncio.gather(*(_chain(name, client, token, progress)
                                          for name, client in writers.items())))
     progress.stage = "indicators"
-    ended = period.closes_at <= datetime.now(UTC)
+    ended = period.closes_at <= clock.now()
     indicators, restated, thresholds = [], [], [0]
     for entry in catalog:
         values, threshold = await _values(services, token, Indicator.of(entry), period)
@@ -101,7 +104,7 @@ async def gather_report(services: Services, token: str, period: ReportPeriod,
     progress.stage = "accesses"
     accesses = [await _accesses(name, client, token, period, progress)
                 for name, client in writers.items()]
-    return Report(period, datetime.now(UTC), chains, indicators, ended, restated, accesses,
+    return Report(period, clock.now(), chains, indicators, ended, restated, accesses,
                   max(thresholds))
 
 
