@@ -18,7 +18,10 @@ counted as today, ends the reports due).
 # (as_of, periods, provider) is a query parameter.
 from __future__ import annotations
 
-from services.metrics.indicators.case_sql import known
+from collections.abc import Sequence
+
+from services.metrics.indicators.case_sql import dimension_keys, grouped, known, unnested
+from services.metrics.indicators.disclosure import RECORD_KEY_SQL
 from services.metrics.periods import REPORTING_MONTHS
 from shared.indicators import IndicatorId
 
@@ -289,3 +292,30 @@ UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     IndicatorId.REPORTED_VS_LOGGED_SUCCESS: (
         _GAP, ("buckets", "figures", "service_spans", "closures")),
 }
+
+
+def agreement_cells(units: str, agreements: str, by: Sequence[str],
+                    provider: str | None) -> str:
+    """The cells of the agreement units in the relation `units` (agreement_id, label, the
+    four sums, persons, headcount) along `by`, with each agreement's dimensions from the
+    relation `agreements` (the only provider the parameter `provider`, if given): the
+    units' sums once, each of their persons once more, and per agreement and period the
+    most persons one of its units says it served (a headcount of a report: the same
+    agreement's reports count the same people again). Follows a `WITH` list."""
+    return (
+        "counted AS (SELECT agreement_id, label, numerator, denominator, reference_numerator, "
+        f"reference_denominator, NULL::text AS client, 0 AS headcount FROM {units} UNION ALL "
+        f"SELECT agreement_id, label, 0, 0, 0, 0, client, 0 FROM {units}, unnest(persons) "
+        f"client UNION ALL SELECT agreement_id, label, 0, 0, 0, 0, NULL, max(headcount) "
+        f"FROM {units} GROUP BY agreement_id, label)\n"
+        f"SELECT {dimension_keys(by)}"
+        "sum(u.numerator)::float8 AS numerator, sum(u.denominator)::float8 AS denominator, "
+        "sum(u.reference_numerator)::float8 AS reference_numerator, "
+        "sum(u.reference_denominator)::float8 AS reference_denominator, "
+        "NULL::float8 AS median, 0 AS values, "
+        "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons, "
+        f"sum(DISTINCT {RECORD_KEY_SQL.format(client='u.client')}) AS person_keys "
+        f"FROM counted u JOIN {agreements} a USING (agreement_id)"
+        + unnested(by, DIMENSIONS)
+        + (f" WHERE a.provider_id::text = {provider}" if provider else "") + grouped(by)
+    )

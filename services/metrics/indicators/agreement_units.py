@@ -20,18 +20,14 @@ from collections.abc import Sequence
 from services.metrics.indicators import agreement_sql
 from services.metrics.indicators.agreement_sql import (
     AGREEMENT_NEEDS,
-    DIMENSIONS,
     agreement_expressions,
 )
 from services.metrics.indicators.case_sql import (
     NEEDS,
     case_expressions,
-    grouped,
-    unnested,
     with_clause,
 )
 from services.metrics.indicators.case_units import Refreshed, arguments
-from services.metrics.indicators.disclosure import RECORD_KEY_SQL
 from shared.contracts import IntegrationEvent
 from shared.envelope import Envelope
 from shared.indicators import IndicatorId
@@ -120,22 +116,7 @@ async def refresh(connection: Connection, events: Sequence[tuple[Envelope, Integ
 def cells_sql(by: Sequence[str], provider: bool) -> str:
     """The cells of a kept kind ($1) in the periods labelled $2 along `by` (the only
     provider $3 if `provider`), as `in_database` counts an agreement indicator's units."""
-    kept = "FROM agreement_units WHERE kind = $1 AND label = ANY($2::text[])"
-    return (
-        "WITH counted AS (SELECT agreement_id, label, numerator, denominator, "
-        f"reference_numerator, reference_denominator, NULL::text AS client, 0 AS headcount "
-        f"{kept} UNION ALL SELECT agreement_id, label, 0, 0, 0, 0, client, 0 "
-        f"FROM agreement_units, unnest(persons) client WHERE kind = $1 "
-        "AND label = ANY($2::text[]) UNION ALL SELECT agreement_id, label, 0, 0, 0, 0, NULL, "
-        f"max(headcount) {kept} GROUP BY agreement_id, label)\n"
-        f"SELECT {''.join(f'd{index}, ' for index in range(len(by)))}"
-        "sum(u.numerator)::float8 AS numerator, sum(u.denominator)::float8 AS denominator, "
-        "sum(u.reference_numerator)::float8 AS reference_numerator, "
-        "sum(u.reference_denominator)::float8 AS reference_denominator, "
-        "NULL::float8 AS median, 0 AS values, "
-        "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons, "
-        f"sum(DISTINCT {RECORD_KEY_SQL.format(client='u.client')}) AS person_keys "
-        "FROM counted u JOIN agreement_dimensions a USING (agreement_id)"
-        + unnested(by, DIMENSIONS)
-        + (" WHERE a.provider_id::text = $3" if provider else "") + grouped(by)
-    )
+    return ("WITH units AS (SELECT * FROM agreement_units "
+            "WHERE kind = $1 AND label = ANY($2::text[])),\n"
+            + agreement_sql.agreement_cells("units", "agreement_dimensions", by,
+                                            "$3" if provider else None))

@@ -244,3 +244,18 @@ def unnested(by: Sequence[str], dimensions: dict[str, str]) -> str:
 def grouped(by: Sequence[str]) -> str:
     keys = ", ".join(f"d{index}" for index in range(len(by)))
     return f" GROUP BY {keys}" if keys else " HAVING count(*) > 0"
+
+
+def dimension_keys(by: Sequence[str]) -> str:
+    """The dimension values a cell is keyed by, first in its SELECT."""
+    return "".join(f"d{index}, " for index in range(len(by)))
+
+
+def case_totals(client: str, record_key: str) -> str:
+    """What the units `u` of a cell add up to, its persons being `client` and their record
+    keys `record_key` (columns of the units or expressions over them)."""
+    return ("sum(u.numerator::float8) AS numerator, sum(u.denominator::float8) AS denominator, "
+            "0.0::float8 AS reference_numerator, 0.0::float8 AS reference_denominator, "
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY u.value::float8) AS median, "
+            f"count(u.value) AS values, count(DISTINCT {client}) AS persons, "
+            f"sum(DISTINCT {record_key}) AS person_keys")

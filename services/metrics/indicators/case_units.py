@@ -36,6 +36,8 @@ from typing import Any
 from services.metrics.indicators.case_sql import (
     UNITS,
     case_expressions,
+    case_totals,
+    dimension_keys,
     grouped,
     unnested,
     with_clause,
@@ -219,12 +221,8 @@ def cells_sql(by: Sequence[str], provider: bool) -> str:
     """The cells of a unit kind ($1) in the periods labelled $2 along `by` (the only
     provider $3 if `provider`), as `in_database.cells_sql` counts them from the facts."""
     return (
-        f"SELECT {''.join(f'd{index}, ' for index in range(len(by)))}"
-        "sum(u.numerator) AS numerator, sum(u.denominator) AS denominator, "
-        "0.0::float8 AS reference_numerator, 0.0::float8 AS reference_denominator, "
-        "percentile_cont(0.5) WITHIN GROUP (ORDER BY u.value) AS median, "
-        "count(u.value) AS values, count(DISTINCT u.client) AS persons, "
-        "sum(DISTINCT u.record_key) AS person_keys FROM case_units u"
+        f"SELECT {dimension_keys(by)}{case_totals('u.client', 'u.record_key')} "
+        "FROM case_units u"
         + unnested(by, _DIMENSIONS)
         + " WHERE u.kind = $1 AND u.label = ANY($2::text[])"
         + (" AND u.providers = ARRAY[$3::text]" if provider else "") + grouped(by)

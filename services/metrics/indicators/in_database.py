@@ -7,7 +7,7 @@ into the cell key (`disclosure`); what the cells then show is decided by
 `cells.cell_of`, as for the cells counted in Python.
 """
 
-# ruff: noqa: S608 - the SQL is put together from constants only; values are parameters.
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,7 +16,16 @@ from typing import Any
 
 from services.metrics.catalog import IndicatorDefinition
 from services.metrics.indicators import agreement_sql, agreement_units, case_units
-from services.metrics.indicators.case_sql import CTES, NEEDS, UNITS, grouped, unnested, with_clause
+from services.metrics.indicators.case_sql import (
+    CTES,
+    NEEDS,
+    UNITS,
+    case_totals,
+    dimension_keys,
+    grouped,
+    unnested,
+    with_clause,
+)
 from services.metrics.indicators.cells import Cell, Population, Totals, cell_of
 from services.metrics.indicators.disclosure import RECORD_KEY_SQL, cell_key
 from services.metrics.periods import Period
@@ -48,12 +57,8 @@ def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool
     return (
         f"{with_clause((*reads, *(('dimensions',) if served else ())))},\n"
         f"units (case_id, label, numerator, denominator, value) AS ({units})\n"
-        f"SELECT {''.join(f'd{index}, ' for index in range(len(by)))}"
-        "sum(u.numerator::float8) AS numerator, sum(u.denominator::float8) AS denominator, "
-        "0.0::float8 AS reference_numerator, 0.0::float8 AS reference_denominator, "
-        "percentile_cont(0.5) WITHIN GROUP (ORDER BY u.value::float8) AS median, "
-        "count(u.value) AS values, count(DISTINCT k.client) AS persons, "
-        f"sum(DISTINCT {RECORD_KEY_SQL.format(client='k.client')}) AS person_keys "
+        f"SELECT {dimension_keys(by)}"
+        f"{case_totals('k.client', RECORD_KEY_SQL.format(client='k.client'))} "
         "FROM units u JOIN known_cases k USING (case_id)"
         + (" LEFT JOIN dimensions x USING (case_id)" if served else "")
         + unnested(by, _DIMENSIONS)
@@ -63,9 +68,7 @@ def cells_sql(definition: IndicatorDefinition, by: Sequence[str], provider: bool
 
 def _agreement_cells_sql(definition: IndicatorDefinition, by: Sequence[str],
                          provider: bool) -> str:
-    """Units per agreement: their sums once, each of their persons once more, and per
-    agreement and period the most persons one of its units says it served (a headcount
-    of a report: the same agreement's reports count the same people again)."""
+    """The agreement units derived from the facts, counted into cells."""
     units, reads = agreement_sql.UNITS[definition.id]
     expressions = with_clause(("agreements", *reads), {**CTES, **agreement_sql.AGREEMENT_CTES},
                               {**NEEDS, **agreement_sql.AGREEMENT_NEEDS})
@@ -73,21 +76,7 @@ def _agreement_cells_sql(definition: IndicatorDefinition, by: Sequence[str],
         f"{expressions},\n"
         "units (agreement_id, label, numerator, denominator, reference_numerator, "
         f"reference_denominator, persons, headcount) AS ({units}),\n"
-        "counted AS (SELECT agreement_id, label, numerator, denominator, reference_numerator, "
-        "reference_denominator, NULL::text AS client, 0 AS headcount FROM units UNION ALL "
-        "SELECT agreement_id, label, 0, 0, 0, 0, client, 0 FROM units, unnest(persons) client "
-        "UNION ALL SELECT agreement_id, label, 0, 0, 0, 0, NULL, max(headcount) FROM units "
-        "GROUP BY agreement_id, label)\n"
-        f"SELECT {''.join(f'd{index}, ' for index in range(len(by)))}"
-        "sum(u.numerator)::float8 AS numerator, sum(u.denominator)::float8 AS denominator, "
-        "sum(u.reference_numerator)::float8 AS reference_numerator, "
-        "sum(u.reference_denominator)::float8 AS reference_denominator, "
-        "NULL::float8 AS median, 0 AS values, "
-        "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons, "
-        f"sum(DISTINCT {RECORD_KEY_SQL.format(client='u.client')}) AS person_keys "
-        "FROM counted u JOIN agreements a USING (agreement_id)"
-        + unnested(by, agreement_sql.DIMENSIONS)
-        + (" WHERE a.provider_id::text = $11" if provider else "") + grouped(by)
+        + agreement_sql.agreement_cells("units", "agreements", by, "$11" if provider else None)
     )
 
 
