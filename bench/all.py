@@ -9,8 +9,10 @@ one city-year is taken in by the three services (`bench.cityyear`, stage
 timings printed), and on that running system: 4 the rebuild
 (`bench.rebuild`), 6 freshness under load (`bench.freshness`: at the
 rate asked for, then at one the services sustain), 5 the
-indicator queries (`bench.queries`), and last 7 the services' peak memory
-over all of it (intake, load and queries).
+indicator queries (`bench.queries`), then every role's main pages through a
+running web service (`bench.web`, the dashboard's goal is for this large
+city-year; `--web-requests 0` leaves them out), and last 7 the services' peak
+memory over all of it (intake, load and queries).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 
-from bench import freshness, rebuild
+from bench import freshness, rebuild, web
 from bench.cityyear import ROOT, CityYear, city_year, report
 from bench.common import figure, machine
 
@@ -79,6 +81,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="freshness: how long")
     parser.add_argument("--sustainable-rate", type=float, default=50.0,
                         help="freshness again at this rate, one the services can sustain")
+    parser.add_argument("--web-requests", type=int, default=100,
+                        help="bench.web: timed requests of each role's main pages (0: none)")
     parser.add_argument("--only-city-year", action="store_true",
                         help="skip benchmarks 1-3 (they do not use the city-year)")
     args = parser.parse_args()
@@ -98,6 +102,10 @@ def main() -> None:
         freshness.run(system, args.sustainable_rate, args.seconds,
                       prefix=f"freshness_at_{args.sustainable_rate:.0f}")
         queries(system, args.year)
+        if args.web_requests:
+            figure("web_ratio", web.run_phase(
+                "web", system, web.busiest_team(system.database_urls["cases"]),
+                args.web_requests, warmup=10))
         memory(system)
     figure("finished", datetime.now(UTC).isoformat(timespec="seconds"))
 
