@@ -162,6 +162,14 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "client, record_key, numerator, denominator, value, field_of_action, target_groups, "
         "district, age_band, agreements, providers, budget_products)",
     )),
+    # A catch-up sets the units aside and remembers what it touched; the batch after it
+    # counts those again, not every case.
+    ("units set aside remember what to count again", (
+        "ALTER TABLE case_units_years ADD COLUMN IF NOT EXISTS set_aside boolean NOT NULL "
+        "DEFAULT false",
+        "CREATE TABLE IF NOT EXISTS case_units_stale (case_id uuid PRIMARY KEY)",
+        "CREATE TABLE IF NOT EXISTS agreement_units_stale (agreement_id uuid PRIMARY KEY)",
+    )),
 )
 
 

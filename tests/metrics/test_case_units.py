@@ -20,6 +20,7 @@ from services.metrics.indicators.in_database import cells_in_database
 from services.metrics.periods import Grain, parse_period
 from shared.contracts import ServiceAgreementAmended
 from shared.envelope import Envelope
+from shared.projection import Connection
 from tests.metrics.history import A1, P1, d, fixed_history
 from tests.metrics.support import kept_and_derived_units
 from tests.support import Infrastructure, new_database
@@ -152,6 +153,91 @@ async def test_a_catch_up_sets_the_units_aside_and_the_next_batch_counts_them_ag
                 None, 3, None, question.period.end) == facts_only
         kept, derived = await kept_and_derived_units(pool)
         assert kept["case_units"]
+        assert kept == derived
+    finally:
+        await pool.close()
+
+
+def _case_year(envelope: Envelope) -> int:
+    event = parse(envelope)
+    return event.occurred_on.year if hasattr(event, "case_id") else 0
+
+
+async def _units_by_case(connection: Connection) -> dict[str, list[str]]:
+    """Each case's unit rows by where they lie: a row written again lies elsewhere."""
+    rows = await connection.fetch("SELECT case_id::text, array_agg(ctid::text ORDER BY ctid) "
+                                  "FROM case_units GROUP BY case_id")
+    return {row[0]: row[1] for row in rows}
+
+
+async def test_after_a_catch_up_only_the_cases_it_touched_are_counted_again(
+        infrastructure: Infrastructure) -> None:
+    """A consumer that falls behind now and then pays for what it touched, not for the
+    whole city: the catch-up remembers its cases and agreements, and the next batch
+    refreshes those (and its own), leaving every other case's units where they lie."""
+    pool = await create_pool(await new_database(infrastructure))
+    try:
+        await migrate(pool)
+        envelopes = [envelope for _, envelope in city(300, seed=4).in_order()]
+        first = next(year for year in map(_case_year, envelopes) if year)
+        # Up to the first case event of the next year: all of it in the years kept.
+        year_ends = next(i for i, e in enumerate(envelopes) if _case_year(e) > first)
+        live = envelopes[:year_ends - 1500]
+        catch_up = envelopes[year_ends - 1500:year_ends - 20]
+        after = envelopes[year_ends - 20:year_ends]
+        assert len(catch_up) > case_units.CATCH_UP
+        assert len(live) > 200
+        await _project(pool, live, random.Random(3), largest=case_units.CATCH_UP)
+        async with pool.acquire() as connection:
+            before = await _units_by_case(connection)
+            async with connection.transaction():
+                await project_batch(connection, [(e, parse(e)) for e in catch_up])
+            assert await case_units.years_kept(connection) is None
+            stale = {str(row[0]) for row in await connection.fetch(
+                "SELECT case_id FROM case_units_stale")}
+            assert stale
+            assert await connection.fetchval(
+                "SELECT count(*) FROM agreement_units_stale")
+            touched = stale | {str(e.data["case_id"]) for e in after if "case_id" in e.data}
+            untouched = set(before) - touched
+            assert untouched  # cases whose events all came before the catch-up
+        await _project(pool, after, random.Random(4), largest=3)
+        async with pool.acquire() as connection:
+            assert await case_units.years_kept(connection) is not None
+            assert await connection.fetchval("SELECT count(*) FROM case_units_stale") == 0
+            assert await connection.fetchval("SELECT count(*) FROM agreement_units_stale") == 0
+            now = await _units_by_case(connection)
+        assert {case: now[case] for case in untouched} == {
+            case: before[case] for case in untouched}
+        assert any(now.get(case) != before.get(case) for case in stale)
+        kept, derived = await kept_and_derived_units(pool)
+        assert kept == derived
+    finally:
+        await pool.close()
+
+
+async def test_a_catch_up_into_a_year_not_kept_counts_every_case_again(
+        infrastructure: Infrastructure) -> None:
+    pool = await create_pool(await new_database(infrastructure))
+    try:
+        await migrate(pool)
+        envelopes = [envelope for _, envelope in city(120, seed=4).in_order()]
+        await _project(pool, envelopes[:200], random.Random(2))
+        async with pool.acquire() as connection:
+            years = await case_units.years_kept(connection)
+            assert years is not None
+            catch_up = [(e, parse(e)) for e in envelopes[200:]]
+            last = max(event.occurred_on.year for _, event in catch_up
+                       if hasattr(event, "case_id"))
+            assert last > years[1]  # the rest reaches a year the units did not keep
+            async with connection.transaction():
+                await project_batch(connection, catch_up)
+            assert await connection.fetchval("SELECT count(*) FROM case_units_years") == 0
+            assert await connection.fetchval("SELECT count(*) FROM case_units_stale") == 0
+            async with connection.transaction():
+                await project_batch(connection, [])
+            assert (await case_units.years_kept(connection) or (0, 0))[1] == last
+        kept, derived = await kept_and_derived_units(pool)
         assert kept == derived
     finally:
         await pool.close()

@@ -86,10 +86,12 @@ _SERVED = ("SELECT coalesce(array_agg(DISTINCT case_id), '{}') FROM case_service
 
 async def refresh(connection: Connection, events: Sequence[tuple[Envelope, IntegrationEvent]],
                   refreshed: Refreshed) -> None:
-    """Bring the agreement units up to date with a batch (after `case_units.refresh`)."""
-    if refreshed.years is None:
+    """Bring the agreement units up to date with a batch (after `case_units.refresh`): as
+    the case units, remembering what a catch-up touched while they are set aside."""
+    if refreshed.years is None and not refreshed.aside:
         return
     if refreshed.everything:
+        assert refreshed.years is not None
         await connection.execute("DELETE FROM agreement_units")
         await connection.execute("DELETE FROM agreement_dimensions")
         for statement in _REFRESH[False]:
@@ -98,10 +100,19 @@ async def refresh(connection: Connection, events: Sequence[tuple[Envelope, Integ
     named = {str(e.agreement_id) for _, e in events if hasattr(e, "agreement_id")}
     reports = {str(e.report_id) for _, e in events if hasattr(e, "report_id")}
     cases = {str(e.case_id) for _, e in events if hasattr(e, "case_id")}
-    if not (named or reports or cases):
-        return
     agreements = await connection.fetchval(_AFFECTED, sorted(named), sorted(reports),
                                            sorted(cases))
+    if refreshed.aside:
+        await connection.execute("INSERT INTO agreement_units_stale "
+                                 "SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING", agreements)
+        return
+    assert refreshed.years is not None
+    if refreshed.stale:
+        agreements = await connection.fetchval(
+            "WITH stale AS (DELETE FROM agreement_units_stale RETURNING agreement_id) "
+            "SELECT coalesce(array_agg(DISTINCT a), '{}') FROM "
+            "(SELECT unnest($1::uuid[]) AS a UNION SELECT agreement_id FROM stale) every",
+            agreements)
     if not agreements:
         return
     served = await connection.fetchval(_SERVED, agreements)

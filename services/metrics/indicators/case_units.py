@@ -12,10 +12,14 @@ cases of their persons (re-entry looks across them) and the cases served under
 an agreement whose terms it changed; the first batch, and one that reaches a
 year not kept yet, refreshes all cases. A batch of a catch-up (more than `CATCH_UP`
 events: a replay, a rebuild, a consumer far behind) sets the units aside, so that
-questions are counted from the facts until the first batch after it, which counts
-the units of every case again: a catch-up is not slowed by refreshing the units of
-most cases batch after batch. The units are those of `case_sql`,
-restricted to some cases: one definition.
+questions are counted from the facts until the first smaller batch after it: a
+catch-up is not slowed by refreshing the units of most cases batch after batch. While
+set aside, the units remember which cases the catch-up touched (`case_units_stale`),
+and the first smaller batch refreshes those only, so that a consumer that falls
+behind now and then (a bulk import the relay publishes in bursts) pays for the cases
+it touched, not for the whole city each time. Units never counted (a new database, a
+rebuild, a year not kept yet) are counted for every case. The units are those of
+`case_sql`, restricted to some cases: one definition.
 
 A question about what is known now (no `as_of`) whose periods lie in the years
 kept groups this table (`cells_sql`); any other (an `as_of`, another year, an
@@ -127,8 +131,24 @@ def arguments(first_year: int, last_year: int) -> list[Any]:
 
 
 async def years_kept(connection: Connection) -> tuple[int, int] | None:
-    row = await connection.fetchrow("SELECT first_year, last_year FROM case_units_years")
+    """The years the units answer for now (None: none, or they are set aside)."""
+    row = await connection.fetchrow(
+        "SELECT first_year, last_year FROM case_units_years WHERE NOT set_aside")
     return None if row is None else (row["first_year"], row["last_year"])
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The row of `case_units_years`: the years counted, and whether they are set aside."""
+
+    years: tuple[int, int]
+    set_aside: bool
+
+
+async def _kept(connection: Connection) -> _Kept | None:
+    row = await connection.fetchrow(
+        "SELECT first_year, last_year, set_aside FROM case_units_years")
+    return None if row is None else _Kept((row[0], row[1]), row[2])
 
 
 async def covers(connection: Connection, periods: Iterable[Period]) -> bool:
@@ -140,11 +160,15 @@ async def covers(connection: Connection, periods: Iterable[Period]) -> bool:
 
 @dataclass(frozen=True)
 class Refreshed:
-    """What a batch's refresh did: the years kept (None: the units answer nothing now) and
-    whether it refreshed every case (the units of agreements then follow suit)."""
+    """What a batch's refresh did: the years kept (None: the units answer nothing now),
+    whether it refreshed every case (the units of agreements then follow suit), whether
+    it set the units aside remembering what it touched (`aside`: the agreement units
+    remember theirs) and whether it counted again what was remembered (`stale`)."""
 
     years: tuple[int, int] | None
     everything: bool = False
+    aside: bool = False
+    stale: bool = False
 
 
 # A batch of more events than this is a catch-up (a replay, a rebuild, a consumer behind
@@ -164,27 +188,48 @@ _YEARS = ("SELECT extract(year FROM min(day))::int, extract(year FROM max(day)):
 async def refresh(connection: Connection,
                   events: Sequence[tuple[Envelope, IntegrationEvent]]) -> Refreshed:
     """Bring the units up to date with a batch's events (inside its transaction, after its
-    facts): those of the cases it touched, or of every case when they were set aside or a
-    batch reaches a year not kept yet; a catch-up batch sets them aside. With no events,
+    facts): those of the cases it touched and of those a catch-up touched before it, or
+    of every case when none were counted or a batch reaches a year not kept yet; a
+    catch-up batch sets them aside and remembers the cases it touched. With no events,
     only what was set aside is counted again."""
-    kept = await years_kept(connection)
-    if len(events) > CATCH_UP:
-        if kept is not None:  # questions are counted from the facts until the units are back
-            await connection.execute("DELETE FROM case_units_years")
-        return Refreshed(None)
-    if kept is None:
-        return await _refresh_every_case(connection)
+    kept = await _kept(connection)
     cases = {str(event.case_id) for _, event in events if hasattr(event, "case_id")}
     agreements = {str(event.agreement_id) for _, event in events if isinstance(event, _TERMS)}
     years = {event.occurred_on.year for _, event in events if hasattr(event, "case_id")}
-    if not (cases or agreements):
-        return Refreshed(kept)
-    if _window(min([kept[0], *years]), max([kept[1], *years])) != kept:
+    if kept is not None and _window(min([kept.years[0], *years]),
+                                    max([kept.years[1], *years])) != kept.years:
+        await _forget(connection)  # a year not kept yet: every case is counted anew
+        kept = None
+    if len(events) > CATCH_UP:
+        if kept is None:  # every case is counted when the catch-up is over
+            return Refreshed(None)
+        if not kept.set_aside:  # questions are counted from the facts until then
+            await connection.execute("UPDATE case_units_years SET set_aside = true")
+        affected = await connection.fetchval(_AFFECTED, sorted(cases), sorted(agreements))
+        await connection.execute(
+            "INSERT INTO case_units_stale SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING",
+            affected)
+        return Refreshed(None, aside=True)
+    if kept is None:
         return await _refresh_every_case(connection)
+    if not (cases or agreements or kept.set_aside):
+        return Refreshed(kept.years)
     affected = await connection.fetchval(_AFFECTED, sorted(cases), sorted(agreements))
+    if kept.set_aside:
+        affected = await connection.fetchval(
+            "WITH stale AS (DELETE FROM case_units_stale RETURNING case_id) "
+            "SELECT coalesce(array_agg(DISTINCT c), '{}') FROM "
+            "(SELECT unnest($1::uuid[]) AS c UNION SELECT case_id FROM stale) every", affected)
+        await connection.execute("UPDATE case_units_years SET set_aside = false")
     await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
-    await connection.execute(_REFRESH_SOME, *arguments(*kept), affected)
-    return Refreshed(kept)
+    await connection.execute(_REFRESH_SOME, *arguments(*kept.years), affected)
+    return Refreshed(kept.years, stale=kept.set_aside)
+
+
+async def _forget(connection: Connection) -> None:
+    """Forget the units counted and what was remembered: every case is counted anew."""
+    for table in ("case_units_years", "case_units_stale", "agreement_units_stale"):
+        await connection.execute(f"DELETE FROM {table}")
 
 
 def _window(first: int, last: int) -> tuple[int, int]:
@@ -202,9 +247,9 @@ async def _refresh_every_case(connection: Connection) -> Refreshed:
 
 
 async def refresh_all(connection: Connection, first_year: int, last_year: int) -> None:
-    """Every case's units for the years (the first batch, a new year, after a catch-up)."""
+    """Every case's units for the years (the first batch, a new year, after a rebuild)."""
     await connection.execute("DELETE FROM case_units")
-    await connection.execute("DELETE FROM case_units_years")
+    await _forget(connection)
     await connection.execute("INSERT INTO case_units_years VALUES ($1, $2)", first_year, last_year)
     await connection.execute(_REFRESH_ALL, *arguments(first_year, last_year))
 
