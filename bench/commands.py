@@ -3,10 +3,11 @@
     python bench/commands.py [--commands 3000] [--clients 8]
 
 (a) 8 threads register providers straight through the application
-(`Agreements.register_provider`: the aggregate made and saved, no HTTP), (b) 8 concurrent HTTP clients register
-providers through the running agreements service (`wirkung serve`, its relay,
-read model and audit chain at work). Prints both rates, p50/p99 latency of
-(b) and, last, ratio = (b) / (a) (goal >= 0.8).
+(`Agreements.register_provider`: the aggregate made and saved, no HTTP),
+(b) 8 concurrent HTTP clients register providers through the running
+agreements service (`wirkung serve`, its relay, read model and audit chain at
+work). Prints both rates, p50/p99 latency of (b) and, last,
+ratio = (b) / (a) (goal >= 0.8).
 """
 
 from __future__ import annotations
