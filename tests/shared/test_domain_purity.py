@@ -123,8 +123,6 @@ STILL_REACHING = {
     "wirkung/simulate.py: services.agreements.domain",
     "wirkung/simulate.py: services.cases.domain",
     "bench/baselines.py: services.metrics.facts.projection",
-    "bench/freshness.py: services.metrics.facts.schema",
-    "bench/freshness.py: services.metrics.gauges",
     "bench/projection.py: services.metrics.consumer",
     "bench/projection.py: services.metrics.facts.schema",
     "bench/projection.py: services.metrics.runtime",

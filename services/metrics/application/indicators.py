@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from services.metrics.catalog import IndicatorDefinition
+from services.metrics.application.main_figures import MAIN_INDICATORS, MainFigure
+from services.metrics.catalog import CATALOG, IndicatorDefinition
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, answer, today_of
@@ -26,6 +27,7 @@ from services.metrics.indicators.restatements import (
     as_published,
     restatements,
 )
+from services.metrics.periods import parse_period
 from services.metrics.replay import Progress
 from services.metrics.verification import Verdict, verify_answer
 from shared.clock import Clock, SystemClock
@@ -78,6 +80,21 @@ class Indicators:
         if method is None:
             return cells
         return method.perturbed(cells, definition, self._threshold(definition))
+
+    async def main_figures(self, connection: Connection,
+                           year: int | None = None) -> list[MainFigure]:
+        """This year's (or `year`'s) main indicators by field of action and by district, as
+        any reader but the auditor sees them: perturbed, withheld cells left out."""
+        period = parse_period(str(year) if year else self.this_year())
+        figures = []
+        for dimension, indicators in MAIN_INDICATORS.items():
+            for indicator in indicators:
+                for cell in await self.cells(connection, CATALOG[indicator],
+                                             Question(period, (dimension,)), perturbed=True):
+                    if not cell.suppressed and cell.value is not None:
+                        figures.append(MainFigure(dimension, indicator,
+                                                  cell.dimensions[dimension], cell.value))
+        return figures
 
     async def attested(self, connection: Connection, definition: IndicatorDefinition,
                        question: Question, *, perturbed: bool = False) -> Attested:
