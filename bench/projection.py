@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import platform
 import tempfile
 import time
@@ -58,7 +59,7 @@ async def service_consumer(stack: Servers, topics: Topics, total: int) -> float:
     The start is the earliest `applied_at` of the versions it applied (the first batch's
     transaction start: a client's registration, which no later event of that client follows,
     is in every batch); the end is when its input positions reach the topics' ends, polled
-    every 10 ms.
+    every 10 ms from before the service starts.
     """
     database_url = await stack.new_database()
     environment = {"WIRKUNG_METRICS_DATABASE_URL": database_url,
@@ -69,17 +70,24 @@ async def service_consumer(stack: Servers, topics: Topics, total: int) -> float:
                    "WIRKUNG_METRICS_CELL_KEY_SECRET": "bench-cell-key-secret",
                    "WIRKUNG_LOG_LEVEL": "WARNING"}
     with tempfile.TemporaryDirectory(prefix="bench-projection-") as home, \
-            serving("metrics", environment, Path(home) / "metrics.log") as metrics:
-        connection = await asyncpg.connect(database_url,
-                                           server_settings={"search_path": LIVE_SCHEMA})
+            contextlib.ExitStack() as running:
+        consumed = asyncio.create_task(_consumed(database_url, total))
         try:
+            metrics = await asyncio.to_thread(
+                running.enter_context, serving("metrics", environment,
+                                               Path(home) / "metrics.log"))
             deadline = time.monotonic() + 120 + total / 500
-            while await connection.fetchval(CONSUMED) < total:
+            while not consumed.done():
                 if metrics.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"the metrics service did not take in the topics; "
                                        f"see {home}/metrics.log")
-                await asyncio.sleep(0.01)
-            finished = time.time()
+                await asyncio.wait([consumed], timeout=0.5)
+            finished = consumed.result()
+        finally:
+            consumed.cancel()
+        connection = await asyncpg.connect(database_url,
+                                           server_settings={"search_path": LIVE_SCHEMA})
+        try:
             applied = await connection.fetchval(
                 "SELECT coalesce(sum(version), 0) FROM applied_versions")
             first = await connection.fetchval("SELECT min(applied_at) FROM applied_versions")
@@ -89,6 +97,23 @@ async def service_consumer(stack: Servers, topics: Topics, total: int) -> float:
         raise RuntimeError(f"the metrics service applied {applied} of the {total} events "
                            "(the benchmark's events are all valid)")
     return float(total / (finished - first.timestamp()))
+
+
+async def _consumed(database_url: str, total: int) -> float:
+    """When the input positions reach `total` events (`time.time()`); before the service has
+    made its tables, they are none."""
+    connection = await asyncpg.connect(database_url,
+                                       server_settings={"search_path": LIVE_SCHEMA})
+    try:
+        while True:
+            try:
+                if await connection.fetchval(CONSUMED) >= total:
+                    return time.time()
+            except asyncpg.UndefinedTableError:
+                pass
+            await asyncio.sleep(0.01)
+    finally:
+        await connection.close()
 
 
 async def run(cases: int, partitions: int, limit_seconds: float) -> None:
