@@ -122,7 +122,6 @@ STILL_REACHING = {
     "wirkung/report/gather.py: services.web.report",
     "wirkung/simulate.py: services.agreements.domain",
     "wirkung/simulate.py: services.cases.domain",
-    "bench/web.py: services.web.person",
     "bench/web.py: services.web.session",
 }
 
