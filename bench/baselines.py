@@ -10,9 +10,14 @@ import uuid
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from services.metrics.facts.projection import parse, rows_of
+from shared.contracts import contract_for
 from shared.envelope import Envelope
 from shared.topics import Topics
+
+# The naive projection's one table: each event as a row, its contract as JSON.
+NAIVE_TABLE = """CREATE TABLE IF NOT EXISTS naive_events (
+    subject text NOT NULL, version integer NOT NULL, type text NOT NULL,
+    recorded_at timestamptz NOT NULL, data jsonb NOT NULL)"""
 
 
 async def raw_drain(bootstrap_servers: str, topics: Topics, total: int) -> float:
@@ -42,14 +47,18 @@ async def raw_drain(bootstrap_servers: str, topics: Topics, total: int) -> float
 
 
 async def faststream_per_message(bootstrap_servers: str, topics: Topics, total: int,
-                                 pool: asyncpg.Pool, limit_seconds: float) -> float:
-    """(b) Events/s of a FastStream subscriber with default settings, one INSERT per row.
+                                 database_url: str, limit_seconds: float) -> float:
+    """(b) Events/s of a FastStream subscriber with default settings, one INSERT per event.
 
-    Default settings except reading from the earliest offset; stopped after
-    `limit_seconds` if it has not read everything by then.
+    A naive projection: each message decoded as the metrics service decodes it
+    (the envelope, then the contract's validation) and written as one row, its
+    contract as JSON. Default settings except reading from the earliest offset;
+    stopped after `limit_seconds` if it has not read everything by then.
     """
     from faststream.kafka import KafkaBroker, KafkaMessage
 
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=10)
+    await pool.execute(NAIVE_TABLE)
     broker = KafkaBroker(bootstrap_servers, logger=None)
     handled, started = 0, 0.0
 
@@ -62,13 +71,11 @@ async def faststream_per_message(bootstrap_servers: str, topics: Topics, total: 
         record = message.raw_message
         assert not isinstance(record, tuple)  # one message, not a batch
         envelope = Envelope.from_kafka(record.headers, record.value)
-        rows = rows_of([(envelope, parse(envelope))])
-        for table, values in rows.by_table.items():
-            for row in values:
-                columns = ", ".join(table.column_names)
-                marks = ", ".join(f"${i + 1}" for i in range(len(row)))
-                await pool.execute(
-                    f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", *row)  # noqa: S608
+        event = contract_for(envelope.type).model_validate(envelope.data)
+        await pool.execute(
+            "INSERT INTO naive_events (subject, version, type, recorded_at, data) "
+            "VALUES ($1, $2, $3, $4, $5)", envelope.subject, envelope.aggregate_version,
+            envelope.type, envelope.time, event.model_dump_json())
         handled += 1
 
     await broker.start()
@@ -81,3 +88,4 @@ async def faststream_per_message(bootstrap_servers: str, topics: Topics, total: 
         return handled / (time.perf_counter() - started) if started else 0.0
     finally:
         await broker.stop()
+        await pool.close()

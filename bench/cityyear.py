@@ -230,7 +230,7 @@ async def _intake(connections: dict[str, asyncpg.Connection], stored: dict[str, 
         db = connections[name]
         intake.relayed[name] = await db.fetchval(
             "SELECT coalesce(max(notification_id), 0) FROM relay_positions") or 0
-        intake.viewed[name] = await _view_position(db)
+        intake.viewed[name] = await view_position(db)
         intake.chained[name] = await _optional(
             db, "SELECT coalesce(max(position), 0) FROM audit_chain")
     intake.replicated = await _optional(
@@ -240,7 +240,7 @@ async def _intake(connections: dict[str, asyncpg.Connection], stored: dict[str, 
     return intake
 
 
-async def _view_position(db: asyncpg.Connection) -> int:
+async def view_position(db: asyncpg.Connection) -> int:
     """The read model's position: the largest notification id of its tracking table."""
     tables = await db.fetch("SELECT table_name FROM information_schema.tables "
                             "WHERE table_name LIKE '%tracking' AND table_schema = 'public'")

@@ -2,11 +2,12 @@
 
     python bench/commands.py [--commands 3000] [--clients 8]
 
-(a) 8 threads save provider registrations straight through the application
-(eventsourcing `save`, no HTTP), (b) 8 concurrent HTTP clients register
-providers through the running agreements service (`wirkung serve`, its relay,
-read model and audit chain at work). Prints both rates, p50/p99 latency of
-(b) and, last, ratio = (b) / (a) (goal >= 0.8).
+(a) 8 threads register providers straight through the application
+(`Agreements.register_provider`: the aggregate made and saved, no HTTP),
+(b) 8 concurrent HTTP clients register providers through the running
+agreements service (`wirkung serve`, its relay, read model and audit chain at
+work). Prints both rates, p50/p99 latency of (b) and, last,
+ratio = (b) / (a) (goal >= 0.8).
 """
 
 from __future__ import annotations
@@ -25,21 +26,23 @@ from pathlib import Path
 import httpx
 
 from bench.common import figure, machine, servers
-from services.agreements.application import Agreements
-from services.agreements.domain import Provider
+from services.agreements.application import PURPOSE, Agreements
 from shared.auth import Role, mint_token, new_secret
 from shared.embedded.process import free_port
 from shared.eventstore import event_store_environment
+from shared.principals import Caller, Principal
 
 BODY = {"name": "Bench e.V.", "legal_form": "e.V.", "fields_of_action": ["jugend"]}
 
 
 def raw_saves(database_url: str, commands: int, clients: int) -> float:
     store = Agreements(env=event_store_environment(database_url))
+    manager = Caller(Principal(subject="bench", role=Role.CONTRACT_MANAGER), PURPOSE)
 
     def save(_: int) -> None:
-        store.save(Provider(name="Bench e.V.", legal_form="e.V.", fields_of_action=["jugend"],
-                            contact="", actor="bench", occurred_on=date(2026, 1, 1)))
+        store.register_provider(name="Bench e.V.", legal_form="e.V.",
+                                fields_of_action=["jugend"], contact="", caller=manager,
+                                occurred_on=date(2026, 1, 1))
 
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:

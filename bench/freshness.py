@@ -40,7 +40,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from bench.cityyear import CityYear, city_year
 from bench.common import figure, machine
-from services.metrics.application import CellKeyMethod
+from services.metrics.application import LIVE_SCHEMA, Indicators
+from services.metrics.settings import MetricsSettings
 from shared.auth import Role, mint_token
 from shared.topics import Topics
 from wirkung.stores import event_store
@@ -288,25 +289,24 @@ def run(system: CityYear, rate: float = 200.0, seconds: float = 30.0, clients: i
 
 
 async def gauge_refresh_seconds(system: CityYear) -> float:
-    """How long one refresh of the metrics service's indicator gauges takes on these facts.
+    """How long one refresh of the metrics service's indicator gauges takes on these facts:
+    the overview they publish (`Indicators.main_figures`), asked as the service asks it.
 
     The service refreshes them inside the batch transaction while batches are
     small, so under a trickle of commands this is part of every batch.
     """
-    from services.metrics.application import Indicators
-    from services.metrics.facts.schema import create_pool
-    from services.metrics.gauges import IndicatorGauges
-
-    pool = await create_pool(system.database_urls["metrics"], max_size=1)
+    settings = MetricsSettings(
+        database_url=system.database_urls["metrics"],
+        cell_key_secret=system.metrics_environment["WIRKUNG_METRICS_CELL_KEY_SECRET"])
+    indicators = Indicators(settings.disclosure_threshold, settings.cell_key_method())
+    connection = await asyncpg.connect(settings.database_url,
+                                       server_settings={"search_path": LIVE_SCHEMA})
     try:
-        gauges = IndicatorGauges(pool, Indicators(
-            threshold=5, perturbation=CellKeyMethod(b"bench-cell-key-secret")))
-        async with pool.acquire() as connection:
-            started = time.perf_counter()
-            await gauges.refresh(connection)
-            return time.perf_counter() - started
+        started = time.perf_counter()
+        await indicators.main_figures(connection)
+        return time.perf_counter() - started
     finally:
-        await pool.close()
+        await connection.close()
 
 
 def main() -> None:

@@ -5,27 +5,36 @@
 Fills fresh topics with a realistic event mix (bench.events: real contracts in
 real envelopes), then measures in the same run (a) a raw aiokafka drain with
 JSON decoding, (b) a FastStream per-message subscriber with default settings
-writing the same facts, (c) the metrics service's consumer with exactly-once
-tracking. Prints each rate in events/s and, last, `ratio=<(c)/(a)>`.
+writing each event with one INSERT, (c) the metrics service's consumer with
+exactly-once tracking: `wirkung serve metrics` on a fresh database, reading the
+same topics. Prints each rate in events/s and, last, `ratio=<(c)/(a)>`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import platform
+import tempfile
 import time
+import uuid
+from pathlib import Path
 
+import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from bench.baselines import faststream_per_message, raw_drain
+from bench.common import serving
 from bench.events import city
 from bench.stack import Servers, servers
-from services.metrics.consumer import metrics_consumer
-from services.metrics.facts.schema import create_pool, migrate
-from services.metrics.runtime import tune_garbage_collection
-from shared.projection import EVENTS_APPLIED
+from services.metrics.application import LIVE_SCHEMA
+from shared.auth import new_secret
+from shared.projection import tune_garbage_collection
 from shared.topics import Topics
+
+# What the consumer has read of the topics, as its input positions record it.
+CONSUMED = "SELECT coalesce(sum(last_offset + 1), 0) FROM input_positions"
 
 
 async def fill(bootstrap_servers: str, topics: Topics, cases: int) -> int:
@@ -44,46 +53,71 @@ async def fill(bootstrap_servers: str, topics: Topics, cases: int) -> int:
 
 
 async def service_consumer(stack: Servers, topics: Topics, total: int) -> float:
-    """(c) Events/s of the metrics consumer, from its first batch to the last applied."""
-    pool = await create_pool(await stack.new_database(), max_size=4)
-    await migrate(pool)
-    consumer = metrics_consumer(pool=pool, bootstrap_servers=stack.bootstrap_servers,
-                                topics=[topics.agreements, topics.cases],
-                                group_id="bench-metrics", dead_letter=_no_dead_letters)
-    started = 0.0
-    decode_all = consumer.decode_all
+    """(c) Events/s of the metrics service taking in the topics, from the start of its first
+    batch to the last event applied.
 
-    def timed(records: list) -> object:  # type: ignore[type-arg]
-        nonlocal started
-        if records and not started:
-            started = time.perf_counter()
-        return decode_all(records)
+    The start is the earliest `applied_at` of the versions it applied (the first batch's
+    transaction start: a client's registration, which no later event of that client follows,
+    is in every batch); the end is when its input positions reach the topics' ends, polled
+    every 10 ms from before the service starts.
+    """
+    database_url = await stack.new_database()
+    environment = {"WIRKUNG_METRICS_DATABASE_URL": database_url,
+                   "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers,
+                   "WIRKUNG_TOPIC_PREFIX": topics.prefix,
+                   "WIRKUNG_METRICS_CONSUMER_GROUP": f"bench-metrics-{uuid.uuid4().hex[:8]}",
+                   "WIRKUNG_AUTH_SECRET": new_secret(),
+                   "WIRKUNG_METRICS_CELL_KEY_SECRET": "bench-cell-key-secret",
+                   "WIRKUNG_LOG_LEVEL": "WARNING"}
+    with tempfile.TemporaryDirectory(prefix="bench-projection-") as home, \
+            contextlib.ExitStack() as running:
+        consumed = asyncio.create_task(_consumed(database_url, total))
+        try:
+            metrics = await asyncio.to_thread(
+                running.enter_context, serving("metrics", environment,
+                                               Path(home) / "metrics.log"))
+            deadline = time.monotonic() + 120 + total / 500
+            while not consumed.done():
+                if metrics.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the metrics service did not take in the topics; "
+                                       f"see {home}/metrics.log")
+                await asyncio.wait([consumed], timeout=0.5)
+            finished = consumed.result()
+        finally:
+            consumed.cancel()
+        connection = await asyncpg.connect(database_url,
+                                           server_settings={"search_path": LIVE_SCHEMA})
+        try:
+            applied = await connection.fetchval(
+                "SELECT coalesce(sum(version), 0) FROM applied_versions")
+            first = await connection.fetchval("SELECT min(applied_at) FROM applied_versions")
+        finally:
+            await connection.close()
+    if applied != total:
+        raise RuntimeError(f"the metrics service applied {applied} of the {total} events "
+                           "(the benchmark's events are all valid)")
+    return float(total / (finished - first.timestamp()))
 
-    consumer.decode_all = timed  # type: ignore[method-assign,assignment]
-    task = asyncio.create_task(consumer.run())
+
+async def _consumed(database_url: str, total: int) -> float:
+    """When the input positions reach `total` events (`time.time()`); before the service has
+    made its tables, they are none."""
+    connection = await asyncpg.connect(database_url,
+                                       server_settings={"search_path": LIVE_SCHEMA})
     try:
-        while _applied(topics) < total:
-            if task.done():
-                task.result()
+        while True:
+            try:
+                if await connection.fetchval(CONSUMED) >= total:
+                    return time.time()
+            except asyncpg.UndefinedTableError:
+                pass
             await asyncio.sleep(0.01)
-        return total / (time.perf_counter() - started)
     finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await pool.close()
-
-
-async def _no_dead_letters(*_: object) -> asyncio.Future[None]:
-    raise AssertionError("the benchmark's events are all valid")
-
-
-def _applied(topics: Topics) -> float:
-    return float(sum(EVENTS_APPLIED.labels("metrics", topic)._value.get()
-                     for topic in (topics.agreements, topics.cases)))
+        await connection.close()
 
 
 async def run(cases: int, partitions: int, limit_seconds: float) -> None:
-    tune_garbage_collection()  # as the metrics service does; the same for all three
+    tune_garbage_collection()  # for (a) and (b), as the metrics service tunes its own
     async with servers() as stack:
         topics = await stack.new_topics(partitions)
         started = time.perf_counter()
@@ -92,11 +126,8 @@ async def run(cases: int, partitions: int, limit_seconds: float) -> None:
               f"in {time.perf_counter() - started:.1f} s; Python {platform.python_version()}")
         raw = await raw_drain(stack.bootstrap_servers, topics, total)
         print(f"(a) raw aiokafka drain with JSON decoding: {raw:,.0f} events/s")
-        pool = await create_pool(await stack.new_database(), max_size=10)
-        await migrate(pool)
-        default = await faststream_per_message(stack.bootstrap_servers, topics, total, pool,
-                                               limit_seconds)
-        await pool.close()
+        default = await faststream_per_message(stack.bootstrap_servers, topics, total,
+                                               await stack.new_database(), limit_seconds)
         print(f"(b) FastStream per-message subscriber, defaults: {default:,.0f} events/s")
         ours = await service_consumer(stack, topics, total)
         print(f"(c) metrics consumer, exactly-once batches: {ours:,.0f} events/s "

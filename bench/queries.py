@@ -4,16 +4,17 @@
     python -m bench.queries --database-url URL [--bootstrap-servers HOST:PORT]
 
 Without `--database-url` it makes its own city: a fresh database on the
-embedded servers (bench.stack), filled in a child process with the fact rows
-of bench.events' history (real contracts projected by the metrics service's
-own projectors, no broker in between) and a reference population. Then it
-asks every indicator of the catalog for a year and a quarter along
-two-dimension breakdowns through the metrics service's HTTP app (httpx over
-ASGI against `create_app`, so the figures include the API), and runs the same
-breakdowns as plain SQL `GROUP BY`s over the fact tables: the raw limit.
-The first round of each query is reported apart (`cold`), the figures of the
-later rounds as `query_*`. Prints `name=value` lines; the peak RSS is the
-query process's, sampled while the queries run.
+embedded servers (bench.stack), migrated by `wirkung migrate metrics` and
+filled in a child process with the fact rows of bench.events' history (real
+contracts projected through the metrics application, `Indicators.project`, no
+broker in between) and a reference population (`wirkung metrics
+import-population`). Then it asks every indicator of the catalog for a year
+and a quarter along two-dimension breakdowns through the metrics service's
+HTTP API (`wirkung serve metrics` on that database, so the figures include the
+API), and runs the same breakdowns as plain SQL `GROUP BY`s over the fact
+tables: the raw limit. The first round of each query is reported apart
+(`cold`), the figures of the later rounds as `query_*`. Prints `name=value`
+lines; the peak RSS is the service's, sampled while the queries run.
 """
 
 from __future__ import annotations
@@ -21,26 +22,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import asyncpg
 import httpx
 import psutil
 
-from bench.common import figure, machine
+from bench.common import ROOT, figure, machine, serving
 from bench.events import DISTRICTS, START, city
+from bench.memory import peak_rss_mib
 from bench.stack import servers
-from services.metrics.application import CATALOG
-from services.metrics.facts.projection import parse, project_batch
-from services.metrics.facts.schema import create_pool, migrate
-from services.metrics.main import create_app
-from services.metrics.population import PopulationRow, import_population
+from services.metrics.application import CATALOG, LIVE_SCHEMA, Indicators, parse_period
 from services.metrics.settings import MetricsSettings
 from shared.auth import Role, mint_token
 from shared.vocabulary import AgeBand
@@ -92,10 +93,10 @@ def p95(values: Sequence[float]) -> float:
 
 
 class PeakMemory:
-    """The highest RSS of this process, sampled every few milliseconds while running."""
+    """The highest RSS of a process, sampled every few milliseconds while running."""
 
-    def __init__(self) -> None:
-        self.process = psutil.Process()
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
         self.peak = self.process.memory_info().rss
         self._task: asyncio.Task[None] | None = None
 
@@ -127,21 +128,28 @@ def questions(periods: Sequence[str], breakdowns: int,
     return asked
 
 
+@dataclass(frozen=True)
+class Service:
+    """The metrics service answering the questions: a client of its API, and its process."""
+
+    client: httpx.AsyncClient
+    pid: int
+
+
 @asynccontextmanager
-async def metrics_app(database_url: str, bootstrap_servers: str) -> AsyncIterator[
-        httpx.AsyncClient]:
-    """The metrics service's app (its consumer on fresh, empty topics), served over ASGI."""
-    settings = MetricsSettings(
-        database_url=database_url, kafka_bootstrap_servers=bootstrap_servers,
-        topic_prefix=f"bench-q-{uuid.uuid4().hex[:8]}", auth_secret=SECRET,
-        consumer_group=f"bench-q-{uuid.uuid4().hex[:8]}", log_level="WARNING",
-        cell_key_secret="bench-cell-key-secret")  # noqa: S106 - a throwaway of this run
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=True)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench",
-                                     timeout=600) as client:
-            yield client
+async def metrics_service(database_url: str,
+                          bootstrap_servers: str) -> AsyncIterator[Service]:
+    """`wirkung serve metrics` on the database (its consumer on fresh, empty topics)."""
+    environment = {"WIRKUNG_METRICS_DATABASE_URL": database_url,
+                   "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+                   "WIRKUNG_TOPIC_PREFIX": f"bench-q-{uuid.uuid4().hex[:8]}",
+                   "WIRKUNG_METRICS_CONSUMER_GROUP": f"bench-q-{uuid.uuid4().hex[:8]}",
+                   "WIRKUNG_AUTH_SECRET": SECRET, "WIRKUNG_LOG_LEVEL": "WARNING",
+                   "WIRKUNG_METRICS_CELL_KEY_SECRET": "bench-cell-key-secret"}
+    with tempfile.TemporaryDirectory(prefix="bench-queries-") as home, \
+            serving("metrics", environment, Path(home) / "metrics.log") as metrics:
+        async with httpx.AsyncClient(base_url=metrics.url, timeout=600) as client:
+            yield Service(client, metrics.process.pid)
 
 
 async def ask_all(client: httpx.AsyncClient, asked: Sequence[tuple[str, str, str]],
@@ -162,22 +170,20 @@ async def ask_all(client: httpx.AsyncClient, asked: Sequence[tuple[str, str, str
 
 
 async def ask_raw(database_url: str, periods: Sequence[str], rounds: int) -> Timings:
-    from services.metrics.application import parse_period
-
-    pool = await create_pool(database_url, max_size=1)
+    connection = await asyncpg.connect(database_url,
+                                       server_settings={"search_path": LIVE_SCHEMA})
     timings = Timings()
     try:
-        async with pool.acquire() as connection:
-            for _ in range(rounds + 1):
-                for pair, sql in RAW.items():
-                    for label in periods:
-                        period = parse_period(label)
-                        started = time.perf_counter()
-                        await connection.fetch(sql, period.start, period.end)
-                        timings.add(f"raw[{','.join(pair)}]@{label}",
-                                    (time.perf_counter() - started) * 1000)
+        for _ in range(rounds + 1):
+            for pair, sql in RAW.items():
+                for label in periods:
+                    period = parse_period(label)
+                    started = time.perf_counter()
+                    await connection.fetch(sql, period.start, period.end)
+                    timings.add(f"raw[{','.join(pair)}]@{label}",
+                                (time.perf_counter() - started) * 1000)
     finally:
-        await pool.close()
+        await connection.close()
     return timings
 
 
@@ -187,9 +193,10 @@ async def run(database_url: str, bootstrap_servers: str | None = None, *,
     """Query a metrics database whose schema `facts` holds a city-year; print the figures."""
     async with _broker(bootstrap_servers) as bootstrap:
         asked = questions(periods, breakdowns, indicators)
-        with PeakMemory() as memory:
-            async with metrics_app(database_url, bootstrap) as client:
-                timings = await ask_all(client, asked, rounds + 1)
+        async with metrics_service(database_url, bootstrap) as service:
+            with PeakMemory(service.pid) as memory:
+                timings = await ask_all(service.client, asked, rounds + 1)
+            service_max_rss = peak_rss_mib(service.pid)
         raw = await ask_raw(database_url, periods, rounds)
     if verbose:
         for name, values in sorted(timings.warm.items()):
@@ -208,7 +215,7 @@ async def run(database_url: str, bootstrap_servers: str | None = None, *,
     figure("raw_query_p95_ms", p95(raw.all_warm()))
     figure("query_p95_over_raw", p95(timings.all_warm()) / p95(raw.all_warm()))
     figure("query_peak_rss_mib", memory.peak / 2**20)
-    figure("process_max_rss_mib", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    figure("process_max_rss_mib", service_max_rss)
 
 
 @asynccontextmanager
@@ -232,42 +239,59 @@ class Filled:
 async def fill(database_url: str, cases: int, seed: int = 7, live_tail: int = 0) -> Filled:
     """Project bench.events' history of `cases` cases into the facts in batches of 20,000
     events, but its last `live_tail` events one per batch, as a live consumer would."""
-    events = [(envelope, parse(envelope)) for _, envelope in city(cases, seed=seed).in_order()]
-    cut = max(0, len(events) - live_tail)
-    pool = await create_pool(database_url, max_size=1)
+    envelopes = [envelope for _, envelope in city(cases, seed=seed).in_order()]
+    cut = max(0, len(envelopes) - live_tail)
+    metrics_command(database_url, "migrate", "metrics")
+    settings = MetricsSettings(database_url=database_url)
+    indicators = Indicators(settings.disclosure_threshold)
+    connection = await asyncpg.connect(database_url,
+                                       server_settings={"search_path": LIVE_SCHEMA})
     tail_seconds = []
     try:
-        await migrate(pool)
-        async with pool.acquire() as connection:
-            for start in range(0, cut, 20_000):
-                async with connection.transaction():
-                    await project_batch(connection, events[start:min(start + 20_000, cut)])
+        for start in range(0, cut, 20_000):
             async with connection.transaction():
-                await import_population(connection, population(),
-                                        source="bench.queries", imported_by="bench")
-            async with connection.transaction():  # the units the big batches set aside
-                await project_batch(connection, [])
-            for event in events[cut:]:
-                started = time.perf_counter()
-                async with connection.transaction():
-                    await project_batch(connection, [event])
-                tail_seconds.append(time.perf_counter() - started)
-            # As autovacuum would have by now: statistics, and the visibility map that lets
-            # a question read only the covering index of the units.
-            await connection.execute("VACUUM ANALYZE")
-            counted: int = await connection.fetchval(
-                "SELECT (SELECT count(*) FROM case_opened) + (SELECT count(*) FROM deliveries)"
-                " + (SELECT count(*) FROM goal_reviews) + (SELECT count(*) FROM case_status)")
+                await indicators.project(connection, envelopes[start:min(start + 20_000, cut)])
+        with tempfile.TemporaryDirectory(prefix="bench-population-") as directory:
+            population_csv = Path(directory) / "population.csv"
+            population_csv.write_text(population(), encoding="utf-8")
+            metrics_command(database_url, "metrics", "import-population", str(population_csv),
+                            "--source", "bench.queries", "--by", "bench")
+        async with connection.transaction():  # the units the big batches set aside
+            await indicators.project(connection, [])
+        for envelope in envelopes[cut:]:
+            started = time.perf_counter()
+            async with connection.transaction():
+                await indicators.project(connection, [envelope])
+            tail_seconds.append(time.perf_counter() - started)
+        # As autovacuum would have by now: statistics, and the visibility map that lets
+        # a question read only the covering index of the units.
+        await connection.execute("VACUUM ANALYZE")
+        counted: int = await connection.fetchval(
+            "SELECT (SELECT count(*) FROM case_opened) + (SELECT count(*) FROM deliveries)"
+            " + (SELECT count(*) FROM goal_reviews) + (SELECT count(*) FROM case_status)")
         return Filled(counted, tail_seconds)
     finally:
-        await pool.close()
+        await connection.close()
 
 
-def population() -> list[PopulationRow]:
-    """A plausible population per district and age band for the history's years."""
-    return [PopulationRow(district, band.value, year, 8_000 + 1_000 * index)
-            for index, district in enumerate(DISTRICTS) for band in AgeBand
-            for year in (START.year, START.year + 1)]
+def metrics_command(database_url: str, *arguments: str) -> None:
+    """`wirkung <arguments>` with the metrics service's database as its only setting."""
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith(("WIRKUNG_", "KAFKA_"))}
+    environment["WIRKUNG_METRICS_DATABASE_URL"] = database_url
+    done = subprocess.run([sys.executable, "-m", "wirkung", *arguments], env=environment,
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"wirkung {' '.join(arguments)}: {done.stderr or done.stdout}")
+
+
+def population() -> str:
+    """A plausible population per district and age band for the history's years, as the
+    CSV file `wirkung metrics import-population` reads."""
+    lines = [f"{district},{band.value},{year},{8_000 + 1_000 * index}"
+             for index, district in enumerate(DISTRICTS) for band in AgeBand
+             for year in (START.year, START.year + 1)]
+    return "\n".join(["district,age_band,year,population", *lines]) + "\n"
 
 
 async def _own_city(cases: int, rounds: int, breakdowns: int, indicators: Sequence[str],

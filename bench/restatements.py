@@ -60,7 +60,7 @@ async def run(database_url: str, moments: int) -> None:
 async def _own_city(cases: int, moments: int) -> None:
     async with servers() as stack:
         database_url = await stack.new_database()
-        figure("restatements_fact_rows", str(await fill(database_url, cases)))
+        figure("restatements_fact_rows", str((await fill(database_url, cases)).rows))
         await run(database_url, moments)
 
 

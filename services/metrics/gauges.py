@@ -1,5 +1,6 @@
 """A bounded set of indicator gauges for Prometheus: this year's main indicators.
 
+They publish the application's overview (`Indicators.main_figures`).
 Labels are only indicator ids, fields of action and districts, never a case
 or a person; withheld cells are left out, and the others perturbed as for
 any reader but the auditor (cell-key method, `indicators.disclosure`).
@@ -18,10 +19,7 @@ import time
 import asyncpg
 from prometheus_client import Gauge
 
-from services.metrics.application import Indicators
-from services.metrics.catalog import CATALOG
-from services.metrics.indicators.engine import Question
-from services.metrics.periods import parse_period
+from services.metrics.application import Indicators, MainFigure
 from shared.indicators import IndicatorId
 from shared.projection import Connection
 
@@ -35,12 +33,6 @@ BY_DISTRICT = Gauge("wirkung_indicator_by_district",
                     "Main indicators this year by district (small cells withheld).",
                     ["indicator", "district"])
 
-FIELD_INDICATORS = (IndicatorId.ACTIVE_CASES, IndicatorId.PLANNED_CLOSURE_RATE,
-                    IndicatorId.GOAL_ATTAINMENT_RATE, IndicatorId.MEAN_T_SCORE_AT_CLOSURE,
-                    IndicatorId.COST_PER_SUCCESSFUL_OUTCOME, IndicatorId.BUDGET_UTILISATION,
-                    IndicatorId.CAPACITY_UTILISATION)
-DISTRICT_INDICATORS = (IndicatorId.ACTIVE_CASES, IndicatorId.ACTIVE_CASES_PER_1000,
-                       IndicatorId.CLIENTS_REACHED_PER_1000, IndicatorId.SPEND_PER_INHABITANT)
 _log = logging.getLogger("wirkung.metrics.gauges")
 _INLINE_SECONDS = 0.05  # refresh inside the batch while a refresh takes less than this
 _PAUSE_FACTOR = 4.0  # the background loop pauses at least this many times a refresh's time
@@ -78,28 +70,18 @@ class IndicatorGauges:
 
     async def refresh(self, connection: Connection) -> None:
         started = time.monotonic()
-        year = parse_period(str(self.year) if self.year else self.indicators.this_year())
-        values: dict[tuple[str, str, str], float] = {}
-        for dimension, indicators in (("field_of_action", FIELD_INDICATORS),
-                                      ("district", DISTRICT_INDICATORS)):
-            for indicator in indicators:
-                for cell in await self.indicators.cells(connection, CATALOG[indicator],
-                                                        Question(year, (dimension,)),
-                                                        perturbed=True):
-                    if not cell.suppressed and cell.value is not None:
-                        values[(dimension, indicator, cell.dimensions[dimension])] = cell.value
-        _publish(values)
+        _publish(await self.indicators.main_figures(connection, self.year))
         self.took = time.monotonic() - started
 
 
-def _publish(values: dict[tuple[str, str, str], float]) -> None:
+def _publish(figures: list[MainFigure]) -> None:
     ACTIVE_CASES.clear()
     BY_FIELD.clear()
     BY_DISTRICT.clear()
-    for (dimension, indicator, label), value in values.items():
-        if dimension == "field_of_action":
-            BY_FIELD.labels(indicator, label).set(value)
-            if indicator == IndicatorId.ACTIVE_CASES:
-                ACTIVE_CASES.labels(label).set(value)
+    for figure in figures:
+        if figure.dimension == "field_of_action":
+            BY_FIELD.labels(figure.indicator, figure.label).set(figure.value)
+            if figure.indicator == IndicatorId.ACTIVE_CASES:
+                ACTIVE_CASES.labels(figure.label).set(figure.value)
         else:
-            BY_DISTRICT.labels(indicator, label).set(value)
+            BY_DISTRICT.labels(figure.indicator, figure.label).set(figure.value)

@@ -15,7 +15,6 @@ from services.metrics.consumer import metrics_consumer
 from services.metrics.facts.schema import create_pool
 from services.metrics.gauges import IndicatorGauges
 from services.metrics.migrations import prepare_database
-from services.metrics.runtime import tune_garbage_collection
 from services.metrics.settings import MetricsSettings
 from services.metrics.verifications import Verifications
 from shared.asyncapi import dead_letter_channel, events_channel
@@ -23,6 +22,7 @@ from shared.clock import Clock
 from shared.envelope import Headers
 from shared.kafka import kafka_router
 from shared.observability import configure_logging
+from shared.projection import tune_garbage_collection
 from shared.tasks import cancel_all, close_pool, supervised
 from shared.topics import Topics
 from shared.web import create_service_app, postgres_ready

@@ -13,7 +13,8 @@ its origin and error class, and the consumer goes on.
 from shared.projection.consumer import ProjectionConsumer
 from shared.projection.instruments import EVENTS_APPLIED
 from shared.projection.kinds import Connection, DeadLetterSender
+from shared.projection.runtime import tune_garbage_collection
 from shared.projection.tracking import TRACKING_TABLES
 
 __all__ = ["EVENTS_APPLIED", "TRACKING_TABLES", "Connection", "DeadLetterSender",
-           "ProjectionConsumer"]
+           "ProjectionConsumer", "tune_garbage_collection"]

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 from prometheus_client import REGISTRY
 
-from services.metrics.application import Indicators
+from services.metrics.application import Indicators, MainFigure
 from services.metrics.catalog import CATALOG
 from services.metrics.gauges import BY_DISTRICT, BY_FIELD, IndicatorGauges
 from services.metrics.indicators.disclosure import PTABLE, CellKeyMethod
@@ -50,6 +50,33 @@ async def test_the_gauges_show_this_years_indicators_perturbed_and_withhold_smal
         "indicator": "spend_per_inhabitant", "district": "Nordstadt"}) is None  # 2 persons
     assert BY_FIELD._labelnames == ("indicator", "field_of_action")
     assert BY_DISTRICT._labelnames == ("indicator", "district")
+
+
+@pytest.mark.integration
+async def test_the_main_figures_are_a_years_main_indicators_as_readers_see_them(
+        history_facts: asyncpg.Pool) -> None:
+    method = CellKeyMethod(TEST_CELL_KEY_SECRET.encode())
+    indicators = Indicators(threshold=3, perturbation=method)
+
+    async with history_facts.acquire() as connection:
+        figures = await indicators.main_figures(connection, 2026)
+        exact = await Indicators(threshold=3).cells(
+            connection, CATALOG[IndicatorId.ACTIVE_CASES],
+            Question(parse_period("2026"), ("field_of_action",)))
+
+    # 2026: jugend K1-K4 and K6 (4 persons), wohnen K5 and K7 (2 persons: withheld), and
+    # perturbed as the API perturbs for every reader but the auditor (the ptable as oracle).
+    shown = [method.cell(cell, CATALOG[IndicatorId.ACTIVE_CASES], 3) for cell in exact]
+    expected = [MainFigure("field_of_action", IndicatorId.ACTIVE_CASES,
+                           cell.dimensions["field_of_action"], cell.value) for cell in shown
+                if not cell.suppressed and cell.value is not None]
+    assert [figure.label for figure in expected] == ["jugend"]
+    assert [figure for figure in figures if figure.dimension == "field_of_action"
+            and figure.indicator == IndicatorId.ACTIVE_CASES] == expected
+    assert {figure.dimension for figure in figures} <= {"field_of_action", "district"}
+    # Nordstadt's spend per inhabitant counts 2 persons: withheld.
+    assert not [figure for figure in figures if figure.label == "Nordstadt"
+                and figure.indicator == IndicatorId.SPEND_PER_INHABITANT]
 
 
 def test_the_dashboard_charts_the_metrics_the_services_export() -> None:

@@ -5,6 +5,7 @@ Callers outside the service (the `wirkung` command, the auditor's report) use
 """
 
 from services.metrics.application.indicators import Indicators
+from services.metrics.application.main_figures import MainFigure
 from services.metrics.catalog import CATALOG, IndicatorDefinition
 from services.metrics.facts.schema import LIVE_SCHEMA
 from services.metrics.indicators import agreement_units, case_units
@@ -24,6 +25,6 @@ KEPT_INDICATORS = frozenset({*case_units.KIND, *agreement_units.KINDS})
 # The catalog, the periods and the live schema's name: what a question is made of.
 __all__ = ["CATALOG", "FIGURES", "KEPT_INDICATORS", "LIVE_SCHEMA", "Attested",
            "BadManifest", "Cell", "CellKeyMethod", "EventRef", "Grain",
-           "IndicatorDefinition", "Indicators", "InvalidPeriod", "Manifest", "Moment",
-           "Period", "ProgressLine", "Question", "Restatement", "Restatements",
+           "IndicatorDefinition", "Indicators", "InvalidPeriod", "MainFigure", "Manifest",
+           "Moment", "Period", "ProgressLine", "Question", "Restatement", "Restatements",
            "UnknownDimension", "Verdict", "closing_of", "parse_period"]

@@ -11,10 +11,13 @@ transaction (one repeatable-read snapshot for a whole report).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from services.metrics.catalog import IndicatorDefinition
+from services.metrics.application.main_figures import MAIN_INDICATORS, MainFigure
+from services.metrics.catalog import CATALOG, IndicatorDefinition
+from services.metrics.facts.projection import parse, project_batch
 from services.metrics.indicators.cells import Cell
 from services.metrics.indicators.disclosure import CellKeyMethod
 from services.metrics.indicators.engine import Question, answer, today_of
@@ -26,9 +29,11 @@ from services.metrics.indicators.restatements import (
     as_published,
     restatements,
 )
+from services.metrics.periods import parse_period
 from services.metrics.replay import Progress
 from services.metrics.verification import Verdict, verify_answer
 from shared.clock import Clock, SystemClock
+from shared.envelope import Envelope
 from shared.projection import Connection
 from shared.topics import Topics
 
@@ -63,6 +68,13 @@ class Indicators:
     def _threshold(self, definition: IndicatorDefinition) -> int:
         return self.threshold if definition.counts_persons else 0
 
+    async def project(self, connection: Connection, envelopes: Sequence[Envelope]) -> None:
+        """Count integration events into the facts and the units kept beside them, in the
+        caller's transaction, as the consumer does with a batch. The events come in order
+        and each once: the consumer tracks versions and positions, this does not. Raises
+        for an event of an unknown type or with invalid data."""
+        await project_batch(connection, [(envelope, parse(envelope)) for envelope in envelopes])
+
     async def cells(self, connection: Connection, definition: IndicatorDefinition,
                     question: Question, *, perturbed: bool = False, today: date | None = None,
                     inhabitants: Inhabitants | None = None,
@@ -78,6 +90,21 @@ class Indicators:
         if method is None:
             return cells
         return method.perturbed(cells, definition, self._threshold(definition))
+
+    async def main_figures(self, connection: Connection,
+                           year: int | None = None) -> list[MainFigure]:
+        """This year's (or `year`'s) main indicators by field of action and by district, as
+        any reader but the auditor sees them: perturbed, withheld cells left out."""
+        period = parse_period(str(year) if year else self.this_year())
+        figures = []
+        for dimension, indicators in MAIN_INDICATORS.items():
+            for indicator in indicators:
+                for cell in await self.cells(connection, CATALOG[indicator],
+                                             Question(period, (dimension,)), perturbed=True):
+                    if not cell.suppressed and cell.value is not None:
+                        figures.append(MainFigure(dimension, indicator,
+                                                  cell.dimensions[dimension], cell.value))
+        return figures
 
     async def attested(self, connection: Connection, definition: IndicatorDefinition,
                        question: Question, *, perturbed: bool = False) -> Attested:
