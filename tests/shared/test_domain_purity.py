@@ -116,7 +116,6 @@ STILL_REACHING = {
     "wirkung/cli.py: services.metrics.commands",
     "wirkung/demo.py: services.cases.main",
     "wirkung/demo_cases.py: services.cases.domain",
-    "wirkung/dev.py: services.web.session",
     "wirkung/report/command.py: services.web.report.html",
     "wirkung/report/evidence.py: services.web.report.model",
     "wirkung/report/gather.py: services.web.report",
@@ -136,7 +135,6 @@ STILL_REACHING = {
     "bench/relay.py: services.agreements.contracts",
     "bench/relay.py: services.agreements.domain",
     "bench/web.py: services.web.person",
-    "bench/web.py: services.web.session",
 }
 
 
