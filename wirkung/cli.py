@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         return _migrate(args.service)
     if args.command == "cases":
-        from services.cases.commands import run_cases_command
+        from wirkung.cases import run_cases_command
 
         return run_cases_command(args)
     if args.command == "metrics":
