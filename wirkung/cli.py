@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_cases_command(args)
     if args.command == "metrics":
-        from services.metrics.commands import run_metrics_command
+        from wirkung.metrics import run_metrics_command
 
         return run_metrics_command(args)
     if args.command == "dev":
