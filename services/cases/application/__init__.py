@@ -24,6 +24,7 @@ from services.cases.application.dtos import (
     ServiceDetails,
 )
 from services.cases.application.erasure import Erasure
+from services.cases.application.history_import import HistoryImport, HistoryImports
 from services.cases.application.ports import (
     AgreementReplica,
     CaseIndex,
@@ -42,6 +43,7 @@ from services.cases.application.workspace_dtos import (
     WorkKind,
     WorkList,
 )
+from services.cases.domain import AgreementOnRecord
 from services.cases.key_wrapping import UnknownKeyEncryptionKey
 from services.cases.personal_data import PersonalData
 from shared.clock import Clock
@@ -53,7 +55,7 @@ if TYPE_CHECKING:
 
 
 class Cases(ClientCommands, ClientSearch, ClientUpdates, CaseCommands, WorkspaceReads,
-            SubjectAccess, Erasure):
+            SubjectAccess, Erasure, HistoryImports):
     """Clients, cases, help-plan goals, services and outcomes."""
 
     @classmethod
@@ -74,10 +76,11 @@ class Cases(ClientCommands, ClientSearch, ClientUpdates, CaseCommands, Workspace
         return rewrap_client_keys(settings)
 
 
-# With the values its commands take (the client of a case, personal data, the caller) and
-# the error the key rotation raises.
+# With the values its commands take (the client of a case, personal data, an agreement as on
+# record, the caller) and the error the key rotation raises.
 __all__ = [
     "AgreementOffer",
+    "AgreementOnRecord",
     "AgreementReplica",
     "AssignableAgreement",
     "Caller",
@@ -94,6 +97,7 @@ __all__ = [
     "ClientRef",
     "Deadlines",
     "GoalDetails",
+    "HistoryImport",
     "PersonalData",
     "PersonalDataGone",
     "PseudonymousClient",
