@@ -165,6 +165,8 @@ class _Municipality:
             return None
         agreement = self.rng.choice(fitting)
         taken = _busiest(self.booked.get(agreement.agreement_id, []), start, end)
+        # Active and of the field, it admits the service while a place is left (which the
+        # import's assignment checks again, with the domain's rule).
         if agreement.places_left(taken) == 0:
             self.summary.counts["services_skipped_fully_booked"] += 1
             return None
