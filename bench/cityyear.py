@@ -45,7 +45,6 @@ from wirkung.dev import (
     development_cell_key_secret,
 )
 from wirkung.simulate import Counts, simulate
-from wirkung.stores import event_store
 
 SERVICES = ("agreements", "cases", "metrics")
 WRITE_SERVICES = ("agreements", "cases")
@@ -126,13 +125,8 @@ def stage(stages: dict[str, float], name: str) -> Iterator[None]:
 
 
 def _simulate(addresses: StackAddresses, city: str, year: int, seed: int) -> Counts:
-    agreements = event_store("agreements", addresses.database_urls["agreements"])
-    cases = event_store("cases", addresses.database_urls["cases"])
-    try:
-        return simulate(agreements, cases, city=city, year=year, seed=seed)
-    finally:
-        agreements.close()
-        cases.close()
+    return simulate(addresses.database_urls["agreements"], addresses.database_urls["cases"],
+                    city=city, year=year, seed=seed)
 
 
 def serve(system: CityYear, environ: dict[str, str]) -> None:

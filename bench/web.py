@@ -60,7 +60,7 @@ import psycopg
 from bench.cityyear import ROOT, CityYear, await_intake, city_year, serve, stage
 from bench.common import figure, machine
 from bench.queries import p95
-from services.web.session import new_session_key
+from services.web.settings import WebSettings
 from shared.auth import Role, mint_token, new_secret
 from shared.embedded import EmbeddedStack
 from shared.embedded.process import free_port, start_child, stop_child, wait_until
@@ -112,7 +112,7 @@ def web_service(system: CityYear, team: str) -> Iterator[str]:
                    if not k.startswith(("WIRKUNG_", "KAFKA_"))}
     environment |= {f"WIRKUNG_{name.upper()}_URL": url for name, url in system.urls.items()}
     environment |= {"WIRKUNG_AUTH_SECRET": system.secret, "WIRKUNG_LOG_LEVEL": "WARNING",
-                    "WIRKUNG_WEB_SESSION_KEY": new_session_key(),
+                    "WIRKUNG_WEB_SESSION_KEY": WebSettings.new_session_key(),
                     "WIRKUNG_WEB_SECURE_COOKIES": "false", "WIRKUNG_WEB_DEV_TEAMS": team}
     log = system.home / "logs" / "web.log"
     process = start_child([sys.executable, "-m", "wirkung", "serve", "web", "--port", str(port)],

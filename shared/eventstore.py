@@ -9,7 +9,8 @@ event), so the relay can hand it on in the Kafka headers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -82,6 +83,16 @@ def event_store_environment(database_url: str) -> dict[str, str]:
     }
 
 
+def single_writer_environment(database_url: str) -> dict[str, str]:
+    """The settings for a process that alone writes the store for a while (the simulation):
+    what it saved it reads back from its own memory, not the database, as
+    `ServiceApplication.saving_together` needs; no connection is tested before each use (the
+    process ends with an error if the database goes away)."""
+    return {**event_store_environment(database_url), "AGGREGATE_CACHE_MAXSIZE": "0",
+            "AGGREGATE_CACHE_FASTFORWARD": "n", "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
+            "POSTGRES_PRE_PING": "n"}
+
+
 class ConcurrentChange(Conflict):
     title = "Concurrent change"
     rule = "expected_version"
@@ -93,6 +104,8 @@ class ServiceApplication(Application[Any]):
     # Set by the service: its read model, and a wait until it has applied an event.
     view: Any = None
     view_catch_up: Callable[[int | None], None] | None = None
+    # What the commands in a `saving_together` block saved, by id, until it ends.
+    _held: dict[Any, Any] | None = None
 
     def fresh_view(self) -> Any:
         """The read model, once it has applied every event stored so far.
@@ -104,8 +117,41 @@ class ServiceApplication(Application[Any]):
             self.view_catch_up(self.recorder.max_notification_id())
         return self.view
 
+    @contextmanager
+    def saving_together(self) -> Iterator[None]:
+        """Hold what the commands in the block save, and store it all in one transaction when
+        the block ends (nothing, if it raises); meanwhile the commands read what they saved.
+
+        For a long history recorded at once, where a transaction per command would take most
+        of the time. Only with `single_writer_environment`: the commands read from memory.
+        """
+        repository = self.repository
+        if not repository.cache or repository.fastforward or repository.deepcopy_from_cache:
+            raise RuntimeError("saving together needs the single_writer_environment()")
+        held: dict[Any, Any] = {}
+        self._held = held
+        try:
+            yield
+            self._held = None
+            if held:
+                self.save(*held.values())
+        except BaseException:
+            for aggregate_id in held:  # what was never stored is read from the store again
+                repository.cache.get(aggregate_id, evict=True)
+            raise
+        finally:
+            self._held = None
+
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
         """Save; a concurrent writer that saved first turns this save into a 409."""
+        held, cache = self._held, self.repository.cache
+        if held is not None and cache is not None:
+            # Kept for the end of the block; the commands read them from the cache.
+            for aggregate in objs:
+                if held.setdefault(aggregate.id, aggregate) is not aggregate:
+                    raise ConcurrentChange(f"{aggregate.id} was made twice in one batch.")
+                cache.put(aggregate.id, aggregate)
+            return []
         try:
             recordings = super().save(*objs, **kwargs)
         except IntegrityError as error:

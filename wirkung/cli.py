@@ -117,11 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         return _migrate(args.service)
     if args.command == "cases":
-        from services.cases.commands import run_cases_command
+        from wirkung.cases import run_cases_command
 
         return run_cases_command(args)
     if args.command == "metrics":
-        from services.metrics.commands import run_metrics_command
+        from wirkung.metrics import run_metrics_command
 
         return run_metrics_command(args)
     if args.command == "dev":
@@ -144,19 +144,13 @@ def _simulate(args: argparse.Namespace) -> int:
 
     from wirkung.environment import required
     from wirkung.simulate import simulate
-    from wirkung.stores import event_store
 
-    print("Writing straight into the event stores (no HTTP, no personal data) ...",
-          file=sys.stderr)
-    agreements = event_store("agreements", required("WIRKUNG_AGREEMENTS_DATABASE_URL",
-                                                    args.home))
-    cases = event_store("cases", required("WIRKUNG_CASES_DATABASE_URL", args.home))
+    print("Recording the agreements through their application, the cases straight into "
+          "their event store (no HTTP, no personal data) ...", file=sys.stderr)
+    agreements = required("WIRKUNG_AGREEMENTS_DATABASE_URL", args.home)
+    cases = required("WIRKUNG_CASES_DATABASE_URL", args.home)
     started = time.monotonic()
-    try:
-        counts = simulate(agreements, cases, city=args.city, year=args.year, seed=args.seed)
-    finally:
-        agreements.close()
-        cases.close()
+    counts = simulate(agreements, cases, city=args.city, year=args.year, seed=args.seed)
     seconds = time.monotonic() - started
     print(f"{counts.providers} providers, {counts.agreements} agreements, {counts.reports} "
           f"reports, {counts.clients} clients, {counts.cases} cases: {counts.events} events "

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from services.agreements.application import Agreements
-from services.cases.main import build_application
+from services.cases.application import Cases
 from services.cases.settings import CasesSettings
 from shared.clock import SystemClock
 from shared.eventstore import event_store_environment
@@ -44,7 +44,7 @@ def seed_demo(home: Path, database_urls: dict[str, str], *, cases: int = 3000,
         database_url=url,
         key_encryption_key=SecretStr(development_key_encryption_key(home)),
         blind_index_key=SecretStr(development_blind_index_key(home)))
-    store = build_application(url, event_store_environment(url), settings, SystemClock())
+    store = Cases.from_settings(settings, clock=SystemClock())
     try:
         generated = seed_cases(store, signed, count=cases, seed=seed, today=date.today())
     finally:

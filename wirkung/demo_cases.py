@@ -1,11 +1,11 @@
 """Demo cases: about 3,000 cases over the two years before `today`, generated deterministically.
 
-Clients and cases are built with the domain's own commands (so every rule
-holds), in the order things happened, and saved through the cases
-application in batches. A service is assigned only under an agreement that
-admits it on its start date; while an agreement's places are taken, the
-assignment is skipped, as a caseworker would have to. Build the application
-with `Cases(env=event_store_environment(url), parts=postgres_parts(url))`.
+Clients and cases are recorded through the cases application's history import
+(`Cases.import_history`: the domain's own commands, so every rule holds), by a
+caseworker of each case's team, in the order things happened, and saved in
+batches. A service is assigned only under an agreement that admits it on its
+start date; while an agreement's places are taken, the assignment is skipped, as
+a caseworker would have to. Build the application with `Cases.from_settings`.
 """
 
 from __future__ import annotations
@@ -21,16 +21,9 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
-from services.cases.application import Cases, PersonalData
-from services.cases.domain import (
-    AgreementOnRecord,
-    AssignmentError,
-    Case,
-    Client,
-    admitting_agreement,
-    age_band_on,
-    is_reentry,
-)
+from services.cases.application import AgreementOnRecord, Cases, HistoryImport, PersonalData
+from shared.closures import within_reentry_window
+from shared.principals import Caller, Principal, Role
 from shared.vocabulary import ClosureReason, FieldOfAction, GenderCategory
 
 DISTRICTS = ("Nordstadt", "Südviertel", "Altstadt", "Weststadt")
@@ -95,6 +88,17 @@ class _Story:
                 step()
 
 
+@dataclass(frozen=True)
+class _Case:
+    """A case opened in the import, with what its story is told by."""
+
+    id: UUID
+    client_id: UUID
+    field_of_action: str
+    district: str
+    caller: Caller
+
+
 def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
@@ -111,19 +115,19 @@ def _on_record(terms: dict[str, Any]) -> AgreementOnRecord:
 class _Municipality:
     """Decides who comes, what happens and when; remembers the places taken."""
 
-    def __init__(self, rng: random.Random, agreements: list[dict[str, Any]], today: date):
-        self.rng, self.today = rng, today
+    def __init__(self, rng: random.Random, agreements: list[dict[str, Any]], today: date,
+                 history: HistoryImport):
+        self.rng, self.today, self.history = rng, today, history
         self.agreements = [(_on_record(a), tuple(a.get("districts", ()))) for a in agreements]
         self.booked: dict[UUID, list[tuple[date, date]]] = {}
-        self.closed: list[tuple[date, Client, str, str]] = []  # when, whom, field, district
-        self.clients: dict[str, tuple[Client, date]] = {}  # by pseudonym, with birth date
+        self.closed: list[tuple[date, UUID, str, str]] = []  # when, whom, field, district
         self.summary = SeedSummary()
 
     def uuid(self) -> UUID:
         return UUID(int=self.rng.getrandbits(128), version=4)
 
-    def client(self, field_of_action: str, opened_on: date, team: str,
-               actor: str) -> tuple[Client, PersonalData]:
+    def client(self, field_of_action: str, opened_on: date, caller: Caller) -> UUID:
+        """A new client, registered with their personal data."""
         rng = self.rng
         low, high = AGES[field_of_action]
         birth = opened_on - timedelta(days=rng.randint(low * 365, high * 365 + 364))
@@ -131,23 +135,21 @@ class _Municipality:
                             birth_date=birth, address=f"{rng.choice(STREETS)} "
                                                       f"{rng.randint(1, 120)}, Musterstadt")
         gender = rng.choice([*GenderCategory, GenderCategory.FEMALE, GenderCategory.MALE, None])
-        client = Client.register(pseudonym=f"p-{self.rng.getrandbits(64):016x}",
-                                 gender_category=gender, team=team, actor=actor,
-                                 occurred_on=opened_on)
-        self.clients[client.pseudonym] = (client, birth)
         self.summary.counts["clients"] += 1
-        return client, data
+        return self.history.register_client(
+            pseudonym=f"p-{self.rng.getrandbits(64):016x}", personal_data=data,
+            gender_category=gender, caller=caller, occurred_on=opened_on)
 
-    def returning(self, opened_on: date) -> tuple[Client, str, str] | None:
+    def returning(self, opened_on: date) -> tuple[UUID, str, str] | None:
         """Now and then, a client whose case closed in the last twelve months."""
-        recent = [c for c in self.closed if is_reentry(c[0], opened_on)]
+        recent = [c for c in self.closed if within_reentry_window(c[0], opened_on)]
         if not recent or self.rng.random() > 0.12:
             return None
-        _, client, field_of_action, district = self.rng.choice(recent)
-        return client, field_of_action, district
+        _, client_id, field_of_action, district = self.rng.choice(recent)
+        return client_id, field_of_action, district
 
-    def last_closure(self, client: Client, opened_on: date) -> date | None:
-        closures = [c[0] for c in self.closed if c[1] is client and c[0] <= opened_on]
+    def last_closure(self, client_id: UUID, opened_on: date) -> date | None:
+        closures = [c[0] for c in self.closed if c[1] == client_id and c[0] <= opened_on]
         return max(closures, default=None)
 
     def admitting(self, field_of_action: str, district: str, start: date,
@@ -163,30 +165,29 @@ class _Municipality:
             return None
         agreement = self.rng.choice(fitting)
         taken = _busiest(self.booked.get(agreement.agreement_id, []), start, end)
-        try:
-            return admitting_agreement(agreement, agreement_id=agreement.agreement_id,
-                                       field_of_action=field_of_action, start_date=start,
-                                       running_services=taken), taken
-        except AssignmentError:
+        # Active and of the field, it admits the service while a place is left (which the
+        # import's assignment checks again, with the domain's rule).
+        if agreement.places_left(taken) == 0:
             self.summary.counts["services_skipped_fully_booked"] += 1
             return None
+        return agreement, taken
 
-    def story(self, case: Case, actor: str, opened_on: date) -> _Story:
-        rng, story, counts = self.rng, _Story(), self.summary.counts
-        field_of_action = case.field_of_action
+    def story(self, case: _Case, opened_on: date) -> _Story:
+        rng, story, counts, history = self.rng, _Story(), self.summary.counts, self.history
+        field_of_action, caller = case.field_of_action, case.caller
         assessed = opened_on + timedelta(days=rng.randint(3, 21))
         planned = assessed + timedelta(days=rng.randint(0, 14))
         duration = min(max(int(rng.lognormvariate(math.log(270), 0.5)), 45), 700)
         closes = opened_on + timedelta(days=duration)
-        story.at(assessed, partial(case.assess, summary=rng.choice(ASSESSMENTS), actor=actor,
-                                   occurred_on=assessed))
+        story.at(assessed, partial(history.assess, case.id, summary=rng.choice(ASSESSMENTS),
+                                   caller=caller, occurred_on=assessed))
         goals = [(self.uuid(), title, rng.choice([-2, -1, -1])) for title in
                  rng.sample(GOALS[field_of_action], rng.randint(1, len(GOALS[field_of_action])))]
         for goal_id, title, baseline in goals:
             story.at(planned, partial(
-                case.set_goal, goal_id=goal_id, title=title, levels=LEVELS, baseline=baseline,
-                weight=rng.choice(["1", "1", "1", "1.5", "2"]), actor=actor,
-                occurred_on=planned))
+                history.set_goal, case.id, goal_id=goal_id, title=title, levels=LEVELS,
+                baseline=baseline, weight=rng.choice(["1", "1", "1", "1.5", "2"]),
+                caller=caller, occurred_on=planned))
             counts["goals"] += 1
         for number in range(1 if rng.random() < 0.85 else 2):
             start = planned + timedelta(days=rng.randint(7, 45) + 60 * number)
@@ -194,7 +195,7 @@ class _Municipality:
             ends = start + timedelta(days=rng.randint(30, 120)) if early else closes
             if start >= min(closes, self.today) or ends > closes:
                 continue
-            self.service(case, actor, story, start, ends if early else None, closes)
+            self.service(case, story, start, ends if early else None, closes)
         progress = rng.gauss(0.9, 0.9)  # how well this case goes
         review, rounds = planned + timedelta(days=90), max(duration // 90, 1)
         for round_ in range(1, rounds + 1):
@@ -202,37 +203,38 @@ class _Municipality:
                 break
             for goal_id, _, baseline in goals:
                 level = round(baseline + progress * round_ * 2 / rounds + rng.gauss(0, 0.6))
-                story.at(review, partial(case.review_goal, goal_id=goal_id,
-                                         level=max(-2, min(2, level)), note="", actor=actor,
+                story.at(review, partial(history.review_goal, case.id, goal_id,
+                                         level=max(-2, min(2, level)), note="", caller=caller,
                                          occurred_on=review))
                 counts["reviews"] += 1
             review += timedelta(days=90)
         if closes <= self.today:
             reason = self.reason(progress)
-            story.at(closes, partial(case.close, reason=reason, actor=actor, occurred_on=closes))
+            story.at(closes, partial(history.close_case, case.id, reason=reason, caller=caller,
+                                     occurred_on=closes))
             reopens = closes + timedelta(days=rng.randint(14, 90))
             if rng.random() < 0.04 and reopens <= self.today:
-                story.at(reopens, partial(case.reopen, reason="erneuter Bedarf", actor=actor,
-                                          occurred_on=reopens))
+                story.at(reopens, partial(history.reopen_case, case.id, reason="erneuter Bedarf",
+                                          caller=caller, occurred_on=reopens))
                 counts["reopened"] += 1
             else:
-                client, _ = self.clients[case.client_pseudonym]
-                self.closed.append((closes, client, field_of_action, case.district))
+                counts["closed"] += 1
+                self.closed.append((closes, case.client_id, field_of_action, case.district))
         return story
 
-    def service(self, case: Case, actor: str, story: _Story, start: date, ended: date | None,
+    def service(self, case: _Case, story: _Story, start: date, ended: date | None,
                 closes: date) -> None:
         admitted = self.admitting(case.field_of_action, case.district, start, ended or closes)
         if admitted is None:
             return
         agreement, taken = admitted
         self.booked.setdefault(agreement.agreement_id, []).append((start, ended or closes))
-        service_id, rng = self.uuid(), self.rng
+        service_id, rng, history = self.uuid(), self.rng, self.history
         planned_units = rng.choice(UNITS_PLANNED.get(agreement.pricing_unit, (40,)))
         story.at(start, partial(
-            case.assign_service_under, agreement, running_services=taken, service_id=service_id,
-            agreement_id=agreement.agreement_id, units_planned=planned_units,
-            start_date=start, actor=actor, occurred_on=start))
+            history.assign_service, case.id, service_id=service_id, agreement=agreement,
+            running_services=taken, units_planned=planned_units, start_date=start,
+            caller=case.caller, occurred_on=start))
         self.summary.counts["services"] += 1
         last = min(ended or closes, self.today)
         quarter_end = _quarter_end(start)
@@ -241,14 +243,14 @@ class _Municipality:
             period = f"{quarter_end.year}-Q{(quarter_end.month - 1) // 3 + 1}"
             day = quarter_end + timedelta(days=5)
             if day < last:
-                story.at(day, partial(case.record_delivery, service_id=service_id,
-                                      period=period, units=Decimal(str(units)), actor=actor,
-                                      occurred_on=day))
+                story.at(day, partial(history.record_delivery, case.id, service_id,
+                                      period=period, units=Decimal(str(units)),
+                                      caller=case.caller, occurred_on=day))
                 self.summary.counts["deliveries"] += 1
             quarter_end = _quarter_end(quarter_end + timedelta(days=1))
         if ended is not None and ended < closes:
-            story.at(ended, partial(case.end_service, service_id=service_id, reason="beendet",
-                                    actor=actor, occurred_on=ended))
+            story.at(ended, partial(history.end_service, case.id, service_id, reason="beendet",
+                                    caller=case.caller, occurred_on=ended))
 
     def reason(self, progress: float) -> str:
         if progress > 0.9:
@@ -282,37 +284,33 @@ def seed_cases(cases: Cases, agreements: list[dict[str, Any]], *, count: int = 3
                seed: int = 2026, today: date) -> SeedSummary:
     """Register clients and open `count` cases with their histories up to `today`."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
-    town = _Municipality(rng, agreements, today)
+    history = cases.import_history()
+    town = _Municipality(rng, agreements, today, history)
     openings = sorted(today - timedelta(days=rng.randint(7, 730)) for _ in range(count))
-    new_clients: list[tuple[Client, PersonalData]] = []
-    batch: list[Case] = []
-    for opened_on in openings:
+    for recorded, opened_on in enumerate(openings, start=1):
         again = town.returning(opened_on)
         if again is None:
             field_of_action = rng.choices(list(FIELDS), weights=list(FIELDS.values()))[0].value
             district = rng.choice(DISTRICTS)
         else:
-            client, field_of_action, district = again
+            client_id, field_of_action, district = again
         team = TEAMS[district]
-        actor = f"demo-{team}-{rng.randint(1, 3)}"
+        caller = Caller.of(Principal(f"demo-{team}-{rng.randint(1, 3)}", Role.CASEWORKER,
+                                     team=team))
         if again is None:
-            new_clients.append(town.client(field_of_action, opened_on, team, actor))
-            client = new_clients[-1][0]
-        birth = town.clients[client.pseudonym][1]
-        case = Case(client_pseudonym=client.pseudonym, field_of_action=field_of_action,
-                    target_groups=[rng.choice(TARGET_GROUPS[field_of_action])],
-                    district=district, team=team,
-                    legal_basis=LEGAL_BASES[FieldOfAction(field_of_action)],
-                    age_band=age_band_on(birth, opened_on).value, actor=actor,
-                    occurred_on=opened_on,
-                    reentry=is_reentry(town.last_closure(client, opened_on), opened_on))
-        town.summary.counts["reentries"] += case.reentry
-        town.story(case, actor, opened_on).run(today)
-        town.summary.counts["closed"] += case.status == "closed"
-        batch.append(case)
-        if len(batch) >= BATCH:
-            cases.import_history(new_clients, batch)
-            new_clients, batch = [], []
-    cases.import_history(new_clients, batch)
+            client_id = town.client(field_of_action, opened_on, caller)
+        last_closure = town.last_closure(client_id, opened_on)
+        case = _Case(history.open_case(
+            client_id=client_id, field_of_action=field_of_action,
+            target_groups=[rng.choice(TARGET_GROUPS[field_of_action])], district=district,
+            legal_basis=LEGAL_BASES[FieldOfAction(field_of_action)], caller=caller,
+            occurred_on=opened_on, last_closure=last_closure),
+            client_id, field_of_action, district, caller)
+        town.summary.counts["reentries"] += (last_closure is not None and
+                                             within_reentry_window(last_closure, opened_on))
+        town.story(case, opened_on).run(today)
+        if recorded % BATCH == 0:
+            history.save()
+    history.save()
     town.summary.counts["cases"] = count
     return town.summary

@@ -46,9 +46,10 @@ def development_secret(home: Path) -> str:
 
 def development_session_key(home: Path) -> str:
     """The web service's session cookie key."""
-    from services.web.session import new_session_key
+    from services.web.settings import WebSettings
 
-    return kept_key(home, "web-session.key", new_session_key, "WIRKUNG_WEB_SESSION_KEY")
+    return kept_key(home, "web-session.key", WebSettings.new_session_key,
+                    "WIRKUNG_WEB_SESSION_KEY")
 
 
 def development_audit_keys(home: Path) -> dict[str, str]:

@@ -1,9 +1,12 @@
 """`wirkung simulate`: a plausible year of a city, deterministic for a seed.
 
-It writes straight into the event stores of the agreements and cases services
-(through the domain aggregates, in large batches, bypassing the HTTP API, its
-authorisation and the clients' personal data), for speed: a large city's year
-is about 5 million events. The services relay and project them as usual.
+The agreements, their providers and reports are recorded through the agreements
+application's commands, by a contract manager and each agreement's provider. The
+cases go straight into the cases service's event store (through the domain
+aggregates, in large batches, bypassing its application, the clients' personal
+data and the sealing of free text), for speed and so that a seed gives the same
+stored events: a large city's year is about 4 million events. The services relay
+and project them as usual.
 """
 
 from __future__ import annotations
@@ -21,18 +24,21 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from services.agreements.domain import (
+from services.agreements.application import (
+    PURPOSE,
+    AgreementDetails,
+    Agreements,
     AgreementTerms,
     GoalOutcome,
     ImpactGoal,
-    Provider,
-    ProviderReport,
+    ProviderDetails,
+    ReportDetails,
     ReportFigures,
     ReportingObligation,
-    ServiceAgreement,
 )
 from services.cases.domain import Case, Client
-from shared.eventstore import ServiceApplication
+from shared.eventstore import ServiceApplication, single_writer_environment
+from shared.principals import Caller, Principal, Role
 from shared.vocabulary import (
     AgeBand,
     ClosureReason,
@@ -40,6 +46,7 @@ from shared.vocabulary import (
     FieldOfAction,
     PricingUnit,
 )
+from wirkung.stores import event_store
 
 SCALES = {"small": (10, 40, 1_000), "medium": (100, 400, 10_000),
           "large": (500, 2_000, 100_000)}
@@ -50,6 +57,7 @@ CLOSURES = (ClosureReason.PLANNED_GOALS_ACHIEVED,) * 5 + (
     ClosureReason.PLANNED_PARTIALLY,) * 3 + (
     ClosureReason.DROPPED_OUT, ClosureReason.TRANSFERRED, ClosureReason.MOVED)
 ACTOR = "simulation"
+MANAGER = Caller(Principal(ACTOR, Role.CONTRACT_MANAGER), PURPOSE)
 CASES_PER_SAVE = 50
 
 
@@ -98,47 +106,67 @@ class Progress:
                 print(file=sys.stderr)
 
 
-def simulate(agreements: ServiceApplication, cases: ServiceApplication, *, city: str,
-             year: int, seed: int) -> Counts:
+def simulate(agreements_url: str, cases_url: str, *, city: str, year: int,
+             seed: int) -> Counts:
+    """Simulate the year into the agreements and cases databases at these URLs."""
     rng = random.Random(seed)  # noqa: S311 - reproducible simulation, not secrets
     providers, agreement_count, case_count = SCALES[city]
     counts = Counts()
-    with deterministic_ids(rng, Provider, ServiceAgreement, Case):
+    agreements = Agreements(env=single_writer_environment(agreements_url),
+                            ids=lambda: _drawn_id(rng))
+    cases = event_store("cases", cases_url)
+    try:
         signed = _agreements(agreements, rng, year, providers, agreement_count, counts)
-        _cases(cases, rng, year, case_count, signed, counts)
+        with deterministic_ids(rng, Case):
+            _cases(cases, rng, year, case_count, signed, counts)
+    finally:
+        agreements.close()
+        cases.close()
     return counts
 
 
-def _agreements(store: ServiceApplication, rng: random.Random, year: int, providers: int,
-                count: int, counts: Counts) -> list[ServiceAgreement]:
+def _drawn_id(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _agreements(agreements: Agreements, rng: random.Random, year: int, providers: int,
+                count: int, counts: Counts) -> list[AgreementDetails]:
     progress = Progress(count, "agreements")
     registered = []
-    for number in range(providers):
-        fields = rng.sample(list(FieldOfAction), k=rng.choice((1, 2, 3)))
-        registered.append(Provider(name=f"Träger {number + 1}", legal_form="e.V.",
-                                   fields_of_action=[f.value for f in fields], contact="",
-                                   actor=ACTOR, occurred_on=date(year - 1, 10, 1)))
-    store.save(*registered)
+    with agreements.saving_together():
+        for number in range(providers):
+            fields = rng.sample(list(FieldOfAction), k=rng.choice((1, 2, 3)))
+            registered.append(agreements.register_provider(
+                name=f"Träger {number + 1}", legal_form="e.V.",
+                fields_of_action=[f.value for f in fields], contact="", caller=MANAGER,
+                occurred_on=date(year - 1, 10, 1)))
     counts.providers, counts.events = providers, counts.events + providers
-    signed: list[ServiceAgreement] = []
+    signed: list[AgreementDetails] = []
+    # The commands of 200 agreements saved together: a transaction each took most of the time.
     for start in range(0, count, 200):
-        batch: list[Any] = []
-        for number in range(start, min(start + 200, count)):
-            provider = registered[number % providers]
-            agreement = ServiceAgreement.draft(
-                provider_id=provider.id, provider_active=True,
-                terms=_terms(rng, year, FieldOfAction(rng.choice(provider.fields_of_action))),
-                actor=ACTOR, occurred_on=date(year - 1, 11, 1))
-            agreement.sign(actor=ACTOR, occurred_on=date(year - 1, 12, 1))
-            batch.append(agreement)
-            batch.extend(_reports(rng, agreement, year))
-            signed.append(agreement)
-        counts.events += sum(len(a.pending_events) for a in batch)
-        counts.reports += sum(isinstance(a, ProviderReport) for a in batch)
-        store.save(*batch)
-        progress.add(len([a for a in batch if isinstance(a, ServiceAgreement)]))
+        with agreements.saving_together():
+            for number in range(start, min(start + 200, count)):
+                signed.append(_agreement(agreements, rng, year, registered[number % providers],
+                                         counts))
+        progress.add(min(200, count - start))
     counts.agreements = len(signed)
     return signed
+
+
+def _agreement(agreements: Agreements, rng: random.Random, year: int,
+               provider: ProviderDetails, counts: Counts) -> AgreementDetails:
+    """An agreement with the provider, signed, with three quarters' reports accepted."""
+    drafted = agreements.draft_agreement(
+        provider_id=provider.id,
+        terms=_terms(rng, year, FieldOfAction(rng.choice(provider.fields_of_action))),
+        caller=MANAGER, occurred_on=date(year - 1, 11, 1))
+    agreement = agreements.sign_agreement(drafted.id, caller=MANAGER,
+                                          occurred_on=date(year - 1, 12, 1),
+                                          expected_version=drafted.version)
+    reports = _reports(agreements, rng, agreement, year)
+    counts.events += agreement.version + sum(report.version for report in reports)
+    counts.reports += len(reports)
+    return agreement
 
 
 def _terms(rng: random.Random, year: int, field: FieldOfAction) -> AgreementTerms:
@@ -155,30 +183,35 @@ def _terms(rng: random.Random, year: int, field: FieldOfAction) -> AgreementTerm
         reporting_obligation=ReportingObligation(due_days=30))
 
 
-def _reports(rng: random.Random, agreement: ServiceAgreement,
-             year: int) -> list[ProviderReport]:
+def _reports(agreements: Agreements, rng: random.Random, agreement: AgreementDetails,
+             year: int) -> list[ReportDetails]:
+    """The agreement's provider reports on three quarters, each report accepted."""
+    provider = Caller(Principal(ACTOR, Role.PROVIDER, provider_id=str(agreement.provider_id)),
+                      PURPOSE)
     reports = []
     for quarter in (1, 2, 3):
-        participants = rng.randrange(20, agreement.terms.capacity)
+        participants = rng.randrange(20, agreement.terms["capacity"])
         measured = rng.randrange(1, participants)
         figures = ReportFigures(participants=participants, units_delivered=Decimal(
             participants * 10), expenditure_cents=participants * 90_000, outcomes=(
             GoalOutcome("goal_attainment_rate", rng.randrange(measured + 1), measured),),
             narrative="")
         submitted = date(year, quarter * 3, 28) + timedelta(days=rng.randrange(5, 45))
-        report = ProviderReport.submit(agreement=agreement, period=f"{year}-Q{quarter}",
-                                       figures=figures, actor=ACTOR, occurred_on=submitted)
-        report.accept(actor=ACTOR, occurred_on=submitted + timedelta(days=10))
-        reports.append(report)
+        report = agreements.submit_report(agreement.id, period=f"{year}-Q{quarter}",
+                                          figures=figures, caller=provider,
+                                          occurred_on=submitted)
+        reports.append(agreements.accept_report(
+            agreement.id, period=report.period, caller=MANAGER,
+            occurred_on=submitted + timedelta(days=10), expected_version=report.version))
     return reports
 
 
 def _cases(store: ServiceApplication, rng: random.Random, year: int, count: int,
-           agreements: list[ServiceAgreement], counts: Counts) -> None:
+           agreements: list[AgreementDetails], counts: Counts) -> None:
     progress = Progress(count, "cases")
-    by_field: dict[str, list[ServiceAgreement]] = {}
+    by_field: dict[str, list[AgreementDetails]] = {}
     for agreement in agreements:
-        by_field.setdefault(agreement.terms.field_of_action.value, []).append(agreement)
+        by_field.setdefault(agreement.terms["field_of_action"], []).append(agreement)
     pseudonyms: list[str] = []
     # Saves of a few thousand events each: far larger ones stall psycopg's pipeline.
     for start in range(0, count, CASES_PER_SAVE):
@@ -201,10 +234,10 @@ def _cases(store: ServiceApplication, rng: random.Random, year: int, count: int,
 
 
 def _case(rng: random.Random, year: int, pseudonym: str, field: str,
-          agreement: ServiceAgreement) -> Case:
+          agreement: AgreementDetails) -> Case:
     opened = date(year, 1, 1) + timedelta(days=rng.randrange(0, 330))
     last = date(year, 12, 31)
-    district = rng.choice(agreement.terms.districts)
+    district = rng.choice(agreement.terms["districts"])
     case = Case(client_pseudonym=pseudonym, field_of_action=field, target_groups=["Familien"],
                 district=district, team=f"asd-{DISTRICTS.index(district) % 6}",
                 legal_basis="SGB VIII §27", age_band=rng.choice(list(AgeBand)).value,

@@ -4,71 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 
 from fastapi import FastAPI
-from psycopg_pool import ConnectionPool
 
 from services.cases.api import install_problems, routers
-from services.cases.application import Cases, CasesParts, Deadlines
+from services.cases.application import Cases
 from services.cases.contracts import to_contract
-from services.cases.index import PostgresCaseIndex
-from services.cases.key_wrapping import Keyring
-from services.cases.migrations import MIGRATIONS, prepare_database
-from services.cases.postgres_vault import PostgresVault
+from services.cases.migrations import MIGRATIONS
 from services.cases.purposes import DEFAULT_PURPOSES, Purposes
 from services.cases.replica.consumer import replica_consumer
-from services.cases.replica.reader import PostgresAgreements
-from services.cases.retention import RetentionPeriods
 from services.cases.settings import CasesSettings
 from services.cases.views import CasesProjection, CasesView
-from shared.access_log import PostgresAccessLog
 from shared.asyncapi import events_channel
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock
 from shared.observability import configure_logging
 from shared.topics import Topics
 from shared.write_service import Background, ViewSpec, create_write_service
 
 _log = logging.getLogger("wirkung.cases")
-
-
-def postgres_parts(database_url: str, *, keyring: Keyring,
-                   clock: Clock | None = None, deadlines: Deadlines | None = None,
-                   blind_index_key: bytes | None = None,
-                   retention: RetentionPeriods | None = None) -> CasesParts:
-    """The application's collaborators, all in the cases database; the clients' keys
-    wrapped by the keyring's KEK.
-
-    Without `blind_index_key` clients are indexed under a key of this process only. The
-    database's tables are first brought up to this code's version (a no-op when the
-    service has just done so on starting).
-    """
-    if not database_url.startswith(("postgresql:", "postgres:")):
-        raise ValueError("the cases service keeps its vault and read model in PostgreSQL")
-    prepare_database(database_url)
-    pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True,
-                          check=ConnectionPool.check_connection)
-    access_log = PostgresAccessLog(database_url)
-    vault = PostgresVault(pool, blind_index_key or secrets.token_bytes(32), keyring)
-    return CasesParts(vault=vault, access_log=access_log,
-                      agreements=PostgresAgreements(pool), index=PostgresCaseIndex(pool),
-                      closers=[access_log.close, pool.close], clock=clock or SystemClock(),
-                      deadlines=deadlines or Deadlines(),
-                      retention=retention or RetentionPeriods())
-
-
-def build_application(database_url: str, environment: dict[str, str],
-                      settings: CasesSettings, clock: Clock) -> Cases:
-    """The application with its collaborators (its read model runs as the service's view)."""
-    deadlines = settings.deadlines()
-    key = settings.blind_index_key
-    if key is None:
-        _log.warning("WIRKUNG_CASES_BLIND_INDEX_KEY is not set: clients registered before this "
-                     "start cannot be found by name and birth date")
-    return Cases(env=environment, parts=postgres_parts(
-        database_url, keyring=settings.keyring(), clock=clock, deadlines=deadlines,
-        blind_index_key=key.get_secret_value().encode() if key else None,
-        retention=settings.retention()))
 
 
 def retention_schedule(every_seconds: float) -> Background:
@@ -104,7 +57,7 @@ def create_app(settings: CasesSettings | None = None, *,
         description="Clients (pseudonymous), cases with help-plan goals, services and outcomes.",
         settings=settings,
         database_url=settings.database_url,
-        application=lambda env: build_application(settings.database_url, env, settings, clock),
+        application=lambda env: Cases.from_settings(settings, clock=clock, env=env),
         translate=to_contract,
         topic=topics.cases,
         routers=routers,

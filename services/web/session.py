@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -22,10 +21,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 COOKIE = "wirkung_session"
 # Browsers keep at most about 4 KB per cookie.
 MAX_COOKIE_BYTES = 4000
-
-
-def new_session_key() -> str:
-    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
 class SessionCipher:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
 from datetime import date
 
 from pydantic import Field, SecretStr
@@ -48,6 +50,11 @@ class WebSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias="WIRKUNG_LOG_LEVEL")
     # The day the installation counts as today, for tests and demonstrations only.
     fixed_day: date | None = Field(None, validation_alias="WIRKUNG_FIXED_DAY")
+
+    @staticmethod
+    def new_session_key() -> str:
+        """A new random key as `WIRKUNG_WEB_SESSION_KEY` takes it (`wirkung dev`)."""
+        return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
     def clock(self) -> Clock:
         """What day it is for the pages (see `shared.clock.clock_for`)."""

@@ -24,7 +24,6 @@ from services.agreements.settings import AgreementsSettings
 from services.cases.settings import CasesSettings
 from services.metrics.settings import MetricsSettings
 from services.web.main import create_app
-from services.web.session import new_session_key
 from services.web.settings import WebSettings
 from shared.settings import ServiceSettings, environment_names
 from shared.topics import Topics
@@ -57,7 +56,7 @@ OPERATOR_ENVIRONMENT = {
     "WIRKUNG_CASES_BLIND_INDEX_KEY": "operator-provided-blind-index-key-of-32-characters",
     "WIRKUNG_CASES_KEY_ENCRYPTION_KEY": "b3BlcmF0b3ItcHJvdmlkZWQta2V5LWVuY3J5cHRpb24=",
     "WIRKUNG_METRICS_CELL_KEY_SECRET": "operator-provided-cell-key-secret",
-    "WIRKUNG_WEB_SESSION_KEY": new_session_key(),
+    "WIRKUNG_WEB_SESSION_KEY": WebSettings.new_session_key(),
     "WIRKUNG_WEB_OIDC_CLIENT_SECRET": "operator-provided-client-secret",
     "WIRKUNG_WEB_PUBLIC_URL": "https://wirkung.example.org",
     "WIRKUNG_WEB_FEEDBACK_ADDRESS": "barrierefreiheit@stadt.example.org",

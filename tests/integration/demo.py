@@ -16,9 +16,9 @@ from services.agreements.application import Agreements
 from services.agreements.main import create_app as agreements_app
 from services.agreements.settings import AgreementsSettings
 from services.cases.application import Cases
+from services.cases.application.postgres import postgres_parts
 from services.cases.key_wrapping import KeyEncryptionKey, Keyring
 from services.cases.main import create_app as cases_app
-from services.cases.main import postgres_parts
 from services.cases.settings import CasesSettings
 from services.metrics.main import create_app as metrics_app
 from services.metrics.settings import MetricsSettings

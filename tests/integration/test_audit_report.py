@@ -24,11 +24,11 @@ import pytest
 from services.metrics.periods import Grain, containing, parse_period
 from services.web.clients import AgreementsApi, CasesApi, MetricsApi, Services
 from services.web.report.gather import Progress, gather_report
-from services.web.report.html import render
-from services.web.report.model import Report
-from services.web.report.svg import COLOUR
-from services.web.report.text import number
 from shared.audit.checkpoint import new_private_key_text, private_key, public_key_text
+from shared.report.html import render
+from shared.report.model import Report
+from shared.report.svg import COLOUR
+from shared.report.text import number
 from shared.topics import Topics
 from tests.integration.demo import SERVICES, seed_small_demo, three_services
 from tests.report.page import Page, charts

@@ -15,7 +15,6 @@ from shared.eventstore import event_store_environment
 from shared.views import ViewRunner
 from tests.support import Infrastructure, new_database
 from wirkung.simulate import simulate
-from wirkung.stores import event_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -24,12 +23,11 @@ async def test_a_bulk_import_leaves_every_case_at_its_version_and_status(
         infrastructure: Infrastructure) -> None:
     url = await new_database(infrastructure)
     await asyncio.to_thread(prepare_database, url)
-    agreements = event_store("agreements", await new_database(infrastructure))
+    agreements = await new_database(infrastructure)
     # Written as `wirkung simulate` writes, straight into the store (no personal data).
-    written = event_store("cases", url)
     cases = Cases(env=event_store_environment(url))
     try:
-        await asyncio.to_thread(simulate, agreements, written, city="small", year=2026, seed=3)
+        await asyncio.to_thread(simulate, agreements, url, city="small", year=2026, seed=3)
         last = cases.recorder.max_notification_id()
         runner = await asyncio.to_thread(
             ViewRunner, application=cases, projection_class=CasesProjection,
@@ -48,6 +46,4 @@ async def test_a_bulk_import_leaves_every_case_at_its_version_and_status(
             assert (row["version"], row["status"]) == (
                 case.version, str(case.status)), row["case_id"]
     finally:
-        agreements.close()
-        written.close()
         cases.close()

@@ -17,23 +17,22 @@ pytestmark = pytest.mark.integration
 async def simulated(infrastructure: Infrastructure, seed: int) -> list[tuple[Any, ...]]:
     import asyncio
 
-    agreements = event_store("agreements", await new_database(infrastructure))
-    cases = event_store("cases", await new_database(infrastructure))
-    try:
-        counts = await asyncio.to_thread(simulate, agreements, cases, city="small",
-                                         year=2026, seed=seed)
-        assert counts.cases == 1000
-        assert counts.events > 20_000
-        events = []
-        for store in (agreements, cases):
+    urls = {service: await new_database(infrastructure) for service in ("agreements", "cases")}
+    counts = await asyncio.to_thread(simulate, urls["agreements"], urls["cases"], city="small",
+                                     year=2026, seed=seed)
+    assert counts.cases == 1000
+    assert counts.events > 20_000
+    events = []
+    for service, url in urls.items():
+        store = event_store(service, url)
+        try:
             for n in store.recorder.select_notifications(0, 1_000_000):
                 state = json.loads(n.state)
                 state.pop("timestamp", None)  # when it was recorded: now
                 events.append((str(n.originator_id), n.originator_version, n.topic, state))
-        return events
-    finally:
-        agreements.close()
-        cases.close()
+        finally:
+            store.close()
+    return events
 
 
 async def test_the_same_seed_simulates_the_same_year(infrastructure: Infrastructure) -> None:

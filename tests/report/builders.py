@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 from services.metrics.catalog import CATALOG
 from services.metrics.periods import Grain, parse_period
-from services.web.report.model import (
+from shared.access_log import AccessCount
+from shared.indicators import IndicatorId
+from shared.report.model import (
     Accesses,
     ChainStatus,
     Figures,
@@ -16,8 +18,6 @@ from services.web.report.model import (
     Restated,
     Restatement,
 )
-from shared.access_log import AccessCount
-from shared.indicators import IndicatorId
 from wirkung.report.gather import indicator
 
 HOSTILE = '<script>alert("x")</script>&<b>'

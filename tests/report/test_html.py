@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from services.web.report.html import render
-from services.web.report.model import ReportPeriod
+from shared.report.html import render
+from shared.report.model import ReportPeriod
 from tests.report.builders import HOSTILE, a_period, a_report
 from tests.report.page import Page, charts
 

@@ -6,10 +6,10 @@ import asyncio
 
 from services.web.clients import Services, Unavailable
 from services.web.report.gather import Progress, ReportFailed, gather_patiently
-from services.web.report.html import render
-from services.web.report.model import Report, ReportPeriod
 from services.web.report.runs import ReportRun, ReportRuns
 from shared.embedded.process import free_port
+from shared.report.html import render
+from shared.report.model import Report, ReportPeriod
 from tests.report.builders import a_report
 
 

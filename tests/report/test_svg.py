@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from services.web.report.svg import COLOUR, MISSING, bar_chart, line_chart, nice_ticks
+from shared.report.svg import COLOUR, MISSING, bar_chart, line_chart, nice_ticks
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 HOSTILE = '<script>alert("x")</script>&'

@@ -18,7 +18,6 @@ import uvicorn
 from werkzeug.serving import make_server
 
 from services.web.main import create_app
-from services.web.session import new_session_key
 from services.web.settings import WebSettings
 from shared.embedded.process import free_port
 
@@ -54,7 +53,7 @@ def running_issuer(*users: oidc_provider_mock.User) -> Iterator[str]:
 @contextmanager
 def running_web(issuer: str, auth_audience: str | None = None) -> Iterator[Web]:
     """The web service signing people in at `issuer`, served by uvicorn."""
-    session_key = new_session_key()
+    session_key = WebSettings.new_session_key()
     settings = WebSettings(session_key=session_key, oidc_issuer=issuer,
                            oidc_client_id=CLIENT_ID, oidc_client_secret=CLIENT_SECRET,
                            secure_cookies=False, agreements_url=NO_SERVICE,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from services.web.session import new_session_key
+from services.web.settings import WebSettings
 from shared.audit.checkpoint import new_private_key_text
 from shared.embedded.process import free_port, start_child, stop_child, wait_until
 from tests.support import (
@@ -59,7 +59,7 @@ def running_stack(infrastructure: Infrastructure, secret: str, home: Path,
     topics = new_topics_sync(infrastructure)
     ports = {name: free_port() for name in SERVICES}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    session_key = new_session_key()
+    session_key = WebSettings.new_session_key()
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("WIRKUNG_", "KAFKA_"))},
         "KAFKA_BOOTSTRAP_SERVERS": infrastructure.bootstrap_servers,

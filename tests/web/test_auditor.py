@@ -18,10 +18,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from services.web.report.model import Figures
-from services.web.report.text import cell_text
 from shared.auth import Role, mint_token
 from shared.embedded.process import free_port, start_child, stop_child, wait_until
+from shared.report.model import Figures
+from shared.report.text import cell_text
 from tests.report.page import Page as ReportPage
 from tests.web.browser import assert_accessible
 from tests.web.conftest import Seed

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from services.web.main import create_app
 from services.web.person import Person
-from services.web.session import COOKIE, SessionCipher, new_session_key
+from services.web.session import COOKIE, SessionCipher
 from services.web.settings import WebSettings
 from shared.auth import Role, mint_token
 from tests.web.conftest import Seed
@@ -26,7 +26,7 @@ FAR_DAY = date(2031, 5, 15)
 def test_the_web_service_starts_its_pages_on_the_fixed_day(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WIRKUNG_FIXED_DAY", FAR_DAY.isoformat())
-    key = new_session_key()
+    key = WebSettings.new_session_key()
     app = create_app(WebSettings(session_key=key, secure_cookies=False, auth_secret="secret"))
     auditor = Person(token="unused", subject="au-1", role=Role.AUDITOR.value,
                      expires_at=int(time.time()) + 600)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.metrics.application import InvalidPeriod, parse_period
-from services.web.report.html import render
+from shared.report.html import render
 from wirkung.report.gather import gather, progress
 
 

@@ -18,7 +18,7 @@ from services.metrics.application import (
     Question,
     closing_of,
 )
-from services.web.report.model import Figures, Manifest, Restated, Restatement
+from shared.report.model import Figures, Manifest, Restated, Restatement
 from wirkung.report.facts import Facts
 
 # Moments examined per indicator; the report says how many more there were.

@@ -1,8 +1,8 @@
 """Gather what the report states: from the write services' stores, the metrics facts,
 the checkpoints topic and the access logs. Progress goes to stderr.
 
-It fills the same model as the web's gatherer does from the APIs
-(`services.web.report`), so both write the same page; the command reads the databases
+It fills the same model (`shared.report.model`) as the web's gatherer does from the APIs
+(`services.web.report.gather`), so both write the same page; the command reads the databases
 because it runs where no one signs in (production tokens come from the OIDC provider).
 """
 
@@ -27,9 +27,9 @@ from services.metrics.application import (
     Period,
     Question,
 )
-from services.web.report import model
 from shared.access_log import AccessCount, count_accesses
 from shared.audit.check import ChainCheck
+from shared.report import model
 from wirkung.audit import WRITE_SERVICES, check_chain
 from wirkung.environment import required, setting
 from wirkung.report.evidence import attested_total, figures, period_closed_at, restatements_of

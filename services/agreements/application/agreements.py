@@ -26,7 +26,8 @@ class AgreementCommands(AgreementsBase):
         provider: Provider = load(self, provider_id, what="provider")
         agreement = ServiceAgreement.draft(provider_id=provider_id,
                                            provider_active=provider.active, terms=terms,
-                                           actor=caller.subject, occurred_on=occurred_on)
+                                           actor=caller.subject, occurred_on=occurred_on,
+                                           agreement_id=self.new_id())
         self.save(agreement)
         return AgreementDetails.of(agreement, self.today())
 

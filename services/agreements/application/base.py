@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from services.agreements.domain import ServiceAgreement
 from shared.access_log import Access, AccessLog, MemoryAccessLog
@@ -25,10 +26,13 @@ class AgreementsBase(ServiceApplication):
     """The shared part: the access log, the read model, loading within scope."""
 
     def __init__(self, env: Any = None, *, access_log: AccessLog | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, ids: Callable[[], UUID] = uuid4) -> None:
         super().__init__(env)
         self.access_log: AccessLog = access_log or MemoryAccessLog()
         self.clock: Clock = clock or SystemClock()
+        # Where the ids of new providers and agreements come from (drawn from a seed by the
+        # simulation, so that a seed gives the same ids).
+        self.new_id = ids
 
     def today(self) -> date:
         """The day it is for the application (its clock, fixed in tests)."""

@@ -17,9 +17,10 @@ class ProviderCommands(AgreementsBase):
 
     def register_provider(self, *, name: str, legal_form: str, fields_of_action: list[str],
                           contact: str, caller: Caller, occurred_on: date) -> ProviderDetails:
-        provider = Provider(name=name, legal_form=legal_form,
-                            fields_of_action=fields_of_action, contact=contact,
-                            actor=caller.subject, occurred_on=occurred_on)
+        provider = Provider.register(name=name, legal_form=legal_form,
+                                     fields_of_action=fields_of_action, contact=contact,
+                                     actor=caller.subject, occurred_on=occurred_on,
+                                     provider_id=self.new_id())
         self.save(provider)
         return ProviderDetails.of(provider)
 

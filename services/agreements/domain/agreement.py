@@ -74,13 +74,15 @@ class ServiceAgreement(Aggregate):
 
     @classmethod
     def draft(cls, *, provider_id: UUID, provider_active: bool, terms: AgreementTerms,
-              actor: str, occurred_on: date) -> ServiceAgreement:
-        """Draft an agreement with a provider that is still active."""
+              actor: str, occurred_on: date,
+              agreement_id: UUID | None = None) -> ServiceAgreement:
+        """Draft an agreement with a provider that is still active (under the id the
+        application chose, if it chose one)."""
         if not provider_active:
             raise ProviderInactiveError
         terms.check()
-        return cls(provider_id=provider_id, terms=terms.to_event(), actor=actor,
-                   occurred_on=occurred_on)
+        return cls._create(cls.Drafted, id=agreement_id, provider_id=provider_id,
+                           terms=terms.to_event(), actor=actor, occurred_on=occurred_on)
 
     @event(Drafted)
     def __init__(self, *, provider_id: UUID, terms: dict[str, Any], actor: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TypeVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -37,6 +38,15 @@ class Provider(Aggregate):
     class Deactivated(Aggregate.Event):
         actor: str
         occurred_on: date
+
+    @classmethod
+    def register(cls, *, name: str, legal_form: str, fields_of_action: list[str],
+                 contact: str, actor: str, occurred_on: date,
+                 provider_id: UUID | None = None) -> Provider:
+        """Register a provider (under the id the application chose, if it chose one)."""
+        return cls._create(cls.Registered, id=provider_id, name=name, legal_form=legal_form,
+                           fields_of_action=fields_of_action, contact=contact, actor=actor,
+                           occurred_on=occurred_on)
 
     @event(Registered)
     def __init__(self, *, name: str, legal_form: str, fields_of_action: list[str],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -21,7 +21,6 @@ from services.cases.application.dtos import (
 from services.cases.application.sealing import opened_history
 from services.cases.application.workspace_dtos import CaseOrder, WorkKind
 from services.cases.domain import Case, Client, age_band_on, is_reentry
-from services.cases.personal_data import PersonalData
 from shared.errors import Conflict, Kind, NotFound, Refused
 from shared.history import HistoryEntry, history
 from shared.principals import Caller, Role
@@ -175,21 +174,6 @@ class CaseCommands(CasesBase):
         # Another team sees the case and its client from now on: a disclosure to log.
         self.granted(caller, "case_handover", str(case_id), person=handed.client_pseudonym)
         return handed
-
-    def import_history(self, clients: Sequence[tuple[Client, PersonalData]],
-                       cases: Sequence[Case]) -> None:
-        """Save clients and cases built elsewhere (an import, demo data) in one transaction.
-
-        The personal data goes into the vault first and out again if the save
-        fails. The read model catches up on its own: an import does not wait.
-        """
-        self.parts.vault.store_many([(client.id, data) for client, data in clients])
-        try:
-            self.save(*(client for client, _ in clients), *cases)
-        except BaseException:
-            for client, _ in clients:
-                self.parts.vault.erase(client.id)
-            raise
 
     def _client_at_opening(self, client: ClientRef, caller: Caller,
                            opened_on: date) -> tuple[str, str]:

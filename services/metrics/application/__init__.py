@@ -16,15 +16,20 @@ from services.metrics.indicators.manifest import Attested, Manifest
 from services.metrics.indicators.moments import EventRef, Moment
 from services.metrics.indicators.restatements import Restatement, Restatements, closing_of
 from services.metrics.periods import Grain, InvalidPeriod, Period, parse_period
+from services.metrics.population import InvalidPopulation
 from services.metrics.progress import ProgressLine
+from services.metrics.rebuild import RebuildRunning
+from services.metrics.replay import HistoryIncomplete
 from services.metrics.verification import FIGURES, BadManifest, Verdict
 
 # The indicators the units kept beside the facts answer (about what is known now).
 KEPT_INDICATORS = frozenset({*case_units.KIND, *agreement_units.KINDS})
 
-# The catalog, the periods and the live schema's name: what a question is made of.
+# The catalog, the periods and the live schema's name: what a question is made of; and what
+# the rebuild and the population import raise.
 __all__ = ["CATALOG", "FIGURES", "KEPT_INDICATORS", "LIVE_SCHEMA", "Attested",
-           "BadManifest", "Cell", "CellKeyMethod", "EventRef", "Grain",
-           "IndicatorDefinition", "Indicators", "InvalidPeriod", "MainFigure", "Manifest",
-           "Moment", "Period", "ProgressLine", "Question", "Restatement", "Restatements",
-           "UnknownDimension", "Verdict", "closing_of", "parse_period"]
+           "BadManifest", "Cell", "CellKeyMethod", "EventRef", "Grain", "HistoryIncomplete",
+           "IndicatorDefinition", "Indicators", "InvalidPeriod", "InvalidPopulation",
+           "MainFigure", "Manifest", "Moment", "Period", "ProgressLine", "Question",
+           "RebuildRunning", "Restatement", "Restatements", "UnknownDimension", "Verdict",
+           "closing_of", "parse_period"]

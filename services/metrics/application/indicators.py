@@ -11,9 +11,12 @@ transaction (one repeatable-read snapshot for a whole report).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+import asyncpg
 
 from services.metrics.application.main_figures import MAIN_INDICATORS, MainFigure
 from services.metrics.catalog import CATALOG, IndicatorDefinition
@@ -29,8 +32,12 @@ from services.metrics.indicators.restatements import (
     as_published,
     restatements,
 )
+from services.metrics.migrations import prepare_database
 from services.metrics.periods import parse_period
+from services.metrics.population import import_population, rows_from_csv
+from services.metrics.rebuild import Rebuilt, rebuild
 from services.metrics.replay import Progress
+from services.metrics.settings import MetricsSettings
 from services.metrics.verification import Verdict, verify_answer
 from shared.clock import Clock, SystemClock
 from shared.envelope import Envelope
@@ -129,3 +136,27 @@ class Indicators:
         return await verify_answer(document, database_url=database_url,
                                    bootstrap_servers=bootstrap_servers, topics=topics,
                                    progress=progress, perturbation=self.perturbation)
+
+    # What the facts are counted from: rebuilt from the topics, and the reference population.
+
+    async def rebuild(self, settings: MetricsSettings,
+                      progress: Progress | None = None) -> Rebuilt:
+        """Replay both topics from offset zero into fresh facts and swap them in once caught
+        up (raises RebuildRunning while another rebuild runs, HistoryIncomplete when a topic
+        lost events, DatabaseNewerThanCode)."""
+        return await rebuild(settings, progress)
+
+    async def import_population(self, database_url: str, text: str, *, source: str,
+                                imported_by: str) -> int:
+        """Import reference population figures from CSV text (columns district, age_band,
+        year, population) in one transaction, the tables first brought up to this code's
+        version; how many rows (raises InvalidPopulation naming every error in the text,
+        DatabaseNewerThanCode)."""
+        rows = rows_from_csv(text)
+        await asyncio.to_thread(prepare_database, database_url)
+        connection = await asyncpg.connect(database_url)
+        try:
+            return await import_population(connection, rows, source=source,
+                                           imported_by=imported_by)
+        finally:
+            await connection.close()

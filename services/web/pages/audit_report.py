@@ -16,8 +16,8 @@ from services.web.pages.audit_history import Auditor
 from services.web.person import Person
 from services.web.rendering import is_partial, pages_of
 from services.web.report.gather import gather_patiently
-from services.web.report.model import ReportPeriod
 from services.web.report.runs import ReportRun, ReportRuns
+from shared.report.model import ReportPeriod
 
 router = APIRouter()
 BASE = "/revision/pruefbericht"

@@ -19,7 +19,10 @@ from time import monotonic
 from typing import Any, TypeVar
 
 from services.web.clients import JSON, HistoryReads, ServiceError, Services
-from services.web.report.model import (
+from shared.access_log import AccessCount
+from shared.audit.verify import Finding
+from shared.clock import Clock, SystemClock
+from shared.report.model import (
     Accesses,
     ChainStatus,
     Figures,
@@ -30,9 +33,6 @@ from services.web.report.model import (
     Restated,
     Restatement,
 )
-from shared.access_log import AccessCount
-from shared.audit.verify import Finding
-from shared.clock import Clock, SystemClock
 
 T = TypeVar("T")
 MOMENTS_EXAMINED = 50  # per indicator, as `wirkung audit report` examines them

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from services.web.report.gather import Progress, ReportFailed
-from services.web.report.html import render
-from services.web.report.model import Report, ReportPeriod
+from shared.report.html import render
+from shared.report.model import Report, ReportPeriod
 
 KEPT = timedelta(hours=2)
 MOST = 20  # reports kept at once; the oldest finished one goes first

@@ -2,7 +2,7 @@
 
 Two gatherers fill it: the web's, from the services' public APIs with the auditor's
 token (`services.web.report.gather`), and `wirkung audit report`, from the databases.
-Both hand it to the one renderer, `services.web.report.html`.
+Both hand it to the one renderer, `shared.report.html`.
 """
 
 from __future__ import annotations

@@ -1,11 +1,16 @@
-"""The `wirkung cases` commands: erasure when the retention period has run, and rotating the
-key-encryption key; settings from the environment, like the service."""
+"""`wirkung cases`: erasure when the retention period has run, and rotating the
+key-encryption key; through the cases application, settings from the environment, like the
+service."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.cases.settings import CasesSettings
 
 
 def run_cases_command(args: argparse.Namespace) -> int:
@@ -15,7 +20,7 @@ def run_cases_command(args: argparse.Namespace) -> int:
 
     try:
         settings = CasesSettings()
-        keyring = settings.keyring()
+        settings.keyring()
     except (ValidationError, ValueError) as error:
         needed = ("WIRKUNG_CASES_DATABASE_URL, WIRKUNG_CASES_KEY_ENCRYPTION_KEY (the new key) "
                   "and WIRKUNG_CASES_PREVIOUS_KEY_ENCRYPTION_KEY (the old one)"
@@ -23,48 +28,39 @@ def run_cases_command(args: argparse.Namespace) -> int:
                   else "WIRKUNG_CASES_DATABASE_URL and WIRKUNG_CASES_KEY_ENCRYPTION_KEY")
         print(f"wirkung cases: set {needed}: {error}", file=sys.stderr)
         return 2
-    from services.cases.migrations import prepare_database
     from shared.migrations import DatabaseNewerThanCode
 
+    # Either command first brings the tables of an earlier release up to date, as the
+    # service would on starting (keys stored before the KEK have no column for its id).
     try:
-        # As the service would on starting: the tables of an earlier release are brought up
-        # to date (keys stored before the KEK have no column for its id).
-        prepare_database(settings.database_url)
+        if args.cases_command == "rotate-key-encryption-key":
+            return _rotate(settings)
+        return _retention(settings, args.on or date.today(), dry_run=args.dry_run)
     except DatabaseNewerThanCode as error:
         print(f"wirkung cases: {error}", file=sys.stderr)
         return 1
-    if args.cases_command == "rotate-key-encryption-key":
-        return _rotate(settings.database_url, keyring)
-    return _retention(settings, args.on or date.today(), dry_run=args.dry_run)
 
 
-def _rotate(database_url: str, keyring: object) -> int:
-    from services.cases.key_wrapping import Keyring, UnknownKeyEncryptionKey
-    from services.cases.postgres_vault import rotate_key_encryption_key
+def _rotate(settings: CasesSettings) -> int:
+    from services.cases.application import Cases, UnknownKeyEncryptionKey
 
-    assert isinstance(keyring, Keyring)
     try:
-        rewrapped = rotate_key_encryption_key(database_url, keyring)
+        rewrapped = Cases.rotate_key_encryption_key(settings)
     except UnknownKeyEncryptionKey as error:
         print(f"wirkung cases rotate-key-encryption-key: {error}; the keys re-wrapped so far "
               "stay re-wrapped, run it again with that key as the previous one",
               file=sys.stderr)
         return 1
     print(f"re-wrapped {rewrapped} client key(s) under key-encryption key "
-          f"{keyring.current.id}; the events were not touched")
+          f"{settings.keyring().current.id}; the events were not touched")
     return 0
 
 
-def _retention(settings: object, today: date, *, dry_run: bool) -> int:
-    from services.cases.main import build_application
-    from services.cases.settings import CasesSettings
+def _retention(settings: CasesSettings, today: date, *, dry_run: bool) -> int:
+    from services.cases.application import Cases
     from shared.clock import FixedClock
-    from shared.eventstore import event_store_environment
 
-    assert isinstance(settings, CasesSettings)
-    cases = build_application(settings.database_url,
-                              event_store_environment(settings.database_url), settings,
-                              FixedClock(today))
+    cases = Cases.from_settings(settings, clock=FixedClock(today))
     try:
         found = cases.due_for_erasure(today) if dry_run else cases.erase_due(today)
     finally:

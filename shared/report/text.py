@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.web.report.model import Figures
+from shared.report.model import Figures
 
 # By the catalog's level names (`GET /indicators`).
 LEVELS = {"society": "Gesellschaft / society", "target_group": "Zielgruppe / target group",

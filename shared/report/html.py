@@ -9,8 +9,8 @@ import json
 from html import escape
 from itertools import groupby
 
-from services.web.report import svg
-from services.web.report.model import (
+from shared.report import svg
+from shared.report.model import (
     Accesses,
     ChainStatus,
     Indicator,
@@ -19,8 +19,8 @@ from services.web.report.model import (
     Report,
     Restatement,
 )
-from services.web.report.style import CSS
-from services.web.report.text import LEVELS, cell_text, count_text, tick
+from shared.report.style import CSS
+from shared.report.text import LEVELS, cell_text, count_text, tick
 
 
 def render(report: Report) -> str:

@@ -1,10 +1,15 @@
-"""The `wirkung metrics` commands: rebuild the facts, import population; settings from env."""
+"""`wirkung metrics`: rebuild the facts, import population; through the metrics application,
+settings from the environment, like the service."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.metrics.settings import MetricsSettings
 
 
 def run_metrics_command(args: argparse.Namespace) -> int:
@@ -23,17 +28,18 @@ def run_metrics_command(args: argparse.Namespace) -> int:
     return asyncio.run(_import_population(settings, args))
 
 
-async def _rebuild(settings: object) -> int:
-    from services.metrics.progress import ProgressLine
-    from services.metrics.rebuild import RebuildRunning, rebuild
-    from services.metrics.replay import HistoryIncomplete
-    from services.metrics.settings import MetricsSettings
+async def _rebuild(settings: MetricsSettings) -> int:
+    from services.metrics.application import (
+        HistoryIncomplete,
+        Indicators,
+        ProgressLine,
+        RebuildRunning,
+    )
     from shared.migrations import DatabaseNewerThanCode
 
-    assert isinstance(settings, MetricsSettings)
     progress = ProgressLine()
     try:
-        outcome = await rebuild(settings, progress)
+        outcome = await Indicators(settings.disclosure_threshold).rebuild(settings, progress)
     except (RebuildRunning, DatabaseNewerThanCode) as error:
         print(f"wirkung metrics rebuild: {error}", file=sys.stderr)
         return 1
@@ -48,30 +54,23 @@ async def _rebuild(settings: object) -> int:
     return 0
 
 
-async def _import_population(settings: object, args: argparse.Namespace) -> int:
-    import asyncpg
-
-    from services.metrics.migrations import prepare_database
-    from services.metrics.population import InvalidPopulation, import_population, rows_from_csv
-    from services.metrics.settings import MetricsSettings
+async def _import_population(settings: MetricsSettings, args: argparse.Namespace) -> int:
+    from services.metrics.application import Indicators, InvalidPopulation
     from shared.migrations import DatabaseNewerThanCode
 
-    assert isinstance(settings, MetricsSettings)
     try:
-        rows = rows_from_csv(args.file.read_text(encoding="utf-8-sig"))
-    except (OSError, InvalidPopulation) as error:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except OSError as error:
         print(f"wirkung metrics import-population: {error}", file=sys.stderr)
         return 2
     try:
-        await asyncio.to_thread(prepare_database, settings.database_url)
+        count = await Indicators(settings.disclosure_threshold).import_population(
+            settings.database_url, text, source=args.source, imported_by=args.by)
+    except InvalidPopulation as error:
+        print(f"wirkung metrics import-population: {error}", file=sys.stderr)
+        return 2
     except DatabaseNewerThanCode as error:
         print(f"wirkung metrics import-population: {error}", file=sys.stderr)
         return 1
-    connection = await asyncpg.connect(settings.database_url)
-    try:
-        count = await import_population(connection, rows, source=args.source,
-                                        imported_by=args.by)
-    finally:
-        await connection.close()
     print(f"imported {count} population rows from {args.file} (source: {args.source})")
     return 0
