@@ -144,7 +144,7 @@ def agreement_expressions(some_agreements: bool = False) -> dict[str, str]:
         # Each report by its (latest) submission.
         "submissions": "SELECT DISTINCT ON (report_id) report_id, version, agreement_id, "
                        "period_start AS first_day, period_end AS last_day FROM report_facts r "
-                       f"WHERE change = 'submitted' AND {known('r')} "
+                       f"WHERE change = 'submitted' AND {of_agreements('r')} "
                        "ORDER BY report_id, version DESC",
         # Reports with figures: their latest revision, unless its latest review rejected it.
         "figures": "SELECT r.* FROM (SELECT DISTINCT ON (s.report_id) s.report_id, s.agreement_id, "
@@ -171,7 +171,7 @@ def agreement_expressions(some_agreements: bool = False) -> dict[str, str]:
         "reported": "SELECT DISTINCT ON (agreement_id, period_end) agreement_id, "
                     "period_end AS last_day, due_on, late IS NOT TRUE AS on_time "
                     "FROM report_facts r "
-                    f"WHERE change = 'submitted' AND {known('r')} "
+                    f"WHERE change = 'submitted' AND {of_agreements('r')} "
                     "ORDER BY agreement_id, period_end, report_id DESC",
         # Every reporting period of a signed agreement's term (AgreementRecord.reporting_periods),
         # those starting after today left out: none of them is due yet.
