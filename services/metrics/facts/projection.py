@@ -111,13 +111,8 @@ async def project_batch(connection: Connection,
     """Append the rows of a batch's due events inside the consumer's transaction, and
     bring the case and agreement units kept beside them up to date."""
     await rows_of(events).write(connection)
-    # As for the questions (`in_database`): without nested loops over the units, whose
-    # rows the planner cannot estimate, the units of a city take seconds, not an hour.
-    was = await connection.fetchval("SELECT current_setting('enable_nestloop')")
-    await connection.execute("SELECT set_config('enable_nestloop', 'off', true)")
     await agreement_units.refresh(connection, events,
                                   await case_units.refresh(connection, events))
-    await connection.execute("SELECT set_config('enable_nestloop', $1, true)", was)
 
 
 async def project(connection: Connection, envelope: Envelope, event: IntegrationEvent) -> None:

@@ -27,7 +27,7 @@ from services.metrics.indicators.case_sql import (
     case_expressions,
     with_clause,
 )
-from services.metrics.indicators.case_units import Refreshed, arguments
+from services.metrics.indicators.case_units import Refreshed, arguments, without_nested_loops
 from shared.contracts import IntegrationEvent
 from shared.envelope import Envelope
 from shared.indicators import IndicatorId
@@ -90,6 +90,12 @@ async def refresh(connection: Connection, events: Sequence[tuple[Envelope, Integ
     the case units, remembering what a catch-up touched while they are set aside."""
     if refreshed.years is None and not refreshed.aside:
         return
+    async with without_nested_loops(connection):  # an agreement's units count its cases
+        await _refresh(connection, events, refreshed)
+
+
+async def _refresh(connection: Connection, events: Sequence[tuple[Envelope, IntegrationEvent]],
+                   refreshed: Refreshed) -> None:
     if refreshed.everything:
         assert refreshed.years is not None
         await connection.execute("DELETE FROM agreement_units")

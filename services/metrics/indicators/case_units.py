@@ -32,7 +32,8 @@ smaller, but could say neither.
 # ruff: noqa: S608 - the SQL is put together from constants only; values are parameters.
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -130,6 +131,22 @@ def arguments(first_year: int, last_year: int) -> list[Any]:
             RHO, EXPECTED_LEVEL, REENTRY_MONTHS, sorted(SUCCESSFUL), sorted(PLANNED)]
 
 
+@asynccontextmanager
+async def without_nested_loops(connection: Connection, *, when: bool = True
+                               ) -> AsyncIterator[None]:
+    """Hash joins, not nested loops, while counting many units: the planner cannot estimate
+    the units' rows, and a nested loop over a city's (its choice for a small estimate)
+    takes an hour, not seconds. A few cases' units the indexes find faster (`when`)."""
+    if not when:
+        yield
+        return
+    was = await connection.fetchval("SELECT current_setting('enable_nestloop')")
+    await connection.execute("SELECT set_config('enable_nestloop', 'off', true)")
+    yield
+    # (After an error the transaction is rolled back, and the setting with it.)
+    await connection.execute("SELECT set_config('enable_nestloop', $1, true)", was)
+
+
 async def years_kept(connection: Connection) -> tuple[int, int] | None:
     """The years the units answer for now (None: none, or they are set aside)."""
     row = await connection.fetchrow(
@@ -222,7 +239,8 @@ async def refresh(connection: Connection,
             "(SELECT unnest($1::uuid[]) AS c UNION SELECT case_id FROM stale) every", affected)
         await connection.execute("UPDATE case_units_years SET set_aside = false")
     await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
-    await connection.execute(_REFRESH_SOME, *arguments(*kept.years), affected)
+    async with without_nested_loops(connection, when=len(affected) > CATCH_UP):
+        await connection.execute(_REFRESH_SOME, *arguments(*kept.years), affected)
     return Refreshed(kept.years, stale=kept.set_aside)
 
 
@@ -251,7 +269,8 @@ async def refresh_all(connection: Connection, first_year: int, last_year: int) -
     await connection.execute("DELETE FROM case_units")
     await _forget(connection)
     await connection.execute("INSERT INTO case_units_years VALUES ($1, $2)", first_year, last_year)
-    await connection.execute(_REFRESH_ALL, *arguments(first_year, last_year))
+    async with without_nested_loops(connection):
+        await connection.execute(_REFRESH_ALL, *arguments(first_year, last_year))
 
 
 _DIMENSIONS = {
