@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, Field
+from pydantic.dataclasses import dataclass
 
 from services.agreements.api.models import (
     AGREEMENT_ID,
@@ -19,10 +21,13 @@ from services.agreements.application import (
     AgreementDetails,
     Page,
     ProviderDetails,
-    ReportDetails,
+    ReportBasics,
     ReportListEntry,
     ReportOverview,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 PROVIDER = {"id": PROVIDER_ID, "version": 1, "name": "Jugendhilfe Nord e.V.",
             "legal_form": "e.V.", "fields_of_action": ["jugend"],
@@ -50,23 +55,18 @@ REPORT = {"id": "0b1c2d3e-4f50-5a6b-8c7d-9e0f1a2b3c4d", "version": 1,
           "superseded": []}
 
 
-class ProviderOut(BaseModel):
-    """A provider (Freier Träger)."""
-
-    model_config = out_examples(PROVIDER)
-    id: UUID
-    version: int
-    name: str
-    legal_form: str
-    fields_of_action: list[str]
-    contact: str
-    active: bool
-    registered_on: date
-    deactivated_on: date | None
+class Answer:
+    """An application's result answered as it is: the answer is a pydantic dataclass that
+    takes the result's fields, adding only the examples and the nested answers."""
 
     @classmethod
-    def of(cls, view: ProviderDetails) -> ProviderOut:
-        return cls.model_validate(view, from_attributes=True)
+    def from_view(cls, view: DataclassInstance) -> Self:
+        return cls(**asdict(view))
+
+
+@dataclass(frozen=True, config=out_examples(PROVIDER))
+class ProviderOut(Answer, ProviderDetails):
+    """A provider (Freier Träger)."""
 
 
 class ProviderSummaryOut(BaseModel):
@@ -217,48 +217,19 @@ class AgreementPage(PageOut):
     items: list[AgreementSummaryOut]
 
 
-class ReportOut(BaseModel):
+@dataclass(frozen=True, config=out_examples(REPORT))
+class ReportOut(Answer, ReportBasics):
     """A provider report with its current and superseded figures."""
 
-    model_config = out_examples(REPORT)
-    id: UUID
-    version: int
-    agreement_id: UUID
-    provider_id: UUID
-    period: str
-    period_start: date
-    period_end: date
-    due_on: date
-    status: str
-    late: bool
-    rejection_reason: str
     current: RevisionOut
     superseded: list[RevisionOut]
 
-    @classmethod
-    def of(cls, view: ReportDetails) -> ReportOut:
-        from dataclasses import asdict
 
-        return cls.model_validate({**asdict(view)})
-
-
-class ReportEntryOut(BaseModel):
+@dataclass(frozen=True, config=out_examples({
+    "period": "2026-Q1", "due_on": "2026-04-30", "status": "overdue", "late": None,
+    "revision": None, "report_id": None, "days_late": 12}))
+class ReportEntryOut(Answer, ReportListEntry):
     """A period of an agreement and where its report stands."""
-
-    model_config = out_examples({"period": "2026-Q1", "due_on": "2026-04-30",
-                                 "status": "overdue", "late": None, "revision": None,
-                                 "report_id": None, "days_late": 12})
-    period: str
-    due_on: date
-    status: str
-    late: bool | None
-    revision: int | None
-    report_id: UUID | None
-    days_late: int
-
-    @classmethod
-    def of(cls, entry: ReportListEntry) -> ReportEntryOut:
-        return cls.model_validate(entry, from_attributes=True)
 
 
 OVERVIEW_ENTRY = {"agreement_id": AGREEMENT_ID, "title": TERMS["title"],

@@ -25,7 +25,7 @@ def register_provider(body: ProviderRegistration, response: Response, caller: Ma
         fields_of_action=[field.value for field in body.fields_of_action],
         contact=body.contact, caller=caller, occurred_on=agreements.on(body.occurred_on))
     versioned(response, view.version, f"/providers/{view.id}")
-    return ProviderOut.of(view)
+    return ProviderOut.from_view(view)
 
 
 @router.get("", summary="List providers")
@@ -44,7 +44,7 @@ def read_provider(provider_id: UUID, response: Response, caller: Reader, agreeme
     view = agreements.provider(provider_id, caller=caller, version=past.version,
                                as_of=past.as_of)
     versioned(response, view.version)
-    return ProviderOut.of(view)
+    return ProviderOut.from_view(view)
 
 
 @router.patch("/{provider_id}", summary="Update a provider's details")
@@ -57,7 +57,7 @@ def update_provider(provider_id: UUID, body: ProviderUpdate, response: Response,
         contact=body.contact, caller=caller, occurred_on=agreements.on(body.occurred_on),
         expected_version=if_match)
     versioned(response, view.version)
-    return ProviderOut.of(view)
+    return ProviderOut.from_view(view)
 
 
 @router.post("/{provider_id}/deactivation", summary="Deactivate a provider")
@@ -68,7 +68,7 @@ def deactivate_provider(provider_id: UUID, response: Response, caller: Manager,
         provider_id, caller=caller, occurred_on=agreements.on(body.occurred_on if body else None),
         expected_version=if_match)
     versioned(response, view.version)
-    return ProviderOut.of(view)
+    return ProviderOut.from_view(view)
 
 
 @router.get("/{provider_id}/history", summary="Every recorded event of a provider")

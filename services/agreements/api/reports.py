@@ -39,13 +39,13 @@ def figures(body: ReportFiguresIn) -> ReportFigures:
 def answer(response: Response, view: ReportDetails, created: bool = False) -> ReportOut:
     location = f"/agreements/{view.agreement_id}/reports/{view.period}" if created else None
     versioned(response, view.version, location)
-    return ReportOut.of(view)
+    return ReportOut.from_view(view)
 
 
 @router.get("", summary="Periods of the agreement and where their reports stand")
 def list_reports(agreement_id: UUID, caller: Reader, agreements: App,
                  status: ReportState | None = None) -> list[ReportEntryOut]:
-    return [ReportEntryOut.of(entry) for entry in agreements.list_reports(
+    return [ReportEntryOut.from_view(entry) for entry in agreements.list_reports(
         agreement_id, caller=caller, today=agreements.today(), status=status)]
 
 

@@ -77,7 +77,9 @@ class RevisionDetails:
 
 
 @dataclass(frozen=True)
-class ReportDetails:
+class ReportBasics:
+    """What a report is about and where it stands: its details but the figures."""
+
     id: UUID
     version: int
     agreement_id: UUID
@@ -89,6 +91,10 @@ class ReportDetails:
     status: str
     late: bool
     rejection_reason: str
+
+
+@dataclass(frozen=True)
+class ReportDetails(ReportBasics):
     current: RevisionDetails
     superseded: list[RevisionDetails] = field(default_factory=list)
 
@@ -113,7 +119,7 @@ class ReportListEntry:
     late: bool | None
     revision: int | None
     report_id: UUID | None
-    days_late: int = 0
+    days_late: int
 
 
 @dataclass(frozen=True)

@@ -169,9 +169,15 @@ class Delivery(Command):
     occurred_on: OccurredOn = None
 
 
-class ServiceEnding(Command):
+class Reasoned(Command):
+    """A command that says only why, and when."""
+
     reason: Reason
     occurred_on: OccurredOn = None
+
+
+class ServiceEnding(Reasoned):
+    pass
 
 
 class Closure(Command):
@@ -179,23 +185,16 @@ class Closure(Command):
     occurred_on: OccurredOn = None
 
 
-class Reopening(Command):
-    reason: Reason
-    occurred_on: OccurredOn = None
+class Reopening(Reasoned):
+    pass
 
 
-class GoalWithdrawal(Command):
+class GoalWithdrawal(Reasoned):
     """Withdraw a goal set wrongly: it no longer counts; its reviews stay in the history."""
 
-    reason: Reason
-    occurred_on: OccurredOn = None
 
-
-class DeliveryReversal(Command):
+class DeliveryReversal(Reasoned):
     """Reverse a delivery logged wrongly: its units no longer count."""
-
-    reason: Reason
-    occurred_on: OccurredOn = None
 
 
 class Handover(Command):
