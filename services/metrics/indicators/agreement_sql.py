@@ -302,20 +302,32 @@ def agreement_cells(units: str, agreements: str, by: Sequence[str],
     units' sums once, each of their persons once more, and per agreement and period the
     most persons one of its units says it served (a headcount of a report: the same
     agreement's reports count the same people again). Follows a `WITH` list."""
+    keys = dimension_keys(by)
+    joined = (f" JOIN {agreements} a USING (agreement_id)" + unnested(by, DIMENSIONS)
+              + (f" WHERE a.provider_id::text = {provider}" if provider else ""))
+    # Sums and persons apart: the persons of a cell are grouped by hash, where counting and
+    # summing them distinct beside the sums sorted every person's row twice.
     return (
-        "counted AS (SELECT agreement_id, label, numerator, denominator, reference_numerator, "
-        f"reference_denominator, NULL::text AS client, 0 AS headcount FROM {units} UNION ALL "
-        f"SELECT agreement_id, label, 0, 0, 0, 0, client, 0 FROM {units}, unnest(persons) "
-        f"client UNION ALL SELECT agreement_id, label, 0, 0, 0, 0, NULL, max(headcount) "
-        f"FROM {units} GROUP BY agreement_id, label)\n"
-        f"SELECT {dimension_keys(by)}"
-        "sum(u.numerator)::float8 AS numerator, sum(u.denominator)::float8 AS denominator, "
-        "sum(u.reference_numerator)::float8 AS reference_numerator, "
-        "sum(u.reference_denominator)::float8 AS reference_denominator, "
+        "cell_sums AS (SELECT "
+        f"{keys}sum(u.numerator) AS numerator, sum(u.denominator) AS denominator, "
+        "sum(u.reference_numerator) AS reference_numerator, "
+        "sum(u.reference_denominator) AS reference_denominator, sum(u.headcount) AS headcount "
+        "FROM (SELECT agreement_id, label, numerator, denominator, reference_numerator, "
+        f"reference_denominator, 0 AS headcount FROM {units} UNION ALL "
+        "SELECT agreement_id, label, 0, 0, 0, 0, max(headcount) "
+        f"FROM {units} GROUP BY agreement_id, label) u{joined}{grouped(by)}),\n"
+        f"cell_persons AS (SELECT {keys}count(*) AS persons, "
+        f"sum({RECORD_KEY_SQL.format(client='p.client')}) AS person_keys FROM ("
+        f"SELECT DISTINCT {keys}client FROM {units} u "
+        f"CROSS JOIN LATERAL unnest(u.persons) AS client{joined}) p"
+        + (f" GROUP BY {keys.rstrip(', ')}" if by else "") + ")\n"
+        "SELECT " + "".join(f"s.d{index}, " for index in range(len(by)))
+        + "s.numerator::float8 AS numerator, s.denominator::float8 AS denominator, "
+        "s.reference_numerator::float8 AS reference_numerator, "
+        "s.reference_denominator::float8 AS reference_denominator, "
         "NULL::float8 AS median, 0 AS values, "
-        "(count(DISTINCT u.client) + sum(u.headcount))::int AS persons, "
-        f"sum(DISTINCT {RECORD_KEY_SQL.format(client='u.client')}) AS person_keys "
-        f"FROM counted u JOIN {agreements} a USING (agreement_id)"
-        + unnested(by, DIMENSIONS)
-        + (f" WHERE a.provider_id::text = {provider}" if provider else "") + grouped(by)
+        "(coalesce(p.persons, 0) + s.headcount)::int AS persons, p.person_keys "
+        "FROM cell_sums s LEFT JOIN cell_persons p ON "
+        + (" AND ".join(f"p.d{index} IS NOT DISTINCT FROM s.d{index}"
+                        for index in range(len(by))) or "true")
     )
