@@ -45,7 +45,7 @@ from services.cases.application.workspace_dtos import (
 )
 from services.cases.domain import AgreementOnRecord
 from services.cases.key_wrapping import UnknownKeyEncryptionKey
-from services.cases.personal_data import PersonalData
+from services.cases.personal_data import SECURE, PersonalData, Randomness
 from shared.clock import Clock
 from shared.eventstore import event_store_environment
 from shared.principals import Caller
@@ -59,13 +59,15 @@ class Cases(ClientCommands, ClientSearch, ClientUpdates, CaseCommands, Workspace
     """Clients, cases, help-plan goals, services and outcomes."""
 
     @classmethod
-    def from_settings(cls, settings: CasesSettings, *, clock: Clock,
-                      env: Any = None) -> Cases:
+    def from_settings(cls, settings: CasesSettings, *, clock: Clock, env: Any = None,
+                      randomness: Randomness = SECURE) -> Cases:
         """The application on the settings' database, as the service runs it (the event
         store's environment made from the database URL unless given); its tables are first
-        brought up to this code's version (`DatabaseNewerThanCode` if newer code made them)."""
+        brought up to this code's version (`DatabaseNewerThanCode` if newer code made them).
+        New client keys and the nonces of sealed texts come from the operating system's
+        generator; only the simulation passes a `randomness` drawn from its seed."""
         return cls(env=env or event_store_environment(settings.database_url),
-                   parts=parts_from_settings(settings, clock))
+                   parts=parts_from_settings(settings, clock, randomness=randomness))
 
     @staticmethod
     def rotate_key_encryption_key(settings: CasesSettings) -> int:
@@ -77,7 +79,7 @@ class Cases(ClientCommands, ClientSearch, ClientUpdates, CaseCommands, Workspace
 
 
 # With the values its commands take (the client of a case, personal data, an agreement as on
-# record, the caller) and the error the key rotation raises.
+# record, the caller, where keys and nonces come from) and the error the key rotation raises.
 __all__ = [
     "AgreementOffer",
     "AgreementOnRecord",
@@ -101,6 +103,7 @@ __all__ = [
     "PersonalData",
     "PersonalDataGone",
     "PseudonymousClient",
+    "Randomness",
     "RegisteredClient",
     "ServiceDetails",
     "UnknownKeyEncryptionKey",
