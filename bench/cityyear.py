@@ -43,6 +43,7 @@ from wirkung.dev import (
     development_audit_keys,
     development_cases_keys,
     development_cell_key_secret,
+    development_key_encryption_key,
 )
 from wirkung.simulate import Counts, simulate
 
@@ -104,7 +105,7 @@ def city_year(city: str = "medium", *, seed: int = 1, year: int = 2026,
                               urls={}, processes={}, stages=stages)
             try:
                 with stage(stages, "simulate"):
-                    system.counts = _simulate(addresses, city, year, seed)
+                    system.counts = _simulate(addresses, home, city, year, seed)
                 say(f"simulated {system.counts.events:,} events in "
                     f"{stages['simulate']:.0f} s")
                 with stage(stages, "services_start"):
@@ -124,8 +125,11 @@ def stage(stages: dict[str, float], name: str) -> Iterator[None]:
     stages[name] = time.monotonic() - started
 
 
-def _simulate(addresses: StackAddresses, city: str, year: int, seed: int) -> Counts:
+def _simulate(addresses: StackAddresses, home: Path, city: str, year: int,
+              seed: int) -> Counts:
+    """The year, its clients' keys wrapped by the KEK the cases service is then started with."""
     return simulate(addresses.database_urls["agreements"], addresses.database_urls["cases"],
+                    key_encryption_key=development_key_encryption_key(home),
                     city=city, year=year, seed=seed)
 
 
