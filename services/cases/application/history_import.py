@@ -128,8 +128,12 @@ class HistoryImport:
         recorded = [*(client for client, _ in clients), *self._changed.values()]
         events = sum(len(aggregate.pending_events) for aggregate in recorded)
         vault = self._cases.parts.vault
-        vault.store_many([(client.id, data) for client, data in clients if data is not None])
-        vault.make_keys([client.id for client, data in clients if data is None])
+        with_data = [(client.id, data) for client, data in clients if data is not None]
+        by_pseudonym = [client.id for client, data in clients if data is None]
+        if with_data:
+            vault.store_many(with_data)
+        if by_pseudonym:
+            vault.make_keys(by_pseudonym)
         try:
             self._cases.save(*recorded)
         except BaseException:

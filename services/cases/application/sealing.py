@@ -105,12 +105,14 @@ def sealing(vault: Vault, objs: Sequence[Any], erased_before: ErasedBefore, *,
 
 
 def with_texts(state: Any, fields: Sequence[str], text: Text) -> Any:
-    """A copy of an event (or a dict of its data) with its free text passed through `text`."""
-    changed = {name: _passed(getattr(state, name) if not isinstance(state, dict)
-                             else state[name], text)
-               for name in fields}
+    """A copy of an event (or a dict of its data) with its free text passed through `text`;
+    the event itself if that changed none (blank text, as most reviews' notes)."""
     if isinstance(state, dict):
-        return {**state, **changed}
+        return {**state, **{name: _passed(state[name], text) for name in fields}}
+    changed = {name: passed for name in fields
+               if (passed := _passed(original := getattr(state, name), text)) is not original}
+    if not changed:
+        return state
     sealed = copy.copy(state)
     for name, value in changed.items():
         object.__setattr__(sealed, name, value)  # a frozen event, copied only to be stored
