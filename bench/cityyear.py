@@ -3,16 +3,18 @@
     python -m bench.cityyear [--city medium] [--seed 1]
 
 Starts the embedded stack (PostgreSQL with fsync off, Tansu) on free ports,
-writes a simulated year of a city straight into the agreements and cases
-event stores (`wirkung simulate`), then starts the three services as separate
-processes (`wirkung serve …`, with the environment `wirkung dev` gives them)
-and waits until they have taken in the whole year: both relays have
-published every stored event, the read models and the audit chains have
-followed both notification logs, the cases service's replica has the
-agreements, and the metrics service has applied every event to its facts.
-Prints the time of each stage as `stage_<name>_seconds=` and the services'
-peak memory so far. The benchmarks of the city-year (`bench.rebuild`,
-`bench.freshness`, `bench.all`) run on the system `city_year()` leaves up.
+writes a simulated year of a city into the agreements and cases event stores
+through the services' applications (`wirkung simulate`, no service running
+yet; the clients' keys wrapped by the KEK the cases service is then given),
+then starts the three services as separate processes (`wirkung serve …`, with
+the environment `wirkung dev` gives them) and waits until they have taken in
+the whole year: both relays have published every stored event, the read models
+and the audit chains have followed both notification logs, the cases service's
+replica has the agreements, and the metrics service has applied every event to
+its facts. Prints the time of each stage as `stage_<name>_seconds=` and the
+services' peak memory so far. The benchmarks of the city-year
+(`bench.rebuild`, `bench.freshness`, `bench.all`) run on the system
+`city_year()` leaves up.
 """
 
 from __future__ import annotations

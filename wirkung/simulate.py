@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import chain
 from uuid import UUID
 
 from pydantic import SecretStr
@@ -288,12 +289,13 @@ def _case(history: HistoryImport, rng: random.Random, year: int, client_id: UUID
 
 
 class _Places:
-    """The places each agreement's services take, day by day through the year."""
+    """The places each agreement's services take, day by day through the year: a byte a day
+    (the simulated agreements have fewer than 160 places)."""
 
     def __init__(self, year: int, agreements: list[AgreementDetails]) -> None:
         self.first = date(year, 1, 1)
         self.days = (date(year, 12, 31) - self.first).days + 1
-        self.taken: dict[UUID, list[int]] = {}
+        self.taken: dict[UUID, bytearray] = {}
         self.districts = {agreement.id: agreement.terms["districts"]
                           for agreement in agreements}
 
@@ -301,15 +303,18 @@ class _Places:
                   district: str, start: date, until: date) -> tuple[AgreementOnRecord, int] | None:
         """The drawn agreement if a place is free from `start` to `until`, else the first of
         the field with one (those of the district first), booked; with the places taken."""
-        near = [a for a in of_the_field if district in self.districts[a.agreement_id]]
-        first, last = (start - self.first).days, (until - self.first).days
-        for agreement in (drawn, *near, *of_the_field):
-            days = self.taken.setdefault(agreement.agreement_id, [0] * self.days)
-            taken = max(days[first:last + 1])
+        first, end = (start - self.first).days, (until - self.first).days + 1
+        near = (a for a in of_the_field if district in self.districts[a.agreement_id])
+        for agreement in chain((drawn,), near, of_the_field):
+            days = self.taken.setdefault(agreement.agreement_id, bytearray(self.days))
+            taken = max(days[first:end])
             if agreement.places_left(taken):
-                days[first:last + 1] = [count + 1 for count in days[first:last + 1]]
+                days[first:end] = days[first:end].translate(_ONE_MORE)
                 return agreement, taken
         return None
+
+
+_ONE_MORE = bytes(range(1, 256)) + b"\xff"  # each day's count up by one
 
 
 def _on_record(agreement: AgreementDetails) -> AgreementOnRecord:
