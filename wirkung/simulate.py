@@ -274,7 +274,7 @@ def _case(history: HistoryImport, rng: random.Random, year: int, client_id: UUID
     day, level = start, -1
     while day + timedelta(days=7) <= min(end, last):
         day += timedelta(days=7)
-        units = rng.randrange(2, 12)
+        units = rng.randrange(2, 12)  # drawn either way: the rest of the year stays the same
         if admitting is not None:
             history.record_delivery(case, service, period=f"{day.year}-{day.month:02d}",
                                     units=units, caller=caller, occurred_on=day)
