@@ -3,16 +3,18 @@
     python -m bench.cityyear [--city medium] [--seed 1]
 
 Starts the embedded stack (PostgreSQL with fsync off, Tansu) on free ports,
-writes a simulated year of a city straight into the agreements and cases
-event stores (`wirkung simulate`), then starts the three services as separate
-processes (`wirkung serve …`, with the environment `wirkung dev` gives them)
-and waits until they have taken in the whole year: both relays have
-published every stored event, the read models and the audit chains have
-followed both notification logs, the cases service's replica has the
-agreements, and the metrics service has applied every event to its facts.
-Prints the time of each stage as `stage_<name>_seconds=` and the services'
-peak memory so far. The benchmarks of the city-year (`bench.rebuild`,
-`bench.freshness`, `bench.all`) run on the system `city_year()` leaves up.
+writes a simulated year of a city into the agreements and cases event stores
+through the services' applications (`wirkung simulate`, no service running
+yet; the clients' keys wrapped by the KEK the cases service is then given),
+then starts the three services as separate processes (`wirkung serve …`, with
+the environment `wirkung dev` gives them) and waits until they have taken in
+the whole year: both relays have published every stored event, the read models
+and the audit chains have followed both notification logs, the cases service's
+replica has the agreements, and the metrics service has applied every event to
+its facts. Prints the time of each stage as `stage_<name>_seconds=` and the
+services' peak memory so far. The benchmarks of the city-year
+(`bench.rebuild`, `bench.freshness`, `bench.all`) run on the system
+`city_year()` leaves up.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from wirkung.dev import (
     development_audit_keys,
     development_cases_keys,
     development_cell_key_secret,
+    development_key_encryption_key,
 )
 from wirkung.simulate import Counts, simulate
 
@@ -104,7 +107,7 @@ def city_year(city: str = "medium", *, seed: int = 1, year: int = 2026,
                               urls={}, processes={}, stages=stages)
             try:
                 with stage(stages, "simulate"):
-                    system.counts = _simulate(addresses, city, year, seed)
+                    system.counts = _simulate(addresses, home, city, year, seed)
                 say(f"simulated {system.counts.events:,} events in "
                     f"{stages['simulate']:.0f} s")
                 with stage(stages, "services_start"):
@@ -124,8 +127,11 @@ def stage(stages: dict[str, float], name: str) -> Iterator[None]:
     stages[name] = time.monotonic() - started
 
 
-def _simulate(addresses: StackAddresses, city: str, year: int, seed: int) -> Counts:
+def _simulate(addresses: StackAddresses, home: Path, city: str, year: int,
+              seed: int) -> Counts:
+    """The year, its clients' keys wrapped by the KEK the cases service is then started with."""
     return simulate(addresses.database_urls["agreements"], addresses.database_urls["cases"],
+                    key_encryption_key=development_key_encryption_key(home),
                     city=city, year=year, seed=seed)
 
 

@@ -74,7 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command.add_argument("--json", action="store_true", help="JSON for machines")
 
     simulate = commands.add_parser(
-        "simulate", help="a year of a city, straight into the event stores (for benchmarks)")
+        "simulate", help="a year of a city, into the event stores through the services' "
+                    "applications (for benchmarks)")
     simulate.add_argument("--city", choices=("small", "medium", "large"), default="small")
     simulate.add_argument("--year", type=int, default=2026)
     simulate.add_argument("--seed", type=int, default=1)
@@ -142,15 +143,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     import time
 
+    from wirkung.dev import development_key_encryption_key
     from wirkung.environment import required
     from wirkung.simulate import simulate
 
-    print("Recording the agreements through their application, the cases straight into "
-          "their event store (no HTTP, no personal data) ...", file=sys.stderr)
+    print("Recording the agreements and the cases through their applications (no HTTP, no "
+          "personal data) ...", file=sys.stderr)
     agreements = required("WIRKUNG_AGREEMENTS_DATABASE_URL", args.home)
     cases = required("WIRKUNG_CASES_DATABASE_URL", args.home)
+    # The clients' keys wrapped by the KEK the cases service opens them with: the
+    # environment's, else the one `wirkung dev` keeps in the home directory.
+    kek = development_key_encryption_key(args.home)
     started = time.monotonic()
-    counts = simulate(agreements, cases, city=args.city, year=args.year, seed=args.seed)
+    counts = simulate(agreements, cases, key_encryption_key=kek, city=args.city,
+                      year=args.year, seed=args.seed)
     seconds = time.monotonic() - started
     print(f"{counts.providers} providers, {counts.agreements} agreements, {counts.reports} "
           f"reports, {counts.clients} clients, {counts.cases} cases: {counts.events} events "

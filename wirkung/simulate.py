@@ -2,11 +2,13 @@
 
 The agreements, their providers and reports are recorded through the agreements
 application's commands, by a contract manager and each agreement's provider. The
-cases go straight into the cases service's event store (through the domain
-aggregates, in large batches, bypassing its application, the clients' personal
-data and the sealing of free text), for speed and so that a seed gives the same
-stored events: a large city's year is about 4 million events. The services relay
-and project them as usual.
+clients and cases through the cases application's history import, by a caseworker
+of each case's team, saved in batches: a large city's year is about 4 million
+events. The simulated clients have no personal data: they are registered by
+pseudonym (each with its key), and the import is told each case's age band. A
+service is assigned under an agreement with a place free, as the import checks.
+Ids, client keys and the nonces of sealed texts are drawn from the seed, so that a
+seed stores the same events. The services relay and project them as usual.
 """
 
 from __future__ import annotations
@@ -15,14 +17,13 @@ import random
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from itertools import chain
+from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from pydantic import SecretStr
 
 from services.agreements.application import (
     PURPOSE,
@@ -36,8 +37,10 @@ from services.agreements.application import (
     ReportFigures,
     ReportingObligation,
 )
-from services.cases.domain import Case, Client
-from shared.eventstore import ServiceApplication, single_writer_environment
+from services.cases.application import AgreementOnRecord, Cases, HistoryImport, Randomness
+from services.cases.settings import CasesSettings
+from shared.clock import SystemClock
+from shared.eventstore import single_writer_environment
 from shared.principals import Caller, Principal, Role
 from shared.vocabulary import (
     AgeBand,
@@ -46,7 +49,6 @@ from shared.vocabulary import (
     FieldOfAction,
     PricingUnit,
 )
-from wirkung.stores import event_store
 
 SCALES = {"small": (10, 40, 1_000), "medium": (100, 400, 10_000),
           "large": (500, 2_000, 100_000)}
@@ -71,21 +73,18 @@ class Counts:
     events: int = 0
 
 
-@contextmanager
-def deterministic_ids(rng: random.Random, *classes: type[Aggregate]) -> Iterator[None]:
-    """Aggregate ids drawn from `rng` instead of uuid4, so a seed gives the same ids."""
-    saved = {cls: cls.__dict__.get("create_id") for cls in classes}
-    for cls in classes:
-        cls.create_id = staticmethod(  # type: ignore[method-assign]
-            lambda *_, **__: uuid.UUID(int=rng.getrandbits(128), version=4))
-    try:
-        yield
-    finally:
-        for cls, original in saved.items():
-            if original is None:
-                del cls.create_id
-            else:
-                cls.create_id = original  # type: ignore[method-assign]
+class SeededRandomness(Randomness):
+    """Client keys and nonces drawn from the seed: a simulated year's texts are as secret as
+    its seed (and need be no more)."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(f"{seed}/keys")  # noqa: S311 - not secrets, on purpose
+
+    def key(self) -> bytes:
+        return self._rng.randbytes(32)
+
+    def nonce(self) -> bytes:
+        return self._rng.randbytes(12)
 
 
 class Progress:
@@ -106,19 +105,22 @@ class Progress:
                 print(file=sys.stderr)
 
 
-def simulate(agreements_url: str, cases_url: str, *, city: str, year: int,
-             seed: int) -> Counts:
-    """Simulate the year into the agreements and cases databases at these URLs."""
+def simulate(agreements_url: str, cases_url: str, *, key_encryption_key: str, city: str,
+             year: int, seed: int) -> Counts:
+    """Simulate the year into the agreements and cases databases at these URLs, the
+    clients' keys wrapped by the cases service's key-encryption key."""
     rng = random.Random(seed)  # noqa: S311 - reproducible simulation, not secrets
     providers, agreement_count, case_count = SCALES[city]
     counts = Counts()
     agreements = Agreements(env=single_writer_environment(agreements_url),
                             ids=lambda: _drawn_id(rng))
-    cases = event_store("cases", cases_url)
+    cases = Cases.from_settings(
+        CasesSettings(database_url=cases_url,
+                      key_encryption_key=SecretStr(key_encryption_key)),
+        clock=SystemClock(), randomness=SeededRandomness(seed))
     try:
         signed = _agreements(agreements, rng, year, providers, agreement_count, counts)
-        with deterministic_ids(rng, Case):
-            _cases(cases, rng, year, case_count, signed, counts)
+        _cases(cases.import_history(), rng, year, case_count, signed, counts)
     finally:
         agreements.close()
         cases.close()
@@ -206,64 +208,123 @@ def _reports(agreements: Agreements, rng: random.Random, agreement: AgreementDet
     return reports
 
 
-def _cases(store: ServiceApplication, rng: random.Random, year: int, count: int,
+def _cases(history: HistoryImport, rng: random.Random, year: int, count: int,
            agreements: list[AgreementDetails], counts: Counts) -> None:
     progress = Progress(count, "cases")
-    by_field: dict[str, list[AgreementDetails]] = {}
+    by_field: dict[str, list[AgreementOnRecord]] = {}
     for agreement in agreements:
-        by_field.setdefault(agreement.terms["field_of_action"], []).append(agreement)
+        by_field.setdefault(agreement.terms["field_of_action"], []).append(
+            _on_record(agreement))
+    places = _Places(year, agreements)
+    clients: dict[str, UUID] = {}  # by pseudonym
     pseudonyms: list[str] = []
     # Saves of a few thousand events each: far larger ones stall psycopg's pipeline.
     for start in range(0, count, CASES_PER_SAVE):
-        batch: list[Any] = []
         for _ in range(start, min(start + CASES_PER_SAVE, count)):
             if pseudonyms and rng.random() < 0.08:
                 pseudonym = rng.choice(pseudonyms)  # a client known already
             else:
                 pseudonym = f"p-{rng.getrandbits(48):012x}"
                 pseudonyms.append(pseudonym)
-                batch.append(Client.register(pseudonym=pseudonym, team="asd", actor=ACTOR,
-                                             occurred_on=date(year, 1, 1)))
+                clients[pseudonym] = history.register_client(
+                    pseudonym=pseudonym, personal_data=None, gender_category=None,
+                    caller=_caseworker("asd"), occurred_on=date(year, 1, 1))
+                counts.clients += 1
             field = rng.choice(sorted(by_field))
-            batch.append(_case(rng, year, pseudonym, field, rng.choice(by_field[field])))
-        counts.events += sum(len(a.pending_events) for a in batch)
-        counts.clients += sum(isinstance(a, Client) for a in batch)
-        store.save(*batch)
+            _case(history, rng, year, clients[pseudonym], by_field[field],
+                  rng.choice(by_field[field]), places)
+        counts.events += history.save()
         progress.add(min(CASES_PER_SAVE, count - start))
     counts.cases = count
 
 
-def _case(rng: random.Random, year: int, pseudonym: str, field: str,
-          agreement: AgreementDetails) -> Case:
+def _case(history: HistoryImport, rng: random.Random, year: int, client_id: UUID,
+          of_the_field: list[AgreementOnRecord], drawn: AgreementOnRecord,
+          places: _Places) -> None:
+    """A case of the year, under the drawn agreement if it has a place, else another of the
+    field that has one (else without a service)."""
     opened = date(year, 1, 1) + timedelta(days=rng.randrange(0, 330))
     last = date(year, 12, 31)
-    district = rng.choice(agreement.terms["districts"])
-    case = Case(client_pseudonym=pseudonym, field_of_action=field, target_groups=["Familien"],
-                district=district, team=f"asd-{DISTRICTS.index(district) % 6}",
-                legal_basis="SGB VIII §27", age_band=rng.choice(list(AgeBand)).value,
-                actor=ACTOR, occurred_on=opened)
+    district = rng.choice(places.districts[drawn.agreement_id])
+    caller = _caseworker(f"asd-{DISTRICTS.index(district) % 6}")
+    age_band = rng.choice(list(AgeBand)).value
+    case = history.open_case(client_id=client_id, field_of_action=drawn.field_of_action,
+                             target_groups=["Familien"], district=district,
+                             legal_basis="SGB VIII §27", caller=caller, occurred_on=opened,
+                             age_band=age_band, case_id=_drawn_id(rng))
     day = opened + timedelta(days=rng.randrange(3, 15))
-    case.assess(summary="", actor=ACTOR, occurred_on=min(day, last))
-    goals = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(3)]
+    history.assess(case, summary="", caller=caller, occurred_on=min(day, last))
+    goals = [_drawn_id(rng) for _ in range(3)]
     for goal in goals:
-        case.set_goal(goal_id=goal, title="Ziel", levels=LEVELS, baseline=-1, actor=ACTOR,
-                      occurred_on=min(day, last), weight=rng.choice((1, 1, 2)))
-    service = uuid.UUID(int=rng.getrandbits(128), version=4)
+        history.set_goal(case, goal_id=goal, title="Ziel", levels=LEVELS, baseline=-1,
+                         weight=rng.choice((1, 1, 2)), caller=caller,
+                         occurred_on=min(day, last))
+    service = _drawn_id(rng)
     start = min(day + timedelta(days=rng.randrange(1, 20)), last)
-    case.assign_service(service_id=service, agreement_id=agreement.id, units_planned=80,
-                        unit="hour", start_date=start, actor=ACTOR, occurred_on=start)
     duration = rng.randrange(60, 300)
     end = start + timedelta(days=duration)
+    # The places taken then: the most services of the agreement running at once while this
+    # one would run (within the year), among those recorded so far.
+    admitting = places.admitting(drawn, of_the_field, district, start, min(end, last))
+    if admitting is not None:
+        agreement, taken = admitting
+        history.assign_service(case, service_id=service, agreement=agreement,
+                               running_services=taken, units_planned=80, start_date=start,
+                               caller=caller, occurred_on=start)
     day, level = start, -1
     while day + timedelta(days=7) <= min(end, last):
         day += timedelta(days=7)
-        case.record_delivery(service_id=service, period=f"{day.year}-{day.month:02d}",
-                             units=rng.randrange(2, 12), actor=ACTOR, occurred_on=day)
+        units = rng.randrange(2, 12)  # drawn either way: the rest of the year stays the same
+        if admitting is not None:
+            history.record_delivery(case, service, period=f"{day.year}-{day.month:02d}",
+                                    units=units, caller=caller, occurred_on=day)
         if (day - start).days % 28 == 0:
             level = max(-2, min(2, level + rng.choice((-1, 0, 1, 1))))
             for goal in goals:
-                case.review_goal(goal_id=goal, level=level, note="", actor=ACTOR,
-                                 occurred_on=day)
+                history.review_goal(case, goal, level=level, note="", caller=caller,
+                                    occurred_on=day)
     if end <= last:
-        case.close(reason=rng.choice(CLOSURES).value, actor=ACTOR, occurred_on=end)
-    return case
+        history.close_case(case, reason=rng.choice(CLOSURES).value, caller=caller,
+                           occurred_on=end)
+
+
+class _Places:
+    """The places each agreement's services take, day by day through the year: a byte a day
+    (the simulated agreements have fewer than 160 places)."""
+
+    def __init__(self, year: int, agreements: list[AgreementDetails]) -> None:
+        self.first = date(year, 1, 1)
+        self.days = (date(year, 12, 31) - self.first).days + 1
+        self.taken: dict[UUID, bytearray] = {}
+        self.districts = {agreement.id: agreement.terms["districts"]
+                          for agreement in agreements}
+
+    def admitting(self, drawn: AgreementOnRecord, of_the_field: list[AgreementOnRecord],
+                  district: str, start: date, until: date) -> tuple[AgreementOnRecord, int] | None:
+        """The drawn agreement if a place is free from `start` to `until`, else the first of
+        the field with one (those of the district first), booked; with the places taken."""
+        first, end = (start - self.first).days, (until - self.first).days + 1
+        near = (a for a in of_the_field if district in self.districts[a.agreement_id])
+        for agreement in chain((drawn,), near, of_the_field):
+            days = self.taken.setdefault(agreement.agreement_id, bytearray(self.days))
+            taken = max(days[first:end])
+            if agreement.places_left(taken):
+                days[first:end] = days[first:end].translate(_ONE_MORE)
+                return agreement, taken
+        return None
+
+
+_ONE_MORE = bytes(range(1, 256)) + b"\xff"  # each day's count up by one
+
+
+def _on_record(agreement: AgreementDetails) -> AgreementOnRecord:
+    terms = agreement.terms
+    return AgreementOnRecord(
+        agreement_id=agreement.id, field_of_action=terms["field_of_action"],
+        pricing_unit=terms["pricing_unit"], capacity=terms["capacity"],
+        term_start=terms["term_start"], term_end=terms["term_end"],
+        signed_on=agreement.signed_on)
+
+
+def _caseworker(team: str) -> Caller:
+    return Caller.of(Principal(ACTOR, Role.CASEWORKER, team=team))

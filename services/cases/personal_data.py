@@ -80,6 +80,11 @@ class Vault(Protocol):
 
     def store(self, client_id: UUID, data: PersonalData) -> None: ...
     def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None: ...
+
+    def make_keys(self, client_ids: Sequence[UUID]) -> None:
+        """Keys for new clients whose personal data is kept elsewhere (an import's)."""
+        ...
+
     def read(self, client_id: UUID) -> PersonalData: ...
     def erase(self, client_id: UUID) -> None: ...
     def replace(self, client_id: UUID, data: PersonalData) -> None: ...
@@ -87,12 +92,32 @@ class Vault(Protocol):
     def changing(self, client_id: UUID) -> AbstractContextManager[None]: ...
 
 
-def new_client_key() -> bytes:
-    return AESGCM.generate_key(bit_length=256)
+class Randomness:
+    """Where new client keys and nonces come from: the operating system's generator.
+
+    Only the simulation passes another (drawn from its seed, so that a seed stores the same
+    bytes: `wirkung simulate`); its keys are as secret as its seed.
+    """
+
+    def key(self) -> bytes:
+        """A new client key (AES-256)."""
+        return AESGCM.generate_key(bit_length=256)
+
+    def nonce(self) -> bytes:
+        """A new nonce for AES-GCM (12 bytes)."""
+        return os.urandom(12)
 
 
-def encrypt(key: bytes, client_id: UUID, data: PersonalData) -> bytes:
-    nonce = os.urandom(12)
+SECURE = Randomness()
+
+
+def new_client_key(randomness: Randomness = SECURE) -> bytes:
+    return randomness.key()
+
+
+def encrypt(key: bytes, client_id: UUID, data: PersonalData, *,
+            randomness: Randomness = SECURE) -> bytes:
+    nonce = randomness.nonce()
     return nonce + AESGCM(key).encrypt(nonce, data.to_json(), client_id.bytes)
 
 
@@ -104,7 +129,9 @@ def decrypt(client_id: UUID, key: bytes, sealed: bytes) -> PersonalData:
 class MemoryVault:
     """For tests on the in-memory event store (its keys are not wrapped)."""
 
-    def __init__(self, index_key: bytes | None = None) -> None:
+    def __init__(self, index_key: bytes | None = None, *,
+                 randomness: Randomness = SECURE) -> None:
+        self._randomness = randomness
         self._keys: dict[UUID, bytes] = {}
         self._erased: set[UUID] = set()
         self._sealed: dict[UUID, bytes] = {}
@@ -115,7 +142,7 @@ class MemoryVault:
     def key_to_seal(self, client_id: UUID) -> bytes:
         key = self.key_to_open(client_id)
         if key is None:
-            key = self._keys[client_id] = new_client_key()
+            key = self._keys[client_id] = new_client_key(self._randomness)
         return key
 
     def key_to_open(self, client_id: UUID) -> bytes | None:
@@ -128,12 +155,17 @@ class MemoryVault:
                 if client_id in self._keys}
 
     def store(self, client_id: UUID, data: PersonalData) -> None:
-        self._sealed[client_id] = encrypt(self.key_to_seal(client_id), client_id, data)
+        self._sealed[client_id] = encrypt(self.key_to_seal(client_id), client_id, data,
+                                          randomness=self._randomness)
         self._entries[client_id] = blind_index(self._index_key, data.name, data.birth_date)
 
     def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None:
         for client_id, data in items:
             self.store(client_id, data)
+
+    def make_keys(self, client_ids: Sequence[UUID]) -> None:
+        for client_id in client_ids:
+            self.key_to_seal(client_id)
 
     def read(self, client_id: UUID) -> PersonalData:
         key = self.key_to_open(client_id)

@@ -21,8 +21,10 @@ from services.cases.blind_index import blind_index
 from services.cases.key_wrapping import Keyring
 from services.cases.locks import CLIENT_CHANGE, advisory_lock
 from services.cases.personal_data import (
+    SECURE,
     PersonalData,
     PersonalDataErased,
+    Randomness,
     decrypt,
     encrypt,
     new_client_key,
@@ -86,10 +88,12 @@ def rotate_key_encryption_key(database_url: str, keyring: Keyring, *,
 class PostgresVault:
     """Keys, ciphertexts and blind index entries in three tables of the cases database."""
 
-    def __init__(self, pool: ConnectionPool, index_key: bytes, keyring: Keyring) -> None:
+    def __init__(self, pool: ConnectionPool, index_key: bytes, keyring: Keyring, *,
+                 randomness: Randomness = SECURE) -> None:
         self.pool = pool
         self._index_key = index_key
         self._keyring = keyring
+        self._randomness = randomness
         with self.pool.connection() as connection:
             # Instances starting at once wrap and index each earlier client once, in turn.
             connection.execute("SELECT pg_advisory_xact_lock(hashtext('wirkung_vault'))")
@@ -159,7 +163,8 @@ class PostgresVault:
             # Two first texts at once: one key wins, both seal with it.
             connection.execute("INSERT INTO client_keys VALUES (%s, %s, %s) "
                                "ON CONFLICT (client_id) DO NOTHING",
-                               (client_id, *self._keyring.wrap(client_id, new_client_key())))
+                               (client_id, *self._keyring.wrap(
+                                   client_id, new_client_key(self._randomness))))
         key = self.key_to_open(client_id)
         if key is None:
             raise PersonalDataErased(client_id)
@@ -169,18 +174,29 @@ class PostgresVault:
         self.store_many([(client_id, data)])
 
     def store_many(self, items: Sequence[tuple[UUID, PersonalData]]) -> None:
-        keys = [(client_id, new_client_key()) for client_id, _ in items]
+        keys = [(client_id, new_client_key(self._randomness)) for client_id, _ in items]
         with self.pool.connection() as connection, connection.transaction(), \
                 connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO client_keys VALUES (%s, %s, %s)",
-                               [(client_id, *self._keyring.wrap(client_id, key))
-                                for client_id, key in keys])
+            self._insert_keys(cursor, keys)
             cursor.executemany("INSERT INTO client_personal_data VALUES (%s, %s)",
-                               [(client_id, encrypt(key, client_id, data))
+                               [(client_id, encrypt(key, client_id, data,
+                                                    randomness=self._randomness))
                                 for (client_id, key), (_, data) in zip(keys, items,
                                                                        strict=True)])
             cursor.executemany("INSERT INTO client_lookup VALUES (%s, %s)",
                                [(client_id, self._entry(data)) for client_id, data in items])
+
+    def make_keys(self, client_ids: Sequence[UUID]) -> None:
+        with self.pool.connection() as connection, connection.transaction(), \
+                connection.cursor() as cursor:
+            self._insert_keys(cursor, [(client_id, new_client_key(self._randomness))
+                                       for client_id in client_ids])
+
+    def _insert_keys(self, cursor: psycopg.Cursor[Any],
+                     keys: Sequence[tuple[UUID, bytes]]) -> None:
+        cursor.executemany("INSERT INTO client_keys VALUES (%s, %s, %s)",
+                           [(client_id, *self._keyring.wrap(client_id, key))
+                            for client_id, key in keys])
 
     def replace(self, client_id: UUID, data: PersonalData) -> None:
         """New data under the client's key (its texts stay readable); never for an erased
@@ -194,7 +210,8 @@ class PostgresVault:
                 raise PersonalDataErased(client_id)
             key = self._open(client_id, row[0], row[1])
             connection.execute("UPDATE client_personal_data SET sealed = %s WHERE client_id = %s",
-                               (encrypt(key, client_id, data), client_id))
+                               (encrypt(key, client_id, data, randomness=self._randomness),
+                                client_id))
             connection.execute(
                 """INSERT INTO client_lookup VALUES (%s, %s)
                    ON CONFLICT (client_id) DO UPDATE SET entry = EXCLUDED.entry""",

@@ -11,10 +11,11 @@ client reads as `ERASED_TEXT`.
 from __future__ import annotations
 
 import base64
-import os
 from uuid import UUID
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from services.cases.personal_data import SECURE, Randomness
 
 SEALED = "sealed:v1:"
 ERASED_TEXT = "[gelöscht]"
@@ -34,11 +35,11 @@ def is_sealed(text: str) -> bool:
     return text.startswith(SEALED)
 
 
-def seal(key: bytes, client_id: UUID, text: str) -> str:
+def seal(key: bytes, client_id: UUID, text: str, *, randomness: Randomness = SECURE) -> str:
     """The text sealed under the client's key (blank text and sealed text as they are)."""
     if not text.strip() or is_sealed(text):
         return text
-    nonce = os.urandom(_NONCE)
+    nonce = randomness.nonce()
     box = nonce + AESGCM(key).encrypt(nonce, text.encode(), _CONTEXT + client_id.bytes)
     return SEALED + base64.b64encode(box).decode()
 

@@ -20,7 +20,7 @@ from services.cases.application import (
 )
 from services.cases.application.workspace_dtos import AgreementName, AgreementPlaces
 from services.cases.domain import AgreementOnRecord
-from services.cases.personal_data import MemoryVault
+from services.cases.personal_data import SECURE, MemoryVault, Randomness
 from services.cases.retention import RetentionPeriods
 from shared.access_log import MemoryAccessLog
 
@@ -101,10 +101,10 @@ class InMemory:
     agreements: FakeAgreements
 
 
-def in_memory_cases() -> InMemory:
-    vault, log, index, agreements = MemoryVault(), MemoryAccessLog(), FakeIndex(), \
-        FakeAgreements()
+def in_memory_cases(randomness: Randomness = SECURE) -> InMemory:
+    vault, log, index, agreements = MemoryVault(randomness=randomness), MemoryAccessLog(), \
+        FakeIndex(), FakeAgreements()
     cases = Cases(env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
                   parts=CasesParts(vault=vault, access_log=log, agreements=agreements,
-                                   index=index))
+                                   index=index, randomness=randomness))
     return InMemory(cases, vault, log, index, agreements)

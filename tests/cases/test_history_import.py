@@ -11,7 +11,7 @@ import pytest
 from services.cases.application import AgreementOnRecord, Caller, HistoryImport
 from services.cases.domain import AgreementFullyBookedError, Case, CaseAlreadyClosedError
 from services.cases.personal_data import PersonalData
-from shared.errors import NotFound, Refused
+from shared.errors import Invalid, NotFound, Refused
 from shared.principals import Principal, Role
 from tests.cases.fakes import InMemory, in_memory_cases
 
@@ -103,3 +103,54 @@ def test_an_assignment_is_checked_against_the_places_taken_on_the_day(
                                running_services=2, units_planned=40,
                                start_date=date(2024, 4, 1), caller=NORD,
                                occurred_on=date(2024, 4, 1))
+
+
+def by_pseudonym(history: HistoryImport) -> UUID:
+    return history.register_client(pseudonym="p-import-2", personal_data=None,
+                                   gender_category=None, caller=NORD, occurred_on=OPENED)
+
+
+def test_a_client_imported_by_pseudonym_gets_its_key_and_its_cases_the_stated_age_band(
+        app: InMemory) -> None:
+    history = app.cases.import_history()
+    client_id = by_pseudonym(history)
+    case_id = history.open_case(client_id=client_id, field_of_action="jugend",
+                                target_groups=[], district="Nordstadt",
+                                legal_basis="SGB VIII §27", caller=NORD, occurred_on=OPENED,
+                                age_band="6-13", case_id=UUID(int=1, version=4))
+    history.save()
+
+    case: Case = app.cases.repository.get(case_id)
+    assert (case_id, case.client_pseudonym, case.age_band) == (
+        UUID(int=1, version=4), "p-import-2", "6-13")
+    assert app.vault.key_to_open(client_id) is not None
+
+
+def test_a_case_states_its_age_band_only_for_a_client_without_a_birth_date(
+        app: InMemory) -> None:
+    history = app.cases.import_history()
+    with_birth_date, without = registered(history), by_pseudonym(history)
+
+    for client_id, age_band in ((with_birth_date, "6-13"), (without, None),
+                                (without, "about ten")):
+        with pytest.raises(Invalid):
+            history.open_case(client_id=client_id, field_of_action="jugend",
+                              target_groups=[], district="Nordstadt",
+                              legal_basis="SGB VIII §27", caller=NORD, occurred_on=OPENED,
+                              age_band=age_band)
+
+
+def test_a_client_imported_by_pseudonym_before_gets_cases_in_a_later_import(
+        app: InMemory) -> None:
+    first = app.cases.import_history()
+    client_id = by_pseudonym(first)
+    first.save()
+
+    later = app.cases.import_history()
+    case_id = later.open_case(client_id=client_id, field_of_action="jugend",
+                              target_groups=[], district="Nordstadt",
+                              legal_basis="SGB VIII §27", caller=NORD, occurred_on=OPENED,
+                              age_band="18-26")
+    later.save()
+
+    assert app.cases.repository.get(case_id).age_band == "18-26"

@@ -10,6 +10,7 @@ import pytest
 from services.cases.application import Cases
 from services.cases.domain import Case
 from services.cases.migrations import prepare_database
+from services.cases.settings import CasesSettings
 from services.cases.views import CasesProjection, CasesView
 from shared.eventstore import event_store_environment
 from shared.views import ViewRunner
@@ -24,10 +25,12 @@ async def test_a_bulk_import_leaves_every_case_at_its_version_and_status(
     url = await new_database(infrastructure)
     await asyncio.to_thread(prepare_database, url)
     agreements = await new_database(infrastructure)
-    # Written as `wirkung simulate` writes, straight into the store (no personal data).
+    # Written as `wirkung simulate` writes: its history import, in batches (no personal data).
     cases = Cases(env=event_store_environment(url))
     try:
-        await asyncio.to_thread(simulate, agreements, url, city="small", year=2026, seed=3)
+        await asyncio.to_thread(simulate, agreements, url,
+                                key_encryption_key=CasesSettings.new_key_encryption_key(),
+                                city="small", year=2026, seed=3)
         last = cases.recorder.max_notification_id()
         runner = await asyncio.to_thread(
             ViewRunner, application=cases, projection_class=CasesProjection,

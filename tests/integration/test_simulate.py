@@ -1,4 +1,4 @@
-"""`wirkung simulate`: a city's year straight into the stores, the same for the same seed."""
+"""`wirkung simulate`: a city's year into the stores, the same for the same seed."""
 
 from __future__ import annotations
 
@@ -7,19 +7,22 @@ from typing import Any
 
 import pytest
 
+from services.cases.settings import CasesSettings
 from tests.support import Infrastructure, new_database
 from wirkung.simulate import simulate
 from wirkung.stores import event_store
 
 pytestmark = pytest.mark.integration
+KEK = CasesSettings.new_key_encryption_key()
 
 
 async def simulated(infrastructure: Infrastructure, seed: int) -> list[tuple[Any, ...]]:
     import asyncio
 
     urls = {service: await new_database(infrastructure) for service in ("agreements", "cases")}
-    counts = await asyncio.to_thread(simulate, urls["agreements"], urls["cases"], city="small",
-                                     year=2026, seed=seed)
+    counts = await asyncio.to_thread(simulate, urls["agreements"], urls["cases"],
+                                     key_encryption_key=KEK, city="small", year=2026,
+                                     seed=seed)
     assert counts.cases == 1000
     assert counts.events > 20_000
     events = []

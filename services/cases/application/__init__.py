@@ -43,7 +43,7 @@ from services.cases.application.workspace_dtos import (
 )
 from services.cases.domain import AgreementOnRecord
 from services.cases.key_wrapping import UnknownKeyEncryptionKey
-from services.cases.personal_data import PersonalData
+from services.cases.personal_data import PersonalData, Randomness
 from shared.principals import Caller
 
 
@@ -51,9 +51,8 @@ class Cases(ClientCommands, ClientSearch, ClientUpdates, CaseCommands, Workspace
             SubjectAccess, Erasure, HistoryImports, OnPostgres):
     """Clients, cases, help-plan goals, services and outcomes."""
 
-
 # With the values its commands take (the client of a case, personal data, an agreement as on
-# record, the caller) and the error the key rotation raises.
+# record, the caller, where keys and nonces come from) and the error the key rotation raises.
 __all__ = [
     "AgreementOffer",
     "AgreementOnRecord",
@@ -77,6 +76,7 @@ __all__ = [
     "PersonalData",
     "PersonalDataGone",
     "PseudonymousClient",
+    "Randomness",
     "RegisteredClient",
     "ServiceDetails",
     "UnknownKeyEncryptionKey",

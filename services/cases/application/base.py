@@ -60,7 +60,8 @@ class CasesBase(ServiceApplication):
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
         """Save, the free text of the cases sealed with their clients' keys."""
         try:
-            with sealing(self.parts.vault, objs, self._erased_before):
+            with sealing(self.parts.vault, objs, self._erased_before,
+                         randomness=self.parts.randomness):
                 return super().save(*objs, **kwargs)
         except PersonalDataErased as error:
             raise PersonalDataGone("This client's personal data was erased: no new text "

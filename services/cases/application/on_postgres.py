@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from services.cases.application.base import CasesBase
 from services.cases.application.postgres import parts_from_settings, rewrap_client_keys
+from services.cases.personal_data import SECURE, Randomness
 from shared.clock import Clock
 from shared.eventstore import event_store_environment
 
@@ -17,12 +18,15 @@ class OnPostgres(CasesBase):
     """Built from the service's settings, and the key rotation on its database."""
 
     @classmethod
-    def from_settings(cls, settings: CasesSettings, *, clock: Clock, env: Any = None) -> Self:
+    def from_settings(cls, settings: CasesSettings, *, clock: Clock, env: Any = None,
+                      randomness: Randomness = SECURE) -> Self:
         """The application on the settings' database, as the service runs it (the event
         store's environment made from the database URL unless given); its tables are first
-        brought up to this code's version (`DatabaseNewerThanCode` if newer code made them)."""
+        brought up to this code's version (`DatabaseNewerThanCode` if newer code made them).
+        New client keys and the nonces of sealed texts come from the operating system's
+        generator; only the simulation passes a `randomness` drawn from its seed."""
         return cls(env=env or event_store_environment(settings.database_url),
-                   parts=parts_from_settings(settings, clock))
+                   parts=parts_from_settings(settings, clock, randomness=randomness))
 
     @staticmethod
     def rotate_key_encryption_key(settings: CasesSettings) -> int:

@@ -22,7 +22,7 @@ from services.cases.application.workspace_dtos import (
     WorkItem,
 )
 from services.cases.domain import AgreementOnRecord
-from services.cases.personal_data import Vault
+from services.cases.personal_data import SECURE, Randomness, Vault
 from services.cases.retention import RetentionPeriods
 from shared.access_log import AccessLog
 from shared.clock import Clock, SystemClock
@@ -67,6 +67,8 @@ class CasesParts:
     clock: Clock = field(default_factory=SystemClock)
     deadlines: Deadlines = field(default_factory=Deadlines)
     retention: RetentionPeriods = field(default_factory=RetentionPeriods)
+    # Where the new client keys and the nonces of sealed texts come from (the vault's too).
+    randomness: Randomness = SECURE
 
     def close(self) -> None:
         for close in self.closers:

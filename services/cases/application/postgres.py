@@ -17,6 +17,7 @@ from services.cases.application.ports import CasesParts
 from services.cases.application.workspace_dtos import Deadlines
 from services.cases.key_wrapping import Keyring
 from services.cases.migrations import prepare_database
+from services.cases.personal_data import SECURE, Randomness
 from services.cases.postgres_vault import PostgresVault, rotate_key_encryption_key
 from services.cases.retention import RetentionPeriods
 from shared.access_log import PostgresAccessLog
@@ -31,9 +32,10 @@ _log = logging.getLogger("wirkung.cases")
 def postgres_parts(database_url: str, *, keyring: Keyring,
                    clock: Clock | None = None, deadlines: Deadlines | None = None,
                    blind_index_key: bytes | None = None,
-                   retention: RetentionPeriods | None = None) -> CasesParts:
+                   retention: RetentionPeriods | None = None,
+                   randomness: Randomness = SECURE) -> CasesParts:
     """The application's collaborators, all in the cases database; the clients' keys
-    wrapped by the keyring's KEK.
+    wrapped by the keyring's KEK, made (as the nonces of sealed texts) from `randomness`.
 
     Without `blind_index_key` clients are indexed under a key of this process only. The
     database's tables are first brought up to this code's version (a no-op when the
@@ -48,21 +50,23 @@ def postgres_parts(database_url: str, *, keyring: Keyring,
     pool = ConnectionPool(database_url, min_size=1, max_size=8, open=True,
                           check=ConnectionPool.check_connection)
     access_log = PostgresAccessLog(database_url)
-    vault = PostgresVault(pool, blind_index_key or secrets.token_bytes(32), keyring)
+    vault = PostgresVault(pool, blind_index_key or secrets.token_bytes(32), keyring,
+                          randomness=randomness)
     return CasesParts(vault=vault, access_log=access_log,
                       agreements=PostgresAgreements(pool), index=PostgresCaseIndex(pool),
                       closers=[access_log.close, pool.close], clock=clock or SystemClock(),
                       deadlines=deadlines or Deadlines(),
-                      retention=retention or RetentionPeriods())
+                      retention=retention or RetentionPeriods(), randomness=randomness)
 
 
-def parts_from_settings(settings: CasesSettings, clock: Clock) -> CasesParts:
+def parts_from_settings(settings: CasesSettings, clock: Clock, *,
+                        randomness: Randomness = SECURE) -> CasesParts:
     """The parts on the settings' database, under their keys, deadlines and periods."""
     key = settings.blind_index_key
     parts = postgres_parts(settings.database_url, keyring=settings.keyring(), clock=clock,
                            deadlines=settings.deadlines(),
                            blind_index_key=key.get_secret_value().encode() if key else None,
-                           retention=settings.retention())
+                           retention=settings.retention(), randomness=randomness)
     if key is None:
         _log.warning("WIRKUNG_CASES_BLIND_INDEX_KEY is not set: clients registered before this "
                      "start cannot be found by name and birth date")

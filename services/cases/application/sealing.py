@@ -21,7 +21,7 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from services.cases.domain import FREE_TEXT, Case, Client
-from services.cases.personal_data import PersonalDataErased, Vault
+from services.cases.personal_data import SECURE, PersonalDataErased, Randomness, Vault
 from services.cases.sealed_text import is_sealed, seal, unseal
 from shared.history import HistoryEntry
 
@@ -44,6 +44,7 @@ class Sealer:
     vault: Vault
     erased_before: ErasedBefore
     _key: bytes | None = field(default=None, repr=False)
+    randomness: Randomness = SECURE
 
     def __call__(self, text: str) -> str:
         if not text.strip() or is_sealed(text):
@@ -54,7 +55,7 @@ class Sealer:
             if self.erased_before(self.client_id):
                 raise PersonalDataErased(self.client_id)
             self._key = self.vault.key_to_seal(self.client_id)
-        return seal(self._key, self.client_id, text)
+        return seal(self._key, self.client_id, text, randomness=self.randomness)
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,19 @@ def opener(vault: Vault, case: Case, erased_before: ErasedBefore) -> Opener:
 
 
 @contextmanager
-def sealing(vault: Vault, objs: Sequence[Any], erased_before: ErasedBefore) -> Iterator[None]:
-    """While saving `objs`, the mapper seals each case's texts with its client's key."""
+def sealing(vault: Vault, objs: Sequence[Any], erased_before: ErasedBefore, *,
+            randomness: Randomness = SECURE) -> Iterator[None]:
+    """While saving `objs`, the mapper seals each case's texts with its client's key (each
+    text under a nonce of its own, from `randomness`)."""
     cases = [obj for obj in objs if isinstance(obj, Case)]
     # One sealer per client; for a bulk save (an import) the keys fetched in one go, for a
     # command at its first text only.
-    sealers = {client_id: Sealer(client_id, vault, erased_before, key) for client_id, key in
+    sealers = {client_id: Sealer(client_id, vault, erased_before, key, randomness)
+               for client_id, key in
                vault.keys_to_open(list({client_of(case) for case in cases})).items()
                } if len(cases) > 1 else {}
     token = _SEALERS.set({case.id: sealers.setdefault(client_of(case), Sealer(
-        client_of(case), vault, erased_before)) for case in cases})
+        client_of(case), vault, erased_before, randomness=randomness)) for case in cases})
     try:
         yield
     finally:
@@ -101,12 +105,14 @@ def sealing(vault: Vault, objs: Sequence[Any], erased_before: ErasedBefore) -> I
 
 
 def with_texts(state: Any, fields: Sequence[str], text: Text) -> Any:
-    """A copy of an event (or a dict of its data) with its free text passed through `text`."""
-    changed = {name: _passed(getattr(state, name) if not isinstance(state, dict)
-                             else state[name], text)
-               for name in fields}
+    """A copy of an event (or a dict of its data) with its free text passed through `text`;
+    the event itself if that changed none (blank text, as most reviews' notes)."""
     if isinstance(state, dict):
-        return {**state, **changed}
+        return {**state, **{name: _passed(state[name], text) for name in fields}}
+    changed = {name: passed for name in fields
+               if (passed := _passed(original := getattr(state, name), text)) is not original}
+    if not changed:
+        return state
     sealed = copy.copy(state)
     for name, value in changed.items():
         object.__setattr__(sealed, name, value)  # a frozen event, copied only to be stored

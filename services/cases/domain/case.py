@@ -124,6 +124,17 @@ class Case(Aggregate, CaseRevisions, CaseProgress):
         actor: str
         occurred_on: date
 
+    @classmethod
+    def open(cls, *, case_id: UUID, client_pseudonym: str, field_of_action: str,
+             target_groups: list[str], district: str, team: str, legal_basis: str,
+             age_band: str, actor: str, occurred_on: date, reentry: bool) -> Case:
+        """Open a case under an id the application chose (an import names its cases)."""
+        return cls._create(cls.Opened, id=case_id, client_pseudonym=client_pseudonym,
+                           field_of_action=field_of_action, target_groups=target_groups,
+                           district=district, team=team, legal_basis=legal_basis,
+                           age_band=age_band, actor=actor, occurred_on=occurred_on,
+                           reentry=reentry)
+
     # No bare `*` here: eventsourcing 9.5 treats a keyword-only parameter with a
     # default as required, and `reentry` must stay optional for existing callers.
     @event(Opened)
