@@ -57,13 +57,13 @@ from typing import TypeVar
 import httpx
 import psycopg
 
-from bench.cityyear import ROOT, CityYear, await_intake, city_year, serve, stage
-from bench.common import figure, machine
+from bench.cityyear import CityYear, await_intake, city_year, serve, stage
+from bench.common import figure, machine, serving
 from bench.queries import p95
 from services.web.settings import WebSettings
 from shared.auth import Role, mint_token, new_secret
 from shared.embedded import EmbeddedStack
-from shared.embedded.process import free_port, start_child, stop_child, wait_until
+from shared.embedded.process import free_port, stop_child
 from wirkung.demo import seed_demo
 
 T = TypeVar("T")
@@ -107,30 +107,12 @@ def demo(cases: int = 3000) -> Iterator[CityYear]:
 @contextmanager
 def web_service(system: CityYear, team: str) -> Iterator[str]:
     """`wirkung serve web` against the system's services; its address."""
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("WIRKUNG_", "KAFKA_"))}
-    environment |= {f"WIRKUNG_{name.upper()}_URL": url for name, url in system.urls.items()}
+    environment = {f"WIRKUNG_{name.upper()}_URL": url for name, url in system.urls.items()}
     environment |= {"WIRKUNG_AUTH_SECRET": system.secret, "WIRKUNG_LOG_LEVEL": "WARNING",
                     "WIRKUNG_WEB_SESSION_KEY": WebSettings.new_session_key(),
                     "WIRKUNG_WEB_SECURE_COOKIES": "false", "WIRKUNG_WEB_DEV_TEAMS": team}
-    log = system.home / "logs" / "web.log"
-    process = start_child([sys.executable, "-m", "wirkung", "serve", "web", "--port", str(port)],
-                          log=log, env=environment, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(partial(_healthy, url), timeout=60, what="the web service", process=process,
-                   log=log)
-        yield url
-    finally:
-        stop_child(process, sig=signal.SIGTERM, timeout=20)
-
-
-def _healthy(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/health", timeout=2.0).status_code == 200
-    except httpx.HTTPError:
-        return False
+    with serving("web", environment, system.home / "logs" / "web.log") as served:
+        yield served.url
 
 
 @dataclass
