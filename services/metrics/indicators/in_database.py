@@ -109,10 +109,9 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
                  [b.label for b in buckets], today, *RULES]
     if provider_id is not None:
         arguments.append(provider_id)
-    async with connection.transaction():  # a savepoint inside the API's read transaction
-        # The planner cannot estimate the rows of the units; a nested loop over them (its
-        # choice for a small estimate) takes minutes for a city instead of a hash join.
-        await connection.execute("SET LOCAL enable_nestloop = off")
+    # A savepoint inside the API's read transaction; the units' rows are many (see
+    # `without_nested_loops`).
+    async with connection.transaction(), case_units.without_nested_loops(connection):
         rows = await connection.fetch(cells_sql(definition, by, provider_id is not None),
                                       *arguments)
     return _cells(rows, definition, by, threshold, population)
