@@ -170,6 +170,28 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "CREATE TABLE IF NOT EXISTS case_units_stale (case_id uuid PRIMARY KEY)",
         "CREATE TABLE IF NOT EXISTS agreement_units_stale (agreement_id uuid PRIMARY KEY)",
     )),
+    # A person with one case (most) has one unit per kind and period: the cells sum those
+    # straight, and count distinct only the persons with several cases (`shared`). The
+    # unique index holds every kind to one unit per case and period. Every case and
+    # agreement is counted anew.
+    ("units know whether their person has other cases", (
+        "DELETE FROM case_units",
+        "DELETE FROM case_units_years",
+        "DELETE FROM case_units_stale",
+        "DELETE FROM agreement_units_stale",
+        "DELETE FROM agreement_units",
+        "DELETE FROM agreement_dimensions",
+        # An agreement unit's persons by their record keys, not their pseudonyms.
+        "ALTER TABLE agreement_units DROP COLUMN IF EXISTS persons",
+        "ALTER TABLE agreement_units ADD COLUMN IF NOT EXISTS person_keys bigint[] NOT NULL",
+        "ALTER TABLE case_units ADD COLUMN IF NOT EXISTS shared boolean NOT NULL DEFAULT false",
+        "DROP INDEX IF EXISTS case_units_cells",
+        "CREATE INDEX IF NOT EXISTS case_units_cells ON case_units (kind, label, shared) "
+        "INCLUDE (client, record_key, numerator, denominator, value, field_of_action, "
+        "target_groups, district, age_band, agreements, providers, budget_products)",
+        "DROP INDEX IF EXISTS case_units_case",
+        "CREATE UNIQUE INDEX IF NOT EXISTS case_units_case ON case_units (case_id, kind, label)",
+    )),
 )
 
 

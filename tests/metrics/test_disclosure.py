@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from fractions import Fraction
 
 import pytest
@@ -66,6 +68,31 @@ def test_the_lookup_draws_each_noise_with_its_probability(count: int) -> None:
     for noise, probability in PTABLE.row(count, floor):
         assert abs(Fraction(drawn[noise], steps) - probability) <= Fraction(1, steps)
     assert set(drawn) == {noise for noise, _ in PTABLE.row(count, floor)}
+
+
+@pytest.mark.parametrize(("count", "floor"), ROWS)
+def test_the_lookup_in_integers_finds_the_noise_of_the_exact_lookup(count: int,
+                                                                     floor: int) -> None:
+    # Every edge between two noises, a mark either side of it, and the ends.
+    edges, reached = [], Fraction(0)
+    for _, probability in PTABLE.row(count, floor):
+        reached += probability
+        edges.append(reached * 2**64)
+    marks = {0, 2**64 - 1} | {m for edge in edges for m in (int(edge) - 1, int(edge),
+                                                            int(edge) + 1) if 0 <= m < 2**64}
+
+    for mark in sorted(marks):
+        assert PTABLE.noise_at(count, floor, mark) == \
+            PTABLE.noise(count, floor, Fraction(mark, 2**64)), mark
+
+
+def test_a_figure_looks_up_its_noise_at_the_first_64_bits_of_its_hmac() -> None:
+    key = key_of("p-1", "p-2")
+    digest = hmac.new(b"a fixed secret of the tests", f"persons:{key}".encode(),
+                      hashlib.sha256).digest()
+
+    assert METHOD.mark("persons", key) == int.from_bytes(digest[:8], "big")
+    assert METHOD.position("persons", key) == Fraction(METHOD.mark("persons", key), 2**64)
 
 
 def test_the_same_persons_get_the_same_noise_and_each_figure_its_own_lookup() -> None:

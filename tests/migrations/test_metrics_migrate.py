@@ -42,7 +42,7 @@ async def test_wirkung_migrate_metrics_makes_the_facts_and_prints_then_finds_not
     assert [line for line in first.splitlines() if "applied" in line] == [
         f"metrics: applied {migration.number} {migration.name}" for migration in MIGRATIONS]
     assert second == f"metrics: schema version {latest(MIGRATIONS)} (nothing to apply)\n"
-    assert version(database_url, OWNER) == latest(MIGRATIONS) == 7
+    assert version(database_url, OWNER) == latest(MIGRATIONS) == 8
     facts = (await described(database_url, LIVE_SCHEMA))["columns"]
     assert {row[0] for row in facts} == {
         *(table.name for table in FACT_TABLES), "applied_versions", "input_positions",

@@ -295,14 +295,16 @@ UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def agreement_cells(units: str, agreements: str, by: Sequence[str],
-                    provider: str | None) -> str:
+                    provider: str | None, *, keyed: bool = False) -> str:
     """The cells of the agreement units in the relation `units` (agreement_id, label, the
     four sums, persons, headcount) along `by`, with each agreement's dimensions from the
     relation `agreements` (the only provider the parameter `provider`, if given): the
     units' sums once, each of their persons once more, and per agreement and period the
     most persons one of its units says it served (a headcount of a report: the same
-    agreement's reports count the same people again). Follows a `WITH` list."""
+    agreement's reports count the same people again). Follows a `WITH` list. `keyed`: the
+    units name their persons by record key (`person_keys`), not by pseudonym."""
     keys = dimension_keys(by)
+    person_key = "p.person" if keyed else RECORD_KEY_SQL.format(client="p.person")
     joined = (f" JOIN {agreements} a USING (agreement_id)" + unnested(by, DIMENSIONS)
               + (f" WHERE a.provider_id::text = {provider}" if provider else ""))
     # Sums and persons apart: the persons of a cell are grouped by hash, where counting and
@@ -316,10 +318,10 @@ def agreement_cells(units: str, agreements: str, by: Sequence[str],
         f"reference_denominator, 0 AS headcount FROM {units} UNION ALL "
         "SELECT agreement_id, label, 0, 0, 0, 0, max(headcount) "
         f"FROM {units} GROUP BY agreement_id, label) u{joined}{grouped(by)}),\n"
-        f"cell_persons AS (SELECT {keys}count(*) AS persons, "
-        f"sum({RECORD_KEY_SQL.format(client='p.client')}) AS person_keys FROM ("
-        f"SELECT DISTINCT {keys}client FROM {units} u "
-        f"CROSS JOIN LATERAL unnest(u.persons) AS client{joined}) p"
+        f"cell_persons AS (SELECT {keys}count(*) AS persons, sum({person_key}) AS person_keys "
+        f"FROM (SELECT DISTINCT {keys}person FROM {units} u "
+        f"CROSS JOIN LATERAL unnest(u.{'person_keys' if keyed else 'persons'}) AS person"
+        f"{joined}) p"
         + (f" GROUP BY {keys.rstrip(', ')}" if by else "") + ")\n"
         "SELECT " + "".join(f"s.d{index}, " for index in range(len(by)))
         + "s.numerator::float8 AS numerator, s.denominator::float8 AS denominator, "

@@ -4,12 +4,14 @@ Budget and capacity utilisation, the success gap and impact-goal achievement
 derive their units per agreement and period from the priced deliveries, the
 services' days, the closures and the reports: at a city's size that takes up to
 seconds per question. So each batch also keeps `agreement_units` (per unit
-kind, period label and agreement: the sums, the persons and the headcount of
-`agreement_sql`'s units) and `agreement_dimensions` (each agreement's provider,
-field of action, budget product, districts and target groups), for the
-agreements it touched: those it names, those of the reports it names and those
-the cases it touched are served under. They cover the same years as the case
-units; report timeliness is not kept, since what is due moves with the day.
+kind, period label and agreement: the sums, the headcount and the persons of
+`agreement_sql`'s units, the persons by their record keys, so that a question
+sums those instead of hashing every person's pseudonym again) and
+`agreement_dimensions` (each agreement's provider, field of action, budget
+product, districts and target groups), for the agreements it touched: those it
+names, those of the reports it names and those the cases it touched are served
+under. They cover the same years as the case units; report timeliness is not
+kept, since what is due moves with the day.
 """
 
 # ruff: noqa: S608 - the SQL is put together from constants only; values are parameters.
@@ -28,6 +30,7 @@ from services.metrics.indicators.case_sql import (
     with_clause,
 )
 from services.metrics.indicators.case_units import Refreshed, arguments, without_nested_loops
+from services.metrics.indicators.disclosure import RECORD_KEY_SQL
 from shared.contracts import IntegrationEvent
 from shared.envelope import Envelope
 from shared.indicators import IndicatorId
@@ -36,7 +39,7 @@ from shared.projection import Connection
 KINDS = (IndicatorId.BUDGET_UTILISATION, IndicatorId.CAPACITY_UTILISATION,
          IndicatorId.REPORTED_VS_LOGGED_SUCCESS, IndicatorId.IMPACT_GOAL_ACHIEVEMENT)
 _UNIT_COLUMNS = ("kind, label, agreement_id, numerator, denominator, reference_numerator, "
-                 "reference_denominator, persons, headcount")
+                 "reference_denominator, headcount, person_keys")
 _DIMENSION_COLUMNS = ("agreement_id, provider_id, field_of_action, budget_product, districts, "
                       "target_groups")
 
@@ -55,7 +58,8 @@ def units_sql(some: bool) -> str:
     units = " UNION ALL ".join(
         f"SELECT '{kind}'::text, u.label, u.agreement_id, u.numerator::numeric, "
         "u.denominator::numeric, u.reference_numerator::numeric, "
-        "u.reference_denominator::numeric, u.persons::text[], u.headcount::int "
+        "u.reference_denominator::numeric, u.headcount::int, ARRAY(SELECT "
+        f"{RECORD_KEY_SQL.format(client='p')} FROM unnest(u.persons) p) "
         f"FROM ({agreement_sql.UNITS[kind][0]}) u (agreement_id, label, numerator, "
         "denominator, reference_numerator, reference_denominator, persons, headcount)"
         for kind in KINDS)
@@ -136,4 +140,4 @@ def cells_sql(by: Sequence[str], provider: bool) -> str:
     return ("WITH units AS (SELECT * FROM agreement_units "
             "WHERE kind = $1 AND label = ANY($2::text[])),\n"
             + agreement_sql.agreement_cells("units", "agreement_dimensions", by,
-                                            "$3" if provider else None))
+                                            "$3" if provider else None, keyed=True))

@@ -1,7 +1,7 @@
 """The units of the case, target-group and society indicators, as SQL over the facts.
 
 Each indicator's units are one SELECT of (case_id, label, numerator,
-denominator, value) rows, one per case (or closure) and period, built from
+denominator, value) rows, one per case and period, built from
 the common table expressions below; `in_database` counts them into cells.
 The rules are those of the oracle in `tests.metrics.oracle` (CaseRecord,
 case_units: the Python implementation the equivalence test compares with), written for
@@ -157,9 +157,12 @@ _SCORES = ("reviews", "weights")
 _AT_CLOSURE = f"({t_scores('closed')}) s"
 # The last day of a closure's re-entry window (shared.closures.reentry_window_end).
 _WINDOW_END = "(ch.day + make_interval(months => $8::int))::date"
+# Per closure whether a re-entry followed, summed per case and period: one unit per case,
+# as every other kind (`case_units` relies on it).
 _REENTRY = (  # joins, not correlated subqueries: those scan the cases once per closure
+    "SELECT case_id, label, sum(reentered), count(*), NULL FROM ("
     "SELECT ch.case_id, b.label, CASE WHEN bool_or(l.case_id IS NOT NULL "
-    "OR o.case_id IS NOT NULL) THEN 1.0 ELSE 0.0 END, 1.0, NULL FROM changes ch "
+    "OR o.case_id IS NOT NULL) THEN 1.0 ELSE 0.0 END AS reentered FROM changes ch "
     "JOIN buckets b ON ch.day BETWEEN b.first_day AND b.last_day "
     "JOIN known_cases k ON k.case_id = ch.case_id "
     "LEFT JOIN changes l ON l.case_id = ch.case_id AND l.version > ch.version "
@@ -167,7 +170,7 @@ _REENTRY = (  # joins, not correlated subqueries: those scan the cases once per 
     "LEFT JOIN known_cases o ON o.client = k.client AND o.case_id <> ch.case_id "
     f"AND o.opened_on BETWEEN ch.day AND {_WINDOW_END} "
     "WHERE ch.status = 'closed' AND ch.reason = ANY($9::text[]) "
-    "GROUP BY ch.case_id, ch.version, b.label")
+    "GROUP BY ch.case_id, ch.version, b.label) closures GROUP BY case_id, label")
 _IN_BUCKET = ("sum(p.cents * greatest(0, least(b.last_day, p.last_day) - "
               "greatest(b.first_day, p.first_day) + 1) / (p.last_day - p.first_day + 1))")
 _SPEND = (  # a case whose deliveries in the period were all reversed spent nothing: no unit

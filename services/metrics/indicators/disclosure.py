@@ -29,8 +29,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fractions import Fraction
 
@@ -59,6 +60,9 @@ class PerturbationTable:
     deviation: int = 2
     weights: tuple[Fraction, ...] = (Fraction(3, 40), Fraction(1, 5), Fraction(9, 20),
                                      Fraction(1, 5), Fraction(3, 40))
+    # Per count and floor the bounds of its row for `noise_at` (few counts: kept for good).
+    _bounds: dict[tuple[int, int], tuple[tuple[int, int], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - a few frozen tables live for good
     def row(self, count: int, floor: int) -> tuple[tuple[int, Fraction], ...]:
@@ -83,6 +87,17 @@ class PerturbationTable:
                 return noise
         return row[-1][0]
 
+    def noise_at(self, count: int, floor: int, mark: int) -> int:
+        """`noise` at the position mark / 2^64 (0 <= mark < 2^64), in integers: a cell's
+        figures are perturbed thousands of times per answer."""
+        bounds = self._bounds.get((count, floor))
+        if bounds is None:
+            bounds = self._bounds[(count, floor)] = _bounds(self.row(count, floor))
+        for noise, bound in bounds:
+            if mark < bound:
+                return noise
+        return bounds[-1][0]
+
     @property
     def variance(self) -> Fraction:
         return sum((Fraction(noise) ** 2 * w for noise, w in self.row(self.deviation, 0)),
@@ -92,6 +107,17 @@ class PerturbationTable:
         weights = ", ".join(str(w) for w in self.weights)
         return (f"D={self.deviation}; p(-D..D)=({weights}); variance {self.variance}; "
                 f"amounts {AMOUNT_STEP} per step")
+
+
+def _bounds(row: tuple[tuple[int, Fraction], ...]) -> tuple[tuple[int, int], ...]:
+    """Per noise of a row the smallest mark above its cumulative probability: for an
+    integer mark, mark / 2^64 < reached exactly when mark < ceil(reached * 2^64)."""
+    reached = Fraction(0)
+    bounds = []
+    for noise, probability in row:
+        reached += probability
+        bounds.append((noise, math.ceil(reached * MODULUS)))
+    return tuple(bounds)
 
 
 PTABLE = PerturbationTable()
@@ -145,8 +171,12 @@ class CellKeyMethod:
 
     def position(self, figure: str, key: int) -> Fraction:
         """Where in [0, 1) a figure of the cell with `key` looks up its noise."""
-        mark = hmac.new(self.secret, f"{figure}:{key}".encode(), hashlib.sha256).digest()
-        return Fraction(int.from_bytes(mark[:8], "big"), MODULUS)
+        return Fraction(self.mark(figure, key), MODULUS)
+
+    def mark(self, figure: str, key: int) -> int:
+        """`position` times 2^64: the first 64 bits of the HMAC."""
+        digest = hmac.digest(self.secret, f"{figure}:{key}".encode(), "sha256")
+        return int.from_bytes(digest[:8], "big")
 
     def perturbed(self, cells: Sequence[Cell], definition: IndicatorDefinition,
                   threshold: int) -> list[Cell]:
@@ -182,7 +212,7 @@ class CellKeyMethod:
         a count twice gives no second, independent look at it; figures that count
         differently get noise of their own."""
         floor = threshold if count >= threshold else 0
-        return count + self.table.noise(count, floor, self.position(f"count {count}", key))
+        return count + self.table.noise_at(count, floor, self.mark(f"count {count}", key))
 
     def _figure(self, name: str, figure: float | None, kind: Figure, threshold: int,
                 key: int) -> float | None:
@@ -193,7 +223,7 @@ class CellKeyMethod:
         return self._amount(name, figure, key)
 
     def _amount(self, name: str, amount: float, key: int) -> float:
-        step = self.table.noise(self.table.deviation, 0, self.position(name, key))
+        step = self.table.noise_at(self.table.deviation, 0, self.mark(name, key))
         return float(Fraction(amount) * (1 + AMOUNT_STEP * step))
 
     def _value(self, cell: Cell, definition: IndicatorDefinition, numerator: float | None,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from services.metrics.catalog import IndicatorDefinition
+from services.metrics.catalog import Aggregation, IndicatorDefinition
 from services.metrics.indicators import agreement_sql, agreement_units, case_units
 from services.metrics.indicators.case_sql import (
     CTES,
@@ -94,7 +94,8 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
         arguments: list[Any] = [kind, [b.label for b in buckets]]
         if provider_id is not None:
             arguments.append(provider_id)
-        rows = await connection.fetch(case_units.cells_sql(by, provider_id is not None),
+        median = definition.aggregation is Aggregation.MEDIAN
+        rows = await connection.fetch(case_units.cells_sql(by, provider_id is not None, median),
                                       *arguments)
         return _cells(rows, definition, by, threshold, population)
     if kept and definition.id in agreement_units.KINDS and as_of is None \
