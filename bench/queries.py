@@ -319,7 +319,10 @@ def main() -> None:
     parser.add_argument("--indicators", default="", help="comma-separated; default: all")
     parser.add_argument("--database-url", help="query this database's facts instead")
     parser.add_argument("--bootstrap-servers", help="the broker for the app's consumer")
-    parser.add_argument("--year", type=int, default=START.year,
+    # The history's second year: most cases are active in it, and it lies in the years
+    # whose units the consumer keeps (the latest three with case events; the history's
+    # last closures reach two years beyond it). Earlier years are counted from the facts.
+    parser.add_argument("--year", type=int, default=START.year + 1,
                         help="ask this year and its fourth quarter")
     parser.add_argument("--fill", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()

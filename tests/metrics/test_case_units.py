@@ -18,10 +18,10 @@ from services.metrics.indicators import agreement_units, case_units
 from services.metrics.indicators.engine import Question
 from services.metrics.indicators.in_database import cells_in_database
 from services.metrics.periods import Grain, parse_period
-from shared.contracts import ServiceAgreementAmended
+from shared.contracts import ServiceAgreementAmended, ServiceAssigned, ServiceDeliveryRecorded
 from shared.envelope import Envelope
 from shared.projection import Connection
-from tests.metrics.history import A1, P1, d, fixed_history
+from tests.metrics.history import A1, A2, P1, d, fixed_history, uid
 from tests.metrics.support import kept_and_derived_units
 from tests.support import Infrastructure, new_database
 
@@ -116,6 +116,39 @@ async def test_cells_from_the_units_kept_equal_cells_from_the_facts(
                         connection, definition, by, buckets, None, provider, 3, None,
                         buckets[-1].end, kept=kept) for kept in (True, False)]
                     assert both[0] == both[1], (period, by, provider)
+
+
+async def test_a_person_served_under_a_second_agreement_counts_once_in_a_cell_of_both(
+        infrastructure: Infrastructure) -> None:
+    """p1's first case was served under A1; the second (K6) is served under A2 from June.
+    A1's units learn that p1 is no longer served under A1 alone (in a batch of K6's
+    events only), and a cell of both agreements counts p1 once, as from the facts."""
+    pool = await create_pool(await new_database(infrastructure))
+    try:
+        await migrate(pool)
+        history = fixed_history()
+        second = uid("K6")
+        history.add("cases", second, ServiceAssigned(
+            case_id=second, service_id=uid("s8"), agreement_id=A2, units_planned="20",
+            unit="hour", start_date=d(6, 5), occurred_on=d(6, 5), actor="cw-1"))
+        history.add("cases", second, ServiceDeliveryRecorded(
+            case_id=second, service_id=uid("s8"), period="2026-06", units="5",
+            occurred_on=d(7, 1), actor="cw-1"))
+        await _project(pool, [envelope for _, envelope in history.in_recorded_order()],
+                       random.Random(3), largest=2, check_each=True)
+        async with pool.acquire() as connection:
+            year = parse_period("2026")
+            for indicator in agreement_units.KINDS:
+                both = [await cells_in_database(
+                    connection, CATALOG[indicator], (), [year], None, None, 1, None, year.end,
+                    kept=kept) for kept in (True, False)]
+                assert both[0] == both[1], indicator
+            alone = await connection.fetchval(
+                "SELECT alone FROM agreement_units WHERE kind = 'budget_utilisation' "
+                "AND label = '2026' AND agreement_id = $1", A1)
+        assert alone == 3  # p2, p3, p4; not p1
+    finally:
+        await pool.close()
 
 
 async def test_periods_outside_the_years_kept_are_counted_from_the_facts(

@@ -164,3 +164,13 @@ def test_every_indicator_of_the_catalog_says_what_its_figures_are() -> None:
     assert set(FIGURES) == set(CATALOG)
     no_persons = [i for i, d in CATALOG.items() if not d.counts_persons]
     assert all(FIGURES[i] == (Figure.EXACT, Figure.EXACT) for i in no_persons)
+
+
+@pytest.mark.parametrize("amount", [0.0, 1.0, 43.21, 1234567.89, 1e-9, 98765.4321, 7.0 / 3])
+def test_an_amount_moves_by_exactly_its_step_rounded_once(amount: float) -> None:
+    for figure in ("numerator", "denominator", "value"):
+        for key in range(40):
+            step = PTABLE.noise(PTABLE.deviation, 0, METHOD.position(figure, key))
+
+            assert METHOD._amount(figure, amount, key) == \
+                float(Fraction(amount) * (1 + AMOUNT_STEP * step))

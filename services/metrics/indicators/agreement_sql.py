@@ -302,7 +302,8 @@ def agreement_cells(units: str, agreements: str, by: Sequence[str],
     units' sums once, each of their persons once more, and per agreement and period the
     most persons one of its units says it served (a headcount of a report: the same
     agreement's reports count the same people again). Follows a `WITH` list. `keyed`: the
-    units name their persons by record key (`person_keys`), not by pseudonym."""
+    units name their persons by record key (`person_keys`), not by pseudonym, and count
+    those in no other unit of their period apart (`alone`, `alone_keys`)."""
     keys = dimension_keys(by)
     person_key = "p.person" if keyed else RECORD_KEY_SQL.format(client="p.person")
     joined = (f" JOIN {agreements} a USING (agreement_id)" + unnested(by, DIMENSIONS)
@@ -313,10 +314,12 @@ def agreement_cells(units: str, agreements: str, by: Sequence[str],
         "cell_sums AS (SELECT "
         f"{keys}sum(u.numerator) AS numerator, sum(u.denominator) AS denominator, "
         "sum(u.reference_numerator) AS reference_numerator, "
-        "sum(u.reference_denominator) AS reference_denominator, sum(u.headcount) AS headcount "
+        "sum(u.reference_denominator) AS reference_denominator, sum(u.headcount) AS headcount, "
+        "sum(u.alone) AS alone, sum(u.alone_keys) AS alone_keys "
         "FROM (SELECT agreement_id, label, numerator, denominator, reference_numerator, "
-        f"reference_denominator, 0 AS headcount FROM {units} UNION ALL "
-        "SELECT agreement_id, label, 0, 0, 0, 0, max(headcount) "
+        "reference_denominator, 0 AS headcount, "
+        f"{'alone, alone_keys' if keyed else '0 AS alone, 0::numeric AS alone_keys'} "
+        f"FROM {units} UNION ALL SELECT agreement_id, label, 0, 0, 0, 0, max(headcount), 0, 0 "
         f"FROM {units} GROUP BY agreement_id, label) u{joined}{grouped(by)}),\n"
         f"cell_persons AS (SELECT {keys}count(*) AS persons, sum({person_key}) AS person_keys "
         f"FROM (SELECT DISTINCT {keys}person FROM {units} u "
@@ -328,7 +331,9 @@ def agreement_cells(units: str, agreements: str, by: Sequence[str],
         "s.reference_numerator::float8 AS reference_numerator, "
         "s.reference_denominator::float8 AS reference_denominator, "
         "NULL::float8 AS median, 0 AS values, "
-        "(coalesce(p.persons, 0) + s.headcount)::int AS persons, p.person_keys "
+        "(coalesce(p.persons, 0) + s.headcount + s.alone)::int AS persons, "
+        "CASE WHEN p.person_keys IS NULL AND s.alone = 0 THEN NULL "
+        "ELSE coalesce(p.person_keys, 0) + s.alone_keys END AS person_keys "
         "FROM cell_sums s LEFT JOIN cell_persons p ON "
         + (" AND ".join(f"p.d{index} IS NOT DISTINCT FROM s.d{index}"
                         for index in range(len(by))) or "true")

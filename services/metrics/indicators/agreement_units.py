@@ -39,7 +39,7 @@ from shared.projection import Connection
 KINDS = (IndicatorId.BUDGET_UTILISATION, IndicatorId.CAPACITY_UTILISATION,
          IndicatorId.REPORTED_VS_LOGGED_SUCCESS, IndicatorId.IMPACT_GOAL_ACHIEVEMENT)
 _UNIT_COLUMNS = ("kind, label, agreement_id, numerator, denominator, reference_numerator, "
-                 "reference_denominator, headcount, person_keys")
+                 "reference_denominator, headcount, person_keys, alone, alone_keys")
 _DIMENSION_COLUMNS = ("agreement_id, provider_id, field_of_action, budget_product, districts, "
                       "target_groups")
 
@@ -50,6 +50,29 @@ def _with(wanted: tuple[str, ...], some: bool) -> str:
                        {**NEEDS, **AGREEMENT_NEEDS})
 
 
+# The kinds whose units are one per agreement and period, so that a person served under
+# one agreement only (over all their cases) is in one unit of a period at most: such a
+# person is counted into the unit's `alone` and `alone_keys` instead of its `person_keys`,
+# and a cell adds those up instead of counting them distinct. (A report's persons are
+# those of the agreement's other reports of the period too: never alone.)
+_ALONE_KINDS = (IndicatorId.BUDGET_UTILISATION, IndicatorId.CAPACITY_UTILISATION)
+# The persons of the cases counted served under one agreement only, over all their cases.
+_ALONE = ("alone (client) AS (SELECT o.client_pseudonym FROM case_opened o "
+          "JOIN case_services s USING (case_id) WHERE o.client_pseudonym IN "
+          "(SELECT client FROM known_cases) GROUP BY 1 HAVING count(DISTINCT s.agreement_id) = 1)")
+
+
+def _persons(kind: str) -> str:
+    """The SELECT of a unit's persons (`u.persons`, pseudonyms) as person_keys, alone and
+    alone_keys (a lateral subquery)."""
+    key = RECORD_KEY_SQL.format(client="p")
+    single = "p IN (SELECT client FROM alone)" if kind in _ALONE_KINDS else "false"
+    return ("SELECT coalesce(array_agg(k) FILTER (WHERE NOT single), '{}') AS person_keys, "
+            "count(*) FILTER (WHERE single)::int AS alone, "
+            "coalesce(sum(k) FILTER (WHERE single), 0) AS alone_keys "
+            f"FROM (SELECT {key} AS k, {single} AS single FROM unnest(u.persons) p) y")
+
+
 def units_sql(some: bool) -> str:
     """The SELECT of the kept kinds' units (with `some`: of the agreements in $12, whose
     cases are those in $11), in the columns of `agreement_units`."""
@@ -58,12 +81,12 @@ def units_sql(some: bool) -> str:
     units = " UNION ALL ".join(
         f"SELECT '{kind}'::text, u.label, u.agreement_id, u.numerator::numeric, "
         "u.denominator::numeric, u.reference_numerator::numeric, "
-        "u.reference_denominator::numeric, u.headcount::int, ARRAY(SELECT "
-        f"{RECORD_KEY_SQL.format(client='p')} FROM unnest(u.persons) p) "
-        f"FROM ({agreement_sql.UNITS[kind][0]}) u (agreement_id, label, numerator, "
-        "denominator, reference_numerator, reference_denominator, persons, headcount)"
+        "u.reference_denominator::numeric, u.headcount::int, x.person_keys, x.alone, "
+        f"x.alone_keys FROM ({agreement_sql.UNITS[kind][0]}) u (agreement_id, label, "
+        "numerator, denominator, reference_numerator, reference_denominator, persons, "
+        f"headcount) CROSS JOIN LATERAL ({_persons(kind)}) x"
         for kind in KINDS)
-    return f"{_with(reads, some)}\n{units}"
+    return f"{_with(reads, some)},\n{_ALONE}\n{units}"
 
 
 def dimensions_sql(some: bool) -> str:
@@ -76,12 +99,15 @@ def dimensions_sql(some: bool) -> str:
 _REFRESH = {some: (f"INSERT INTO agreement_units ({_UNIT_COLUMNS}) {units_sql(some)}",
                    f"INSERT INTO agreement_dimensions ({_DIMENSION_COLUMNS}) "
                    f"{dimensions_sql(some)}") for some in (False, True)}
-# The agreements a batch touched: named, of the reports named, serving the cases named.
+# The agreements a batch touched: named, of the reports named, serving the cases named or
+# another case of their persons (whose units say whether the person is `alone`).
 _AFFECTED = (
     "SELECT coalesce(array_agg(DISTINCT agreement_id), '{}') FROM ("
     "SELECT unnest($1::uuid[]) AS agreement_id UNION "
     "SELECT agreement_id FROM report_facts WHERE report_id = ANY($2::uuid[]) UNION "
-    "SELECT agreement_id FROM case_services WHERE case_id = ANY($3::uuid[])) named "
+    "SELECT agreement_id FROM case_services WHERE case_id IN (SELECT other.case_id "
+    "FROM case_opened one JOIN case_opened other USING (client_pseudonym) "
+    "WHERE one.case_id = ANY($3::uuid[]))) named "
     "WHERE agreement_id IS NOT NULL"
 )
 _SERVED = ("SELECT coalesce(array_agg(DISTINCT case_id), '{}') FROM case_services "

@@ -22,11 +22,12 @@ rebuild, a year not kept yet) are counted for every case. The units are those of
 `case_sql`, restricted to some cases: one definition.
 
 A question about what is known now (no `as_of`) whose periods lie in the years
-kept groups this table (`cells_sql`); any other (an `as_of`, another year, an
-agreement indicator) is derived from the facts as before. Units are the
-finest grain at which every breakdown can still count its persons distinct
-and sum their record keys into the cell key; sums per coarser cell would be
-smaller, but could say neither.
+kept is counted from this table and the sums kept beside it (`case_cells`); any
+other (an `as_of`, another year, an agreement indicator) is derived from the
+facts as before. Units are the finest grain at which every breakdown can still
+count its persons distinct and sum their record keys into the cell key; the
+sums are kept only of the units whose person has no other case (`shared`
+false), for whom a count is a distinct count.
 """
 
 # ruff: noqa: S608 - the SQL is put together from constants only; values are parameters.
@@ -38,12 +39,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from services.metrics.indicators import case_cells
 from services.metrics.indicators.case_sql import (
     UNITS,
     case_expressions,
     with_clause,
 )
-from services.metrics.indicators.cells import NONE
 from services.metrics.indicators.disclosure import RECORD_KEY_SQL
 from services.metrics.periods import Grain, Period, parse_period
 from shared.closures import PLANNED, REENTRY_MONTHS, SUCCESSFUL
@@ -103,7 +104,10 @@ def units_sql(some_cases: bool) -> str:
 
 
 _REFRESH_ALL = f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=False)}"
-_REFRESH_SOME = f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=True)}"
+# Some cases' units taken out ($1) and counted again ($11), and the sums with them.
+_TAKE_OUT = case_cells.taking_out("case_id = ANY($1::uuid[])")
+_PUT_IN = case_cells.putting_in(
+    f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=True)}")
 # The cases a batch touched, those served under an agreement whose terms it changed, and
 # every other case of the same persons.
 _AFFECTED = (
@@ -239,9 +243,10 @@ async def refresh(connection: Connection,
             "SELECT coalesce(array_agg(DISTINCT c), '{}') FROM "
             "(SELECT unnest($1::uuid[]) AS c UNION SELECT case_id FROM stale) every", affected)
         await connection.execute("UPDATE case_units_years SET set_aside = false")
-    await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
+    await connection.execute(_TAKE_OUT, affected)
     async with without_nested_loops(connection, when=len(affected) > CATCH_UP):
-        await connection.execute(_REFRESH_SOME, *arguments(*kept.years), affected)
+        await connection.execute(_PUT_IN, *arguments(*kept.years), affected)
+    await case_cells.forget_empty(connection)
     return Refreshed(kept.years, stale=kept.set_aside)
 
 
@@ -272,68 +277,4 @@ async def refresh_all(connection: Connection, first_year: int, last_year: int) -
     await connection.execute("INSERT INTO case_units_years VALUES ($1, $2)", first_year, last_year)
     async with without_nested_loops(connection):
         await connection.execute(_REFRESH_ALL, *arguments(first_year, last_year))
-
-
-# A unit's dimensions: columns of one value each, and arrays of any number of values.
-_ONE_VALUE = {"period": "label", "field_of_action": "field_of_action", "district": "district",
-              "age_band": "age_band"}
-_VALUES = {"target_group": "target_groups", "agreement": "agreements",
-           "provider": "providers", "budget_product": "budget_products"}
-_MEASURES = ("record_key", "numerator", "denominator", "value")
-
-
-def _expanded(by: Sequence[str], provider: bool, shared: bool | None) -> str:
-    """The units of kind $1 in the periods labelled $2 whose persons have (`shared`) or
-    have not (or either: None) other units there, as rows of their dimension values d0,
-    d1 ... and measures: a unit once under each value of each dimension (`-` for none).
-    One set-returning function per SELECT: two in one would be zipped, not crossed; and a
-    lateral join of `unnest` per unit costs three times as much."""
-    keys = [f"d{index}" for index in range(len(by))]
-    columns = [f"u.{_ONE_VALUE.get(name) or _VALUES[name]} AS {key}"
-               for name, key in zip(by, keys, strict=True)]
-    measures = ("client", *_MEASURES) if shared else _MEASURES
-    sql = (f"SELECT {', '.join([*columns, *(f'u.{m}' for m in measures)])} FROM case_units u "
-           "WHERE u.kind = $1 AND u.label = ANY($2::text[])"
-           + ("" if shared is None else " AND u.shared" if shared else " AND NOT u.shared")
-           + (" AND u.providers = ARRAY[$3::text]" if provider else ""))
-    for index, name in enumerate(by):
-        if name in _VALUES:
-            kept = [key if key != keys[index] else
-                    f"unnest(coalesce(nullif({key}, '{{}}'), ARRAY['{NONE}'])) AS {key}"
-                    for key in keys]
-            sql = f"SELECT {', '.join([*kept, *measures])} FROM ({sql}) e"
-    return sql
-
-
-def cells_sql(by: Sequence[str], provider: bool, median: bool = False) -> str:
-    """The cells of a unit kind ($1) in the periods labelled $2 along `by` (the only
-    provider $3 if `provider`; the median of the units' values if `median`), as
-    `in_database.cells_sql` counts them from the facts.
-
-    Each case has one unit per kind and period, so the units of a person with no other
-    case there (`shared` false: most) are summed straight into their cells, their persons
-    and record keys with them; only the units of persons with several cases are first
-    summed per cell and person. Two hash aggregates, instead of sorting every unit for
-    `count(DISTINCT ...)`: a third of the time at 100,000 cases."""
-    keys = "".join(f"d{index}, " for index in range(len(by)))
-    group = f" GROUP BY {keys[:-2]}" if by else ""
-    alone = (f"SELECT {keys}sum(numerator) AS numerator, sum(denominator) AS denominator, "
-             "count(value) AS values, count(*) AS persons, sum(record_key) AS person_keys "
-             f"FROM ({_expanded(by, provider, shared=False)}) e{group}")
-    together = (f"SELECT {keys}sum(numerator), sum(denominator), sum(values), count(*), "
-                f"sum(record_key) FROM (SELECT {keys}client, record_key, "
-                "sum(numerator) AS numerator, sum(denominator) AS denominator, "
-                "count(value) AS values "
-                f"FROM ({_expanded(by, provider, shared=True)}) e "
-                f"GROUP BY {keys}client, record_key) p{group}")
-    totals = (f"SELECT {keys}sum(numerator) AS numerator, sum(denominator) AS denominator, "
-              "0.0::float8 AS reference_numerator, 0.0::float8 AS reference_denominator, "
-              "sum(values)::bigint AS values, sum(persons)::bigint AS persons, "
-              f"sum(person_keys) AS person_keys FROM ({alone} UNION ALL {together}) t{group} "
-              "HAVING sum(persons) > 0")
-    if not median:
-        return f"SELECT *, NULL::float8 AS median FROM ({totals}) c"
-    medians = (f"SELECT {keys}percentile_cont(0.5) WITHIN GROUP (ORDER BY value) AS median "
-               f"FROM ({_expanded(by, provider, shared=None)}) e{group}")
-    matched = " AND ".join(["true", *(f"c.d{index} = m.d{index}" for index in range(len(by)))])
-    return f"SELECT c.*, m.median FROM ({totals}) c JOIN ({medians}) m ON {matched}"
+    await case_cells.count_all(connection)

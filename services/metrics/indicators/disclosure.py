@@ -224,7 +224,11 @@ class CellKeyMethod:
 
     def _amount(self, name: str, amount: float, key: int) -> float:
         step = self.table.noise_at(self.table.deviation, 0, self.mark(name, key))
-        return float(Fraction(amount) * (1 + AMOUNT_STEP * step))
+        # amount * (1 + AMOUNT_STEP * step) exactly, rounded once: a true division of
+        # integers is correctly rounded, as float(Fraction(...)) is, and much cheaper.
+        numerator, denominator = float(amount).as_integer_ratio()
+        factor = AMOUNT_STEP.denominator + AMOUNT_STEP.numerator * step
+        return numerator * factor / (denominator * AMOUNT_STEP.denominator)
 
     def _value(self, cell: Cell, definition: IndicatorDefinition, numerator: float | None,
                denominator: float | None, key: int) -> float | None:

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from services.metrics.catalog import Aggregation, IndicatorDefinition
-from services.metrics.indicators import agreement_sql, agreement_units, case_units
+from services.metrics.indicators import agreement_sql, agreement_units, case_cells, case_units
 from services.metrics.indicators.case_sql import (
     CTES,
     NEEDS,
@@ -95,7 +95,7 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
         if provider_id is not None:
             arguments.append(provider_id)
         median = definition.aggregation is Aggregation.MEDIAN
-        rows = await connection.fetch(case_units.cells_sql(by, provider_id is not None, median),
+        rows = await connection.fetch(case_cells.cells_sql(by, provider_id is not None, median),
                                       *arguments)
         return _cells(rows, definition, by, threshold, population)
     if kept and definition.id in agreement_units.KINDS and as_of is None \
