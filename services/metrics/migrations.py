@@ -192,27 +192,10 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "DROP INDEX IF EXISTS case_units_case",
         "CREATE UNIQUE INDEX IF NOT EXISTS case_units_case ON case_units (case_id, kind, label)",
     )),
-    # The units of persons with one case summed per kind, period and one family of
-    # dimensions (`case_cells`); the partial indexes find the sums no unit adds to any more.
-    ("case units summed by the case's and by its services' dimensions", (
+    # An agreement unit's persons served under no other agreement are counted apart
+    # (`agreement_units`); every unit is counted anew.
+    ("agreement units count the persons of one agreement apart", (
         "DELETE FROM case_units_years",
-        """CREATE TABLE IF NOT EXISTS unit_sums_by_case (
-            kind text NOT NULL, label text NOT NULL, field_of_action text NOT NULL,
-            target_groups text[] NOT NULL, district text NOT NULL, age_band text NOT NULL,
-            numerator numeric NOT NULL, denominator numeric NOT NULL, values bigint NOT NULL,
-            persons bigint NOT NULL, person_keys numeric NOT NULL,
-            PRIMARY KEY (kind, label, field_of_action, target_groups, district, age_band))""",
-        """CREATE TABLE IF NOT EXISTS unit_sums_by_service (
-            kind text NOT NULL, label text NOT NULL, agreements text[] NOT NULL,
-            providers text[] NOT NULL, budget_products text[] NOT NULL,
-            numerator numeric NOT NULL, denominator numeric NOT NULL, values bigint NOT NULL,
-            persons bigint NOT NULL, person_keys numeric NOT NULL,
-            PRIMARY KEY (kind, label, agreements, providers, budget_products))""",
-        "CREATE INDEX IF NOT EXISTS unit_sums_by_case_empty ON unit_sums_by_case (kind) "
-        "WHERE persons = 0",
-        "CREATE INDEX IF NOT EXISTS unit_sums_by_service_empty ON unit_sums_by_service (kind) "
-        "WHERE persons = 0",
-        # An agreement unit's persons served under no other agreement, counted apart.
         "DELETE FROM agreement_units",
         "ALTER TABLE agreement_units ADD COLUMN IF NOT EXISTS alone integer NOT NULL",
         "ALTER TABLE agreement_units ADD COLUMN IF NOT EXISTS alone_keys numeric NOT NULL",

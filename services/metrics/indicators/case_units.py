@@ -22,12 +22,11 @@ rebuild, a year not kept yet) are counted for every case. The units are those of
 `case_sql`, restricted to some cases: one definition.
 
 A question about what is known now (no `as_of`) whose periods lie in the years
-kept is counted from this table and the sums kept beside it (`case_cells`); any
-other (an `as_of`, another year, an agreement indicator) is derived from the
-facts as before. Units are the finest grain at which every breakdown can still
-count its persons distinct and sum their record keys into the cell key; the
-sums are kept only of the units whose person has no other case (`shared`
-false), for whom a count is a distinct count.
+kept is counted from this table (`case_cells`); any other (an `as_of`, another
+year, an agreement indicator) is derived from the facts as before. Units are
+the finest grain at which every breakdown can still count its persons distinct
+and sum their record keys into the cell key; a unit says whether its person
+has other cases (`shared`), since only those need a distinct count.
 """
 
 # ruff: noqa: S608 - the SQL is put together from constants only; values are parameters.
@@ -39,7 +38,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.metrics.indicators import case_cells
 from services.metrics.indicators.case_sql import (
     UNITS,
     case_expressions,
@@ -104,10 +102,7 @@ def units_sql(some_cases: bool) -> str:
 
 
 _REFRESH_ALL = f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=False)}"
-# Some cases' units taken out ($1) and counted again ($11), and the sums with them.
-_TAKE_OUT = case_cells.taking_out("case_id = ANY($1::uuid[])")
-_PUT_IN = case_cells.putting_in(
-    f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=True)}")
+_REFRESH_SOME = f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=True)}"
 # The cases a batch touched, those served under an agreement whose terms it changed, and
 # every other case of the same persons.
 _AFFECTED = (
@@ -243,10 +238,9 @@ async def refresh(connection: Connection,
             "SELECT coalesce(array_agg(DISTINCT c), '{}') FROM "
             "(SELECT unnest($1::uuid[]) AS c UNION SELECT case_id FROM stale) every", affected)
         await connection.execute("UPDATE case_units_years SET set_aside = false")
-    await connection.execute(_TAKE_OUT, affected)
+    await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
     async with without_nested_loops(connection, when=len(affected) > CATCH_UP):
-        await connection.execute(_PUT_IN, *arguments(*kept.years), affected)
-    await case_cells.forget_empty(connection)
+        await connection.execute(_REFRESH_SOME, *arguments(*kept.years), affected)
     return Refreshed(kept.years, stale=kept.set_aside)
 
 
@@ -277,4 +271,3 @@ async def refresh_all(connection: Connection, first_year: int, last_year: int) -
     await connection.execute("INSERT INTO case_units_years VALUES ($1, $2)", first_year, last_year)
     async with without_nested_loops(connection):
         await connection.execute(_REFRESH_ALL, *arguments(first_year, last_year))
-    await case_cells.count_all(connection)
