@@ -151,6 +151,25 @@ async def test_a_person_served_under_a_second_agreement_counts_once_in_a_cell_of
         await pool.close()
 
 
+async def test_many_units_are_counted_with_hash_joins_on_a_plan_made_for_them(
+        infrastructure: Infrastructure) -> None:
+    """Not with a generic plan PostgreSQL keeps for a prepared statement after five runs,
+    made for a live batch's few cases with nested loops on (minutes for thousands)."""
+    connection = await asyncpg.connect(await new_database(infrastructure))
+    settings = "SELECT current_setting('enable_nestloop'), current_setting('plan_cache_mode')"
+    try:
+        async with connection.transaction():
+            before = tuple(await connection.fetchrow(settings) or ())
+            async with case_units.without_nested_loops(connection, when=False):
+                assert tuple(await connection.fetchrow(settings) or ()) == before
+            async with case_units.without_nested_loops(connection):
+                assert tuple(await connection.fetchrow(settings) or ()) == (
+                    "off", "force_custom_plan")
+            assert tuple(await connection.fetchrow(settings) or ()) == before == ("on", "auto")
+    finally:
+        await connection.close()
+
+
 async def test_periods_outside_the_years_kept_are_counted_from_the_facts(
         city_in_batches: asyncpg.Pool) -> None:
     async with city_in_batches.acquire() as connection:

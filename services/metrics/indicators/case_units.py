@@ -136,15 +136,24 @@ async def without_nested_loops(connection: Connection, *, when: bool = True
                                ) -> AsyncIterator[None]:
     """Hash joins, not nested loops, while counting many units: the planner cannot estimate
     the units' rows, and a nested loop over a city's (its choice for a small estimate)
-    takes an hour, not seconds. A few cases' units the indexes find faster (`when`)."""
+    takes an hour, not seconds. A few cases' units the indexes find faster (`when`).
+
+    Planned for these parameters, too: asyncpg prepares each statement, and after five
+    runs PostgreSQL may keep one generic plan for it, made for the few cases of a live
+    batch with nested loops on and kept whatever `enable_nestloop` says later. Run on
+    the thousands of cases a catch-up left, that plan took minutes instead of seconds."""
     if not when:
         yield
         return
-    was = await connection.fetchval("SELECT current_setting('enable_nestloop')")
-    await connection.execute("SELECT set_config('enable_nestloop', 'off', true)")
+    was = await connection.fetchrow("SELECT current_setting('enable_nestloop'), "
+                                    "current_setting('plan_cache_mode')")
+    assert was is not None
+    await connection.execute("SELECT set_config('enable_nestloop', 'off', true), "
+                             "set_config('plan_cache_mode', 'force_custom_plan', true)")
     yield
-    # (After an error the transaction is rolled back, and the setting with it.)
-    await connection.execute("SELECT set_config('enable_nestloop', $1, true)", was)
+    # (After an error the transaction is rolled back, and the settings with it.)
+    await connection.execute("SELECT set_config('enable_nestloop', $1, true), "
+                             "set_config('plan_cache_mode', $2, true)", was[0], was[1])
 
 
 async def years_kept(connection: Connection) -> tuple[int, int] | None:
