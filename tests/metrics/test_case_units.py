@@ -160,9 +160,9 @@ async def test_many_units_are_counted_with_hash_joins_on_a_plan_made_for_them(
     try:
         async with connection.transaction():
             before = tuple(await connection.fetchrow(settings) or ())
-            async with case_units.without_nested_loops(connection, when=False):
+            async with case_units.counting_many_units(connection, when=False):
                 assert tuple(await connection.fetchrow(settings) or ()) == before
-            async with case_units.without_nested_loops(connection):
+            async with case_units.counting_many_units(connection):
                 assert tuple(await connection.fetchrow(settings) or ()) == (
                     "off", "force_custom_plan")
             assert tuple(await connection.fetchrow(settings) or ()) == before == ("on", "auto")

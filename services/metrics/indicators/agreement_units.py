@@ -29,7 +29,7 @@ from services.metrics.indicators.case_sql import (
     case_expressions,
     with_clause,
 )
-from services.metrics.indicators.case_units import Refreshed, arguments, without_nested_loops
+from services.metrics.indicators.case_units import Refreshed, arguments, counting_many_units
 from services.metrics.indicators.disclosure import RECORD_KEY_SQL
 from shared.contracts import IntegrationEvent
 from shared.envelope import Envelope
@@ -120,7 +120,7 @@ async def refresh(connection: Connection, events: Sequence[tuple[Envelope, Integ
     the case units, remembering what a catch-up touched while they are set aside."""
     if refreshed.years is None and not refreshed.aside:
         return
-    async with without_nested_loops(connection):  # an agreement's units count its cases
+    async with counting_many_units(connection):  # an agreement's units count its cases
         await _refresh(connection, events, refreshed)
 
 

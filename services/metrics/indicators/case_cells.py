@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.metrics.indicators.cells import NONE
+from services.metrics.indicators.case_sql import dimension_keys, values_or_none
 
 # A unit's dimensions: columns of one value each, and arrays of any number of values.
 _ONE_VALUE = {"period": "label", "field_of_action": "field_of_action", "district": "district",
@@ -37,8 +37,7 @@ def _expanded(by: Sequence[str], provider: bool, measures: Sequence[str], where:
            + (" AND u.providers = ARRAY[$3::text]" if provider else ""))
     for index, name in enumerate(by):
         if name in _VALUES:
-            kept = [key if key != keys[index] else
-                    f"unnest(coalesce(nullif({key}, '{{}}'), ARRAY['{NONE}'])) AS {key}"
+            kept = [key if key != keys[index] else f"unnest({values_or_none(key)}) AS {key}"
                     for key in keys]
             sql = f"SELECT {', '.join([*kept, *measures])} FROM ({sql}) e"
     return sql
@@ -53,7 +52,7 @@ def cells_sql(by: Sequence[str], provider: bool, median: bool = False) -> str:
     `in_database.cells_sql` counts them from the facts: the unshared units summed
     straight, and the units of persons with several cases summed per cell and person
     first."""
-    keys = "".join(f"d{index}, " for index in range(len(by)))
+    keys = dimension_keys(by)
     group = f" GROUP BY {keys[:-2]}" if by else ""
     alone = (f"SELECT {keys}sum(numerator) AS numerator, sum(denominator) AS denominator, "
              "count(value) AS values, count(*) AS persons, sum(record_key) AS person_keys "

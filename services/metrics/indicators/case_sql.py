@@ -237,11 +237,15 @@ def with_clause(wanted: tuple[str, ...], ctes: Mapping[str, str] = CTES,
     return "WITH " + ",\n".join(f"{name} AS ({ctes[name]})" for name in ordered)
 
 
+def values_or_none(array: str) -> str:
+    """The values of a dimension's `array` (an SQL expression), `-` if it has none."""
+    return f"coalesce(nullif({array}, '{{}}'), ARRAY['{NONE}'])"
+
+
 def unnested(by: Sequence[str], dimensions: dict[str, str]) -> str:
     """Each unit once under each value of each dimension in `by` (`-` for none)."""
-    return "".join(
-        f" CROSS JOIN LATERAL unnest(coalesce(nullif({dimensions[name]}, '{{}}'), "
-        f"ARRAY['{NONE}'])) AS d{index}" for index, name in enumerate(by))
+    return "".join(f" CROSS JOIN LATERAL unnest({values_or_none(dimensions[name])}) AS d{index}"
+                   for index, name in enumerate(by))
 
 
 def grouped(by: Sequence[str]) -> str:

@@ -132,9 +132,9 @@ def arguments(first_year: int, last_year: int) -> list[Any]:
 
 
 @asynccontextmanager
-async def without_nested_loops(connection: Connection, *, when: bool = True
-                               ) -> AsyncIterator[None]:
-    """Hash joins, not nested loops, while counting many units: the planner cannot estimate
+async def counting_many_units(connection: Connection, *,
+                              when: bool = True) -> AsyncIterator[None]:
+    """Plans for counting many units. Hash joins, not nested loops: the planner cannot estimate
     the units' rows, and a nested loop over a city's (its choice for a small estimate)
     takes an hour, not seconds. A few cases' units the indexes find faster (`when`).
 
@@ -248,7 +248,7 @@ async def refresh(connection: Connection,
             "(SELECT unnest($1::uuid[]) AS c UNION SELECT case_id FROM stale) every", affected)
         await connection.execute("UPDATE case_units_years SET set_aside = false")
     await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
-    async with without_nested_loops(connection, when=len(affected) > CATCH_UP):
+    async with counting_many_units(connection, when=len(affected) > CATCH_UP):
         await connection.execute(_REFRESH_SOME, *arguments(*kept.years), affected)
     return Refreshed(kept.years, stale=kept.set_aside)
 
@@ -278,5 +278,5 @@ async def refresh_all(connection: Connection, first_year: int, last_year: int) -
     await connection.execute("DELETE FROM case_units")
     await _forget(connection)
     await connection.execute("INSERT INTO case_units_years VALUES ($1, $2)", first_year, last_year)
-    async with without_nested_loops(connection):
+    async with counting_many_units(connection):
         await connection.execute(_REFRESH_ALL, *arguments(first_year, last_year))

@@ -78,7 +78,8 @@ class PerturbationTable:
         return tuple((noise, w / total) for noise, w in balanced.items() if w)
 
     def noise(self, count: int, floor: int, position: Fraction) -> int:
-        """The noise at `position` in [0, 1) of the row of `count`."""
+        """The noise at `position` in [0, 1) of the row of `count`: the definition, which
+        the answers' `noise_at` is tested against."""
         reached = Fraction(0)
         row = self.row(count, floor)
         for noise, probability in row:
@@ -170,7 +171,8 @@ class CellKeyMethod:
         return "hmac-sha256:" + mark.hexdigest()[:16]
 
     def position(self, figure: str, key: int) -> Fraction:
-        """Where in [0, 1) a figure of the cell with `key` looks up its noise."""
+        """Where in [0, 1) a figure of the cell with `key` looks up its noise (the
+        definition; the answers use `mark`)."""
         return Fraction(self.mark(figure, key), MODULUS)
 
     def mark(self, figure: str, key: int) -> int:
