@@ -200,6 +200,19 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "ALTER TABLE agreement_units ADD COLUMN IF NOT EXISTS alone integer NOT NULL",
         "ALTER TABLE agreement_units ADD COLUMN IF NOT EXISTS alone_keys numeric NOT NULL",
     )),
+    # What each person used under each agreement per period (budget and capacity), kept
+    # so that a batch sums an agreement's units from them instead of pricing every
+    # delivery of its cases again (`agreement_units`); every unit is counted anew.
+    ("agreement units summed from the persons' uses", (
+        "DELETE FROM case_units_years",
+        """CREATE TABLE IF NOT EXISTS agreement_uses (
+            kind text NOT NULL, label text NOT NULL, agreement_id uuid NOT NULL,
+            client text NOT NULL, record_key bigint NOT NULL, amount numeric NOT NULL,
+            alone boolean NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS agreement_uses_client ON agreement_uses (client)",
+        "CREATE INDEX IF NOT EXISTS agreement_uses_unit "
+        "ON agreement_uses (agreement_id, kind, label)",
+    )),
 )
 
 

@@ -76,7 +76,7 @@ Rows = dict[str, list[tuple[object, ...]]]
 
 
 async def kept_and_derived_units(pool: asyncpg.Pool) -> tuple[Rows, Rows]:
-    """Per table of units kept with the facts (case units, agreement units and
+    """Per table of units kept with the facts (case units, agreement units, uses and
     dimensions), its rows, and the rows a GROUP BY over the facts gives now for the
     same years (sorted; floats to 9 significant digits: sums of floats may add up in
     another order; arrays sorted: the persons of a unit are a set)."""
@@ -92,6 +92,7 @@ async def kept_and_derived_units(pool: asyncpg.Pool) -> tuple[Rows, Rows]:
 
     tables = {"case_units": case_units.units_sql(some_cases=False),
               "agreement_units": agreement_units.units_sql(some=False),
+              "agreement_uses": agreement_units.uses_sql(some=False),
               "agreement_dimensions": agreement_units.dimensions_sql(some=False)}
     kept: Rows = {}
     derived: Rows = {}

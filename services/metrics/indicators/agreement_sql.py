@@ -19,6 +19,7 @@ counted as today, ends the reports due).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from services.metrics.indicators.case_sql import dimension_keys, grouped, known, unnested
 from services.metrics.indicators.disclosure import RECORD_KEY_SQL
@@ -237,13 +238,32 @@ def _per_agreement(allowed: str, used: str) -> str:
         "WHERE coalesce(r.amount, 0) <> 0 OR coalesce(u.amount, 0) <> 0")
 
 
-_BUDGET = _per_agreement(
-    "SELECT agreement_id, label, sum(annual_budget_cents * days::numeric / "
-    f"{_YEAR_DAYS}) / 100 AS amount FROM running GROUP BY 1, 2",
-    f"SELECT agreement_id, label, client, cents / 100 AS amount FROM ({_COSTS}) c")
-_CAPACITY = _per_agreement(
-    "SELECT agreement_id, label, sum(capacity * days) AS amount FROM running GROUP BY 1, 2",
-    f"SELECT agreement_id, label, client, days AS amount FROM ({_SERVICE_DAYS}) d")
+@dataclass(frozen=True)
+class PerAgreement:
+    """An indicator whose units are one per agreement and period: what the agreement's
+    running segments allow (agreement_id, label, amount) beside what each person used
+    under it (agreement_id, label, client, amount), and the expressions each reads."""
+
+    allowed: str
+    used: str
+    allowed_reads: tuple[str, ...]
+    used_reads: tuple[str, ...]
+
+    def units(self) -> str:
+        return _per_agreement(self.allowed, self.used)
+
+
+PER_AGREEMENT = {
+    IndicatorId.BUDGET_UTILISATION: PerAgreement(
+        "SELECT agreement_id, label, sum(annual_budget_cents * days::numeric / "
+        f"{_YEAR_DAYS}) / 100 AS amount FROM running GROUP BY 1, 2",
+        f"SELECT agreement_id, label, client, cents / 100 AS amount FROM ({_COSTS}) c",
+        ("running",), ("buckets", "priced")),
+    IndicatorId.CAPACITY_UTILISATION: PerAgreement(
+        "SELECT agreement_id, label, sum(capacity * days) AS amount FROM running GROUP BY 1, 2",
+        f"SELECT agreement_id, label, client, days AS amount FROM ({_SERVICE_DAYS}) d",
+        ("running",), ("buckets", "service_spans")),
+}
 # Per report ending in a period with figures: reported achieved / measured beside the
 # logged successes / closures (latest status) in its reporting period of the cases served
 # under its agreement.
@@ -287,8 +307,8 @@ _TIMELINESS = (
 UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     IndicatorId.IMPACT_GOAL_ACHIEVEMENT: (_GOALS, ("buckets", "figures", "amended_goals")),
     IndicatorId.REPORT_TIMELINESS: (_TIMELINESS, ("buckets", "dues")),
-    IndicatorId.BUDGET_UTILISATION: (_BUDGET, ("running", "priced")),
-    IndicatorId.CAPACITY_UTILISATION: (_CAPACITY, ("running", "service_spans")),
+    **{indicator: (kind.units(), (*kind.allowed_reads, *kind.used_reads))
+       for indicator, kind in PER_AGREEMENT.items()},
     IndicatorId.REPORTED_VS_LOGGED_SUCCESS: (
         _GAP, ("buckets", "figures", "service_spans", "closures")),
 }

@@ -37,6 +37,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from services.metrics.indicators.case_sql import (
     UNITS,
@@ -132,24 +133,22 @@ def arguments(first_year: int, last_year: int) -> list[Any]:
 
 
 @asynccontextmanager
-async def counting_many_units(connection: Connection, *,
-                              when: bool = True) -> AsyncIterator[None]:
-    """Plans for counting many units. Hash joins, not nested loops: the planner cannot estimate
-    the units' rows, and a nested loop over a city's (its choice for a small estimate)
-    takes an hour, not seconds. A few cases' units the indexes find faster (`when`).
+async def counting_units(connection: Connection, *, many: bool) -> AsyncIterator[None]:
+    """Plans for counting units, made for the statement's parameters: asyncpg prepares each
+    statement, and after five runs PostgreSQL may keep one generic plan for it, made for
+    no cases in particular. Run on the thousands of cases a catch-up left, the generic plan
+    of a live batch's few took minutes instead of seconds; and a live batch of 50 cases
+    took twice as long on a generic plan as on its own.
 
-    Planned for these parameters, too: asyncpg prepares each statement, and after five
-    runs PostgreSQL may keep one generic plan for it, made for the few cases of a live
-    batch with nested loops on and kept whatever `enable_nestloop` says later. Run on
-    the thousands of cases a catch-up left, that plan took minutes instead of seconds."""
-    if not when:
-        yield
-        return
+    For `many` units, hash joins, not nested loops: the planner cannot estimate the
+    units' rows, and a nested loop over a city's (its choice for a small estimate) takes
+    an hour, not seconds. A few cases' units the indexes find faster."""
     was = await connection.fetchrow("SELECT current_setting('enable_nestloop'), "
                                     "current_setting('plan_cache_mode')")
     assert was is not None
-    await connection.execute("SELECT set_config('enable_nestloop', 'off', true), "
-                             "set_config('plan_cache_mode', 'force_custom_plan', true)")
+    await connection.execute("SELECT set_config('enable_nestloop', $1, true), "
+                             "set_config('plan_cache_mode', 'force_custom_plan', true)",
+                             "off" if many else was[0])
     yield
     # (After an error the transaction is rolled back, and the settings with it.)
     await connection.execute("SELECT set_config('enable_nestloop', $1, true), "
@@ -195,6 +194,7 @@ class Refreshed:
     everything: bool = False
     aside: bool = False
     stale: bool = False
+    cases: Sequence[UUID] = ()  # whose units it counted again (not every case)
 
 
 # A batch of more events than this is a catch-up (a replay, a rebuild, a consumer behind
@@ -248,9 +248,9 @@ async def refresh(connection: Connection,
             "(SELECT unnest($1::uuid[]) AS c UNION SELECT case_id FROM stale) every", affected)
         await connection.execute("UPDATE case_units_years SET set_aside = false")
     await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
-    async with counting_many_units(connection, when=len(affected) > CATCH_UP):
+    async with counting_units(connection, many=len(affected) > CATCH_UP):
         await connection.execute(_REFRESH_SOME, *arguments(*kept.years), affected)
-    return Refreshed(kept.years, stale=kept.set_aside)
+    return Refreshed(kept.years, stale=kept.set_aside, cases=affected)
 
 
 async def _forget(connection: Connection) -> None:
@@ -278,5 +278,5 @@ async def refresh_all(connection: Connection, first_year: int, last_year: int) -
     await connection.execute("DELETE FROM case_units")
     await _forget(connection)
     await connection.execute("INSERT INTO case_units_years VALUES ($1, $2)", first_year, last_year)
-    async with counting_many_units(connection):
+    async with counting_units(connection, many=True):
         await connection.execute(_REFRESH_ALL, *arguments(first_year, last_year))

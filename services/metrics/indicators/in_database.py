@@ -111,8 +111,8 @@ async def cells_in_database(connection: Connection, definition: IndicatorDefinit
     if provider_id is not None:
         arguments.append(provider_id)
     # A savepoint inside the API's read transaction; the units' rows are many (see
-    # `counting_many_units`).
-    async with connection.transaction(), case_units.counting_many_units(connection):
+    # `counting_units`).
+    async with connection.transaction(), case_units.counting_units(connection, many=True):
         rows = await connection.fetch(cells_sql(definition, by, provider_id is not None),
                                       *arguments)
     return _cells(rows, definition, by, threshold, population)
