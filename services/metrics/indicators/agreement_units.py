@@ -277,7 +277,8 @@ async def _sum_uses(connection: Connection, parameters: list[Any], agreements: S
     those whose uses changed, summed from the uses again."""
     if not (agreements or changed[0]):
         return
-    async with counting_units(connection, many=len(agreements) > CATCH_UP):
+    many = len(agreements) > CATCH_UP or len(changed[0]) > 10 * CATCH_UP  # (after a catch-up)
+    async with counting_units(connection, many=many):
         await connection.execute("DELETE FROM agreement_units WHERE kind = ANY($1::text[]) "
                                  "AND agreement_id = ANY($2::uuid[])",
                                  list(USED_KINDS), agreements)
