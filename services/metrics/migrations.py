@@ -213,6 +213,28 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "CREATE INDEX IF NOT EXISTS agreement_uses_unit "
         "ON agreement_uses (agreement_id, kind, label)",
     )),
+    # The units of persons with one case summed per kind, period and one family of
+    # dimensions (`case_cells`), changed by the units a batch changes; the partial indexes
+    # find the sums no unit adds to any more. Every unit is counted anew.
+    ("case units summed by the case's and by its services' dimensions", (
+        "DELETE FROM case_units_years",
+        """CREATE TABLE IF NOT EXISTS unit_sums_by_case (
+            kind text NOT NULL, label text NOT NULL, field_of_action text NOT NULL,
+            target_groups text[] NOT NULL, district text NOT NULL, age_band text NOT NULL,
+            numerator numeric NOT NULL, denominator numeric NOT NULL, values bigint NOT NULL,
+            persons bigint NOT NULL, person_keys numeric NOT NULL,
+            PRIMARY KEY (kind, label, field_of_action, target_groups, district, age_band))""",
+        """CREATE TABLE IF NOT EXISTS unit_sums_by_service (
+            kind text NOT NULL, label text NOT NULL, agreements text[] NOT NULL,
+            providers text[] NOT NULL, budget_products text[] NOT NULL,
+            numerator numeric NOT NULL, denominator numeric NOT NULL, values bigint NOT NULL,
+            persons bigint NOT NULL, person_keys numeric NOT NULL,
+            PRIMARY KEY (kind, label, agreements, providers, budget_products))""",
+        "CREATE INDEX IF NOT EXISTS unit_sums_by_case_empty ON unit_sums_by_case (kind) "
+        "WHERE persons = 0",
+        "CREATE INDEX IF NOT EXISTS unit_sums_by_service_empty ON unit_sums_by_service (kind) "
+        "WHERE persons = 0",
+    )),
 )
 
 

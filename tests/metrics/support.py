@@ -76,11 +76,11 @@ Rows = dict[str, list[tuple[object, ...]]]
 
 
 async def kept_and_derived_units(pool: asyncpg.Pool) -> tuple[Rows, Rows]:
-    """Per table of units kept with the facts (case units, agreement units, uses and
-    dimensions), its rows, and the rows a GROUP BY over the facts gives now for the
+    """Per table of units kept with the facts (case units and their sums, agreement units,
+    uses and dimensions), its rows, and the rows a GROUP BY over the facts gives now for the
     same years (sorted; floats to 9 significant digits: sums of floats may add up in
     another order; arrays sorted: the persons of a unit are a set)."""
-    from services.metrics.indicators import agreement_units, case_units
+    from services.metrics.indicators import agreement_units, case_cells, case_units
 
     def value_of(value: object) -> object:
         if isinstance(value, float):
@@ -90,10 +90,19 @@ async def kept_and_derived_units(pool: asyncpg.Pool) -> tuple[Rows, Rows]:
     def row(record: asyncpg.Record) -> tuple[object, ...]:
         return tuple(map(value_of, record.values()))
 
-    tables = {"case_units": case_units.units_sql(some_cases=False),
+    units = case_units.units_sql(some_cases=False)
+    tables = {"case_units": units,
               "agreement_units": agreement_units.units_sql(some=False),
               "agreement_uses": agreement_units.uses_sql(some=False),
               "agreement_dimensions": agreement_units.dimensions_sql(some=False)}
+    for table, columns in case_cells.SUMS.items():  # the units of persons with one case
+        grain = ", ".join(("kind", "label", *columns))
+        tables[table] = (
+            f"SELECT {grain}, coalesce(sum(numerator::numeric), 0), "  # noqa: S608
+            "coalesce(sum(denominator::numeric), 0), count(value), count(*), sum(record_key) "
+            f"FROM ({units}) u (kind, label, case_id, client, record_key, numerator, "
+            "denominator, value, field_of_action, target_groups, district, age_band, "
+            f"agreements, providers, budget_products, shared) WHERE NOT shared GROUP BY {grain}")
     kept: Rows = {}
     derived: Rows = {}
     async with pool.acquire() as connection, connection.transaction(isolation="repeatable_read"):

@@ -42,12 +42,13 @@ async def test_wirkung_migrate_metrics_makes_the_facts_and_prints_then_finds_not
     assert [line for line in first.splitlines() if "applied" in line] == [
         f"metrics: applied {migration.number} {migration.name}" for migration in MIGRATIONS]
     assert second == f"metrics: schema version {latest(MIGRATIONS)} (nothing to apply)\n"
-    assert version(database_url, OWNER) == latest(MIGRATIONS) == 10
+    assert version(database_url, OWNER) == latest(MIGRATIONS) == 11
     facts = (await described(database_url, LIVE_SCHEMA))["columns"]
     assert {row[0] for row in facts} == {
         *(table.name for table in FACT_TABLES), "applied_versions", "input_positions",
         "case_units", "case_units_years", "case_units_stale", "agreement_units",
-        "agreement_dimensions", "agreement_units_stale", "agreement_uses"}
+        "agreement_dimensions", "agreement_units_stale", "agreement_uses", "unit_sums_by_case",
+        "unit_sums_by_service"}
     assert [row[1] for row in (await described(database_url, "reference"))["columns"]] == [
         "district", "age_band", "year", "population", "source", "imported_by", "imported_at"]
 
@@ -66,7 +67,8 @@ async def test_the_live_facts_the_migrations_make_are_those_a_rebuild_makes_fres
     fresh = await described(database_url, REBUILD_SCHEMA)
 
     assert live == fresh
-    assert len(live["indexes"]) == 22  # with those of the tables of what to count again and of uses
+    # With those of the tables of what to count again, of uses and of sums.
+    assert len(live["indexes"]) == 26
     assert "deliveries_service" not in {row[1] for row in live["indexes"]}
     # The projection copies each fact table's columns in the order `FACT_TABLES` names them.
     for table in FACT_TABLES:

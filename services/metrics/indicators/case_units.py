@@ -21,8 +21,12 @@ it touched, not for the whole city each time. Units never counted (a new databas
 rebuild, a year not kept yet) are counted for every case. The units are those of
 `case_sql`, restricted to some cases: one definition.
 
+A batch writes only the units that changed (a delivery changes a few of its
+case's, not all of them), and changes the sums kept beside the units
+(`case_cells`) by those.
+
 A question about what is known now (no `as_of`) whose periods lie in the years
-kept is counted from this table (`case_cells`); any other (an `as_of`, another
+kept is counted from this table and its sums (`case_cells`); any other (an `as_of`, another
 year, an agreement indicator) is derived from the facts as before. Units are
 the finest grain at which every breakdown can still count its persons distinct
 and sum their record keys into the cell key; a unit says whether its person
@@ -39,6 +43,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from services.metrics.indicators import case_cells
 from services.metrics.indicators.case_sql import (
     UNITS,
     case_expressions,
@@ -76,9 +81,8 @@ _COLUMNS = ("kind, label, case_id, client, record_key, numerator, denominator, v
 _TERMS = (ServiceAgreementDrafted, ServiceAgreementEdited, ServiceAgreementAmended)
 
 
-def units_sql(some_cases: bool) -> str:
-    """The SELECT of every case's units in the periods $2-$4 (with `some_cases`: of the
-    cases in $11), in the columns of `case_units`."""
+def _units(some_cases: bool) -> tuple[str, str]:
+    """The WITH list and the SELECT of `units_sql`."""
     kinds = {kind: UNITS[indicator] for indicator, kind in KIND.items() if indicator == kind}
     reads = tuple(dict.fromkeys(name for _, needs in kinds.values() for name in needs))
     units = " UNION ALL ".join(
@@ -91,19 +95,45 @@ def units_sql(some_cases: bool) -> str:
         f"units (kind, case_id, label, numerator, denominator, value) AS ({units}),\n"
         # Whether the person has other cases (all of them are among those counted).
         "persons (case_id, shared) AS (SELECT case_id, count(*) OVER (PARTITION BY client) > 1 "
-        "FROM known_cases)\n"
+        "FROM known_cases)",
         "SELECT u.kind, u.label, u.case_id, k.client, "
         f"{RECORD_KEY_SQL.format(client='k.client')}, u.numerator, u.denominator, "
         "u.value, k.field_of_action, k.target_groups, k.district, k.age_band, "
         "coalesce(x.agreements, '{}'), coalesce(x.providers, '{}'), "
         "coalesce(x.budget_products, '{}'), p.shared "
         "FROM units u JOIN known_cases k USING (case_id) JOIN persons p USING (case_id) "
-        "LEFT JOIN dimensions x USING (case_id)"
-    )
+        "LEFT JOIN dimensions x USING (case_id)")
+
+
+def units_sql(some_cases: bool) -> str:
+    """The SELECT of every case's units in the periods $2-$4 (with `some_cases`: of the
+    cases in $11), in the columns of `case_units`."""
+    return "\n".join(_units(some_cases))
 
 
 _REFRESH_ALL = f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=False)}"
-_REFRESH_SOME = f"INSERT INTO case_units ({_COLUMNS}) {units_sql(some_cases=True)}"
+_KEY = ("{a}.case_id = {b}.case_id AND {a}.kind = {b}.kind AND {a}.label = {b}.label")
+# The units of the cases in $11 counted again. Only those that changed are written: a
+# unit no longer there deleted, one changed updated, a new one inserted (keys apart,
+# so that one statement does all three); and the sums of the units take out the old
+# (`stale`) and add the new (`fresh`).
+_RECOUNT_SOME = (
+    f"{_units(True)[0]},\nnew ({_COLUMNS}) AS ({_units(True)[1]}),\n"
+    f"old AS (SELECT {_COLUMNS} FROM case_units WHERE case_id = ANY($11::uuid[])),\n"
+    "stale AS (SELECT * FROM old EXCEPT ALL SELECT * FROM new),\n"
+    "fresh AS (SELECT * FROM new EXCEPT ALL SELECT * FROM old),\n"
+    # (Keys apart by hash: an anti-join of the few rows estimated runs as a nested loop.)
+    "gone AS (DELETE FROM case_units c USING (SELECT case_id, kind, label FROM stale EXCEPT "
+    "SELECT case_id, kind, label FROM fresh) x WHERE " + _KEY.format(a="c", b="x") + "),\n"
+    "changed AS (UPDATE case_units c SET "
+    + ", ".join(f"{name} = f.{name}" for name in _COLUMNS.split(", ")
+                if name not in ("kind", "label", "case_id"))
+    + " FROM fresh f WHERE " + _KEY.format(a="c", b="f") + "),\n"
+    f"put AS (INSERT INTO case_units ({_COLUMNS}) SELECT f.* FROM fresh f JOIN (SELECT "
+    "case_id, kind, label FROM fresh EXCEPT SELECT case_id, kind, label FROM stale) n "
+    "USING (case_id, kind, label)),\n"
+    "delta AS (SELECT *, 1 AS sign FROM fresh UNION ALL SELECT *, -1 FROM stale),\n"
+    + case_cells.summing_all("delta"))
 # The cases a batch touched, those served under an agreement whose terms it changed, and
 # every other case of the same persons.
 _AFFECTED = (
@@ -247,9 +277,9 @@ async def refresh(connection: Connection,
             "SELECT coalesce(array_agg(DISTINCT c), '{}') FROM "
             "(SELECT unnest($1::uuid[]) AS c UNION SELECT case_id FROM stale) every", affected)
         await connection.execute("UPDATE case_units_years SET set_aside = false")
-    await connection.execute("DELETE FROM case_units WHERE case_id = ANY($1::uuid[])", affected)
     async with counting_units(connection, many=len(affected) > CATCH_UP):
-        await connection.execute(_REFRESH_SOME, *arguments(*kept.years), affected)
+        await connection.execute(_RECOUNT_SOME, *arguments(*kept.years), affected)
+    await case_cells.forget_empty(connection)
     return Refreshed(kept.years, stale=kept.set_aside, cases=affected)
 
 
@@ -280,3 +310,4 @@ async def refresh_all(connection: Connection, first_year: int, last_year: int) -
     await connection.execute("INSERT INTO case_units_years VALUES ($1, $2)", first_year, last_year)
     async with counting_units(connection, many=True):
         await connection.execute(_REFRESH_ALL, *arguments(first_year, last_year))
+        await case_cells.count_all(connection)
