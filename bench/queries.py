@@ -236,9 +236,11 @@ class Filled:
     tail_seconds: list[float]
 
 
-async def fill(database_url: str, cases: int, seed: int = 7, live_tail: int = 0) -> Filled:
+async def fill(database_url: str, cases: int, seed: int = 7, live_tail: int = 0,
+               live_batch: int = 1) -> Filled:
     """Project bench.events' history of `cases` cases into the facts in batches of 20,000
-    events, but its last `live_tail` events one per batch, as a live consumer would."""
+    events, but its last `live_tail` events `live_batch` per batch, as a live consumer
+    would."""
     envelopes = [envelope for _, envelope in city(cases, seed=seed).in_order()]
     cut = max(0, len(envelopes) - live_tail)
     metrics_command(database_url, "migrate", "metrics")
@@ -258,10 +260,10 @@ async def fill(database_url: str, cases: int, seed: int = 7, live_tail: int = 0)
                             "--source", "bench.queries", "--by", "bench")
         async with connection.transaction():  # the units the big batches set aside
             await indicators.project(connection, [])
-        for envelope in envelopes[cut:]:
+        for start in range(cut, len(envelopes), live_batch):
             started = time.perf_counter()
             async with connection.transaction():
-                await indicators.project(connection, [envelope])
+                await indicators.project(connection, envelopes[start:start + live_batch])
             tail_seconds.append(time.perf_counter() - started)
         # As autovacuum would have by now: statistics, and the visibility map that lets
         # a question read only the covering index of the units.
