@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from services.metrics.facts.schema import create_pool
+from services.metrics.indicators import case_cells
 from services.metrics.main import create_app
 from services.metrics.settings import MetricsSettings
 from shared.contracts import CaseClosed
@@ -138,11 +139,14 @@ async def test_a_fact_changed_by_direct_sql_is_found_and_the_differing_cells_nam
         metrics: Metrics) -> None:
     honest = await metrics.answer()
     # A dishonest operator moves a case to another district, straight in the facts and in
-    # the case units kept beside them.
+    # the case units kept beside them, and sums those again.
     for table in ("case_opened", "case_units"):
         await metrics.pool.execute(
             f"UPDATE facts.{table} SET district = 'Weststadt' WHERE case_id = $1",  # noqa: S608
             uid("K4"))
+    async with metrics.pool.acquire() as connection, connection.transaction():
+        await connection.execute("SET LOCAL search_path TO facts")
+        await case_cells.count_all(connection)
     tampered = await metrics.answer()
     path = metrics.save(tampered)
 
