@@ -80,7 +80,7 @@ async def count_all(connection: Connection) -> None:
     for table, columns in SUMS.items():
         grain = ", ".join(("kind", "label", *columns))
         await connection.execute(f"DELETE FROM {table}")
-        await connection.execute(  # (no upsert into an empty table: twice as fast)
+        await connection.execute(  # (an empty table: a plain INSERT, no upsert)
             f"INSERT INTO {table} ({grain}, {', '.join(_SUMMED)}) SELECT {grain}, "
             "coalesce(sum(numerator::numeric), 0), coalesce(sum(denominator::numeric), 0), "
             f"count(value), count(*), sum(record_key) FROM case_units WHERE NOT shared "
